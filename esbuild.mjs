@@ -1,0 +1,52 @@
+// Bundles the extension (Node, CommonJS, `vscode` external) and the webview-ui entry points (browser)
+// into dist/. Type checking is separate (`npm run typecheck`). `--watch` rebuilds on change,
+// `--production` minifies and drops source maps.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const webviewEntries = fs.existsSync('webview-ui/src')
+  ? fs.readdirSync('webview-ui/src').filter((f) => /\.entry\.ts$/.test(f)).map((f) => path.join('webview-ui/src', f))
+  : [];
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+];
+if (webviewEntries.length > 0) {
+  builds.push({
+    ...common,
+    entryPoints: Object.fromEntries(webviewEntries.map((f) => [path.basename(f, '.entry.ts'), f])),
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    loader: { '.css': 'text' },
+  });
+}
+
+fs.rmSync('dist', { recursive: true, force: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,42 @@
+// Lint rules that keep the architecture's boundaries: core and protocol never import `vscode`,
+// webview code imports nothing from the extension but the message protocol.
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  paths: [{ name: 'vscode', message: 'core/ and protocol/ stay VS Code-free: take what you need through a constructor.' }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.emulator-data/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-syntax': ['error', {
+        selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
+        message: 'TLS is always verified: trust extra CAs explicitly instead.',
+      }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/protocol/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', noVscode] },
+  },
+  {
+    files: ['webview-ui/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: noVscode.paths,
+        patterns: [{
+          group: ['**/src/*', '!**/src/protocol', '**/src/*/**', '!**/src/protocol/**'],
+          message: 'webview-ui may import only src/protocol from the extension.',
+        }],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'esbuild.mjs', 'eslint.config.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
+  },
+);

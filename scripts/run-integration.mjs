@@ -1,0 +1,68 @@
+// Runs the integration suites inside a real VS Code extension host: code-server serves the workbench,
+// Chromium opens it with the extension under development and the suite index as extensionTestsPath,
+// and the suite reports back through codeAutomationLog / codeAutomationExit (as @vscode/test-web does).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCodeServer, freePort } from './lib/host.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { readResult, resultFile, writeResult } from './lib/results.mjs';
+import { prepareSampleWorkspace } from './lib/workspace.mjs';
+import { repoRoot, log } from './lib/util.mjs';
+
+const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
+const grep = process.argv[2] ?? '';
+
+export async function runIntegration() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
+  const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'));
+  fs.rmSync(resultFile('integration'), { force: true });
+  const port = await freePort();
+  const host = await startCodeServer({
+    port,
+    folder: workspace,
+    userDataDir: path.join(tmp, 'user-data'),
+    extensionsDir: path.join(tmp, 'extensions'),
+    env: { SYNAPSE_TEST_RESULTS: resultFile('integration'), SYNAPSE_TEST_GREP: grep },
+  });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const exitCode = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationLog', (_type, args) => console.log(...(Array.isArray(args) ? args : [args])));
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out/test/integration/index'))],
+    ];
+    const url = `${host.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    log(`Integration: extension host at ${host.url}`);
+    await page.goto(url);
+    const code = await Promise.race([
+      exitCode,
+      new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs)),
+    ]);
+    if (code === 'timeout') {
+      console.error(`The integration suite did not finish within ${timeoutMs / 1000} s.`);
+      console.error(host.output().slice(-4000));
+    }
+    const counts = readResult('integration');
+    if (!counts) {
+      // The suite never reported: count it as one failure so the summary cannot read as green.
+      writeResult('integration', { passed: 0, failed: 1, pending: 0 });
+      console.error('The integration suite did not report results (did the extension host start?).');
+      return 1;
+    }
+    return code === 0 && counts.failed === 0 ? 0 : 1;
+  } finally {
+    await browser.close().catch(() => {});
+    await host.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runIntegration();
+}

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/util/logger';
+import { UserFacingError, describeError, isCancellation } from '../core/util/errors';
+import { redact } from '../core/util/redact';
+
+export type CommandHandler = (...args: any[]) => unknown;
+
+/**
+ * Registers commands so that each one runs inside the same error boundary: a cancelled action
+ * stays quiet, any other failure is logged and shown once with its next steps.
+ */
+export class CommandRunner {
+  private readonly registered = new Set<string>();
+
+  constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[]) {}
+
+  register(id: string, handler: CommandHandler): void {
+    this.registered.add(id);
+    this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => handler(...args))));
+  }
+
+  /** Command ids registered through this runner (the manifest check compares them with package.json). */
+  get ids(): ReadonlySet<string> {
+    return this.registered;
+  }
+
+  async run<T>(id: string, action: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (err) {
+      if (isCancellation(err)) {
+        this.log.debug(`${id}: cancelled`);
+        return undefined;
+      }
+      this.log.error(err instanceof Error ? err : describeError(err));
+      void this.show(err);
+      return undefined;
+    }
+  }
+
+  private async show(err: unknown): Promise<void> {
+    const message = redact(describeError(err));
+    const actions = err instanceof UserFacingError ? err.actions : [];
+    const titles = [...actions.map((a) => a.title), 'Show Log'];
+    const picked = await vscode.window.showErrorMessage(message, ...titles);
+    if (picked === 'Show Log') {
+      await vscode.commands.executeCommand('synapseSpark.showLog');
+      return;
+    }
+    const action = actions.find((a) => a.title === picked);
+    if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+  }
+}

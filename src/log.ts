@@ -1,0 +1,14 @@
+import * as vscode from 'vscode';
+import type { Logger } from './core/util/logger';
+import { redact } from './core/util/redact';
+
+/** A Logger over a LogOutputChannel that masks credentials in everything it writes. */
+export function createLogger(channel: vscode.LogOutputChannel): Logger {
+  return {
+    trace: (m) => channel.trace(redact(m)),
+    debug: (m) => channel.debug(redact(m)),
+    info: (m) => channel.info(redact(m)),
+    warn: (m) => channel.warn(redact(m)),
+    error: (m) => channel.error(redact(m instanceof Error ? `${m.message}\n${m.stack ?? ''}` : m)),
+  };
+}
