@@ -1,0 +1,58 @@
+/**
+ * Admin API under `/_emulator/` (no auth; the server only listens on loopback and this surface also
+ * refuses non-loopback peers). Health, reset, settings and fault injection, documented in README.md.
+ */
+import type { EmulatorContext } from '../context';
+import type { EmuRequest, EmuResponse } from '../http';
+import { Router } from '../router';
+import { DEFAULT_SETTINGS, type EmulatorSettings } from '../state/seed';
+import type { FaultSpec } from './faults';
+
+export interface AdminHooks {
+  health(): Record<string, unknown>;
+  reset(): Promise<void>;
+}
+
+export function createAdminRouter(ctx: EmulatorContext, hooks: AdminHooks): Router {
+  const router = new Router();
+  const bad = (message: string): EmuResponse => ({ status: 400, body: { error: { code: 'BadRequest', message } } });
+
+  router.get('/_emulator/health', () => ({ status: 200, body: { status: 'ok', ...hooks.health() } }));
+
+  router.post('/_emulator/reset', async () => {
+    await hooks.reset();
+    return { status: 200, body: { status: 'reset' } };
+  });
+
+  router.get('/_emulator/settings', () => ({ status: 200, body: ctx.store.data.settings }));
+  router.patch('/_emulator/settings', (req) => {
+    const patch = req.body as Partial<EmulatorSettings> | undefined;
+    if (!patch || typeof patch !== 'object') return bad('Send a JSON object of settings to change.');
+    for (const [k, v] of Object.entries(patch)) {
+      if (!(k in DEFAULT_SETTINGS)) return bad(`Unknown setting '${k}'. Known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}.`);
+      if (typeof v !== 'number' || v < 0) return bad(`Setting '${k}' must be a non-negative number.`);
+    }
+    Object.assign(ctx.store.data.settings, patch);
+    ctx.store.changed();
+    return { status: 200, body: ctx.store.data.settings };
+  });
+
+  router.get('/_emulator/faults', () => ({ status: 200, body: { value: ctx.faults.list() } }));
+  router.post('/_emulator/faults', (req: EmuRequest) => {
+    const specs = (Array.isArray(req.body) ? req.body : [req.body]) as FaultSpec[];
+    try {
+      const added = specs.map((s) => ctx.faults.add(s));
+      return { status: 201, body: Array.isArray(req.body) ? { value: added } : added[0] };
+    } catch (e) {
+      return bad(e instanceof Error ? e.message : String(e));
+    }
+  });
+  router.delete('/_emulator/faults', () => {
+    ctx.faults.clear();
+    return { status: 204 };
+  });
+  router.delete('/_emulator/faults/{id}', (_req, p) =>
+    ctx.faults.remove(p.id) ? { status: 204 } : { status: 404, body: { error: { code: 'NotFound', message: `No fault '${p.id}'.` } } },
+  );
+  return router;
+}

@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { armClient } from '../../support/armPipeline';
+
+const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
+const WS = `/subscriptions/${SUB1}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`;
+
+describe('emulator pipeline runner and datastore (Azurite)', function () {
+  this.timeout(40_000);
+  let emu: TestEmulator;
+  let code: string;
+  before(async () => {
+    emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
+    code = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-code-'));
+    fs.writeFileSync(path.join(code, 'produce.py'), 'import sys, os\nopen(os.path.join(sys.argv[2], "data.txt"), "w").write("hello " + sys.argv[1])\n');
+    fs.writeFileSync(path.join(code, 'consume.py'), 'import sys, os\ntext = open(os.path.join(sys.argv[1], "data.txt")).read()\nopen(os.path.join(sys.argv[2], "result.txt"), "w").write(text.upper())\n');
+  });
+  after(async () => {
+    await emu?.stop();
+    fs.rmSync(code, { recursive: true, force: true });
+  });
+
+  it('serves the default datastore backed by the running Azurite, with its account key', async () => {
+    const arm = armClient(emu);
+    const ds = await arm('GET', `${WS}/datastores/workspaceblobstore?api-version=2022-10-01`);
+    assert.equal(ds.status, 200);
+    assert.equal(ds.body.properties.datastoreType, 'AzureBlob');
+    assert.equal(ds.body.properties.isDefault, true);
+    assert.equal(`https://${ds.body.properties.endpoint}`, emu.handle.blobServiceUrl);
+    const secrets = await arm('POST', `${WS}/datastores/workspaceblobstore/listSecrets?api-version=2022-10-01`);
+    assert.equal(secrets.body.secretsType, 'AccountKey');
+    assert.ok(secrets.body.key.length > 40);
+  });
+
+  it('runs spark and command steps in dependency order with outputs in local folders', async () => {
+    const arm = armClient(emu);
+    const codeUrl = `${WS}/codes/demo/versions/1?api-version=2022-10-01`;
+    const codeVersion = await arm('PUT', codeUrl, { properties: { codeUri: pathToFileURL(code).href } });
+    const codeId = codeVersion.body.id;
+    const job = {
+      properties: {
+        jobType: 'Pipeline',
+        inputs: { greeting: { jobInputType: 'literal', value: 'spark' } },
+        outputs: { final: { jobOutputType: 'uri_folder', mode: 'Direct' } },
+        jobs: {
+          // Declared consumer-first: the runner must still run the producer first.
+          consume: {
+            type: 'spark', code: codeId, entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'consume.py' },
+            args: '${{inputs.src}} ${{outputs.out}}',
+            inputs: { src: { job_input_type: 'literal', value: '${{parent.jobs.produce.outputs.data}}' } },
+            outputs: { out: { value: '${{parent.outputs.final}}', type: 'literal' } },
+          },
+          produce: {
+            type: 'spark', code: codeId, entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'produce.py' },
+            args: '${{inputs.word}} ${{outputs.data}}',
+            inputs: { word: { job_input_type: 'literal', value: '${{parent.inputs.greeting}}' } },
+            outputs: { data: { type: 'uri_folder' } },
+          },
+          check: { type: 'command', command: 'test -f "${{inputs.d}}/data.txt"', inputs: { d: { value: '${{parent.jobs.produce.outputs.data}}' } } },
+        },
+      },
+    };
+    const url = `${WS}/jobs/run1?api-version=2022-10-01`;
+    assert.equal((await arm('PUT', url, job)).status, 201);
+    const seen = new Set<string>();
+    const end = Date.now() + 20_000;
+    let status = '';
+    while (Date.now() < end) {
+      const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value ?? [];
+      for (const k of kids) seen.add(`${k.properties.displayName}:${k.properties.status}`);
+      status = (await arm('GET', url)).body.properties.status;
+      if (['Completed', 'Failed', 'Canceled'].includes(status)) break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    assert.equal(status, 'Completed');
+    assert.ok(seen.has('produce:Running') || seen.has('produce:Queued'), `intermediate states seen: ${[...seen].join(', ')}`);
+    const result = fs.readFileSync(path.join(emu.handle.dataDir, 'jobs', 'run1', 'outputs', 'final', 'result.txt'), 'utf8');
+    assert.equal(result, 'HELLO SPARK');
+    const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value;
+    assert.deepEqual(kids.map((k: { properties: { status: string } }) => k.properties.status), ['Completed', 'Completed', 'Completed']);
+  });
+
+  it('fails the pipeline and cancels dependants when a step fails', async () => {
+    const arm = armClient(emu);
+    const url = `${WS}/jobs/run2?api-version=2022-10-01`;
+    await arm('PUT', url, {
+      properties: {
+        jobType: 'Pipeline',
+        jobs: {
+          a: { type: 'command', command: 'exit 3', outputs: { o: {} } },
+          b: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.a.outputs.o}}' } } },
+        },
+      },
+    });
+    let status = '';
+    for (let i = 0; i < 200 && !['Completed', 'Failed'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      status = (await arm('GET', url)).body.properties.status;
+    }
+    assert.equal(status, 'Failed');
+    const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run2`)).body.value;
+    const byName = Object.fromEntries(kids.map((k: { properties: { displayName: string; status: string } }) => [k.properties.displayName, k.properties.status]));
+    assert.deepEqual(byName, { a: 'Failed', b: 'Canceled' });
+  });
+
+  it('rejects a pipeline whose steps bind in a cycle', async () => {
+    const res = await armClient(emu)('PUT', `${WS}/jobs/cyc?api-version=2022-10-01`, {
+      properties: { jobType: 'Pipeline', jobs: { a: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.b.outputs.o}}' } } }, b: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.a.outputs.o}}' } } } } },
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.message, /cycle/);
+  });
+});
