@@ -1,0 +1,57 @@
+/**
+ * The contract between the resource side (sign-in, ARM, the Workspaces tree) and the Spark side
+ * (notebook controllers, sessions, jobs): which Synapse Spark pools are attached to which Azure ML
+ * workspaces, and how to reach their Livy endpoints. The resource side implements SparkPoolCatalog;
+ * the Spark side only consumes it.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+
+export interface AmlWorkspaceRef {
+  /** ARM id of the Azure ML workspace. */
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location?: string;
+}
+
+export interface SynapseWorkspaceRef {
+  /** ARM id of the Synapse workspace. */
+  id: string;
+  name: string;
+  /** `properties.connectivityEndpoints.dev`: the Livy base of the workspace. Never built from a host name. */
+  devEndpoint: string;
+}
+
+export interface AttachedSparkPool {
+  /** ARM id of the Azure ML compute (computeType SynapseSpark). */
+  computeId: string;
+  computeName: string;
+  amlWorkspace: AmlWorkspaceRef;
+  synapseWorkspace: SynapseWorkspaceRef;
+  poolName: string;
+  sparkVersion?: string;
+  nodeSize?: string;
+  nodeSizeFamily?: string;
+  autoScale?: { enabled: boolean; minNodeCount?: number; maxNodeCount?: number };
+  autoPause?: { enabled: boolean; delayInMinutes?: number };
+}
+
+export interface Unsubscribe {
+  dispose(): void;
+}
+
+/** Where the Spark side learns about attached pools and gets what it needs to call Livy. */
+export interface SparkPoolCatalog {
+  /** Every attached Synapse Spark compute in the selected subscriptions. */
+  listAttachedPools(signal?: AbortSignal): Promise<AttachedSparkPool[]>;
+  /** Fires after sign-in/out, subscription changes, attach and detach. */
+  onDidChange(listener: () => void): Unsubscribe;
+  /** Credential for the current account; request the environment's Synapse scope for Livy. */
+  credential(): TokenCredential;
+  /** The scope Livy tokens are requested for in the current environment (e.g. https://dev.azuresynapse.net/.default). */
+  synapseScope(): string;
+  /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */
+  httpClient(): HttpClient;
+}

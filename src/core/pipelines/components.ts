@@ -1,0 +1,100 @@
+// `component:` references: a relative file, an inline definition, or a registered asset.
+import { isMap, parseDocument } from 'yaml';
+import { readText, type PipelineFileReader } from './fileReader';
+import { dirname, isRemote, resolvePath, stripFilePrefix } from './paths';
+import { componentFromObject, isObject, mergeSpecs } from './spec';
+import type { LineIndex } from './text';
+import type { ComponentRef, Diagnostic, PipelineModel } from './types';
+import { spanOf, stringOf, toJs } from './yamlNodes';
+
+/** Parses the `component:` node of a step. `baseDir` is the pipeline file's folder, if known. */
+export function parseComponentRef(node: unknown, baseDir: string | undefined, lines: LineIndex): ComponentRef | undefined {
+  const span = spanOf(node);
+  if (!span) {
+    return undefined;
+  }
+  const range = lines.range(span[0], span[1]);
+  if (isMap(node)) {
+    const obj = toJs(node);
+    return { kind: 'inline', definition: componentFromObject(isObject(obj) ? obj : {}, baseDir), range };
+  }
+  const text = stringOf(node);
+  if (text === undefined) {
+    return undefined;
+  }
+  if (text.startsWith('azureml:') && !text.startsWith('azureml://')) {
+    return { range, ...parseRegisteredName(text.slice('azureml:'.length)) };
+  }
+  if (text.startsWith('azureml://') || text.startsWith('/subscriptions/') || (isRemote(text) && !text.startsWith('file:'))) {
+    return { kind: 'assetId', id: text, range };
+  }
+  const path = stripFilePrefix(text);
+  return { kind: 'file', path, resolvedPath: baseDir ? resolvePath(baseDir, path) : undefined, range };
+}
+
+function parseRegisteredName(rest: string): { kind: 'registered'; name: string; version?: string; label?: string } {
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    return { kind: 'registered', name: rest.slice(0, at), label: rest.slice(at + 1) };
+  }
+  const colon = rest.indexOf(':');
+  if (colon >= 0) {
+    return { kind: 'registered', name: rest.slice(0, colon), version: rest.slice(colon + 1) };
+  }
+  return { kind: 'registered', name: rest };
+}
+
+/**
+ * Loads every file component through `reader`, fills in its definition and recomputes the steps'
+ * effective specs. Returns problems found on the way (missing file, YAML errors inside it).
+ */
+export async function resolveFileComponents(model: PipelineModel, reader: PipelineFileReader): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const cache = new Map<string, Promise<string | undefined>>();
+  for (const step of model.steps) {
+    const ref = step.component;
+    if (ref?.kind !== 'file' || !ref.resolvedPath) {
+      continue;
+    }
+    const path = ref.resolvedPath;
+    if (!cache.has(path)) {
+      cache.set(path, readText(reader, path));
+    }
+    const text = await cache.get(path)!;
+    if (text === undefined) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'missing-file',
+        message: `Component file '${ref.path}' of step '${step.name}' does not exist.`,
+        range: ref.range,
+      });
+      continue;
+    }
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'component-error',
+        message: `Component file '${ref.path}' is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+        range: ref.range,
+      });
+      continue;
+    }
+    const obj = doc.toJS();
+    if (!isObject(obj)) {
+      diagnostics.push({ severity: 'error', code: 'component-error', message: `Component file '${ref.path}' is not a mapping.`, range: ref.range });
+      continue;
+    }
+    ref.definition = componentFromObject(obj, dirname(path));
+    if (ref.definition.type && ref.definition.type !== step.type) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'component-error',
+        message: `Step '${step.name}' has type '${step.type}' but its component '${ref.path}' has type '${ref.definition.type}'.`,
+        range: ref.range,
+      });
+    }
+    step.effective = mergeSpecs(ref.definition.spec, step.own);
+  }
+  return diagnostics;
+}

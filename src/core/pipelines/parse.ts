@@ -1,0 +1,136 @@
+// YAML text -> Document + PipelineModel + structural diagnostics. No file access, no semantics
+// beyond the document's shape (see validate.ts and analyze.ts for the rest).
+import { isMap, isScalar, parseDocument, type Document, type Pair } from 'yaml';
+import { parseComponentRef } from './components';
+import { computeEdges } from './graph';
+import { dirname } from './paths';
+import { parsePorts } from './ports';
+import { isObject, mergeSpecs, specFromObject } from './spec';
+import { LineIndex, type Range } from './text';
+import type { Diagnostic, PipelineModel, PipelineSettings, PipelineStep } from './types';
+import { keyText, mapPairs, spanOf, stringOf, toJs, valueOf } from './yamlNodes';
+
+export interface ParsedPipeline {
+  text: string;
+  doc: Document.Parsed;
+  lines: LineIndex;
+  /** Undefined when the text is not a pipeline at all (diagnostics say why). */
+  model?: PipelineModel;
+  diagnostics: Diagnostic[];
+}
+
+export function parsePipelineText(text: string, filePath?: string): ParsedPipeline {
+  const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const lines = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  for (const err of doc.errors) {
+    diagnostics.push(yamlProblem('error', err.message, err.pos, lines));
+  }
+  for (const warn of doc.warnings) {
+    diagnostics.push(yamlProblem('warning', warn.message, warn.pos, lines));
+  }
+  const parsed: ParsedPipeline = { text, doc, lines, diagnostics };
+  const root = doc.contents;
+  const typeNode = valueOf(root, 'type');
+  if (!isMap(root) || stringOf(typeNode) !== 'pipeline') {
+    const span = spanOf(typeNode) ?? spanOf(root) ?? [0, 0];
+    const found = stringOf(typeNode);
+    diagnostics.push({
+      severity: 'error',
+      code: 'not-a-pipeline',
+      message: found
+        ? `This is a '${found}' YAML, not a pipeline: an Azure ML pipeline has 'type: pipeline'.`
+        : "Not an Azure ML pipeline: expected a mapping with 'type: pipeline'.",
+      range: lines.range(span[0], span[0] === span[1] ? span[0] : span[1]),
+    });
+    return parsed;
+  }
+  parsed.model = buildModel(root, lines, diagnostics, filePath);
+  return parsed;
+}
+
+function yamlProblem(severity: 'error' | 'warning', message: string, pos: [number, number], lines: LineIndex): Diagnostic {
+  // The yaml package appends a code excerpt after the first line; the editor shows the position itself.
+  return { severity, code: 'yaml-syntax', message: message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), range: lines.range(pos[0], pos[1]) };
+}
+
+function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], filePath?: string): PipelineModel {
+  const baseDir = filePath ? dirname(filePath) : undefined;
+  const obj = toJs(root) as Record<string, unknown>;
+  const settingsObj = isObject(obj.settings) ? obj.settings : {};
+  const settings: PipelineSettings = {
+    defaultCompute: typeof settingsObj.default_compute === 'string' ? settingsObj.default_compute : undefined,
+    defaultDatastore: typeof settingsObj.default_datastore === 'string' ? settingsObj.default_datastore : undefined,
+    continueOnStepFailure: typeof settingsObj.continue_on_step_failure === 'boolean' ? settingsObj.continue_on_step_failure : undefined,
+    raw: settingsObj,
+    defaultComputeRange: rangeOf(valueOf(valueOf(root, 'settings'), 'default_compute'), lines),
+  };
+  const tags = isObject(obj.tags) ? Object.fromEntries(Object.entries(obj.tags).map(([k, v]) => [k, String(v)])) : {};
+  const model: PipelineModel = {
+    filePath,
+    displayName: typeof obj.display_name === 'string' ? obj.display_name : undefined,
+    description: typeof obj.description === 'string' ? obj.description : undefined,
+    experimentName: typeof obj.experiment_name === 'string' ? obj.experiment_name : undefined,
+    compute: stringOf(valueOf(root, 'compute')),
+    computeRange: rangeOf(valueOf(root, 'compute'), lines),
+    settings,
+    inputs: parsePorts(valueOf(root, 'inputs'), lines, diagnostics),
+    outputs: parsePorts(valueOf(root, 'outputs'), lines, diagnostics),
+    steps: mapPairs(valueOf(root, 'jobs')).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
+    edges: [],
+    tags,
+  };
+  model.edges = computeEdges(model);
+  return model;
+}
+
+function rangeOf(node: unknown, lines: LineIndex): Range | undefined {
+  const span = spanOf(node);
+  return span && lines.range(span[0], span[1]);
+}
+
+const RANGED_FIELDS = ['type', 'code', 'entry', 'command', 'resources', 'identity', 'conf', 'args'];
+
+function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: Diagnostic[], baseDir?: string): PipelineStep {
+  const name = keyText(pair);
+  const keySpan = spanOf(pair.key) ?? [0, 0];
+  const value = pair.value;
+  const valueSpan = spanOf(value) ?? keySpan;
+  const nameRange = lines.range(keySpan[0], keySpan[1]);
+  const obj = isMap(value) ? (toJs(value) as Record<string, unknown>) : {};
+  if (!isMap(value)) {
+    diagnostics.push({ severity: 'error', code: 'invalid-field', message: `Step '${name}' must be a mapping with a 'type'.`, range: nameRange });
+  }
+  const fieldRanges: PipelineStep['fieldRanges'] = {};
+  for (const field of RANGED_FIELDS) {
+    const span = spanOf(valueOf(value, field));
+    if (span) {
+      fieldRanges[field] = lines.range(span[0], span[1]);
+    }
+  }
+  const entryFile = spanOf(valueOf(valueOf(value, 'entry'), 'file'));
+  if (entryFile) {
+    fieldRanges['entry.file'] = lines.range(entryFile[0], entryFile[1]);
+  }
+  const computeNode = valueOf(value, 'compute');
+  const computeSpan = spanOf(computeNode);
+  const own = specFromObject(obj, baseDir);
+  const component = parseComponentRef(valueOf(value, 'component'), baseDir, lines);
+  const componentSpec = component?.kind === 'inline' ? component.definition.spec : undefined;
+  const typeNode = valueOf(value, 'type');
+  return {
+    name,
+    type: isScalar(typeNode) ? String(typeNode.value ?? '') : '',
+    nameRange,
+    range: lines.range(keySpan[0], valueSpan[1]),
+    displayName: typeof obj.display_name === 'string' ? obj.display_name : undefined,
+    compute: stringOf(computeNode),
+    computeRange: computeSpan && lines.range(computeSpan[0], computeSpan[1]),
+    component,
+    inputs: parsePorts(valueOf(value, 'inputs'), lines, diagnostics),
+    outputs: parsePorts(valueOf(value, 'outputs'), lines, diagnostics),
+    own,
+    effective: mergeSpecs(componentSpec, own),
+    fieldRanges,
+  };
+}

@@ -1,0 +1,161 @@
+// Semantic checks that need no file access: names, step types, required fields, bindings, cycles
+// and computes.
+import { edgesOnCycles } from './graph';
+import type { Range } from './text';
+import { KNOWN_STEP_TYPES, type Binding, type Diagnostic, type PipelineModel, type PipelineStep, type PortValue } from './types';
+
+export interface ValidationContext {
+  /** Names of the workspace's attached computes; when given, unknown computes are errors. */
+  computes?: readonly string[];
+}
+
+// Node names are used inside `${{parent.jobs.<name>...}}`: keep them to identifier characters.
+const STEP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// AML compute names: start with a letter; letters, digits and hyphens (we also allow '_').
+const COMPUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,31}$/;
+
+export function validateModel(model: PipelineModel, ctx: ValidationContext = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const step of model.steps) {
+    checkStepName(step, out);
+    checkStepType(step, out);
+    checkRequired(model, step, out);
+    for (const port of [...step.inputs, ...step.outputs]) {
+      for (const binding of port.bindings) {
+        checkBinding(model, binding, port.bindingRange ?? port.valueRange, out);
+      }
+    }
+  }
+  for (const port of model.inputs) {
+    if (port.kind === 'binding') {
+      out.push(error('binding-syntax', `Pipeline input '${port.name}' cannot bind to another port.`, port.valueRange));
+    }
+  }
+  for (const edge of edgesOnCycles(model)) {
+    const from = edge.from as { step: string; port: string };
+    const to = edge.to as { step: string; port: string };
+    out.push(error('binding-cycle', `Binding cycle: '${to.step}.${to.port}' depends on '${from.step}.${from.port}', which depends back on '${to.step}'.`, edge.range));
+  }
+  checkComputes(model, ctx, out);
+  return out;
+}
+
+function error(code: Diagnostic['code'], message: string, range: Range): Diagnostic {
+  return { severity: 'error', code, message, range };
+}
+
+function checkStepName(step: PipelineStep, out: Diagnostic[]): void {
+  if (!STEP_NAME.test(step.name)) {
+    out.push(error('invalid-step-name', `Step name '${step.name}' is invalid: use letters, digits and '_', not starting with a digit.`, step.nameRange));
+  }
+}
+
+function checkStepType(step: PipelineStep, out: Diagnostic[]): void {
+  const range = step.fieldRanges.type ?? step.nameRange;
+  if (step.type === '') {
+    out.push(error('missing-field', `Step '${step.name}' has no 'type'.`, step.nameRange));
+  } else if (!KNOWN_STEP_TYPES.includes(step.type)) {
+    out.push(error('unknown-step-type', `Step '${step.name}' has unknown type '${step.type}'.`, range));
+  } else if (step.type !== 'spark' && step.type !== 'command') {
+    out.push({ severity: 'info', code: 'unsupported-step-type', message: `Step '${step.name}' (type '${step.type}') is kept as is; only spark and command steps can be edited here.`, range });
+  }
+}
+
+/** Whether the step's full definition is known (not an unresolved file or a registered asset). */
+function definitionKnown(step: PipelineStep): boolean {
+  const ref = step.component;
+  return !ref || ref.kind === 'inline' || (ref.kind === 'file' && ref.definition !== undefined);
+}
+
+function checkRequired(model: PipelineModel, step: PipelineStep, out: Diagnostic[]): void {
+  if (!definitionKnown(step)) {
+    return;
+  }
+  const where = step.component?.range ?? step.nameRange;
+  const spec = step.effective;
+  if (step.type === 'spark') {
+    if (!spec.entry) {
+      out.push(error('missing-field', `Spark step '${step.name}' needs an 'entry' (file or class_name).`, where));
+    } else if (!spec.entry.file && !spec.entry.className) {
+      out.push(error('missing-field', `The 'entry' of Spark step '${step.name}' needs 'file' or 'class_name'.`, step.fieldRanges.entry ?? where));
+    }
+    const hasCompute = step.compute ?? model.settings.defaultCompute ?? model.compute;
+    if (!hasCompute && !spec.resources?.instance_type) {
+      out.push({ severity: 'warning', code: 'missing-field', message: `Spark step '${step.name}' has neither 'compute' (an attached Spark pool) nor 'resources.instance_type' (serverless Spark).`, range: step.nameRange });
+    }
+  } else if (step.type === 'command' && !spec.command) {
+    out.push(error('missing-field', `Command step '${step.name}' needs a 'command'.`, where));
+  }
+}
+
+function knownPorts(step: PipelineStep, side: 'inputs' | 'outputs'): Set<string> | undefined {
+  if (!definitionKnown(step)) {
+    return undefined;
+  }
+  const ports: PortValue[] = step[side];
+  return new Set([...ports.map((p) => p.name), ...Object.keys(step.effective[side])]);
+}
+
+function checkBinding(model: PipelineModel, binding: Binding, range: Range, out: Diagnostic[]): void {
+  switch (binding.kind) {
+    case 'pipelineInput':
+      if (!model.inputs.some((p) => p.name === binding.name)) {
+        out.push(error('binding-unknown-input', `'${binding.expr}': the pipeline has no input '${binding.name}'.`, range));
+      }
+      return;
+    case 'pipelineOutput':
+      if (!model.outputs.some((p) => p.name === binding.name)) {
+        out.push(error('binding-unknown-output', `'${binding.expr}': the pipeline has no output '${binding.name}'.`, range));
+      }
+      return;
+    case 'stepOutput':
+    case 'stepInput': {
+      const target = model.steps.find((s) => s.name === binding.step);
+      if (!target) {
+        out.push(error('binding-unknown-step', `'${binding.expr}': there is no step '${binding.step}'.`, range));
+        return;
+      }
+      const side = binding.kind === 'stepOutput' ? 'outputs' : 'inputs';
+      const ports = knownPorts(target, side);
+      if (ports && !ports.has(binding.port)) {
+        const code = side === 'outputs' ? 'binding-unknown-output' : 'binding-unknown-input';
+        out.push(error(code, `'${binding.expr}': step '${binding.step}' has no ${side.slice(0, -1)} '${binding.port}'.`, range));
+      }
+      return;
+    }
+    case 'unsupported':
+      out.push(error('binding-syntax', `'\${{${binding.expr}}}' is not a pipeline binding; use \${{parent.inputs.<name>}}, \${{parent.outputs.<name>}} or \${{parent.jobs.<step>.outputs.<name>}}.`, range));
+  }
+}
+
+/** `azureml:cpu-cluster` -> `cpu-cluster`; an ARM id -> its last segment. */
+export function computeName(compute: string): string {
+  const bare = compute.replace(/^azureml:/, '');
+  return bare.includes('/computes/') ? bare.slice(bare.lastIndexOf('/') + 1) : bare;
+}
+
+function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagnostic[]): void {
+  const uses: { compute: string; range: Range; where: string }[] = [];
+  for (const step of model.steps) {
+    if (step.compute !== undefined && step.computeRange) {
+      uses.push({ compute: step.compute, range: step.computeRange, where: `step '${step.name}'` });
+    }
+  }
+  if (model.settings.defaultCompute && model.settings.defaultComputeRange) {
+    uses.push({ compute: model.settings.defaultCompute, range: model.settings.defaultComputeRange, where: 'settings.default_compute' });
+  }
+  if (model.compute && model.computeRange) {
+    uses.push({ compute: model.compute, range: model.computeRange, where: 'the pipeline' });
+  }
+  for (const use of uses) {
+    const name = computeName(use.compute);
+    if (name === 'serverless') {
+      continue;
+    }
+    if (!COMPUTE_NAME.test(name)) {
+      out.push(error('invalid-compute-name', `Compute '${use.compute}' of ${use.where} is not a valid compute name.`, use.range));
+    } else if (ctx.computes && !ctx.computes.includes(name)) {
+      out.push(error('unknown-compute', `Compute '${name}' of ${use.where} is not attached to the workspace (known: ${ctx.computes.join(', ') || 'none'}).`, use.range));
+    }
+  }
+}

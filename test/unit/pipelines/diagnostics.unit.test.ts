@@ -1,0 +1,174 @@
+// Each kind of problem gives its diagnostic, pointing at the right text.
+import * as assert from 'node:assert/strict';
+import { analyzePipeline, loadPipeline } from '../../../src/core/pipelines/analyze';
+import type { Diagnostic } from '../../../src/core/pipelines/types';
+import { MemFileReader, textAt } from './helpers';
+
+const HEAD = 'type: pipeline\n';
+
+function only(diagnostics: Diagnostic[], code: string): Diagnostic {
+  const found = diagnostics.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `expected one '${code}', got: ${JSON.stringify(diagnostics.map((d) => d.code))}`);
+  return found[0];
+}
+
+const sparkStep = (name: string, extra = ''): string =>
+  `  ${name}:\n    type: spark\n    code: ./src\n    entry:\n      file: main.py\n    resources:\n      instance_type: standard_e4s_v3\n${extra}`;
+
+describe('pipelines: diagnostics', () => {
+  it('reports YAML syntax errors at their position', () => {
+    const text = `${HEAD}jobs:\n  a:\n    type: spark\n    conf: {x: 1\n`;
+    const parsed = analyzePipeline(text);
+    const d = parsed.diagnostics.find((x) => x.code === 'yaml-syntax');
+    assert.ok(d, 'no yaml-syntax diagnostic');
+    assert.equal(d.severity, 'error');
+    assert.ok(d.range.start.line >= 4, `error at line ${d.range.start.line}`);
+    assert.doesNotMatch(d.message, /\n/);
+  });
+
+  it('reports a duplicate key as a syntax error on that key', () => {
+    const text = `${HEAD}jobs:\n${sparkStep('a')}${sparkStep('a')}`;
+    const d = analyzePipeline(text).diagnostics.find((x) => x.code === 'yaml-syntax')!;
+    assert.ok(d, 'no duplicate-key diagnostic');
+    assert.equal(d.range.start.line, 9);
+  });
+
+  it('reports a YAML that is not a pipeline at its type', () => {
+    const text = '$schema: x\ntype: command\ncommand: echo\n';
+    const parsed = analyzePipeline(text);
+    assert.equal(parsed.model, undefined);
+    const d = only(parsed.diagnostics, 'not-a-pipeline');
+    assert.equal(textAt(text, d.range), 'command');
+    assert.deepEqual(d.range.start, { line: 1, col: 6 });
+  });
+
+  it('reports a non-mapping document as not a pipeline', () => {
+    assert.equal(only(analyzePipeline('- a\n- b\n').diagnostics, 'not-a-pipeline').severity, 'error');
+  });
+
+  it('reports unknown step types at the type value, and keeps other known types with an info', () => {
+    const text = `${HEAD}jobs:\n  a:\n    type: sparky\n  b:\n    type: parallel\n    component: azureml:p:1\n`;
+    const { diagnostics, model } = analyzePipeline(text);
+    const d = only(diagnostics, 'unknown-step-type');
+    assert.equal(textAt(text, d.range), 'sparky');
+    const info = only(diagnostics, 'unsupported-step-type');
+    assert.equal(info.severity, 'info');
+    assert.equal(textAt(text, info.range), 'parallel');
+    assert.deepEqual(model!.steps.map((s) => s.type), ['sparky', 'parallel']);
+  });
+
+  it('requires a Spark entry and a command', () => {
+    const text = `${HEAD}jobs:\n  s:\n    type: spark\n    code: ./src\n    compute: pool1\n  c:\n    type: command\n    environment: azureml:env:1\n    compute: cpu\n`;
+    const found = analyzePipeline(text).diagnostics.filter((d) => d.code === 'missing-field');
+    assert.deepEqual(found.map((d) => textAt(text, d.range)), ['s', 'c']);
+    assert.match(found[0].message, /entry/);
+    assert.match(found[1].message, /command/);
+  });
+
+  it('does not require fields a registered component provides', () => {
+    const text = `${HEAD}jobs:\n  s:\n    type: spark\n    component: azureml:my_spark:3\n    compute: pool1\n`;
+    assert.deepEqual(analyzePipeline(text).diagnostics, []);
+  });
+
+  it('reports bindings to a missing step, output or input at the binding', () => {
+    const text =
+      `${HEAD}inputs:\n  raw: 1\noutputs:\n  out:\n    mode: upload\njobs:\n` +
+      sparkStep('a', '    outputs:\n      o1:\n        type: uri_folder\n') +
+      sparkStep(
+        'b',
+        '    inputs:\n      x: ${{parent.jobs.nope.outputs.o1}}\n      y: ${{parent.jobs.a.outputs.o2}}\n      z:\n        path: ${{parent.inputs.missing}}\n    outputs:\n      w: ${{parent.outputs.absent}}\n',
+      );
+    const { diagnostics } = analyzePipeline(text);
+    assert.equal(textAt(text, only(diagnostics, 'binding-unknown-step').range), '${{parent.jobs.nope.outputs.o1}}');
+    const outputs = diagnostics.filter((d) => d.code === 'binding-unknown-output');
+    assert.deepEqual(outputs.map((d) => textAt(text, d.range)), ['${{parent.jobs.a.outputs.o2}}', '${{parent.outputs.absent}}']);
+    assert.equal(textAt(text, only(diagnostics, 'binding-unknown-input').range), '${{parent.inputs.missing}}');
+  });
+
+  it('reports every binding of a cycle', () => {
+    const text =
+      `${HEAD}jobs:\n` +
+      sparkStep('a', '    inputs:\n      i: ${{parent.jobs.b.outputs.o}}\n    outputs:\n      o:\n        type: uri_folder\n') +
+      sparkStep('b', '    inputs:\n      i: ${{parent.jobs.a.outputs.o}}\n    outputs:\n      o:\n        type: uri_folder\n') +
+      sparkStep('c', '    inputs:\n      i: ${{parent.jobs.b.outputs.o}}\n');
+    const cycles = analyzePipeline(text).diagnostics.filter((d) => d.code === 'binding-cycle');
+    assert.deepEqual(cycles.map((d) => textAt(text, d.range)).sort(), ['${{parent.jobs.a.outputs.o}}', '${{parent.jobs.b.outputs.o}}']);
+  });
+
+  it('reports a step bound to itself as a cycle', () => {
+    const text = `${HEAD}jobs:\n` + sparkStep('a', '    inputs:\n      i: ${{parent.jobs.a.outputs.o}}\n    outputs:\n      o:\n        type: uri_folder\n');
+    assert.equal(only(analyzePipeline(text).diagnostics, 'binding-cycle').severity, 'error');
+  });
+
+  it('reports invalid step names and compute names', () => {
+    const text = `${HEAD}jobs:\n` + sparkStep('bad-name', '    compute: "9 pools"\n');
+    const { diagnostics } = analyzePipeline(text);
+    assert.equal(textAt(text, only(diagnostics, 'invalid-step-name').range), 'bad-name');
+    assert.equal(textAt(text, only(diagnostics, 'invalid-compute-name').range), '"9 pools"');
+  });
+
+  it('reports computes that are not attached, when the list is known', () => {
+    const text = `${HEAD}settings:\n  default_compute: azureml:cpu-cluster\njobs:\n` + sparkStep('a', '    compute: azureml:otherpool\n');
+    const { diagnostics } = analyzePipeline(text, { computes: ['cpu-cluster', 'pool1'] });
+    assert.equal(textAt(text, only(diagnostics, 'unknown-compute').range), 'azureml:otherpool');
+    assert.deepEqual(analyzePipeline(text, { computes: ['cpu-cluster', 'otherpool'] }).diagnostics, []);
+  });
+
+  describe('with files', () => {
+    const root = '/ws';
+    const file = '/ws/pipes/pipeline.yml';
+
+    it('reports paths that leave the root folder', async () => {
+      const text = `${HEAD}jobs:\n  a:\n    type: spark\n    code: ../../outside\n    entry:\n      file: main.py\n    compute: pool1\n`;
+      const parsed = await loadPipeline(text, { filePath: file, reader: new MemFileReader(), rootDir: root });
+      const d = parsed.diagnostics.filter((x) => x.code === 'path-outside-root');
+      assert.deepEqual(d.map((x) => textAt(text, x.range)), ['../../outside', 'main.py']);
+    });
+
+    it('allows ../ paths that stay inside the given root', async () => {
+      const text = `${HEAD}jobs:\n  a:\n    type: spark\n    code: ../src\n    entry:\n      file: main.py\n    compute: pool1\n`;
+      const reader = new MemFileReader({ '/ws/src/main.py': 'print(1)' });
+      assert.deepEqual((await loadPipeline(text, { filePath: file, reader, rootDir: root })).diagnostics, []);
+      const strict = await loadPipeline(text, { filePath: file, reader });
+      assert.equal(strict.diagnostics.filter((x) => x.code === 'path-outside-root').length, 2);
+    });
+
+    it('reports a missing code folder and a missing entry file', async () => {
+      const text = `${HEAD}jobs:\n${sparkStep('a')}${sparkStep('b').replace('./src', './src2')}`;
+      const reader = new MemFileReader({ '/ws/pipes/src2/other.py': '' });
+      const { diagnostics } = await loadPipeline(text, { filePath: file, reader, rootDir: root });
+      const folder = only(diagnostics, 'missing-folder');
+      assert.equal(textAt(text, folder.range), './src');
+      assert.equal(folder.range.start.line, 4);
+      const entry = only(diagnostics, 'missing-file');
+      assert.equal(textAt(text, entry.range), 'main.py');
+      assert.equal(entry.range.start.line, 13);
+    });
+
+    it('loads component files, inherits their entry, and reports missing ones', async () => {
+      const text = `${HEAD}jobs:\n  a:\n    type: spark\n    component: ./comp/spark.yml\n    compute: pool1\n  b:\n    type: spark\n    component: ./nope.yml\n    compute: pool1\n`;
+      const component = 'type: spark\nname: c\ncode: ./src\nentry:\n  file: run.py\noutputs:\n  out:\n    type: uri_folder\n';
+      const reader = new MemFileReader({ '/ws/pipes/comp/spark.yml': component, '/ws/pipes/comp/src/run.py': '' });
+      const parsed = await loadPipeline(text, { filePath: file, reader, rootDir: root });
+      assert.equal(textAt(text, only(parsed.diagnostics, 'missing-file').range), './nope.yml');
+      assert.equal(parsed.diagnostics.length, 1, JSON.stringify(parsed.diagnostics));
+      const a = parsed.model!.steps[0];
+      assert.deepEqual(a.effective.entry, { file: 'run.py', className: undefined });
+      assert.equal(a.effective.baseDir, '/ws/pipes/comp');
+    });
+
+    it('reports a component whose entry file is missing at the component reference', async () => {
+      const text = `${HEAD}jobs:\n  a:\n    type: spark\n    component: ./comp.yml\n    compute: pool1\n`;
+      const reader = new MemFileReader({ '/ws/pipes/comp.yml': 'type: spark\ncode: ./src\nentry:\n  file: run.py\n', '/ws/pipes/src/x.py': '' });
+      const parsed = await loadPipeline(text, { filePath: file, reader, rootDir: root });
+      assert.equal(textAt(text, only(parsed.diagnostics, 'missing-file').range), './comp.yml');
+    });
+
+    it('reports a component of another type', async () => {
+      const text = `${HEAD}jobs:\n  a:\n    type: spark\n    component: ./comp.yml\n    compute: pool1\n`;
+      const reader = new MemFileReader({ '/ws/pipes/comp.yml': 'type: command\ncommand: echo\n' });
+      const parsed = await loadPipeline(text, { filePath: file, reader, rootDir: root, checkLocalFiles: false });
+      assert.match(only(parsed.diagnostics, 'component-error').message, /type 'command'/);
+    });
+  });
+});
