@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { startCodeServer, freePort, installExtension } from './lib/host.mjs';
 import { runMochaLayer } from './lib/mocha.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
+import { startEmulatorProcess, writeFastSeed } from './lib/emulator.mjs';
 import { writeResult, resultsDir } from './lib/results.mjs';
 import { repoRoot, log } from './lib/util.mjs';
 
@@ -22,9 +23,13 @@ export async function runE2e(grep) {
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   installExtension({ vsix, extensionsDir, userDataDir });
-  const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'));
+  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
+  const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   const port = await freePort();
-  const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir });
+  const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir })
+    .catch(async (err) => { await emulator.stop(); throw err; });
+  process.env.SYNAPSE_EMULATOR_URL = emulator.url;
+  process.env.SYNAPSE_EMULATOR_CA = emulator.caPath;
   process.env.E2E_URL = `${host.url}/?folder=${encodeURIComponent(workspace)}`;
   process.env.E2E_WORKSPACE = workspace;
   process.env.E2E_SCREENSHOTS = path.join(resultsDir, 'screenshots');
@@ -34,6 +39,7 @@ export async function runE2e(grep) {
     return counts.failed > 0 ? 1 : 0;
   } finally {
     await host.stop();
+    await emulator.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import { startCodeServer, freePort } from './lib/host.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { readResult, resultFile, writeResult } from './lib/results.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
+import { startEmulatorProcess, writeFastSeed } from './lib/emulator.mjs';
 import { repoRoot, log } from './lib/util.mjs';
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
@@ -15,7 +16,8 @@ const grep = process.argv[2] ?? '';
 
 export async function runIntegration() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
-  const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'));
+  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
+  const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   fs.rmSync(resultFile('integration'), { force: true });
   const port = await freePort();
   const host = await startCodeServer({
@@ -23,8 +25,13 @@ export async function runIntegration() {
     folder: workspace,
     userDataDir: path.join(tmp, 'user-data'),
     extensionsDir: path.join(tmp, 'extensions'),
-    env: { SYNAPSE_TEST_RESULTS: resultFile('integration'), SYNAPSE_TEST_GREP: grep },
-  });
+    env: {
+      SYNAPSE_TEST_RESULTS: resultFile('integration'),
+      SYNAPSE_TEST_GREP: grep,
+      SYNAPSE_EMULATOR_URL: emulator.url,
+      SYNAPSE_EMULATOR_CA: emulator.caPath,
+    },
+  }).catch(async (err) => { await emulator.stop(); throw err; });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -59,6 +66,7 @@ export async function runIntegration() {
   } finally {
     await browser.close().catch(() => {});
     await host.stop();
+    await emulator.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,6 @@
 // `npm start`: the embedded default. Builds and packages the extension, starts the local Azure
 // emulator, and serves VS Code in the browser (code-server on 127.0.0.1) with the extension installed
 // and a sample workspace whose settings point at the emulator. Ctrl+C stops everything it started.
-import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureCodeServer, ensureDebianPackages, installExtension, startCodeServer } from './lib/host.mjs';
