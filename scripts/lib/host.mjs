@@ -155,6 +155,8 @@ export async function startCodeServer({ port, folder, userDataDir, extensionsDir
 }
 
 export function installExtension({ vsix, extensionsDir, userDataDir }) {
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.mkdirSync(userDataDir, { recursive: true });
   const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-xdg-'));
   run(process.execPath, [codeServerBin, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
     { env: { ...process.env, XDG_CONFIG_HOME: xdg, EXTENSIONS_GALLERY: '{}' } });
