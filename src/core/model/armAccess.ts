@@ -1,0 +1,22 @@
+/**
+ * What code outside the resource side needs to call Azure Resource Manager for the signed-in
+ * account in the current environment (public, sovereign or the emulator). The sign-in side
+ * implements it; jobs, code upload and pipeline submit consume it.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { AmlWorkspaceRef } from './sparkTargets';
+
+export interface ArmAccess {
+  /** e.g. https://management.azure.com (the emulator's URL when it is the environment). */
+  resourceManagerEndpoint(): string;
+  /** The scope ARM tokens are requested for, e.g. https://management.azure.com/.default. */
+  resourceManagerScope(): string;
+  credential(): TokenCredential;
+  /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */
+  httpClient(): HttpClient;
+  /** Azure ML workspaces of the selected subscriptions. */
+  listAmlWorkspaces(signal?: AbortSignal): Promise<AmlWorkspaceRef[]>;
+  /** Azure ML studio link for a job, with the environment's host. */
+  amlStudioJobUrl(workspace: AmlWorkspaceRef, jobName: string): string;
+}
