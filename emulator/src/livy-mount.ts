@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EmulatorContext } from './context';
 import type { EmuRequest, EmuResponse } from './http';
+import { AZURITE_ACCOUNT, downloadPrefix } from './storage/azurite';
 import { createLivySurface, parseLivyPath, type ColdStartDelays, type LivySnapshot, type LivySurface } from './livy';
 
 export interface LivyMount {
@@ -23,6 +24,30 @@ function coldStartFor(totalMs: number): ColdStartDelays {
   return { queued: unit, preparation: unit, resourceAcquisition: 2 * unit, submission: unit, starting: unit };
 }
 
+/**
+ * Batch files that clients uploaded to the default datastore live in Azurite: copy such a blob
+ * (an Azurite https URL, or abfss/wasbs naming the emulated account) into a local cache so Livy can
+ * run it. Anything else falls through to Livy's own mapping.
+ */
+async function fetchFromBlobStore(ctx: EmulatorContext, uri: string): Promise<string | undefined> {
+  const blob = ctx.blobServiceUrl();
+  if (!blob) return undefined;
+  let container: string | undefined;
+  let blobPath: string | undefined;
+  const storage = /^(?:abfss?|wasbs?):\/\/([^@/]+)@([^./]+)\.[^/]+\/(.+)$/.exec(uri);
+  if (storage && storage[2] === AZURITE_ACCOUNT) {
+    [container, blobPath] = [storage[1], decodeURIComponent(storage[3])];
+  } else if (uri.startsWith(`${blob}/`)) {
+    const parts = decodeURIComponent(new URL(uri).pathname).split('/').filter(Boolean); // [account, container, ...path]
+    if (parts[0] === AZURITE_ACCOUNT && parts.length >= 3) [container, blobPath] = [parts[1], parts.slice(2).join('/')];
+  }
+  if (!container || !blobPath) return undefined;
+  const dest = path.join(ctx.dataDir, 'livy', 'blob-cache', container, path.dirname(blobPath));
+  const count = await downloadPrefix(blob, ctx.caPem, container, blobPath, dest);
+  const local = path.join(dest, path.basename(blobPath));
+  return count > 0 && fs.existsSync(local) ? local : undefined;
+}
+
 export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
   const snapshotFile = path.join(ctx.dataDir, 'livy-state.json');
   const make = () =>
@@ -32,7 +57,8 @@ export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
         const p = ctx.findSparkPool(ws, pool);
         if (!p) return undefined;
         const props = p.body.properties as { sparkVersion?: string; nodeSize?: string };
-        return { sparkVersion: props.sparkVersion, nodeSize: props.nodeSize, coldStartMs: p.meta?.coldStartMs } as never;
+        const coldStartMs = p.meta?.coldStartMs as number | undefined;
+        return { sparkVersion: props.sparkVersion, nodeSize: props.nodeSize, coldStart: coldStartMs === undefined ? undefined : coldStartFor(coldStartMs) };
       },
       get coldStart() {
         return coldStartFor(ctx.store.data.settings.defaultColdStartMs);
@@ -41,6 +67,7 @@ export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
         return ctx.store.data.settings.livyIdleTimeoutMs;
       },
       dataDir: path.join(ctx.dataDir, 'livy'),
+      resolveFile: (uri) => fetchFromBlobStore(ctx, uri),
       pythonPath: ctx.python,
       tenantId: ctx.store.data.tenantId,
     });

@@ -47,9 +47,21 @@ export function trustingHttpClient(caPem: string): HttpClient {
   };
 }
 
+/** The default seed's pools start in 300 ms, so tests don't wait out realistic cold starts. */
+function withFastPools(seed: SeedFile): SeedFile {
+  for (const sub of seed.subscriptions) {
+    for (const rg of sub.resourceGroups ?? []) {
+      for (const ws of rg.synapseWorkspaces ?? []) {
+        for (const pool of ws.sparkPools ?? []) if (pool.coldStartMs !== undefined) pool.coldStartMs = 300;
+      }
+    }
+  }
+  return seed;
+}
+
 export async function startTestEmulator(opts: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'azsynspark-emu-test-'));
-  const seed = opts.seed ?? defaultSeed();
+  const seed = opts.seed ?? withFastPools(defaultSeed());
   const handle = await startEmulator({
     port: 0,
     dataDir,
