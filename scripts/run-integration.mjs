@@ -47,10 +47,12 @@ export async function runIntegration() {
     const url = `${host.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     log(`Integration: extension host at ${host.url}`);
     await page.goto(url);
+    let timer;
     const code = await Promise.race([
       exitCode,
-      new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs)),
+      new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
     ]);
+    clearTimeout(timer);
     if (code === 'timeout') {
       console.error(`The integration suite did not finish within ${timeoutMs / 1000} s.`);
       console.error(host.output().slice(-4000));

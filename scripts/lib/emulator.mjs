@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, fail } from './util.mjs';
+import { repoRoot, fail, waitForExit } from './util.mjs';
 
 export async function startEmulatorProcess({ port = 0, dataDir, reset = false, seed, python, quiet = true } = {}) {
   const cli = path.join(repoRoot, 'out', 'emulator', 'cli.js');
@@ -38,10 +38,7 @@ export async function startEmulatorProcess({ port = 0, dataDir, reset = false, s
     if (stopped) return;
     stopped = true;
     killGroup(child.pid, 'SIGTERM'); // the CLI stops Livy processes, pipeline steps and Azurite itself
-    await Promise.race([
-      new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r))),
-      new Promise((r) => setTimeout(r, 10_000)),
-    ]);
+    await waitForExit(child, 10_000);
     killGroup(child.pid, 'SIGKILL');
   };
   return { ...info, child, stop, output: () => output };

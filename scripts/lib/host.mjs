@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { repoRoot, log, fail } from './util.mjs';
+import { repoRoot, log, fail, waitForExit } from './util.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const hostDir = path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
@@ -142,12 +142,8 @@ export async function startCodeServer({ port, folder, userDataDir, extensionsDir
     if (stopped) return;
     stopped = true;
     killGroup(child.pid, 'SIGTERM');
-    const exited = await Promise.race([
-      new Promise((r) => (child.exitCode !== null ? r(true) : child.once('exit', () => r(true)))),
-      new Promise((r) => setTimeout(() => r(false), 5000)),
-    ]);
+    await waitForExit(child, 5000);
     killGroup(child.pid, 'SIGKILL'); // whatever is left of the group, extension hosts included
-    void exited;
     fs.rmSync(xdg, { recursive: true, force: true });
   };
   await waitForHealth(url, child, () => output);

@@ -13,3 +13,13 @@ export class ScriptError extends Error {}
 export function fail(message) {
   throw new ScriptError(message);
 }
+
+/** Resolves true when the child exits, false after ms; leaves no timer behind. */
+export function waitForExit(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { child.off('exit', onExit); resolve(false); }, ms);
+    const onExit = () => { clearTimeout(timer); resolve(true); };
+    child.once('exit', onExit);
+  });
+}
