@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCodeServer, freePort } from './lib/host.mjs';
+import { emulatorPython, startCodeServer, freePort } from './lib/host.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { readResult, resultFile, writeResult } from './lib/results.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
@@ -16,7 +16,7 @@ const grep = process.argv[2] ?? '';
 
 export async function runIntegration() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
-  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
+  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp), python: emulatorPython() });
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   fs.rmSync(resultFile('integration'), { force: true });
   const port = await freePort();

@@ -3,7 +3,7 @@
 // and a sample workspace whose settings point at the emulator. Ctrl+C stops everything it started.
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureCodeServer, ensureDebianPackages, installExtension, startCodeServer } from './lib/host.mjs';
+import { emulatorPython, ensureCodeServer, ensureDebianPackages, installExtension, startCodeServer } from './lib/host.mjs';
 import { startEmulatorProcess } from './lib/emulator.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
 import { repoRoot, log, ScriptError } from './lib/util.mjs';
@@ -32,7 +32,7 @@ try {
     const res = spawnSync('npm', args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     if (res.status !== 0) throw new ScriptError(`npm ${args.join(' ')} failed`);
   }
-  const emulator = await startEmulatorProcess({ port: emulatorPort, dataDir: path.join(repoRoot, '.emulator-data') });
+  const emulator = await startEmulatorProcess({ port: emulatorPort, dataDir: path.join(repoRoot, '.emulator-data'), python: emulatorPython() });
   stops.push(emulator.stop);
   log(`Emulator at ${emulator.url} (CA: ${emulator.caPath})`);
 

@@ -3,7 +3,7 @@
 // ends with one line summing them all: `N passed, N failed`. Any failure gives a non-zero exit.
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { ensureCodeServer, ensureDebianPackages } from './lib/host.mjs';
+import { emulatorPython, ensureCodeServer, ensureDebianPackages } from './lib/host.mjs';
 import { readResult, resultsDir } from './lib/results.mjs';
 import { repoRoot, log, ScriptError } from './lib/util.mjs';
 
@@ -30,6 +30,7 @@ try {
 }
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
+process.env.SYNAPSE_EMULATOR_PYTHON = emulatorPython(); // in-process emulators of the unit suites too
 const checks = [
   step('Type-checking and compiling', 'npm', ['run', '-s', 'compile']),
   step('Linting', 'npm', ['run', '-s', 'lint']),

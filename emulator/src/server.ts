@@ -115,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ctx: EmulatorContext = {
     dataDir,
     caPem: tls.caPem,
-    python: options.python ?? 'python3',
+    python: options.python ?? process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3',
     store,
     faults,
     signer: new TokenSigner(path.join(dataDir, 'keys')),

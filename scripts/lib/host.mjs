@@ -18,7 +18,20 @@ const debianNeeds = [
   { pkg: 'chromium', file: '/usr/bin/chromium' },
   { pkg: 'ripgrep', file: '/usr/bin/rg' },
   { pkg: 'libkrb5-dev', file: '/usr/include/krb5.h' },
+  // The emulator's statement runner draws %matplot images with Debian's Python and matplotlib.
+  { pkg: 'python3-matplotlib', file: '/usr/lib/python3/dist-packages/matplotlib/__init__.py' },
 ];
+
+/**
+ * The Python the emulator runs statements with: SYNAPSE_EMULATOR_PYTHON if set, else Debian's
+ * python3 when it has matplotlib (so image outputs are real), else whatever python3 is on PATH.
+ */
+export function emulatorPython() {
+  if (process.env.SYNAPSE_EMULATOR_PYTHON) return process.env.SYNAPSE_EMULATOR_PYTHON;
+  return fs.existsSync('/usr/lib/python3/dist-packages/matplotlib/__init__.py') && fs.existsSync('/usr/bin/python3')
+    ? '/usr/bin/python3'
+    : 'python3';
+}
 
 export function chromiumPath() {
   return process.env.CHROMIUM_PATH || '/usr/bin/chromium';

@@ -36,7 +36,7 @@ export async function startLivyHarness(overrides: Partial<LivyContext> = {}): Pr
     coldStart: { queued: 20, preparation: 20, resourceAcquisition: 20, submission: 20, starting: 20 },
     idleTimeoutMs: 60_000,
     dataDir,
-    pythonPath: process.env.LIVY_TEST_PYTHON ?? 'python3',
+    pythonPath: process.env.LIVY_TEST_PYTHON ?? process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3',
     ...overrides,
   };
   const surface = createLivySurface(ctx);
