@@ -18,10 +18,11 @@ describe('Packaged extension in the browser workbench', () => {
   it('runs "Synapse Spark: Show Log" from the command palette and shows the log', async () => {
     const { page } = wb.get();
     await wb.get().runCommand('Synapse Spark: Show Log');
-    // The Output view shows our channel, and the channel shows the activation line.
+    // The Output view shows our channel, and the channel shows the activation line (Monaco renders
+    // spaces as no-break spaces, hence \s).
     await page.locator('.part.panel .monaco-select-box[title*="Azure ML Synapse Spark"], .part.panel select', { hasText: 'Azure ML Synapse Spark' })
       .first().waitFor({ timeout: 15_000 });
-    const line = page.locator('.part.panel .view-lines', { hasText: /Activated azureml-synapse-spark\.azureml-synapse-spark/ });
+    const line = page.locator('.part.panel .view-lines', { hasText: /Activated\s+azureml-synapse-spark\.azureml-synapse-spark/ });
     await line.first().waitFor({ timeout: 15_000 });
     assert.ok(await line.count() > 0);
   });
