@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     'synapseSpark.custom.resourceManagerScope': 'https://management.azure.com/.default',
     'synapseSpark.custom.synapseScope': 'https://dev.azuresynapse.net/.default',
     'synapseSpark.custom.disableInstanceDiscovery': true,
-    'synapseSpark.custom.caBundlePath': emu.caPath,
+    'synapseSpark.caBundlePath': emu.caPath,
     'synapseSpark.auth.source': 'emulator',
     // The emulator's well-known development principal (like Azurite's well-known key): only the
     // emulator accepts it.

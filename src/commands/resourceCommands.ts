@@ -1,0 +1,370 @@
+/**
+ * Commands of the Workspaces area: sign-in, subscriptions, environment, link/unlink, attach/detach,
+ * refresh, copy id, open in portal/studios. Thin: prompts through CommandUi, work through core services,
+ * and after every operation (success or failure) the tree reloads what changed so it shows the real state.
+ */
+import * as vscode from 'vscode';
+import { DOCS, isV1LinkRefusal, openLink, toUserError, isNotFound } from '../core/arm/errors';
+import { sameId, synapseWorkspaceIdOf, userAssignedIdentityId } from '../core/arm/ids';
+import type { AmlWorkspaceInfo, ComputeIdentityChoice, LinkedSynapseInfo, SparkComputeInfo, SparkPoolInfo, SubscriptionInfo, SynapseWorkspaceInfo } from '../core/arm/types';
+import { browserUrl, ENVIRONMENT_NAMES, type BrowserTarget } from '../core/cloud/environments';
+import { suggestComputeName, validateComputeName, validateLinkName } from '../core/resources/computeName';
+import type { ArmSparkPoolCatalog } from '../core/resources/sparkPoolCatalog';
+import { UserFacingError } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
+import { updateSetting } from '../config/resourceSettings';
+import type { AzureConnection, Connection } from '../resources/azureConnection';
+import {
+  AmlWorkspaceNode, ComputesFolderNode, ErrorNode, LinkedFolderNode, LinkedSynapseNode, LoadMoreNode, PagedNode, SparkComputeNode, SparkPoolNode, type TreeNode,
+} from '../tree/workspaceNodes';
+import type { WorkspacesTreeProvider } from '../tree/workspacesTree';
+import type { CommandRunner } from './commandRunner';
+import type { CommandUi, PickItem } from './ui';
+
+/** A Synapse workspace to attach from, handed over by the v1-link refusal ("attach pools directly"). */
+export interface AttachFrom {
+  kind: 'attachFrom';
+  workspace: AmlWorkspaceInfo;
+  synapseWorkspaceId: string;
+}
+
+export interface ResourceCommandDeps {
+  connection: AzureConnection;
+  tree: WorkspacesTreeProvider;
+  catalog: ArmSparkPoolCatalog;
+  ui: () => CommandUi;
+  log: Logger;
+  /** Poll interval for attach/detach when Azure sends no Retry-After. */
+  pollIntervalMs?: number;
+}
+
+export const RESOURCE_COMMANDS = [
+  'synapseSpark.signIn', 'synapseSpark.signOut', 'synapseSpark.selectSubscriptions', 'synapseSpark.selectEnvironment',
+  'synapseSpark.linkSynapseWorkspace', 'synapseSpark.unlinkSynapseWorkspace', 'synapseSpark.attachSparkPool', 'synapseSpark.detachSparkPool',
+  'synapseSpark.copyResourceId', 'synapseSpark.openInPortal', 'synapseSpark.openInSynapseStudio', 'synapseSpark.openInAmlStudio',
+  'synapseSpark.loadMore', 'synapseSpark.retryLoad', 'synapseSpark.openLink',
+] as const;
+
+export function registerResourceCommands(commands: CommandRunner, deps: ResourceCommandDeps): void {
+  const c = new ResourceCommands(deps);
+  commands.register('synapseSpark.signIn', () => c.signIn());
+  commands.register('synapseSpark.signOut', () => c.signOut());
+  commands.register('synapseSpark.selectSubscriptions', () => c.selectSubscriptions());
+  commands.register('synapseSpark.selectEnvironment', () => c.selectEnvironment());
+  commands.register('synapseSpark.linkSynapseWorkspace', (node?: TreeNode) => c.link(node));
+  commands.register('synapseSpark.unlinkSynapseWorkspace', (node?: TreeNode) => c.unlink(node));
+  commands.register('synapseSpark.attachSparkPool', (node?: TreeNode | AttachFrom) => c.attach(node));
+  commands.register('synapseSpark.detachSparkPool', (node?: TreeNode) => c.detach(node));
+  commands.register('synapseSpark.copyResourceId', (node?: TreeNode) => c.copyResourceId(node));
+  commands.register('synapseSpark.openInPortal', (node?: TreeNode) => c.open('portal', node));
+  commands.register('synapseSpark.openInSynapseStudio', (node?: TreeNode) => c.open('synapseStudio', node));
+  commands.register('synapseSpark.openInAmlStudio', (node?: TreeNode) => c.open('amlStudio', node));
+  commands.register('synapseSpark.loadMore', (node?: LoadMoreNode) => node?.list.loadMore());
+  commands.register('synapseSpark.retryLoad', (node?: ErrorNode) => c.retry(node));
+  commands.register('synapseSpark.openLink', (url?: string) => c.openLink(url));
+}
+
+class ResourceCommands {
+  constructor(private readonly d: ResourceCommandDeps) {}
+
+  private get ui(): CommandUi {
+    return this.d.ui();
+  }
+
+  private conn(): Connection {
+    return this.d.connection.get();
+  }
+
+  /** The connection, signed in (asks to sign in first when not). */
+  private async signedIn(): Promise<Connection> {
+    const c = this.conn();
+    if (!c.account.signedIn) await this.signIn();
+    return this.conn();
+  }
+
+  async signIn(): Promise<void> {
+    const c = this.conn();
+    const ok = await this.ui.progress(`Signing in to ${c.arm.environment.displayName} (${c.account.source.displayName})…`, (_r, signal) => c.account.signIn({ interactive: true, signal }));
+    if (!ok) throw new UserFacingError('Sign-in did not complete.');
+    this.d.catalog.notifyChanged();
+  }
+
+  async signOut(): Promise<void> {
+    await this.conn().account.signOut();
+    this.d.catalog.notifyChanged();
+  }
+
+  async selectSubscriptions(): Promise<void> {
+    const c = await this.signedIn();
+    const all = await c.account.allSubscriptions();
+    if (all.length === 0) throw new UserFacingError('This account sees no subscriptions.');
+    const current = c.account.selection();
+    const chosen = await this.ui.pickMany(all.map((s) => ({ label: s.displayName, description: s.subscriptionId, picked: !current || current.includes(s.subscriptionId), value: s.subscriptionId })),
+      { title: 'Synapse Spark: Subscriptions to show' });
+    if (chosen.length === 0) throw new UserFacingError('Choose at least one subscription.');
+    await c.account.setSelection(chosen.length === all.length ? undefined : chosen);
+    this.d.tree.refresh();
+    this.d.catalog.notifyChanged();
+  }
+
+  async selectEnvironment(): Promise<void> {
+    const current = vscode.workspace.getConfiguration('synapseSpark').get<string>('environment');
+    const labels: Record<string, string> = { AzureCloud: 'Azure (public cloud)', AzureChinaCloud: 'Azure China (21Vianet)', AzureUSGovernment: 'Azure US Government', Custom: 'Custom (synapseSpark.custom.*: an Azure Stack, a private cloud or the local emulator)' };
+    const name = await this.ui.pick(ENVIRONMENT_NAMES.map((n) => ({ label: labels[n], description: n === current ? 'current' : undefined, value: n })), { title: 'Synapse Spark: Azure environment' });
+    await updateSetting('environment', name);
+    if (name === 'Custom' && !vscode.workspace.getConfiguration('synapseSpark').get<string>('custom.resourceManagerEndpoint')) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'synapseSpark.custom');
+    }
+  }
+
+  // ---- link / unlink ----
+
+  async link(node?: TreeNode): Promise<void> {
+    const c = await this.signedIn();
+    const wsNode = node instanceof AmlWorkspaceNode ? node : node instanceof LinkedFolderNode ? node.workspaceNode : undefined;
+    const workspace = wsNode?.workspace ?? await this.pickAmlWorkspace(c);
+    const existing = await c.ml.linkedSynapse(workspace).all().catch((e) => { throw toUserError(e, linkAction(workspace, 'list the linked services', 'read')); });
+    const sub: SubscriptionInfo = { subscriptionId: workspace.subscriptionId, displayName: workspace.subscriptionId, tenantId: workspace.tenantId };
+    const synapse = await this.ui.pick(c.synapse.workspaces(sub).all().then((all) => {
+      const free = all.filter((w) => !existing.some((l) => sameId(l.synapseWorkspaceId, w.id)));
+      if (free.length === 0) throw new UserFacingError(`Every Synapse workspace of subscription ${workspace.subscriptionId} is already linked to ${workspace.name}.`);
+      return free.map((w) => ({ label: w.name, description: w.resourceGroup, detail: w.location, value: w }));
+    }, (e) => { throw toUserError(e, { what: 'list the Synapse workspaces', permission: 'Microsoft.Synapse/workspaces/read', on: `subscription ${workspace.subscriptionId}`, docs: DOCS.synapseAccess }); }),
+    { title: `Link a Synapse workspace to ${workspace.name}` });
+    const names = existing.map((l) => l.linkName);
+    const linkName = await this.ui.input({ title: `Link ${synapse.name} to ${workspace.name}`, prompt: 'Name of the linked service', value: names.includes(synapse.name) ? `${synapse.name}-link` : synapse.name, validate: (v) => validateLinkName(v, names) });
+    try {
+      const link = await this.ui.progress(`Linking ${synapse.name} to ${workspace.name}…`, (_r, signal) => c.ml.link(workspace, synapse.id, linkName, signal));
+      this.d.log.info(`Linked ${synapse.id} to ${workspace.id} as ${link.linkName}.`);
+      void this.ui.info(`Linked ${synapse.name} to ${workspace.name}.${link.principalId ? ` Grant the link's identity (${link.principalId}) access in Synapse Studio to use its pools.` : ''}`);
+    } catch (e) {
+      if (isV1LinkRefusal(e)) {
+        throw new UserFacingError(
+          `Azure ML refused to link ${synapse.name} to ${workspace.name}: new Synapse links (the Azure ML SDK v1 integration) are no longer accepted for this workspace. You do not need a link to use the pools: attach a Spark pool of ${synapse.name} directly as an Azure ML compute.`,
+          [{ title: 'Attach a Pool Directly', command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace, synapseWorkspaceId: synapse.id } satisfies AttachFrom] }, openLink('Learn More', DOCS.linkV1)],
+          { cause: e },
+        );
+      }
+      throw toUserError(e, linkAction(workspace, `link ${synapse.name}`, 'write'));
+    } finally {
+      this.afterChange(wsNode, workspace);
+    }
+  }
+
+  async unlink(node?: TreeNode): Promise<void> {
+    const c = await this.signedIn();
+    let link = node instanceof LinkedSynapseNode ? node.link : undefined;
+    if (!link) {
+      const workspace = await this.pickAmlWorkspace(c);
+      link = await this.ui.pick(c.ml.linkedSynapse(workspace).all().then((ls) => {
+        if (ls.length === 0) throw new UserFacingError(`${workspace.name} has no linked Synapse workspace.`);
+        return ls.map((l) => ({ label: l.synapseWorkspaceName, description: l.linkName, value: l }));
+      }), { title: `Unlink a Synapse workspace from ${workspace.name}` });
+    }
+    const l: LinkedSynapseInfo = link!;
+    await this.ui.confirm(`Unlink ${l.synapseWorkspaceName} from ${l.amlWorkspace.name}?`, `This deletes the linked service "${l.linkName}". Attached Spark computes stay attached; the Synapse workspace is not changed.`, 'Unlink');
+    const wsNode = node instanceof LinkedSynapseNode ? node.folder.workspaceNode : undefined;
+    try {
+      await this.d.tree.withBusy(l.linkId, 'Unlinking…', [node], () => c.ml.unlink(l));
+      this.d.log.info(`Unlinked ${l.linkId}.`);
+    } catch (e) {
+      throw toUserError(e, linkAction(l.amlWorkspace, `unlink ${l.synapseWorkspaceName}`, 'delete'));
+    } finally {
+      this.afterChange(wsNode, l.amlWorkspace);
+    }
+  }
+
+  // ---- attach / detach ----
+
+  async attach(arg?: TreeNode | AttachFrom): Promise<SparkComputeInfo> {
+    const c = await this.signedIn();
+    let wsNode: AmlWorkspaceNode | undefined;
+    let workspace: AmlWorkspaceInfo | undefined;
+    let pool: SparkPoolInfo | undefined;
+    let synapseId: string | undefined;
+    if (arg instanceof SparkPoolNode) {
+      wsNode = arg.workspaceNode;
+      pool = arg.pool;
+    } else if (arg instanceof LinkedSynapseNode) {
+      wsNode = arg.folder.workspaceNode;
+      synapseId = arg.link.synapseWorkspaceId;
+    } else if (arg instanceof AmlWorkspaceNode) {
+      wsNode = arg;
+    } else if (arg instanceof ComputesFolderNode || arg instanceof LinkedFolderNode) {
+      wsNode = arg.workspaceNode;
+    } else if (arg && 'kind' in arg && arg.kind === 'attachFrom') {
+      workspace = arg.workspace;
+      synapseId = arg.synapseWorkspaceId;
+    }
+    workspace ??= wsNode?.workspace ?? await this.pickAmlWorkspace(c);
+    const ws = workspace;
+    if (!pool) {
+      const synapse = synapseId ? synapseWorkspaceIdOf(synapseId)! : await this.pickSynapseWorkspace(c, ws);
+      pool = await this.ui.pick(c.synapse.pools({ ...synapse, tenantId: ws.tenantId }).all().then((pools) => {
+        if (pools.length === 0) throw new UserFacingError(`${synapse.name} has no Spark pools.`);
+        return pools.map((p) => ({ label: p.name, description: `Spark ${p.sparkVersion ?? '?'} · ${p.nodeSize ?? '?'}`, value: p }));
+      }, (e) => { throw toUserError(e, { what: `list the Spark pools of ${synapse.name}`, permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: synapse.id, docs: DOCS.synapseAccess }); }),
+      { title: `Attach a Spark pool of ${synapse.name} to ${ws.name}` });
+    }
+    const p = pool;
+    const names = await c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, 'list the computes of', 'read')); });
+    const computeName = await this.ui.input({
+      title: `Attach ${p.name} to ${ws.name} (1/2)`,
+      prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
+      value: suggestComputeName(p.name, names),
+      validate: (v) => validateComputeName(v, names),
+    });
+    const identity = await this.pickIdentity(ws, p);
+    const poolNode = arg instanceof SparkPoolNode ? arg : undefined;
+    try {
+      const compute = await this.d.tree.withBusy(p.id, 'Attaching…', [poolNode], () =>
+        this.ui.progress(`Attaching ${p.name} to ${ws.name} as ${computeName}…`, (report, signal) =>
+          c.ml.attach(ws, { computeName, poolId: p.id, identity }, {
+            signal,
+            pollIntervalMs: this.d.pollIntervalMs,
+            onProgress: (s) => report({ message: `${s.status} (${Math.round(s.elapsedMs / 1000)} s)` }),
+          })));
+      this.d.log.info(`Attached ${p.id} to ${ws.id} as ${computeName} (${compute.provisioningState}).`);
+      if (compute.provisioningState === 'Failed') {
+        throw new UserFacingError(`Azure ML created the compute ${computeName} but its attach failed${compute.provisioningErrors?.length ? `: ${compute.provisioningErrors.join('; ')}` : '.'} Detach it and try again.`,
+          [{ title: 'Detach', command: 'synapseSpark.detachSparkPool' }]);
+      }
+      return compute;
+    } catch (e) {
+      if (e instanceof UserFacingError) throw e;
+      // Say what state the failure left behind: no compute, or one that exists in some state.
+      const now = await c.ml.getCompute(ws, computeName).catch(() => undefined);
+      const base = toUserError(e, computeAction(ws, `attach ${p.name} as ${computeName} to`, 'write'));
+      if (now && (e as Error).name !== 'AbortError') {
+        throw new UserFacingError(`${base.message} The compute ${computeName} exists in state ${now.provisioningState ?? 'unknown'}; the tree shows it.`, (base as UserFacingError).actions ?? [], { cause: e });
+      }
+      throw base;
+    } finally {
+      this.afterChange(wsNode, ws);
+    }
+  }
+
+  async detach(node?: TreeNode): Promise<void> {
+    const c = await this.signedIn();
+    let compute: SparkComputeInfo | undefined;
+    let wsNode: AmlWorkspaceNode | undefined;
+    if (node instanceof SparkComputeNode) {
+      compute = node.compute;
+      wsNode = node.folder.workspaceNode;
+    } else if (node instanceof SparkPoolNode) {
+      wsNode = node.workspaceNode;
+      const attached = await node.resolveAttached();
+      compute = attached.length === 1 ? attached[0] : await this.ui.pick(attached.map((a) => ({ label: a.name, value: a })), { title: `Detach which compute of ${node.pool.name}?` });
+    }
+    if (!compute) {
+      const workspace = await this.pickAmlWorkspace(c);
+      compute = await this.ui.pick(c.ml.sparkComputes(workspace).all().then((cs) => {
+        if (cs.length === 0) throw new UserFacingError(`${workspace.name} has no attached Spark compute.`);
+        return cs.map((x) => ({ label: x.name, description: `${x.synapseWorkspaceName}/${x.poolName} · ${x.provisioningState ?? ''}`, value: x }));
+      }), { title: `Detach a Spark compute from ${workspace.name}` });
+    }
+    const x: SparkComputeInfo = compute!;
+    await this.ui.confirm(`Detach ${x.name} from ${x.amlWorkspace.name}?`, `Azure ML forgets the compute ${x.name}; the Synapse Spark pool ${x.synapseWorkspaceName}/${x.poolName} is not deleted and can be attached again.`, 'Detach');
+    try {
+      await this.d.tree.withBusy(x.id, 'Detaching…', [node], () =>
+        this.ui.progress(`Detaching ${x.name} from ${x.amlWorkspace.name}…`, (report, signal) =>
+          c.ml.detach(x.amlWorkspace, x.name, { signal, pollIntervalMs: this.d.pollIntervalMs, onProgress: (s) => report({ message: `${s.status} (${Math.round(s.elapsedMs / 1000)} s)` }) })));
+      this.d.log.info(`Detached ${x.id}.`);
+    } catch (e) {
+      if (isNotFound(e)) return; // already gone: the refresh below shows it
+      throw toUserError(e, computeAction(x.amlWorkspace, `detach ${x.name} from`, 'delete'));
+    } finally {
+      this.afterChange(wsNode, x.amlWorkspace);
+    }
+  }
+
+  // ---- small ones ----
+
+  async copyResourceId(node?: TreeNode): Promise<void> {
+    const id = node?.resourceId();
+    if (!id) throw new UserFacingError('Choose a resource in the Workspaces view to copy its id.');
+    await vscode.env.clipboard.writeText(id);
+  }
+
+  async open(target: BrowserTarget, node?: TreeNode): Promise<void> {
+    const c = this.conn();
+    let id: string | undefined;
+    if (target === 'synapseStudio') {
+      id = node instanceof LinkedSynapseNode ? node.link.synapseWorkspaceId : node instanceof SparkPoolNode ? node.pool.synapseWorkspaceId : node instanceof SparkComputeNode ? node.compute.synapseWorkspaceId : undefined;
+    } else if (target === 'amlStudio') {
+      id = node instanceof AmlWorkspaceNode ? node.workspace.id : node instanceof SparkComputeNode ? node.compute.amlWorkspace.id : node instanceof SparkPoolNode ? node.workspaceNode.workspace.id : undefined;
+    } else {
+      id = node?.resourceId();
+    }
+    if (!id) throw new UserFacingError('Choose a resource in the Workspaces view first.');
+    const tenant = c.account.state.kind === 'signedIn' ? c.account.state.account.homeTenantId : undefined;
+    await vscode.env.openExternal(vscode.Uri.parse(browserUrl(c.arm.environment, target, id, tenant), true));
+  }
+
+  async retry(node?: ErrorNode): Promise<void> {
+    const owner = node?.owner;
+    if (owner instanceof PagedNode) await owner.retry();
+    else this.d.tree.refresh(owner);
+  }
+
+  async openLink(url?: string): Promise<void> {
+    if (!url || !/^https:\/\//.test(url)) return;
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  // ---- pickers ----
+
+  private async pickAmlWorkspace(c: Connection): Promise<AmlWorkspaceInfo> {
+    const subs = await c.account.selectedSubscriptions();
+    const sub = subs.length === 1 ? subs[0] : await this.ui.pick(subs.map((s) => ({ label: s.displayName, description: s.subscriptionId, value: s })), { title: 'Choose a subscription' });
+    return this.ui.pick(c.ml.workspaces(sub).all().then((wss) => {
+      if (wss.length === 0) throw new UserFacingError(`Subscription ${sub.displayName} has no Azure ML workspaces.`);
+      return wss.map((w) => ({ label: w.name, description: w.resourceGroup, detail: w.friendlyName, value: w }));
+    }, (e) => { throw toUserError(e, { what: 'list the Azure ML workspaces', permission: 'Microsoft.MachineLearningServices/workspaces/read', on: `subscription ${sub.displayName}`, docs: DOCS.amlRoles }); }),
+    { title: 'Choose an Azure ML workspace' });
+  }
+
+  /** Linked workspaces first, then every other Synapse workspace of the subscription (attaching needs no link). */
+  private async pickSynapseWorkspace(c: Connection, ws: AmlWorkspaceInfo): Promise<{ id: string; name: string; subscriptionId: string; resourceGroup: string }> {
+    const sub: SubscriptionInfo = { subscriptionId: ws.subscriptionId, displayName: ws.subscriptionId, tenantId: ws.tenantId };
+    const items = Promise.all([c.ml.linkedSynapse(ws).all().catch(() => []), c.synapse.workspaces(sub).all()]).then(([links, all]) => {
+      const out: PickItem<{ id: string; name: string; subscriptionId: string; resourceGroup: string }>[] = [];
+      for (const l of links) out.push({ label: l.synapseWorkspaceName, description: `linked (${l.linkName})`, value: synapseWorkspaceIdOf(l.synapseWorkspaceId)! });
+      for (const w of all as SynapseWorkspaceInfo[]) if (!links.some((l) => sameId(l.synapseWorkspaceId, w.id))) out.push({ label: w.name, description: w.resourceGroup, value: w });
+      if (out.length === 0) throw new UserFacingError(`Subscription ${ws.subscriptionId} has no Synapse workspaces.`);
+      return out;
+    }, (e) => { throw toUserError(e, { what: 'list the Synapse workspaces', permission: 'Microsoft.Synapse/workspaces/read', on: `subscription ${ws.subscriptionId}`, docs: DOCS.synapseAccess }); });
+    return this.ui.pick(items, { title: `Choose the Synapse workspace whose pool to attach to ${ws.name}` });
+  }
+
+  private async pickIdentity(ws: AmlWorkspaceInfo, p: SparkPoolInfo): Promise<ComputeIdentityChoice> {
+    const kind = await this.ui.pick<ComputeIdentityChoice['type']>([
+      { label: 'System-assigned identity', detail: 'Azure ML creates an identity for the compute (recommended)', value: 'SystemAssigned' },
+      { label: 'User-assigned identity', detail: 'Use an existing managed identity', value: 'UserAssigned' },
+      { label: 'No identity', detail: 'Jobs use the submitting user\'s identity', value: 'None' },
+    ], { title: `Attach ${p.name} to ${ws.name} (2/2): managed identity` });
+    if (kind !== 'UserAssigned') return { type: kind };
+    const identityId = await this.ui.input({
+      title: 'User-assigned managed identity',
+      prompt: 'Resource id: /subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…',
+      validate: (v) => (userAssignedIdentityId(v.trim()) ? undefined : 'Enter the resource id of a user-assigned managed identity.'),
+    });
+    return { type: 'UserAssigned', identityId: identityId.trim() };
+  }
+
+  /** After any operation: reload the workspace's folders (or the whole tree) and tell the Spark side. */
+  private afterChange(wsNode: AmlWorkspaceNode | undefined, ws: AmlWorkspaceInfo): void {
+    if (wsNode) this.d.tree.refresh(wsNode);
+    else this.d.tree.refreshWorkspace(ws.id);
+    this.d.catalog.notifyChanged();
+  }
+}
+
+function linkAction(ws: AmlWorkspaceInfo, what: string, verb: 'read' | 'write' | 'delete') {
+  return { what, permission: `Microsoft.MachineLearningServices/workspaces/linkedServices/${verb}`, on: `Azure ML workspace ${ws.id}`, docs: DOCS.linkV1 };
+}
+
+function computeAction(ws: AmlWorkspaceInfo, what: string, verb: 'read' | 'write' | 'delete') {
+  return { what: `${what} ${ws.name}`, permission: `Microsoft.MachineLearningServices/workspaces/computes/${verb}`, on: `Azure ML workspace ${ws.id}`, docs: DOCS.attachPool };
+}
+

@@ -1,0 +1,57 @@
+/**
+ * The one way this extension makes HTTPS connections: core-rest-pipeline's default client, with extra
+ * certificate authorities (the emulator's, a corporate proxy's) added to the platform's trusted roots.
+ * TLS is always verified; nothing here or anywhere else turns verification off.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { createDefaultHttpClient, type HttpClient, type TlsSettings } from '@azure/core-rest-pipeline';
+import { UserFacingError } from './errors';
+
+/** Reads PEM bundles (each file may hold several certificates); a missing or non-PEM file is a settings error. */
+export function readCaBundles(paths: readonly string[]): string[] {
+  const pems: string[] = [];
+  for (const raw of paths) {
+    const p = raw.trim().replace(/^~(?=$|[\\/])/, os.homedir());
+    if (!p) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(p), 'utf8');
+    } catch (e) {
+      throw new UserFacingError(`The CA bundle "${p}" (synapseSpark.caBundlePath) cannot be read: ${(e as Error).message}`,
+        [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    }
+    const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+    if (!certs) {
+      throw new UserFacingError(`The CA bundle "${p}" (synapseSpark.caBundlePath) holds no PEM certificate.`,
+        [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    }
+    pems.push(...certs);
+  }
+  return pems;
+}
+
+function defaultRoots(): string[] {
+  // Node >= 22.15 can report the effective default store (including NODE_EXTRA_CA_CERTS); older Node only the bundled roots.
+  const get = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  return get ? get('default') : [...tls.rootCertificates];
+}
+
+/**
+ * An HttpClient whose TLS trusts the default roots plus `extraCaPems`. Setting `tlsSettings` (not an
+ * agent) keeps it working through proxies: core-rest-pipeline's proxy agent honours the same settings.
+ */
+export function createTrustingHttpClient(extraCaPems: readonly string[]): HttpClient {
+  const inner = createDefaultHttpClient();
+  if (extraCaPems.length === 0) return inner;
+  // One object for the client's lifetime: the node client caches its agent per tlsSettings identity.
+  const tlsSettings: TlsSettings = { ca: [...defaultRoots(), ...extraCaPems] };
+  return {
+    sendRequest(request) {
+      request.tlsSettings ??= tlsSettings;
+      return inner.sendRequest(request);
+    },
+  };
+}

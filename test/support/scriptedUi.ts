@@ -1,0 +1,90 @@
+/**
+ * A CommandUi whose answers are scripted by the test: each prompt takes the next step, and a prompt that
+ * does not match the step (or comes when none is left) is recorded as unexpected and cancels the command,
+ * so a test fails on an unexpected prompt instead of hanging.
+ */
+import type { CommandUi, PickItem } from '../../src/commands/ui';
+
+export type Step =
+  | { pick: string | RegExp }
+  | { pickMany: Array<string | RegExp> }
+  | { input: string }
+  | { confirm: boolean }
+  | { secret: string };
+
+const matches = (label: string, want: string | RegExp) => (typeof want === 'string' ? label === want : want.test(label));
+
+export class ScriptedUi implements CommandUi {
+  readonly unexpected: string[] = [];
+  readonly infos: string[] = [];
+  readonly progressTitles: string[] = [];
+  readonly validationMessages: Array<string | undefined> = [];
+  private steps: Step[] = [];
+
+  script(...steps: Step[]): this {
+    this.steps.push(...steps);
+    return this;
+  }
+
+  get remaining(): number {
+    return this.steps.length;
+  }
+
+  private take<K extends string>(kind: K, title: string): Extract<Step, Record<K, unknown>> {
+    const step = this.steps.shift();
+    if (!step || !(kind in step)) {
+      this.unexpected.push(`${kind}: ${title}`);
+      const e = new Error(`Unexpected ${kind} prompt "${title}"`);
+      e.name = 'AbortError'; // cancel the command quietly; the test checks `unexpected`
+      throw e;
+    }
+    return step as Extract<Step, Record<K, unknown>>;
+  }
+
+  async pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string }): Promise<T> {
+    const step = this.take('pick', options.title);
+    const list = await items;
+    const found = list.find((i) => matches(i.label, step.pick));
+    if (!found) {
+      this.unexpected.push(`pick "${String(step.pick)}" not among ${list.map((i) => i.label).join(', ')}`);
+      throw Object.assign(new Error('no such item'), { name: 'AbortError' });
+    }
+    return found.value;
+  }
+
+  async pickMany<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string }): Promise<T[]> {
+    const step = this.take('pickMany', options.title);
+    const list = await items;
+    return list.filter((i) => step.pickMany.some((w) => matches(i.label, w))).map((i) => i.value);
+  }
+
+  async input(options: { title: string; validate?: (v: string) => string | undefined }): Promise<string> {
+    const step = this.take('input', options.title);
+    const problem = options.validate?.(step.input);
+    this.validationMessages.push(problem);
+    if (problem) {
+      this.unexpected.push(`input "${step.input}" refused: ${problem}`);
+      throw Object.assign(new Error(problem), { name: 'AbortError' });
+    }
+    return step.input;
+  }
+
+  async confirm(message: string): Promise<void> {
+    const step = this.take('confirm', message);
+    if (!step.confirm) throw Object.assign(new Error('declined'), { name: 'AbortError' });
+  }
+
+  async progress<T>(title: string, task: (report: (r: { message: string }) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.progressTitles.push(title);
+    return task(() => {}, new AbortController().signal);
+  }
+
+  async info(message: string): Promise<string | undefined> {
+    this.infos.push(message);
+    return undefined;
+  }
+
+  async secret(prompt: string): Promise<string | undefined> {
+    return this.take('secret', prompt).secret;
+  }
+}
