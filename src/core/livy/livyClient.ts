@@ -1,0 +1,206 @@
+/**
+ * The Livy data plane of one Spark pool through the official SDK (`@azure/synapse-spark` SparkClient),
+ * with the catalog's credential, Synapse scope and HttpClient, so retry, throttling, TLS and auth are the
+ * same as every other Azure call. Converts the SDK's generated shapes to ./types.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { FullOperationResponse, OperationOptions } from '@azure/core-client';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { SparkClient, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
+import type { LivySessionInfo, LivyStatementInfo, SessionRequest, StatementKind, StatementOutput } from './types';
+
+export const LIVY_API_VERSION = '2019-11-01-preview';
+
+/** What the session and statement code needs from Livy; a fake can stand in for it in unit tests. */
+export interface LivyApi {
+  createSession(request: SessionRequest, signal?: AbortSignal): Promise<LivySessionInfo>;
+  getSession(id: number, signal?: AbortSignal): Promise<LivySessionInfo>;
+  listSessions(signal?: AbortSignal): Promise<LivySessionInfo[]>;
+  deleteSession(id: number, signal?: AbortSignal): Promise<void>;
+  resetTimeout(id: number, signal?: AbortSignal): Promise<void>;
+  createStatement(sessionId: number, code: string, kind: StatementKind, signal?: AbortSignal): Promise<LivyStatementInfo>;
+  /** The statement, and the wait the service asked for (Retry-After), if any. */
+  getStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }>;
+  cancelStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface LivyEndpoint {
+  /** The Synapse workspace's `connectivityEndpoints.dev`. */
+  devEndpoint: string;
+  poolName: string;
+}
+
+export interface LivyConnection {
+  credential: TokenCredential;
+  /** e.g. https://dev.azuresynapse.net/.default, from the environment. */
+  scope: string;
+  httpClient: HttpClient;
+}
+
+/** A Livy/HTTP failure with its status, for callers that branch on 404 (session gone) and the like. */
+export class LivyHttpError extends Error {
+  constructor(message: string, readonly statusCode: number | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LivyHttpError';
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof LivyHttpError && err.statusCode === 404;
+}
+
+export class SdkLivyClient implements LivyApi {
+  private readonly client: SparkClient;
+
+  constructor(readonly endpoint: LivyEndpoint, connection: LivyConnection) {
+    this.client = new SparkClient(connection.credential, endpoint.devEndpoint.replace(/\/+$/, ''), endpoint.poolName, {
+      credentialScopes: [connection.scope],
+      httpClient: connection.httpClient,
+      livyApiVersion: LIVY_API_VERSION,
+    });
+  }
+
+  createSession(request: SessionRequest, signal?: AbortSignal): Promise<LivySessionInfo> {
+    return this.call('create a Spark session', async () => toSession(await this.client.sparkSessionOperations.createSparkSession({
+      name: request.name,
+      tags: request.tags,
+      driverMemory: request.driverMemory,
+      driverCores: request.driverCores,
+      executorMemory: request.executorMemory,
+      executorCores: request.executorCores,
+      executorCount: request.numExecutors,
+      configuration: request.conf,
+      jars: request.jars,
+      pythonFiles: request.pyFiles,
+      files: request.files,
+      archives: request.archives,
+    }, { detailed: true, abortSignal: signal })));
+  }
+
+  getSession(id: number, signal?: AbortSignal): Promise<LivySessionInfo> {
+    return this.call(`read Spark session ${id}`, async () =>
+      toSession(await this.client.sparkSessionOperations.getSparkSession(id, { detailed: true, abortSignal: signal })));
+  }
+
+  listSessions(signal?: AbortSignal): Promise<LivySessionInfo[]> {
+    return this.call('list Spark sessions', async () => {
+      const all: LivySessionInfo[] = [];
+      for (let from = 0; ; ) {
+        const page = await this.client.sparkSessionOperations.getSparkSessions({ detailed: true, fromParam: from, size: 20, abortSignal: signal });
+        const sessions = page.sessions ?? [];
+        all.push(...sessions.map(toSession));
+        from += sessions.length;
+        if (sessions.length === 0 || from >= page.total) return all;
+      }
+    });
+  }
+
+  deleteSession(id: number, signal?: AbortSignal): Promise<void> {
+    return this.call(`delete Spark session ${id}`, () => this.client.sparkSessionOperations.cancelSparkSession(id, { abortSignal: signal }));
+  }
+
+  resetTimeout(id: number, signal?: AbortSignal): Promise<void> {
+    return this.call(`keep Spark session ${id} alive`, () =>
+      this.client.sparkSessionOperations.resetSparkSessionTimeout(id, { abortSignal: signal }));
+  }
+
+  createStatement(sessionId: number, code: string, kind: StatementKind, signal?: AbortSignal): Promise<LivyStatementInfo> {
+    return this.call(`submit a statement to Spark session ${sessionId}`, async () =>
+      toStatement(await this.client.sparkSessionOperations.createSparkStatement(sessionId, { code, kind }, { abortSignal: signal })));
+  }
+
+  getStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
+    let retryAfterMs: number | undefined;
+    const options: OperationOptions = {
+      abortSignal: signal,
+      onResponse: (raw: FullOperationResponse) => {
+        retryAfterMs = parseRetryAfter(raw.headers.get('retry-after'));
+      },
+    };
+    return this.call(`read statement ${statementId} of Spark session ${sessionId}`, async () => {
+      const statement = toStatement(await this.client.sparkSessionOperations.getSparkStatement(sessionId, statementId, options));
+      return { statement, retryAfterMs };
+    });
+  }
+
+  cancelStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<void> {
+    return this.call(`cancel statement ${statementId} of Spark session ${sessionId}`, async () => {
+      await this.client.sparkSessionOperations.cancelSparkStatement(sessionId, statementId, { abortSignal: signal });
+    });
+  }
+
+  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (err) {
+      if (err instanceof Error && err.name === 'AbortError') throw err;
+      const status = (err as { statusCode?: number }).statusCode;
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new LivyHttpError(`Could not ${what} on pool '${this.endpoint.poolName}': ${detail}`, status, { cause: err });
+    }
+  }
+}
+
+/** Retry-After in seconds (or an HTTP date) to milliseconds. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function toSession(s: SparkSession): LivySessionInfo {
+  const appInfo = s.appInfo ?? {};
+  const r = s.livyInfo?.jobCreationRequest;
+  // Back to Livy's key names (the SDK renames conf, pyFiles and numExecutors).
+  const request = r ? dropUndefined({
+    name: r.name, driverMemory: r.driverMemory, driverCores: r.driverCores, executorMemory: r.executorMemory,
+    executorCores: r.executorCores, numExecutors: r.executorCount, conf: r.configuration, jars: r.jars,
+    pyFiles: r.pythonFiles, files: r.files, archives: r.archives,
+  }) : undefined;
+  return {
+    id: s.id,
+    name: s.name,
+    state: s.state ?? 'not_started',
+    appId: s.appId ?? undefined,
+    sparkUiUrl: appInfo.sparkUiUrl ?? undefined,
+    driverLogUrl: appInfo.driverLogUrl ?? undefined,
+    submitterName: s.submitterName,
+    result: s.result,
+    tags: s.tags ?? {},
+    log: s.logLines ?? [],
+    errors: (s.errors ?? []).map((e) => ({ errorCode: e.errorCode, message: e.message })),
+    submittedAt: s.scheduler?.submittedAt,
+    request,
+    coldStart: {
+      submittedAt: s.scheduler?.submittedAt,
+      scheduledAt: s.scheduler?.scheduledAt,
+      endedAt: s.scheduler?.endedAt,
+      schedulerState: s.scheduler?.currentState,
+      preparationStartedAt: s.plugin?.preparationStartedAt,
+      resourceAcquisitionStartedAt: s.plugin?.resourceAcquisitionStartedAt,
+      submissionStartedAt: s.plugin?.submissionStartedAt,
+      monitoringStartedAt: s.plugin?.monitoringStartedAt,
+      cleanupStartedAt: s.plugin?.cleanupStartedAt,
+      pluginState: s.plugin?.currentState,
+    },
+  };
+}
+
+export function toStatement(s: SparkStatement): LivyStatementInfo {
+  return { id: s.id, state: s.state ?? 'waiting', output: s.output ? toOutput(s.output) : undefined };
+}
+
+function toOutput(o: NonNullable<SparkStatement['output']>): StatementOutput {
+  if (o.status === 'error') {
+    return {
+      status: 'error', executionCount: o.executionCount, ename: o.errorName ?? 'Error', evalue: o.errorValue ?? '',
+      traceback: o.traceback ?? [],
+    };
+  }
+  return { status: 'ok', executionCount: o.executionCount, data: o.data ?? {} };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

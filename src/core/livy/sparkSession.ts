@@ -1,0 +1,310 @@
+/**
+ * One Livy session for one (notebook, pool): created on demand (or adopted by id after a window reload),
+ * walked through its cold start with live progress, used one statement at a time, kept alive while work
+ * runs, shut down after an idle period, restarted or deleted on request. Its client-side state is an
+ * explicit SessionStateMachine; callers listen to onDidChange.
+ */
+import { Emitter } from '../util/emitter';
+import type { Logger } from '../util/logger';
+import { silentLogger } from '../util/logger';
+import { coldStartProgress, type ColdStartProgress } from './coldStart';
+import { SessionEndedError } from './errors';
+import { isNotFound, type LivyApi } from './livyClient';
+import { abortError, PollingPolicy, systemClock, type Clock } from './polling';
+import { fromServerState, isTerminal, SessionStateMachine, type SessionState } from './sessionState';
+import { runStatement, type StatementResult } from './statementRunner';
+import type { LivySessionInfo, SessionRequest, StatementKind } from './types';
+
+export interface SparkSessionOptions {
+  api: LivyApi;
+  /** The create body (without name/tags, which are added here). */
+  request: () => Omit<SessionRequest, 'name'>;
+  /** Session name shown in Synapse Studio and the Sessions view. */
+  name: string;
+  tags?: Record<string, string>;
+  clock?: Clock;
+  log?: Logger;
+  /** PUT reset-timeout at most this often while statements run. */
+  keepAliveMs?: number;
+  /** Delete the session after this long without statements; 0 = never. */
+  idleShutdownMs?: () => number;
+  /** Told whenever the session id changes (store it to re-attach after reload). */
+  onSessionId?(id: number | undefined): void;
+  timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+}
+
+const START_POLLING = { initialDelayMs: 100, factor: 1.5, maxDelayMs: 1000 };
+export const CREATED_BY_TAG = 'createdBy';
+export const CREATED_BY_VALUE = 'azureml-synapse-spark-vscode';
+
+export class SparkSession {
+  private machine = new SessionStateMachine();
+  private readonly changed = new Emitter<SparkSession>();
+  readonly onDidChange = this.changed.event;
+  private id: number | undefined;
+  private last: LivySessionInfo | undefined;
+  private starting: Promise<number> | undefined;
+  private readonly progressListeners = new Set<(p: ColdStartProgress) => void>();
+  private lastKeepAlive = 0;
+  private idleTimer: unknown;
+  private disposed = false;
+  /** The request the live session was created with (for %%configure: restart only when it changes). */
+  private createdWith: string | undefined;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly timers: NonNullable<SparkSessionOptions['timers']>;
+
+  constructor(private readonly options: SparkSessionOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLogger;
+    this.timers = options.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.machine.onDidChange(() => this.changed.fire(this));
+  }
+
+  get state(): SessionState {
+    return this.machine.state;
+  }
+
+  get sessionId(): number | undefined {
+    return this.id;
+  }
+
+  get info(): LivySessionInfo | undefined {
+    return this.last;
+  }
+
+  get api(): LivyApi {
+    return this.options.api;
+  }
+
+  /** True while a session exists (or is being created) that can run statements. */
+  get isLive(): boolean {
+    return this.id !== undefined && !isTerminal(this.machine.state);
+  }
+
+  /** Whether the current session was created with exactly this request. */
+  matchesRequest(): boolean {
+    return this.createdWith === JSON.stringify(this.options.request());
+  }
+
+  /** Adopts an existing session (stored before a window reload) when it is still alive; false otherwise. */
+  async attach(id: number, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const info = await this.options.api.getSession(id, signal);
+      const state = fromServerState(info.state);
+      if (isTerminal(state)) return false;
+      this.adopt(info);
+      this.createdWith = JSON.stringify(this.options.request()); // unknown; assume current settings
+      this.log.info(`Re-attached to Spark session ${id} (${info.state}).`);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Resolves with the session id once the session is idle or busy (creating it first when needed).
+   * `onProgress` hears the cold-start stages; aborting stops waiting, not the session's start.
+   */
+  async ensureReady(onProgress?: (p: ColdStartProgress) => void, signal?: AbortSignal): Promise<number> {
+    if (this.disposed) throw new Error('This notebook\'s Spark session was closed.');
+    if (this.id !== undefined && (this.state === 'idle' || this.state === 'busy')) return this.id;
+    if (this.id !== undefined && isTerminal(this.state)) this.forget();
+    if (!this.starting) {
+      this.starting = this.start().finally(() => {
+        this.starting = undefined;
+      });
+    }
+    if (onProgress) this.progressListeners.add(onProgress);
+    try {
+      return await abortable(this.starting, signal);
+    } finally {
+      if (onProgress) this.progressListeners.delete(onProgress);
+    }
+  }
+
+  /** Starts the session in the background (prewarm); failures are logged, the next run reports them. */
+  prewarm(): void {
+    this.ensureReady().catch((err) => this.log.warn(`Prewarming the Spark session failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  async run(code: string, kind: StatementKind, signal?: AbortSignal,
+    onProgress?: (p: ColdStartProgress) => void): Promise<StatementResult> {
+    const id = await this.ensureReady(onProgress, signal);
+    this.cancelIdleShutdown();
+    this.machine.transition('busy');
+    this.lastKeepAlive = this.clock.now();
+    try {
+      return await runStatement(this.options.api, id, code, kind, {
+        signal,
+        clock: this.clock,
+        onPoll: () => void this.keepAlive(),
+      });
+    } catch (err) {
+      if (err instanceof SessionEndedError && err.sessionId === id) this.markEnded(err.state);
+      throw err;
+    } finally {
+      if (this.machine.state === 'busy') this.machine.transition('idle');
+      this.armIdleShutdown();
+    }
+  }
+
+  /** Reads the session from Livy (state, log, appInfo) and updates the machine. */
+  async refresh(signal?: AbortSignal): Promise<LivySessionInfo | undefined> {
+    if (this.id === undefined) return undefined;
+    try {
+      const info = await this.options.api.getSession(this.id, signal);
+      this.last = info;
+      this.machine.observe(info.state);
+      return info;
+    } catch (err) {
+      if (isNotFound(err)) {
+        this.markEnded('dead');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** Deletes the session (if any) and forgets it; the next run creates a new one. */
+  async restart(): Promise<void> {
+    await this.delete();
+    this.resetMachine();
+  }
+
+  async delete(): Promise<void> {
+    this.cancelIdleShutdown();
+    const id = this.id;
+    const starting = this.starting;
+    if (id === undefined && starting) {
+      // Deleting while the create request is in flight: wait for its id so the session does not leak.
+      await starting.catch(() => undefined);
+      return this.delete();
+    }
+    if (id === undefined) return;
+    this.forget();
+    try {
+      await this.options.api.deleteSession(id);
+      this.log.info(`Deleted Spark session ${id}.`);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelIdleShutdown();
+    this.changed.dispose();
+    this.machine.dispose();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private resetMachine(): void {
+    // The machine has terminal states; a restarted session is a new machine.
+    this.machine.dispose();
+    this.machine = new SessionStateMachine();
+    this.machine.onDidChange(() => this.changed.fire(this));
+    this.changed.fire(this);
+  }
+
+  private async start(): Promise<number> {
+    const requestedAt = this.clock.now();
+    if (this.id === undefined) {
+      if (isTerminal(this.machine.state)) this.resetMachine();
+      const request = this.options.request();
+      const info = await this.options.api.createSession({
+        ...request,
+        name: this.options.name,
+        tags: { ...(this.options.tags ?? {}), [CREATED_BY_TAG]: CREATED_BY_VALUE },
+      });
+      this.createdWith = JSON.stringify(request);
+      this.adopt(info);
+      this.log.info(`Created Spark session ${info.id} (${this.options.name}).`);
+    }
+    const id = this.id!;
+    const policy = new PollingPolicy(START_POLLING);
+    for (;;) {
+      const info = this.last!;
+      this.machine.observe(info.state);
+      const state = this.machine.state;
+      if (state === 'idle' || state === 'busy') return id;
+      if (isTerminal(state)) {
+        const reason = info.errors.map((e) => e.message ?? e.errorCode).filter(Boolean).join(' ');
+        throw new SessionEndedError(id, info.state, reason || 'it failed to start', info.driverLogUrl);
+      }
+      const progress = coldStartProgress(info.coldStart, requestedAt, this.clock.now());
+      for (const listener of [...this.progressListeners]) listener(progress);
+      await this.clock.sleep(policy.nextDelay());
+      if (this.id !== id) throw abortError('The session was deleted while it was starting.');
+      const fresh = await this.refresh();
+      if (!fresh) throw new SessionEndedError(id, 'dead', 'the Spark pool no longer knows it');
+    }
+  }
+
+  private adopt(info: LivySessionInfo): void {
+    this.id = info.id;
+    this.last = info;
+    this.machine.observe(info.state);
+    this.options.onSessionId?.(info.id);
+    this.changed.fire(this);
+  }
+
+  private forget(): void {
+    if (this.id === undefined) return;
+    this.id = undefined;
+    this.createdWith = undefined;
+    this.options.onSessionId?.(undefined);
+    if (!this.machine.isTerminal) this.machine.transition('killed');
+    this.changed.fire(this);
+  }
+
+  private markEnded(serverState: string): void {
+    this.machine.observe(serverState === 'killed' ? 'killed' : serverState === 'error' ? 'error' : 'dead');
+    this.options.onSessionId?.(undefined);
+  }
+
+  /** While a statement runs, PUT reset-timeout every keepAliveMs so a long cell never times the session out. */
+  private async keepAlive(): Promise<void> {
+    const every = this.options.keepAliveMs ?? 5 * 60_000;
+    const now = this.clock.now();
+    if (this.id === undefined || now - this.lastKeepAlive < every) return;
+    this.lastKeepAlive = now;
+    try {
+      await this.options.api.resetTimeout(this.id);
+    } catch (err) {
+      this.log.debug(`reset-timeout failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private armIdleShutdown(): void {
+    this.cancelIdleShutdown();
+    const ms = this.options.idleShutdownMs?.() ?? 0;
+    if (!(ms > 0) || this.disposed) return;
+    this.idleTimer = this.timers.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.state !== 'idle') return;
+      this.log.info(`Shutting down idle Spark session ${this.id} after ${Math.round(ms / 60_000)} min.`);
+      this.delete().catch((err) => this.log.warn(`Idle shutdown failed: ${err instanceof Error ? err.message : String(err)}`));
+    }, ms);
+  }
+
+  private cancelIdleShutdown(): void {
+    if (this.idleTimer !== undefined) this.timers.clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs one statement to a final state: submit, poll with the adaptive policy, and on abort ask Livy to
+ * cancel it and wait (briefly) until it is cancelled. A session that ends under the statement surfaces as
+ * SessionEndedError, a statement cancelled by someone else as StatementCancelledError; nothing waits forever.
+ */
+import { SessionEndedError, StatementCancelledError } from './errors';
+import type { LivyApi } from './livyClient';
+import { isNotFound } from './livyClient';
+import { abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
+import type { LivyStatementInfo, StatementKind, StatementOutput } from './types';
+import { isEndedServerState } from './types';
+
+export interface StatementResult {
+  statementId: number;
+  output: StatementOutput;
+  /** Requests spent (submit + polls), for the benchmark and tests. */
+  requests: number;
+}
+
+export interface RunStatementOptions {
+  signal?: AbortSignal;
+  clock?: Clock;
+  polling?: PollingOptions;
+  /** Called after each poll (e.g. to keep the session alive during long statements). */
+  onPoll?(statement: LivyStatementInfo): void;
+}
+
+const FINAL = ['available', 'error', 'cancelled'];
+/** After a cancel request, how long to wait for Livy to confirm before giving up on it. */
+const CANCEL_CONFIRM_MS = 3000;
+
+export async function runStatement(api: LivyApi, sessionId: number, code: string, kind: StatementKind,
+  options: RunStatementOptions = {}): Promise<StatementResult> {
+  const clock = options.clock ?? systemClock;
+  const { signal } = options;
+  if (signal?.aborted) throw abortError();
+  const submitted = await api.createStatement(sessionId, code, kind);
+  let requests = 1;
+  const policy = new PollingPolicy(options.polling);
+  let statement = submitted;
+  let retryAfterMs: number | undefined;
+  while (!FINAL.includes(statement.state)) {
+    try {
+      await clock.sleep(policy.nextDelay(retryAfterMs), signal);
+    } catch (err) {
+      if (signal?.aborted) {
+        await cancel(api, sessionId, statement.id, clock);
+        throw abortError('The statement was cancelled.');
+      }
+      throw err;
+    }
+    try {
+      const answer = await api.getStatement(sessionId, statement.id);
+      requests++;
+      statement = answer.statement;
+      retryAfterMs = answer.retryAfterMs;
+    } catch (err) {
+      requests++;
+      if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
+      throw err;
+    }
+    options.onPoll?.(statement);
+  }
+  if (statement.state === 'cancelled') {
+    const ended = await endedOrUndefined(api, sessionId);
+    throw ended ?? new StatementCancelledError('The statement was cancelled on the Spark pool.');
+  }
+  if (statement.state === 'error' || !statement.output) {
+    // An interpreter-level failure (a user exception is `available` with an error output): is the session gone?
+    const ended = await endedOrUndefined(api, sessionId);
+    if (ended) throw ended;
+    if (!statement.output) throw new Error(`Statement ${statement.id} failed without an output.`);
+  }
+  return { statementId: statement.id, output: statement.output!, requests };
+}
+
+/** Best effort: ask Livy to cancel, then poll fast until the statement is final or the confirm window ends. */
+async function cancel(api: LivyApi, sessionId: number, statementId: number, clock: Clock): Promise<void> {
+  try {
+    await api.cancelStatement(sessionId, statementId);
+    const deadline = clock.now() + CANCEL_CONFIRM_MS;
+    const policy = new PollingPolicy({ initialDelayMs: 20, factor: 1.5, maxDelayMs: 250 });
+    while (clock.now() < deadline) {
+      await clock.sleep(policy.nextDelay());
+      const { statement } = await api.getStatement(sessionId, statementId);
+      if (FINAL.includes(statement.state)) return;
+    }
+  } catch {
+    // the session may be gone already; the cell is cancelled either way
+  }
+}
+
+async function endedOrUndefined(api: LivyApi, sessionId: number): Promise<SessionEndedError | undefined> {
+  try {
+    const session = await api.getSession(sessionId);
+    if (!isEndedServerState(session.state)) return undefined;
+    const reason = session.errors.map((e) => e.message ?? e.errorCode).filter(Boolean).join(' ')
+      || (session.state === 'killed' ? 'it was deleted' : '');
+    return new SessionEndedError(sessionId, session.state, reason, session.driverLogUrl);
+  } catch (err) {
+    if (isNotFound(err)) return new SessionEndedError(sessionId, 'dead', 'the Spark pool no longer knows it');
+    return undefined;
+  }
+}
+
+async function endedError(api: LivyApi, sessionId: number, fallback: string): Promise<Error> {
+  return (await endedOrUndefined(api, sessionId)) ?? new Error(`Statement polling failed: ${fallback}.`);
+}

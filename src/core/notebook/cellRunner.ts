@@ -1,0 +1,193 @@
+/**
+ * Runs one parsed cell (a statement or a magic) against its notebook's Spark session and writes the
+ * results to a sink (the glue backs it with a NotebookCellExecution). VS Code-free, so the whole path
+ * from cell text to outputs is unit-tested against the emulator.
+ */
+import { formatColdStart, type ColdStartProgress } from '../livy/coldStart';
+import { SessionEndedError, StatementCancelledError } from '../livy/errors';
+import { CREATED_BY_TAG, CREATED_BY_VALUE, type SparkSession } from '../livy/sparkSession';
+import { isEndedServerState, type LivySessionInfo } from '../livy/types';
+import type { CellOutcome } from './cellQueue';
+import { mergeSessionConfig, type SessionConfig } from './configure';
+import { HELP_ROWS, type CellCommand } from './magics';
+import { errorOutput, mapStatementOutput, textOutput, type CellOutputModel, type OutputLimits } from './outputs';
+
+export interface CellSink {
+  replace(outputs: CellOutputModel[]): void;
+  setExecutionOrder(order: number | undefined): void;
+}
+
+export interface PoolTarget {
+  poolName: string;
+  synapseWorkspace: string;
+  amlWorkspace: string;
+  sparkVersion?: string;
+}
+
+/** What a cell needs from its notebook: the session, where it runs, its %%configure, the output cap. */
+export interface NotebookSessionHost {
+  readonly session: SparkSession;
+  readonly target: PoolTarget;
+  /** This notebook's %%configure (undefined: settings defaults only). */
+  notebookConfig: SessionConfig | undefined;
+  /** Settings defaults (synapseSpark.notebook.session). */
+  defaults(): SessionConfig;
+  limits(): OutputLimits;
+}
+
+export interface CellResult {
+  outcome: CellOutcome;
+  /** Set when the session ended under the cell: the glue offers Restart Session. */
+  sessionEnded?: SessionEndedError;
+}
+
+export function describeTarget(t: PoolTarget): string {
+  return `${t.poolName} (${t.synapseWorkspace})`;
+}
+
+export async function runCell(command: CellCommand, host: NotebookSessionHost, sink: CellSink,
+  signal: AbortSignal): Promise<CellResult> {
+  const progress = (p: ColdStartProgress) => sink.replace([textOutput(formatColdStart(p, describeTarget(host.target)))]);
+  try {
+    switch (command.type) {
+      case 'empty':
+        return { outcome: 'succeeded' };
+      case 'invalid':
+        sink.replace([errorOutput('MagicError', command.message)]);
+        return { outcome: 'failed' };
+      case 'help':
+        sink.replace([helpOutput()]);
+        return { outcome: 'succeeded' };
+      case 'statement': {
+        const result = await host.session.run(command.code, command.kind, signal, progress);
+        sink.replace(mapStatementOutput(result.output, host.limits()));
+        sink.setExecutionOrder(result.output.executionCount + 1);
+        return { outcome: result.output.status === 'ok' ? 'succeeded' : 'failed' };
+      }
+      case 'configure':
+        return await configure(command, host, sink, signal, progress);
+      case 'info': {
+        const info = host.session.isLive ? await host.session.refresh(signal) : undefined;
+        sink.replace([infoOutput(host, info)]);
+        return { outcome: 'succeeded' };
+      }
+      case 'logs': {
+        if (!host.session.isLive) {
+          sink.replace([textOutput('No Spark session yet: run a cell first.')]);
+          return { outcome: 'succeeded' };
+        }
+        const info = await host.session.refresh(signal);
+        sink.replace(logsOutput(info, host.limits().maxBytes));
+        return { outcome: 'succeeded' };
+      }
+      case 'cleanup':
+        return await cleanup(command.force, host, sink, signal);
+    }
+  } catch (err) {
+    if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
+      sink.replace([textOutput('Cancelled.')]);
+      return { outcome: 'cancelled' };
+    }
+    if (err instanceof SessionEndedError) {
+      const links = err.driverLogUrl ? `\nDriver log: ${err.driverLogUrl}` : '';
+      sink.replace([errorOutput('SparkSessionEnded', `${err.message}\nRun "Synapse Spark: Restart Session" to start a new one.${links}`)]);
+      return { outcome: 'failed', sessionEnded: err };
+    }
+    if (err instanceof StatementCancelledError) {
+      sink.replace([errorOutput('StatementCancelled', err.message)]);
+      return { outcome: 'failed' };
+    }
+    sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError',
+      err instanceof Error ? err.message : String(err))]);
+    return { outcome: 'failed' };
+  }
+}
+
+async function configure(command: Extract<CellCommand, { type: 'configure' }>, host: NotebookSessionHost, sink: CellSink,
+  signal: AbortSignal, progress: (p: ColdStartProgress) => void): Promise<CellResult> {
+  const previous = host.notebookConfig;
+  const requested = JSON.stringify(mergeSessionConfig(host.defaults(), command.config));
+  const current = JSON.stringify(mergeSessionConfig(host.defaults(), previous));
+  const ignored = command.ignored.length ? ` Ignored: ${command.ignored.join(', ')}.` : '';
+  if (host.session.isLive && requested !== current && !command.force) {
+    sink.replace([errorOutput('ConfigureError', `A Spark session (${host.session.sessionId}) is already running with other settings. `
+      + 'Use %%configure -f to restart it with the new settings (its variables are lost).')]);
+    return { outcome: 'failed' };
+  }
+  host.notebookConfig = command.config;
+  let verb = 'Applied';
+  if (host.session.isLive && !host.session.matchesRequest()) {
+    await host.session.restart();
+    verb = 'Restarted the session with';
+  } else if (host.session.isLive) {
+    verb = 'The running session already uses';
+  }
+  const id = await host.session.ensureReady(progress, signal);
+  sink.replace([textOutput(`${verb} the session settings (session ${id} on ${describeTarget(host.target)}).${ignored}\n`
+    + JSON.stringify(mergeSessionConfig(host.defaults(), command.config), null, 2))]);
+  return { outcome: 'succeeded' };
+}
+
+async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink, signal: AbortSignal): Promise<CellResult> {
+  const sessions = (await host.session.api.listSessions(signal))
+    .filter((s) => s.tags[CREATED_BY_TAG] === CREATED_BY_VALUE && !isEndedServerState(s.state));
+  const ours = host.session.sessionId;
+  const ids = sessions.map((s) => s.id);
+  if (ours !== undefined && host.session.isLive && !ids.includes(ours)) ids.push(ours);
+  if (!force) {
+    sink.replace([errorOutput('CleanupNotConfirmed', `%%cleanup deletes every Spark session this extension started on ${describeTarget(host.target)} `
+      + `(${ids.length} live: ${ids.join(', ') || 'none'}), including other notebooks'. Run %%cleanup -f to confirm.`)]);
+    return { outcome: 'failed' };
+  }
+  for (const id of ids) {
+    if (id === ours) await host.session.delete();
+    else await host.session.api.deleteSession(id, signal).catch(() => undefined);
+  }
+  sink.replace([textOutput(ids.length ? `Deleted ${ids.length} Spark session(s): ${ids.join(', ')}.` : 'No live Spark sessions to delete.')]);
+  return { outcome: 'succeeded' };
+}
+
+function helpOutput(): CellOutputModel {
+  const md = ['| Magic | What it does |', '| --- | --- |', ...HELP_ROWS.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
+  const text = HELP_ROWS.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
+  return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
+}
+
+function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined): CellOutputModel {
+  const t = host.target;
+  const config = mergeSessionConfig(host.defaults(), host.notebookConfig);
+  const rows: [string, string][] = [
+    ['Pool', `${t.poolName}${t.sparkVersion ? ` (Spark ${t.sparkVersion})` : ''}`],
+    ['Synapse workspace', t.synapseWorkspace],
+    ['Azure ML workspace', t.amlWorkspace],
+  ];
+  if (info) {
+    rows.push(['Session', `${info.id}${info.name ? ` (${info.name})` : ''}`], ['State', info.state]);
+    if (info.appId) rows.push(['Application', info.appId]);
+    if (info.submitterName) rows.push(['Owner', info.submitterName]);
+    if (info.sparkUiUrl) rows.push(['Spark UI', info.sparkUiUrl]);
+    if (info.driverLogUrl) rows.push(['Driver log', info.driverLogUrl]);
+  } else {
+    rows.push(['Session', 'none yet (it starts with the first cell)']);
+  }
+  rows.push(['Settings', JSON.stringify(config)]);
+  const md = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
+  const text = rows.map(([k, v]) => `${k}: ${v}`).join('\n');
+  return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
+}
+
+function logsOutput(info: LivySessionInfo | undefined, maxBytes: number): CellOutputModel[] {
+  if (!info) return [textOutput('The Spark session is gone; no logs to show.')];
+  let text = info.log.join('\n').trim() || '(the session log is empty)';
+  const outputs: CellOutputModel[] = [];
+  if (text.length > maxBytes) {
+    text = text.slice(text.length - maxBytes);
+    outputs.push(textOutput('[Log truncated: showing its end. Raise synapseSpark.notebook.outputLimitKB to see more.]'));
+  }
+  outputs.unshift(textOutput(`Session ${info.id} log:\n${text}`));
+  if (info.driverLogUrl || info.sparkUiUrl) {
+    outputs.push(textOutput([info.driverLogUrl && `Driver log: ${info.driverLogUrl}`, info.sparkUiUrl && `Spark UI: ${info.sparkUiUrl}`]
+      .filter(Boolean).join('\n')));
+  }
+  return outputs;
+}

@@ -1,0 +1,73 @@
+/**
+ * `%%configure [-f] {json}`: the session settings a notebook asks for, validated the way Livy/Synapse
+ * would read them (Livy key names, as sparkmagic and Synapse notebooks write them), and merged over the
+ * `synapseSpark.notebook.session` defaults.
+ */
+import type { SessionRequest } from '../livy/types';
+
+export type SessionConfig = Omit<SessionRequest, 'name' | 'tags'> & { name?: string };
+
+const MEMORY = /^\d+(\.\d+)?\s*[kmgt]b?$/i;
+const LIST_KEYS = ['jars', 'pyFiles', 'files', 'archives'] as const;
+const INT_KEYS = ['driverCores', 'executorCores', 'numExecutors'] as const;
+const MEMORY_KEYS = ['driverMemory', 'executorMemory'] as const;
+/** Accepted for compatibility with sparkmagic/Synapse and ignored: the cell's magic picks the language. */
+const IGNORED_KEYS = ['kind', 'proxyUser', 'queue', 'heartbeatTimeoutInSecond', 'defaultLakehouse', 'mountPoints', 'sessionTimeoutInSeconds'];
+export const CONFIGURE_KEYS = ['name', ...MEMORY_KEYS, ...INT_KEYS, 'conf', ...LIST_KEYS];
+
+export type ConfigureResult = { config: SessionConfig; ignored: string[] } | { error: string };
+
+export function parseConfigureBody(body: string): ConfigureResult {
+  const text = body.trim();
+  if (!text) return { error: '%%configure needs a JSON object on the lines after it, e.g. {"executorMemory": "8g", "numExecutors": 2}.' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: `The %%configure body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return validateSessionConfig(value, '%%configure');
+}
+
+export function validateSessionConfig(value: unknown, where: string): ConfigureResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `${where} needs a JSON object.` };
+  const config: SessionConfig = {};
+  const ignored: string[] = [];
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if ((MEMORY_KEYS as readonly string[]).includes(key)) {
+      if (typeof v === 'string' && MEMORY.test(v)) (config as Record<string, unknown>)[key] = v.replace(/\s+/g, '');
+      else problems.push(`'${key}' must be a size such as "4g" or "512m"`);
+    } else if ((INT_KEYS as readonly string[]).includes(key)) {
+      if (Number.isInteger(v) && (v as number) > 0) (config as Record<string, unknown>)[key] = v;
+      else problems.push(`'${key}' must be a positive whole number`);
+    } else if ((LIST_KEYS as readonly string[]).includes(key)) {
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) (config as Record<string, unknown>)[key] = v;
+      else problems.push(`'${key}' must be a list of strings`);
+    } else if (key === 'conf') {
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)
+        && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
+        config.conf = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+      } else {
+        problems.push("'conf' must be an object of Spark settings with string, number or boolean values");
+      }
+    } else if (key === 'name') {
+      if (typeof v === 'string' && v.trim()) config.name = v.trim();
+      else problems.push("'name' must be a non-empty string");
+    } else if (IGNORED_KEYS.includes(key)) {
+      ignored.push(key);
+    } else {
+      problems.push(`unknown key '${key}' (known: ${CONFIGURE_KEYS.join(', ')})`);
+    }
+  }
+  if (problems.length) return { error: `${where}: ${problems.join('; ')}.` };
+  return { config, ignored };
+}
+
+/** Defaults from settings, overridden key by key by the notebook's %%configure (`conf` merged). */
+export function mergeSessionConfig(defaults: SessionConfig, notebook: SessionConfig | undefined): SessionConfig {
+  if (!notebook) return { ...defaults };
+  const merged: SessionConfig = { ...defaults, ...notebook };
+  if (defaults.conf || notebook.conf) merged.conf = { ...(defaults.conf ?? {}), ...(notebook.conf ?? {}) };
+  return merged;
+}

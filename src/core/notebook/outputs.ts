@@ -1,0 +1,143 @@
+/**
+ * Livy statement outputs -> the notebook output model (mime bundles), VS Code-free. The glue turns each
+ * item into a NotebookCellOutputItem. Rich items come first in a bundle with a text/plain fallback last;
+ * anything over the output cap is truncated with a visible note.
+ */
+import { LIVY_TABLE_MIME, parseLivyTable, type LivyTable } from '../../protocol/livyTable';
+import type { StatementOutput } from '../livy/types';
+
+export const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+export type OutputItemModel =
+  | { mime: string; text: string }
+  | { mime: string; json: unknown }
+  | { mime: string; base64: string }
+  | { mime: typeof ERROR_MIME; error: { name: string; message: string; stack?: string } };
+
+export interface CellOutputModel {
+  items: OutputItemModel[];
+}
+
+export interface OutputLimits {
+  /** Largest output item, in bytes (characters for text); anything bigger is truncated with a note. */
+  maxBytes: number;
+  /** Rows shown in the text/plain fallback of a table. */
+  textTableRows?: number;
+}
+
+export const DEFAULT_LIMITS: OutputLimits = { maxBytes: 1024 * 1024, textTableRows: 50 };
+
+export function textOutput(text: string, mime = 'text/plain'): CellOutputModel {
+  return { items: [{ mime, text }] };
+}
+
+export function errorOutput(name: string, message: string, stack?: string): CellOutputModel {
+  return { items: [{ mime: ERROR_MIME, error: { name, message, stack } }] };
+}
+
+export function truncationNote(what: string, shown: string, total: string): CellOutputModel {
+  return textOutput(`[Output truncated: ${what} showing ${shown} of ${total}. Raise synapseSpark.notebook.outputLimitKB to see more.]`);
+}
+
+/** Maps one statement output to cell outputs. */
+export function mapStatementOutput(output: StatementOutput, limits: OutputLimits = DEFAULT_LIMITS): CellOutputModel[] {
+  if (output.status === 'error') {
+    const traceback = output.traceback.join('');
+    const stack = traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n[traceback truncated]` : traceback;
+    return [errorOutput(output.ename, output.evalue, stack || undefined)];
+  }
+  const data = output.data ?? {};
+  const outputs: CellOutputModel[] = [];
+  const notes: CellOutputModel[] = [];
+  const bundle: OutputItemModel[] = [];
+  let plain = typeof data['text/plain'] === 'string' ? (data['text/plain'] as string) : undefined;
+
+  const table = data[LIVY_TABLE_MIME] !== undefined ? parseLivyTable(data[LIVY_TABLE_MIME])
+    : isSqlJson(data['application/json']) ? { table: sqlJsonToTable(data['application/json']) } : undefined;
+  if (table && 'table' in table) {
+    const { table: capped, total } = capTable(table.table, limits.maxBytes);
+    bundle.push({ mime: LIVY_TABLE_MIME, json: capped });
+    if (!plain) plain = formatTable(capped, limits.textTableRows ?? 50);
+    if (capped.data.length < total) notes.push(truncationNote('the table is', `${capped.data.length}`, `${total} rows`));
+  } else if (table && 'error' in table) {
+    notes.push(textOutput(`[The service sent a malformed table (${table.error}); showing it as JSON.]`));
+    bundle.push({ mime: 'application/json', json: data[LIVY_TABLE_MIME] });
+  }
+  if (typeof data['text/html'] === 'string') {
+    const html = data['text/html'] as string;
+    if (html.length <= limits.maxBytes) bundle.push({ mime: 'text/html', text: html });
+    else notes.push(truncationNote('HTML output omitted,', '0', `${kb(html.length)}`));
+  }
+  if (typeof data['image/png'] === 'string') {
+    const png = (data['image/png'] as string).replace(/\s+/g, '');
+    if (png.length * 0.75 <= limits.maxBytes) bundle.push({ mime: 'image/png', base64: png });
+    else notes.push(truncationNote('image omitted,', '0', `${kb(png.length * 0.75)}`));
+  }
+  if (data['application/json'] !== undefined && !(table && 'table' in table && !data[LIVY_TABLE_MIME])) {
+    const json = data['application/json'];
+    const text = JSON.stringify(json, null, 2) ?? 'null';
+    if (text.length <= limits.maxBytes) {
+      bundle.push({ mime: 'application/json', json });
+      if (!plain) plain = text;
+    } else {
+      notes.push(truncationNote('JSON shown as text,', kb(limits.maxBytes), kb(text.length)));
+      plain = plain || text;
+    }
+  }
+  for (const [mime, value] of Object.entries(data)) {
+    if (['text/plain', 'text/html', 'image/png', 'application/json', LIVY_TABLE_MIME].includes(mime)) continue;
+    if (typeof value === 'string') bundle.push({ mime, text: value }); // e.g. text/markdown, image/svg+xml
+  }
+  if (plain !== undefined && plain !== '') {
+    if (plain.length > limits.maxBytes) {
+      notes.push(truncationNote('text', kb(limits.maxBytes), kb(plain.length)));
+      plain = plain.slice(0, limits.maxBytes);
+    }
+    // Livy folds stdout into text/plain; with no rich item it is the whole output, else the fallback.
+    bundle.push({ mime: 'text/plain', text: plain });
+  }
+  if (bundle.length) outputs.push({ items: bundle });
+  return [...outputs, ...notes];
+}
+
+function kb(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** Keeps the leading rows whose JSON fits in maxBytes. */
+export function capTable(table: LivyTable, maxBytes: number): { table: LivyTable; total: number } {
+  const total = table.data.length;
+  if (JSON.stringify(table).length <= maxBytes) return { table, total };
+  let size = JSON.stringify({ headers: table.headers, data: [] }).length;
+  let rows = 0;
+  for (const row of table.data) {
+    size += JSON.stringify(row).length + 1;
+    if (size > maxBytes) break;
+    rows++;
+  }
+  return { table: { headers: table.headers, data: table.data.slice(0, rows) }, total };
+}
+
+/** Livy's SQL interpreter answers application/json {schema: {fields: [{name, type}]}, data: [[...]]}. */
+function isSqlJson(value: unknown): value is { schema: { fields: { name: string; type: unknown }[] }; data: unknown[][] } {
+  const v = value as { schema?: { fields?: unknown }; data?: unknown } | undefined;
+  return !!v && typeof v === 'object' && Array.isArray(v.schema?.fields) && Array.isArray(v.data);
+}
+
+function sqlJsonToTable(value: { schema: { fields: { name: string; type: unknown }[] }; data: unknown[][] }): LivyTable {
+  const typeName = (t: unknown) => (typeof t === 'string' ? `${t.toUpperCase()}_TYPE` : 'STRING_TYPE');
+  return { headers: value.schema.fields.map((f) => ({ name: f.name, type: typeName(f.type) })), data: value.data };
+}
+
+/** A plain-text grid for the text fallback of a table. */
+export function formatTable(table: LivyTable, maxRows: number): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const rows = table.data.slice(0, maxRows).map((r) => table.headers.map((_, i) => cell(r[i])));
+  const names = table.headers.map((h) => h.name);
+  const widths = names.map((n, i) => Math.min(40, Math.max(n.length, ...rows.map((r) => r[i].length))));
+  const fmt = (cells: string[]) => `|${cells.map((c, i) => ` ${c.slice(0, widths[i]).padEnd(widths[i])} `).join('|')}|`;
+  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  const lines = [rule, fmt(names), rule, ...rows.map(fmt), rule];
+  if (table.data.length > maxRows) lines.push(`only showing top ${maxRows} of ${table.data.length} rows`);
+  return lines.join('\n');
+}

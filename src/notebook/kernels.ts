@@ -1,0 +1,216 @@
+/**
+ * One NotebookController per attached Spark pool for `jupyter-notebook`, kept in step with the catalog,
+ * and the per-notebook execution glue: each cell becomes a NotebookCellExecution queued on the notebook's
+ * FIFO CellQueue and run by the core cell runner against the notebook's session for that pool.
+ */
+import * as vscode from 'vscode';
+import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
+import type { Logger } from '../core/util/logger';
+import { CellQueue, type CellOutcome } from '../core/notebook/cellQueue';
+import { runCell, type CellSink } from '../core/notebook/cellRunner';
+import { controllerIdFor } from '../core/notebook/controllerIds';
+import { parseCell } from '../core/notebook/magics';
+import type { NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
+import { toNotebookOutputs } from './outputs';
+import type { VsCodeNotebookSettings } from './settings';
+
+export const NOTEBOOK_TYPE = 'jupyter-notebook';
+const SUPPORTED_LANGUAGES = ['python', 'scala', 'sql', 'csharp'];
+
+export function notebookKey(notebook: vscode.NotebookDocument): string {
+  return notebook.uri.toString();
+}
+
+function notebookName(notebook: vscode.NotebookDocument): string {
+  return notebook.uri.path.split('/').pop() || 'notebook';
+}
+
+export class SparkKernels implements vscode.Disposable {
+  private readonly controllers = new Map<string, { controller: vscode.NotebookController; pool: AttachedSparkPool }>();
+  private readonly queues = new Map<string, CellQueue>();
+  /** notebook key -> compute id of the selected Spark controller. */
+  private readonly selected = new Map<string, string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly selectionChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeSelection = this.selectionChanged.event;
+  private catalog: SparkPoolCatalog | undefined;
+  private catalogListener: { dispose(): void } | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly registry: NotebookSessionRegistry, private readonly settings: VsCodeNotebookSettings,
+    private readonly log: Logger) {
+    this.disposables.push(
+      vscode.workspace.onDidCloseNotebookDocument((nb) => {
+        if (nb.notebookType === NOTEBOOK_TYPE) void this.onClosed(notebookKey(nb));
+      }),
+      // The document may outlive its last tab for a while; closing the last tab is what the user means by closing it.
+      vscode.window.tabGroups.onDidChangeTabs((e) => this.onTabsClosed(e.closed)),
+      this.selectionChanged,
+    );
+  }
+
+  /** Uses this catalog from now on (controllers follow its pools). Resolves once controllers exist. */
+  useCatalog(catalog: SparkPoolCatalog): Promise<void> {
+    this.catalogListener?.dispose();
+    this.catalog = catalog;
+    this.catalogListener = catalog.onDidChange(() => void this.sync());
+    return this.sync();
+  }
+
+  get pools(): AttachedSparkPool[] {
+    return [...this.controllers.values()].map((c) => c.pool);
+  }
+
+  controllerIds(): string[] {
+    return [...this.controllers.keys()];
+  }
+
+  /** The pool whose controller is selected for the notebook, if it is one of ours. */
+  selectedPool(notebook: vscode.NotebookDocument): AttachedSparkPool | undefined {
+    const computeId = this.selected.get(notebookKey(notebook));
+    return this.pools.find((p) => p.computeId === computeId);
+  }
+
+  queueFor(notebook: vscode.NotebookDocument): CellQueue {
+    const key = notebookKey(notebook);
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new CellQueue();
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.syncNow(), () => this.syncNow());
+    return this.syncing;
+  }
+
+  private async syncNow(): Promise<void> {
+    if (!this.catalog) return;
+    let pools: AttachedSparkPool[];
+    try {
+      pools = await this.catalog.listAttachedPools();
+    } catch (err) {
+      this.log.warn(`Could not list the attached Spark pools for notebook kernels: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const wanted = new Map(pools.map((p) => [controllerIdFor(p), p]));
+    for (const [id, entry] of this.controllers) {
+      if (!wanted.has(id)) {
+        entry.controller.dispose();
+        this.controllers.delete(id);
+      }
+    }
+    for (const [id, pool] of wanted) {
+      const existing = this.controllers.get(id);
+      if (existing) {
+        existing.pool = pool;
+        this.describe(existing.controller, pool);
+      } else {
+        this.controllers.set(id, { controller: this.createController(id, pool), pool });
+      }
+    }
+    this.log.info(`Notebook kernels: ${pools.length} attached Spark pool(s).`);
+  }
+
+  private describe(controller: vscode.NotebookController, pool: AttachedSparkPool): void {
+    controller.label = `${pool.poolName}${pool.sparkVersion ? ` (Spark ${pool.sparkVersion})` : ''}`;
+    controller.description = `Azure ML ${pool.amlWorkspace.name}`;
+    controller.detail = `Synapse Spark pool ${pool.poolName} in ${pool.synapseWorkspace.name}`
+      + `${pool.nodeSize ? `, ${pool.nodeSize} nodes` : ''}; compute ${pool.computeName}`;
+  }
+
+  private createController(id: string, pool: AttachedSparkPool): vscode.NotebookController {
+    const controller = vscode.notebooks.createNotebookController(id, NOTEBOOK_TYPE, pool.poolName,
+      (cells, notebook) => this.execute(id, cells, notebook));
+    this.describe(controller, pool);
+    controller.supportedLanguages = SUPPORTED_LANGUAGES;
+    controller.supportsExecutionOrder = true;
+    controller.interruptHandler = (notebook) => this.queueFor(notebook).interrupt();
+    controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+      const key = notebookKey(notebook);
+      const current = this.controllers.get(id)?.pool;
+      if (selected && current) {
+        this.selected.set(key, current.computeId);
+        void this.registry.get(key, current, notebookName(notebook)).activate(this.settings.prewarm());
+      } else if (!selected && this.selected.get(key) === current?.computeId) {
+        this.selected.delete(key);
+      }
+      this.selectionChanged.fire();
+    });
+    return controller;
+  }
+
+  private async execute(controllerId: string, cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    const entry = this.controllers.get(controllerId);
+    if (!entry) return;
+    const key = notebookKey(notebook);
+    this.selected.set(key, entry.pool.computeId);
+    const host = this.registry.get(key, entry.pool, notebookName(notebook));
+    const queue = this.queueFor(notebook);
+    await Promise.all(cells.map((cell) => {
+      const execution = entry.controller.createNotebookCellExecution(cell);
+      return queue.enqueue({
+        run: (signal) => this.runOne(cell, execution, host, signal),
+        cancelQueued: () => {
+          execution.start(Date.now());
+          execution.end(undefined, Date.now());
+        },
+      });
+    }));
+  }
+
+  private async runOne(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution,
+    host: ReturnType<NotebookSessionRegistry['get']>, signal: AbortSignal): Promise<CellOutcome> {
+    execution.start(Date.now());
+    let writes: Thenable<void> = execution.clearOutput();
+    const sink: CellSink = {
+      replace: (outputs) => {
+        const converted = toNotebookOutputs(outputs);
+        writes = writes.then(() => execution.replaceOutput(converted));
+      },
+      setExecutionOrder: (order) => {
+        execution.executionOrder = order;
+      },
+    };
+    const result = await runCell(parseCell(cell.document.getText(), cell.document.languageId), host, sink, signal);
+    await Promise.resolve(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
+    execution.end(result.outcome === 'succeeded' ? true : result.outcome === 'failed' ? false : undefined, Date.now());
+    if (result.sessionEnded) {
+      void vscode.window.showErrorMessage(result.sessionEnded.message, 'Restart Session').then((picked) => {
+        if (picked) void vscode.commands.executeCommand('synapseSpark.notebook.restartSession', cell.notebook.uri);
+      });
+    }
+    return result.outcome;
+  }
+
+  private onTabsClosed(closed: readonly vscode.Tab[]): void {
+    const open = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map(notebookTabKey).filter(Boolean));
+    for (const key of new Set(closed.map(notebookTabKey))) {
+      if (key && !open.has(key)) void this.onClosed(key);
+    }
+  }
+
+  private async onClosed(key: string): Promise<void> {
+    if (!this.queues.has(key) && !this.selected.has(key) && !this.registry.find(key).length) return;
+    this.queues.get(key)?.interrupt();
+    this.queues.delete(key);
+    this.selected.delete(key);
+    await this.registry.closeNotebook(key, this.settings.deleteSessionOnClose());
+    this.selectionChanged.fire();
+  }
+
+  dispose(): void {
+    this.catalogListener?.dispose();
+    for (const { controller } of this.controllers.values()) controller.dispose();
+    this.controllers.clear();
+    for (const queue of this.queues.values()) queue.interrupt();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function notebookTabKey(tab: vscode.Tab): string | undefined {
+  const input = tab.input;
+  return input instanceof vscode.TabInputNotebook && input.notebookType === NOTEBOOK_TYPE ? input.uri.toString() : undefined;
+}

@@ -1,0 +1,132 @@
+/**
+ * Builds the notebook side (kernels per attached pool, sessions, Sessions view, status bar, commands) and
+ * wires it to a SparkPoolCatalog. The composition root calls activateNotebooks once.
+ */
+import * as vscode from 'vscode';
+import type { CommandRunner } from '../commands/commandRunner';
+import { SdkLivyClient, type LivyApi } from '../core/livy/livyClient';
+import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
+import { NotebookSessionRegistry, type StoredSession } from '../core/notebook/sessionRegistry';
+import { UserFacingError } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
+import { notebookKey, SparkKernels } from './kernels';
+import { VsCodeNotebookSettings } from './settings';
+import { SessionStatusBar } from './statusBar';
+import { SessionsTree, type SessionsNode } from './sessionsView';
+
+/** What the notebook side exposes on the extension API (wiring and tests). */
+export interface NotebookApi {
+  /** Controllers follow this catalog's attached pools; resolves once they exist. */
+  useCatalog(catalog: SparkPoolCatalog): Promise<void>;
+  controllerIds(): string[];
+  /** This window's sessions for a notebook (by URI string). */
+  sessions(notebookUri: string): { computeId: string; sessionId: number | undefined; state: string }[];
+  statusText(): string | undefined;
+}
+
+const STORE_KEY = 'synapseSpark.notebook.sessions';
+
+export function activateNotebooks(context: vscode.ExtensionContext, commands: CommandRunner, log: Logger,
+  catalog?: SparkPoolCatalog): NotebookApi {
+  let current = catalog;
+  const clients = new Map<string, LivyApi>();
+  const apiFor = (pool: AttachedSparkPool): LivyApi => {
+    if (!current) throw new UserFacingError('Sign in to Azure to use Spark pools.');
+    const key = `${pool.synapseWorkspace.devEndpoint}|${pool.poolName}`;
+    let api = clients.get(key);
+    if (!api) {
+      api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+        { credential: current.credential(), scope: current.synapseScope(), httpClient: current.httpClient() });
+      clients.set(key, api);
+    }
+    return api;
+  };
+  const settings = new VsCodeNotebookSettings(log);
+  const registry = new NotebookSessionRegistry({
+    apiFor, settings, log,
+    store: {
+      get: (key) => context.workspaceState.get<Record<string, StoredSession>>(STORE_KEY, {})[key],
+      set: (key, value) => {
+        const all = { ...context.workspaceState.get<Record<string, StoredSession>>(STORE_KEY, {}) };
+        if (value) all[key] = value;
+        else delete all[key];
+        void context.workspaceState.update(STORE_KEY, all);
+      },
+    },
+  });
+  const kernels = new SparkKernels(registry, settings, log);
+  const tree = new SessionsTree({
+    pools: () => kernels.pools,
+    apiFor,
+    mine: (pool) => new Set(registry.all().filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId !== undefined)
+      .map((h) => h.session.sessionId!)),
+  });
+  const statusBar = new SessionStatusBar(kernels, registry);
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshSoon = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => tree.refresh(), 500);
+  };
+  const view = vscode.window.createTreeView('synapseSpark.sessions', { treeDataProvider: tree, showCollapseAll: true });
+  const poll = setInterval(() => {
+    if (view.visible) tree.refresh();
+  }, 15_000);
+  context.subscriptions.push(registry, kernels, tree, statusBar, view, registry.onDidChange(refreshSoon),
+    { dispose: () => { clearInterval(poll); clearTimeout(refreshTimer); } });
+
+  const activeNotebook = (uri?: unknown): vscode.NotebookDocument => {
+    const target = uri instanceof vscode.Uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())
+      : vscode.window.activeNotebookEditor?.notebook;
+    if (!target) throw new UserFacingError('Open a notebook that runs on a Synapse Spark pool first.');
+    return target;
+  };
+
+  commands.register('synapseSpark.notebook.restartSession', async (uri?: unknown) => {
+    const notebook = activeNotebook(uri);
+    const hosts = registry.find(notebookKey(notebook));
+    if (!hosts.length) throw new UserFacingError('This notebook has no Spark session yet: run a cell on a Synapse Spark kernel first.');
+    kernels.queueFor(notebook).interrupt();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the Spark session' }, async () => {
+      for (const host of hosts) {
+        await host.session.restart();
+        host.session.prewarm();
+      }
+    });
+  });
+  commands.register('synapseSpark.sessions.refresh', () => tree.refresh());
+  commands.register('synapseSpark.sessions.kill', async (node?: SessionsNode) => {
+    if (node?.kind !== 'session') throw new UserFacingError('Pick a session in the Sessions view to kill.');
+    const ours = registry.all().find((h) => h.pool.computeId === node.pool.computeId && h.session.sessionId === node.session.id);
+    const answer = await vscode.window.showWarningMessage(
+      `Kill Spark session ${node.session.id} on ${node.pool.poolName}${node.mine ? ' (used by a notebook in this window)' : ''}?`,
+      { modal: true }, 'Kill');
+    if (answer !== 'Kill') return;
+    if (ours) await ours.session.delete();
+    else await apiFor(node.pool).deleteSession(node.session.id);
+    tree.refresh();
+  });
+  commands.register('synapseSpark.sessions.showLogs', async (node?: SessionsNode) => {
+    if (node?.kind !== 'session') throw new UserFacingError('Pick a session in the Sessions view to show its logs.');
+    const info = await apiFor(node.pool).getSession(node.session.id);
+    const content = [`Spark session ${info.id} on ${node.pool.poolName} (${info.state})`,
+      info.driverLogUrl ? `Driver log: ${info.driverLogUrl}` : '', info.sparkUiUrl ? `Spark UI: ${info.sparkUiUrl}` : '', '',
+      ...info.log].filter((l, i) => l !== '' || i > 2).join('\n');
+    const doc = await vscode.workspace.openTextDocument({ content, language: 'log' });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+
+  const useCatalog = async (next: SparkPoolCatalog) => {
+    current = next;
+    clients.clear();
+    await kernels.useCatalog(next);
+    tree.refresh();
+  };
+  if (catalog) void useCatalog(catalog);
+
+  return {
+    useCatalog,
+    controllerIds: () => kernels.controllerIds(),
+    sessions: (uri) => registry.find(uri).map((h) => ({ computeId: h.pool.computeId, sessionId: h.session.sessionId, state: h.session.state })),
+    statusText: () => statusBar.text,
+  };
+}

@@ -1,0 +1,19 @@
+/** Core output models -> VS Code notebook outputs. */
+import * as vscode from 'vscode';
+import type { CellOutputModel, OutputItemModel } from '../core/notebook/outputs';
+
+export function toNotebookOutputs(outputs: CellOutputModel[]): vscode.NotebookCellOutput[] {
+  return outputs.map((o) => new vscode.NotebookCellOutput(o.items.map(toItem)));
+}
+
+function toItem(item: OutputItemModel): vscode.NotebookCellOutputItem {
+  if ('error' in item) {
+    const error = new Error(item.error.message);
+    error.name = item.error.name;
+    error.stack = item.error.stack ?? '';
+    return vscode.NotebookCellOutputItem.error(error);
+  }
+  if ('text' in item) return vscode.NotebookCellOutputItem.text(item.text, item.mime);
+  if ('json' in item) return vscode.NotebookCellOutputItem.json(item.json, item.mime);
+  return new vscode.NotebookCellOutputItem(Buffer.from(item.base64, 'base64'), item.mime);
+}

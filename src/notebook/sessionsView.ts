@@ -1,0 +1,97 @@
+/**
+ * The Sessions view: every live Livy session on the attached pools (also ones started elsewhere, e.g.
+ * Synapse Studio or another machine), grouped by pool, with state, owner and age; kill and show-logs
+ * actions. A pool that cannot be listed becomes an error node with a retry action.
+ */
+import * as vscode from 'vscode';
+import type { LivyApi } from '../core/livy/livyClient';
+import { isEndedServerState, type LivySessionInfo } from '../core/livy/types';
+import type { AttachedSparkPool } from '../core/model/sparkTargets';
+
+export type SessionsNode =
+  | { kind: 'pool'; pool: AttachedSparkPool }
+  | { kind: 'session'; pool: AttachedSparkPool; session: LivySessionInfo; mine: boolean }
+  | { kind: 'error'; pool: AttachedSparkPool; message: string }
+  | { kind: 'empty'; pool: AttachedSparkPool };
+
+export interface SessionsSource {
+  pools(): AttachedSparkPool[];
+  apiFor(pool: AttachedSparkPool): LivyApi;
+  /** Session ids this window's notebooks use, per compute id. */
+  mine(pool: AttachedSparkPool): Set<number>;
+}
+
+export function formatAge(from: Date | undefined, now = Date.now()): string {
+  if (!from) return '';
+  const s = Math.max(0, Math.round((now - from.getTime()) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SessionsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The last listing per pool (tests and the status bar read it). */
+  readonly lastListing = new Map<string, LivySessionInfo[]>();
+
+  constructor(private readonly source: SessionsSource) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: SessionsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'pool': {
+        const item = new vscode.TreeItem(node.pool.poolName, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = `${node.pool.synapseWorkspace.name} · ${node.pool.amlWorkspace.name}`;
+        item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.contextValue = 'synapseSpark.sessionPool';
+        item.id = `pool:${node.pool.computeId}`;
+        return item;
+      }
+      case 'session': {
+        const s = node.session;
+        const item = new vscode.TreeItem(`${s.name ?? 'session'} #${s.id}`, vscode.TreeItemCollapsibleState.None);
+        item.description = [s.state, s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : ''].filter(Boolean).join(' · ');
+        item.tooltip = new vscode.MarkdownString([
+          `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state}`, s.submitterName && `Owner: ${s.submitterName}`,
+          s.appId && `Application: ${s.appId}`, s.sparkUiUrl && `[Spark UI](${s.sparkUiUrl})`, s.driverLogUrl && `[Driver log](${s.driverLogUrl})`,
+        ].filter(Boolean).join('\n\n'));
+        item.iconPath = new vscode.ThemeIcon(s.state === 'idle' ? 'pass' : s.state === 'busy' ? 'sync~spin' : 'loading~spin');
+        item.contextValue = 'synapseSpark.session';
+        item.id = `session:${node.pool.computeId}:${s.id}`;
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(`Could not list sessions: ${node.message}`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('error');
+        item.command = { command: 'synapseSpark.sessions.refresh', title: 'Retry' };
+        item.tooltip = 'Click to retry.';
+        return item;
+      }
+      case 'empty':
+        return new vscode.TreeItem('No live sessions', vscode.TreeItemCollapsibleState.None);
+    }
+  }
+
+  async getChildren(node?: SessionsNode): Promise<SessionsNode[]> {
+    if (!node) return this.source.pools().map((pool) => ({ kind: 'pool', pool }));
+    if (node.kind !== 'pool') return [];
+    try {
+      const sessions = (await this.source.apiFor(node.pool).listSessions()).filter((s) => !isEndedServerState(s.state));
+      this.lastListing.set(node.pool.computeId, sessions);
+      const mine = this.source.mine(node.pool);
+      if (!sessions.length) return [{ kind: 'empty', pool: node.pool }];
+      return sessions.map((session) => ({ kind: 'session', pool: node.pool, session, mine: mine.has(session.id) }));
+    } catch (err) {
+      return [{ kind: 'error', pool: node.pool, message: err instanceof Error ? err.message : String(err) }];
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

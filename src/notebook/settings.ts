@@ -1,0 +1,56 @@
+/** The `synapseSpark.notebook.*` settings, read on every use so changes apply without a reload. */
+import * as vscode from 'vscode';
+import type { Logger } from '../core/util/logger';
+import { validateSessionConfig, type SessionConfig } from '../core/notebook/configure';
+import type { NotebookSettings } from '../core/notebook/sessionRegistry';
+import type { OutputLimits } from '../core/notebook/outputs';
+
+const SECTION = 'synapseSpark.notebook';
+
+export class VsCodeNotebookSettings implements NotebookSettings {
+  private warned = '';
+
+  constructor(private readonly log: Logger) {}
+
+  private get config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  sessionDefaults(): SessionConfig {
+    const c = this.config;
+    const raw: Record<string, unknown> = {};
+    for (const key of ['driverMemory', 'executorMemory'] as const) {
+      const v = c.get<string>(`session.${key}`, '');
+      if (v) raw[key] = v;
+    }
+    for (const key of ['driverCores', 'executorCores', 'numExecutors'] as const) {
+      const v = c.get<number>(`session.${key}`, 0);
+      if (v) raw[key] = v;
+    }
+    const conf = c.get<Record<string, unknown>>('session.conf', {});
+    if (conf && Object.keys(conf).length) raw.conf = conf;
+    const result = validateSessionConfig(raw, 'The synapseSpark.notebook.session settings');
+    if ('error' in result) {
+      if (this.warned !== result.error) this.log.warn(`${result.error} They are ignored.`);
+      this.warned = result.error;
+      return {};
+    }
+    return result.config;
+  }
+
+  idleShutdownMinutes(): number {
+    return Math.max(0, this.config.get<number>('idleShutdownMinutes', 30));
+  }
+
+  outputLimits(): OutputLimits {
+    return { maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024, textTableRows: 50 };
+  }
+
+  prewarm(): boolean {
+    return this.config.get<boolean>('prewarm', false);
+  }
+
+  deleteSessionOnClose(): boolean {
+    return this.config.get<boolean>('deleteSessionOnClose', true);
+  }
+}

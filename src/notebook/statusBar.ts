@@ -1,0 +1,56 @@
+/** The active notebook's Spark session state in the status bar. */
+import * as vscode from 'vscode';
+import type { NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
+import { notebookKey, NOTEBOOK_TYPE, type SparkKernels } from './kernels';
+
+const ICONS: Record<string, string> = {
+  not_started: '$(circle-large-outline)', starting: '$(loading~spin)', idle: '$(pass)', busy: '$(sync~spin)',
+  dead: '$(error)', error: '$(error)', killed: '$(circle-slash)',
+};
+
+export class SessionStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('synapseSpark.sessionState', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly kernels: SparkKernels, private readonly registry: NotebookSessionRegistry) {
+    this.item.name = 'Synapse Spark session';
+    this.item.command = 'synapseSpark.sessions.focus';
+    this.disposables.push(
+      vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
+      kernels.onDidChangeSelection(() => this.update()),
+      registry.onDidChange(() => this.update()),
+    );
+    this.update();
+  }
+
+  /** The text shown (for tests). */
+  get text(): string | undefined {
+    return this.item.text;
+  }
+
+  update(): void {
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    const pool = notebook && notebook.notebookType === NOTEBOOK_TYPE ? this.kernels.selectedPool(notebook) : undefined;
+    if (!notebook || !pool) {
+      this.item.hide();
+      return;
+    }
+    const host = this.registry.find(notebookKey(notebook), pool.computeId)[0];
+    // A session we deleted (restart, idle shutdown) reads as "not started": the next cell starts one.
+    const state = !host || (host.session.sessionId === undefined && host.session.state === 'killed') ? 'not_started' : host.session.state;
+    const id = host?.session.sessionId;
+    this.item.text = `${ICONS[state] ?? ''} Spark ${pool.poolName}: ${state.replace('_', ' ')}${id !== undefined ? ` (#${id})` : ''}`;
+    const info = host?.session.info;
+    this.item.tooltip = new vscode.MarkdownString([
+      `Spark session for this notebook on **${pool.poolName}** (${pool.synapseWorkspace.name})`,
+      id !== undefined ? `Session ${id}, ${state}` : 'No session yet: it starts with the first cell.',
+      info?.sparkUiUrl && `[Spark UI](${info.sparkUiUrl})`, info?.driverLogUrl && `[Driver log](${info.driverLogUrl})`,
+    ].filter(Boolean).join('\n\n'));
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+/** A virtual clock and a scripted in-memory Livy for timing tests (no real time passes). */
+import type { LivyApi } from '../../../src/core/livy/livyClient';
+import { abortError, type Clock } from '../../../src/core/livy/polling';
+import type { LivySessionInfo, LivyStatementInfo, StatementOutput } from '../../../src/core/livy/types';
+
+export class FakeClock implements Clock {
+  time = 1_000_000;
+  private timers: { at: number; resolve: () => void; seq: number }[] = [];
+  private seq = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError());
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(abortError());
+      };
+      const timer = { at: this.time + Math.max(0, ms), resolve: () => { signal?.removeEventListener('abort', onAbort); resolve(); }, seq: this.seq++ };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Runs the virtual timers until `promise` settles (microtasks flushed between timers). */
+  async run<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
+    let settled = false;
+    promise.then(() => (settled = true), () => (settled = true));
+    const end = this.time + limitMs;
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      if (settled) return promise;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift();
+      if (!next || next.at > end) throw new Error('fake clock: nothing left to run and the promise did not settle');
+      this.time = next.at;
+      next.resolve();
+    }
+  }
+}
+
+/** One statement that finishes at `doneAt` (virtual ms); counts every request. */
+export class ScriptedLivy implements Partial<LivyApi> {
+  requests: { op: string; at: number }[] = [];
+  cancelled = false;
+  sessionState = 'idle';
+  retryAfterMs: number | undefined;
+
+  constructor(private readonly clock: FakeClock, public doneAt: number, private readonly output: StatementOutput =
+  { status: 'ok', executionCount: 0, data: { 'text/plain': 'done' } }) {}
+
+  api(): LivyApi {
+    return this as unknown as LivyApi;
+  }
+
+  async createStatement(): Promise<LivyStatementInfo> {
+    this.requests.push({ op: 'POST', at: this.clock.now() });
+    return { id: 0, state: 'waiting' };
+  }
+
+  async getStatement(): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
+    this.requests.push({ op: 'GET', at: this.clock.now() });
+    if (this.cancelled) return { statement: { id: 0, state: 'cancelled' } };
+    const done = this.clock.now() >= this.doneAt;
+    return { statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' }, retryAfterMs: this.retryAfterMs };
+  }
+
+  async cancelStatement(): Promise<void> {
+    this.requests.push({ op: 'CANCEL', at: this.clock.now() });
+    this.cancelled = true;
+  }
+
+  async getSession(id: number): Promise<LivySessionInfo> {
+    this.requests.push({ op: 'GET session', at: this.clock.now() });
+    return { id, state: this.sessionState, tags: {}, log: [], errors: [{ errorCode: 'LIVY_JOB_STATE_DEAD', message: 'Python process died.' }], coldStart: {} };
+  }
+}

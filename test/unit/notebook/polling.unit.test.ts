@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import { SessionEndedError } from '../../../src/core/livy/errors';
+import { DEFAULT_POLLING, PollingPolicy } from '../../../src/core/livy/polling';
+import { runStatement } from '../../../src/core/livy/statementRunner';
+import { FakeClock, ScriptedLivy } from './fakes';
+
+describe('adaptive statement polling (fake clock)', () => {
+  it('starts in milliseconds and backs off to ~2 s', () => {
+    const policy = new PollingPolicy();
+    const delays = Array.from({ length: 20 }, () => policy.nextDelay());
+    assert.ok(delays[0] <= 10, `first wait ${delays[0]} ms`);
+    assert.ok(delays.slice(0, 5).every((d) => d < 50), `first waits ${delays.slice(0, 5)}`);
+    for (let i = 1; i < delays.length; i++) assert.ok(delays[i] >= delays[i - 1]);
+    assert.strictEqual(Math.max(...delays), DEFAULT_POLLING.maxDelayMs);
+  });
+
+  it('honours a longer Retry-After', () => {
+    const policy = new PollingPolicy();
+    assert.strictEqual(policy.nextDelay(3000), 3000);
+    assert.ok(policy.nextDelay() < 50);
+  });
+
+  it('spends at most 25 requests on a 10 s statement and sees it finish within 2 s', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const livy = new ScriptedLivy(clock, start + 10_000);
+    const result = await clock.run(runStatement(livy.api(), 1, 'time.sleep(10)', 'pyspark', { clock }));
+    assert.strictEqual(result.requests, livy.requests.length);
+    assert.ok(livy.requests.length <= 25, `${livy.requests.length} requests`);
+    const seenAt = livy.requests.at(-1)!.at - start;
+    assert.ok(seenAt >= 10_000 && seenAt <= 12_000, `completion seen after ${seenAt} ms`);
+  });
+
+  it('sees a 30 ms statement finish within tens of milliseconds', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const livy = new ScriptedLivy(clock, start + 30);
+    await clock.run(runStatement(livy.api(), 1, 'x', 'pyspark', { clock }));
+    const lag = livy.requests.at(-1)!.at - start - 30;
+    assert.ok(lag >= 0 && lag <= 20, `seen ${lag} ms late`);
+    assert.ok(livy.requests.length <= 6, `${livy.requests.length} requests`);
+  });
+
+  it('waits as long as Retry-After asks between polls', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 5000);
+    livy.retryAfterMs = 2500;
+    await clock.run(runStatement(livy.api(), 1, 'x', 'pyspark', { clock }));
+    const gets = livy.requests.filter((r) => r.op === 'GET').map((r) => r.at);
+    for (let i = 1; i < gets.length; i++) assert.ok(gets[i] - gets[i - 1] >= 2500, `gap ${gets[i] - gets[i - 1]}`);
+  });
+
+  it('cancels the statement on abort and rejects with AbortError', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 60_000);
+    const controller = new AbortController();
+    const running = runStatement(livy.api(), 1, 'x', 'pyspark', { clock, signal: controller.signal });
+    const aborter = clock.sleep(1000).then(() => controller.abort());
+    await assert.rejects(clock.run(Promise.all([running, aborter])), (err: Error) => err.name === 'AbortError');
+    const cancel = livy.requests.find((r) => r.op === 'CANCEL');
+    assert.ok(cancel, 'a cancel request was sent');
+    assert.ok(cancel.at - 1_000_000 <= 1000 + 5, `cancel sent at +${cancel.at - 1_000_000} ms`);
+  });
+
+  it('turns a statement cancelled under a dead session into SessionEndedError', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 60_000);
+    livy.sessionState = 'dead';
+    const running = runStatement(livy.api(), 7, 'x', 'pyspark', { clock });
+    void clock.sleep(500).then(() => (livy.cancelled = true));
+    await assert.rejects(clock.run(running), (err: Error) => err instanceof SessionEndedError && /session 7 ended \(dead\).*Python process died/.test(err.message));
+  });
+});
