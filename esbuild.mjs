@@ -29,6 +29,9 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // ESM builds of some SDK packages (@azure/storage-common) read import.meta.url; give the CJS bundle one.
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
   },
 ];
 if (webviewEntries.length > 0) {

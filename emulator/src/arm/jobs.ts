@@ -7,6 +7,8 @@
  *  - List hides pipeline step (child) jobs unless `parentJobName=<job>` is given: an emulator extension
  *    standing in for AML's run-history child-run API.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { EmulatorContext } from '../context';
 import type { EmuRequest, EmuResponse } from '../http';
 import type { Router } from '../router';
@@ -64,6 +66,29 @@ export function registerJobs(router: Router, ctx: EmulatorContext, ops: Operatio
   router.get(`${jobs}/{id}`, (_req, p) => ({ status: 200, body: clone(find(p).body) }));
 
   router.put(`${jobs}/{id}`, (req, p) => putJob(ctx, runner, req, p));
+
+  // Emulator extension standing in for AML's run-history artifact `user_logs/std_log.txt`: the log of a
+  // step (child) job or a standalone job as text/plain, from byte `offset` on; `x-ms-log-size` is the total.
+  router.get(`${jobs}/{id}/userlogs`, (req, p) => {
+    const job = find(p);
+    const parent = job.meta?.parentJobName as string | undefined;
+    const step = job.meta?.stepName as string | undefined;
+    const file = parent && step
+      ? path.join(ctx.dataDir, 'jobs', parent, step, 'user_logs', 'std_log.txt')
+      : path.join(ctx.dataDir, 'jobs', job.body.name, 'user_logs', 'std_log.txt');
+    const offset = Math.max(0, Number(req.query.get('offset') ?? 0) || 0);
+    let bytes = Buffer.alloc(0);
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      // no log yet: the step has not started
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-ms-log-size': String(bytes.length) },
+      body: bytes.subarray(Math.min(offset, bytes.length)),
+    };
+  });
 
   router.post(`${jobs}/{id}/cancel`, (req, p) => {
     const job = find(p);

@@ -17,6 +17,8 @@ export const TYPES = {
   datastore: 'Microsoft.MachineLearningServices/workspaces/datastores',
   codeContainer: 'Microsoft.MachineLearningServices/workspaces/codes',
   codeVersion: 'Microsoft.MachineLearningServices/workspaces/codes/versions',
+  componentContainer: 'Microsoft.MachineLearningServices/workspaces/components',
+  componentVersion: 'Microsoft.MachineLearningServices/workspaces/components/versions',
   job: 'Microsoft.MachineLearningServices/workspaces/jobs',
 } as const;
 

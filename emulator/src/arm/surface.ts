@@ -9,6 +9,7 @@ import type { EmuRequest, EmuResponse } from '../http';
 import { Router } from '../router';
 import { registerAmlWorkspaces } from './aml-workspaces';
 import { registerCodes } from './codes';
+import { registerComponents } from './components';
 import { registerComputes } from './computes';
 import { registerDatastores } from './datastores';
 import { armError, ArmHttpError } from './errors';
@@ -33,6 +34,7 @@ export function createArmSurface(ctx: EmulatorContext, runner: () => JobRunner |
   registerLinkedServices(router, ctx);
   registerDatastores(router, ctx);
   registerCodes(router, ctx);
+  registerComponents(router, ctx);
   registerJobs(router, ctx, operations, runner);
   operations.register(router);
 

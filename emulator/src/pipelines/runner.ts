@@ -87,7 +87,9 @@ export class PipelineRunner implements JobRunner {
   }
 
   private async runPipeline(job: StoredResource, run: Run): Promise<void> {
-    const steps = (job.body.properties.jobs ?? {}) as Record<string, Step>;
+    const steps = Object.fromEntries(
+      Object.entries((job.body.properties.jobs ?? {}) as Record<string, Step>).map(([name, step]) => [name, this.withComponent(step)]),
+    );
     const order = dependencyOrder(steps) ?? [];
     const pipelineDir = path.join(this.ctx.dataDir, 'jobs', job.body.name);
     const children = new Map(order.map((name) => [name, this.createChild(job, name, steps[name])]));
@@ -117,6 +119,18 @@ export class PipelineRunner implements JobRunner {
     const results = await Promise.all(order.map(runOne));
     const failed = order.some((n) => children.get(n)?.body.properties.status === 'Failed');
     this.setStatus(job, run.canceled ? 'Canceled' : failed ? 'Failed' : results.every(Boolean) ? 'Completed' : 'Failed');
+  }
+
+  /**
+   * A node that points at a registered component (an anonymous one for local and inline steps) runs the
+   * component's code, entry, args and command; fields the node sets itself win, as in AML.
+   */
+  private withComponent(step: Step): Step {
+    const ref = typeof step.componentId === 'string' ? step.componentId.replace(/^azureml:/, '') : '';
+    const spec = ref.startsWith('/') ? (this.ctx.store.get(ref)?.body.properties.componentSpec as Step | undefined) : undefined;
+    if (!spec) return step;
+    const { inputs: _declaredInputs, outputs: _declaredOutputs, name: _name, version: _version, ...runnable } = spec;
+    return { ...runnable, ...step };
   }
 
   private createChild(parent: StoredResource, stepName: string, step: Step): StoredResource {

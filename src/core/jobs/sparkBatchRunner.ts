@@ -1,0 +1,146 @@
+/**
+ * "Run Python File on Spark Pool": upload the script's folder to the pool's Azure ML workspace datastore,
+ * submit a Livy batch through @azure/synapse-spark on the pool's Synapse workspace (its dev endpoint, the
+ * environment's Synapse scope), follow its state and log lines, cancel.
+ */
+import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions } from '@azure/synapse-spark';
+import type { ArmAccess } from '../model/armAccess';
+import type { AttachedSparkPool, SparkPoolCatalog } from '../model/sparkTargets';
+import { hashContent, type PipelineFileReader, type UploadItem } from '../pipelines';
+import { dirname } from '../pipelines/paths';
+import { sparkRunFromScript } from '../pipelines/rest/sparkRun';
+import { toLivyBatchBody, type LivyBatchBody } from '../pipelines/rest/livyBatch';
+import type { Literal } from '../pipelines/types';
+import { UserFacingError } from '../util/errors';
+import { AmlWorkspaceClient } from './amlWorkspaceClient';
+import { DatastoreUploader, sparkReadableUri } from './datastoreUpload';
+import { abortableSleep, nextDelay, DEFAULT_BACKOFF, type BackoffOptions } from './jobMonitor';
+
+export const LIVY_API_VERSION = '2019-11-01-preview';
+const ENDED = new Set(['success', 'dead', 'killed', 'error']);
+
+export interface ScriptBatchRequest {
+  /** Absolute path of the .py file; its folder is uploaded. */
+  file: string;
+  args?: string;
+  conf?: Record<string, Literal>;
+  name?: string;
+}
+
+export interface BatchUpdate {
+  id: number;
+  state: string;
+  /** Log lines not reported before. */
+  newLines: string[];
+  result?: string;
+}
+
+export function batchOptionsOf(body: LivyBatchBody): SparkBatchJobOptions {
+  return {
+    name: body.name,
+    file: body.file,
+    className: body.className,
+    arguments: body.args,
+    jars: body.jars,
+    pythonFiles: body.pyFiles,
+    files: body.files,
+    archives: body.archives,
+    configuration: body.conf,
+    driverMemory: body.driverMemory,
+    driverCores: body.driverCores,
+    executorMemory: body.executorMemory,
+    executorCores: body.executorCores,
+    executorCount: body.numExecutors,
+    tags: body.tags,
+  };
+}
+
+export class SparkBatchRunner {
+  readonly client: SparkClient;
+
+  constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
+    this.client = new SparkClient(catalog.credential(), pool.synapseWorkspace.devEndpoint, pool.poolName, {
+      livyApiVersion: LIVY_API_VERSION,
+      credentialScopes: [catalog.synapseScope()],
+      httpClient: catalog.httpClient(),
+    });
+  }
+
+  /** Uploads the script's folder (skipped when unchanged) and answers the batch request for it. */
+  async prepare(req: ScriptBatchRequest, arm: ArmAccess, reader: PipelineFileReader, signal?: AbortSignal): Promise<{ body: LivyBatchBody; uploaded: boolean; codeUri: string }> {
+    const codeDir = dirname(req.file);
+    const content = await hashContent(reader, codeDir);
+    if (!content) throw new UserFacingError(`${codeDir} does not exist.`);
+    const aml = new AmlWorkspaceClient(arm, this.pool.amlWorkspace);
+    const datastore = await aml.defaultDatastore(signal);
+    const key = await aml.datastoreAccountKey(datastore.name, signal);
+    if (!key) throw new UserFacingError(`The default datastore of ${this.pool.amlWorkspace.name} has no account key to upload with.`);
+    const uploader = new DatastoreUploader(datastore, key, arm.httpClient());
+    const item: UploadItem = { kind: 'code', localPath: codeDir, isFolder: true, usedBy: [req.file], ...content };
+    const known = await uploader.isUploaded(item, signal);
+    const prefix = known ? `LocalUpload/${item.hash}/${codeDir.slice(codeDir.lastIndexOf('/') + 1)}` : await uploader.upload(item, reader, { signal });
+    const codeUri = sparkReadableUri(datastore, prefix);
+    const fileName = req.file.slice(codeDir.length + 1);
+    const run = sparkRunFromScript({ codeDir, file: fileName, args: req.args, conf: req.conf, compute: this.pool.computeName });
+    const body = toLivyBatchBody(run, { name: req.name ?? fileName.replace(/\.py$/, ''), codeUri, tags: { createdBy: 'azureml-synapse-spark' } });
+    return { body, uploaded: !known, codeUri };
+  }
+
+  async submit(body: LivyBatchBody, signal?: AbortSignal): Promise<SparkBatchJob> {
+    return this.client.sparkBatch.createSparkBatchJob(batchOptionsOf(body), { detailed: true, abortSignal: signal });
+  }
+
+  async get(id: number, signal?: AbortSignal): Promise<SparkBatchJob> {
+    return this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal });
+  }
+
+  async cancel(id: number): Promise<void> {
+    await this.client.sparkBatch.cancelSparkBatchJob(id);
+  }
+
+  /** Polls the batch until it ends, reporting state changes and new log lines; answers the final batch. */
+  async follow(id: number, onUpdate: (u: BatchUpdate) => void, opts: { signal?: AbortSignal; backoff?: Partial<BackoffOptions> } = {}): Promise<SparkBatchJob> {
+    const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    let delay = backoff.minDelayMs;
+    let lastState = '';
+    const tail = new LivyLogTail();
+    for (;;) {
+      const batch = await this.get(id, opts.signal);
+      const newLines = tail.take(batch.logLines ?? []);
+      const state = batch.state ?? 'unknown';
+      const changed = state !== lastState || newLines.length > 0;
+      if (changed) onUpdate({ id, state, newLines, result: batch.result });
+      lastState = state;
+      if (ENDED.has(state)) return batch;
+      delay = nextDelay(delay, changed, backoff);
+      await abortableSleep(delay, opts.signal);
+    }
+  }
+}
+
+/**
+ * Turns successive Livy `log` arrays into new lines. Synapse returns the log as sections ("stdout: ",
+ * lines, "\nstderr: ", lines, "\nYARN Diagnostics: ", ...) that grow in the middle, so new lines are
+ * counted per section; lines of sections other than stdout are prefixed with the section's name.
+ */
+export class LivyLogTail {
+  private readonly emitted = new Map<string, number>();
+
+  take(lines: readonly string[]): string[] {
+    const out: string[] = [];
+    const counts = new Map<string, number>();
+    let section = 'stdout';
+    for (const line of lines) {
+      const header = /^\n?([A-Za-z][A-Za-z ]*): ?$/.exec(line);
+      if (header) {
+        section = header[1];
+        continue;
+      }
+      const n = (counts.get(section) ?? 0) + 1;
+      counts.set(section, n);
+      if (n > (this.emitted.get(section) ?? 0)) out.push(section === 'stdout' ? line : `[${section}] ${line}`);
+    }
+    for (const [k, v] of counts) this.emitted.set(k, Math.max(v, this.emitted.get(k) ?? 0));
+    return out;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Submit a pipeline YAML to an Azure ML workspace: validate -> upload code and local data to the default
+ * datastore (content already there by hash is skipped) -> register code versions, anonymous components
+ * and resolve `@latest` component references -> PUT the job. The PUT is the only step that creates a
+ * job and it comes last, so a failure anywhere before or in it leaves no job behind; the error then says
+ * what was uploaded and registered.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadPipeline } from '../analyze';
+import type { PipelineFileReader } from '../fileReader';
+import { isRemote, resolvePath } from '../paths';
+import { codeVersionArmId, componentVersionArmId } from '../rest/armIds';
+import { toAnonymousComponent } from '../rest/componentSpec';
+import { toPipelineJobBody } from '../rest/pipelineJob';
+import type { Diagnostic, PipelineModel, PipelineStep } from '../types';
+import { planUploads, type UploadItem } from '../uploadPlan';
+import type { AmlJob, AmlWorkspaceClient } from '../../jobs/amlWorkspaceClient';
+import { datastoreUri, DatastoreUploader, uploadPrefix } from '../../jobs/datastoreUpload';
+import { UserFacingError, isCancellation } from '../../util/errors';
+
+export type SubmitStage = 'validate' | 'upload' | 'register' | 'put';
+
+export interface SubmitOptions {
+  text: string;
+  /** Absolute path of the YAML file. */
+  filePath: string;
+  /** Referenced paths may not leave this folder (the workspace folder). */
+  rootDir?: string;
+  reader: PipelineFileReader;
+  client: AmlWorkspaceClient;
+  /** Default: derived from the display name plus a random suffix. */
+  jobName?: string;
+  experimentName?: string;
+  signal?: AbortSignal;
+  onProgress?: (stage: SubmitStage, message: string) => void;
+}
+
+export interface UploadReport {
+  kind: 'code' | 'data';
+  localPath: string;
+  hash: string;
+  files: number;
+  bytes: number;
+  /** False when the same content was already in the datastore. */
+  uploaded: boolean;
+  blobPath: string;
+  /** Code version ARM id (code) or datastore URI (data). */
+  assetId: string;
+}
+
+export interface SubmitResult {
+  jobName: string;
+  job: AmlJob;
+  uploads: UploadReport[];
+  componentIds: Record<string, string>;
+  /** Milliseconds per stage. */
+  timings: Record<SubmitStage, number>;
+}
+
+/** Submit refused before anything was sent: the pipeline has problems. */
+export class SubmitRefusedError extends UserFacingError {
+  constructor(readonly problems: string[]) {
+    super(`The pipeline was not submitted:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    this.name = 'SubmitRefusedError';
+  }
+}
+
+/** Submit failed after some content was uploaded or registered; no job was created. */
+export class SubmitFailedError extends UserFacingError {
+  constructor(message: string, readonly uploaded: string[], cause: unknown) {
+    super(
+      `${message} No job was created.${uploaded.length > 0 ? ` Already uploaded or registered (reused by the next submit): ${uploaded.join('; ')}.` : ''}`,
+      [],
+      { cause },
+    );
+    this.name = 'SubmitFailedError';
+  }
+}
+
+export function describeDiagnostic(d: Diagnostic): string {
+  return `line ${d.range.start.line + 1}: ${d.message}`;
+}
+
+/** A job name like AML's: letters, digits and '_', unique enough to never collide. */
+export function newJobName(model: Pick<PipelineModel, 'displayName' | 'experimentName'>): string {
+  const base = (model.displayName ?? model.experimentName ?? 'pipeline').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'pipeline';
+  return `${/^[a-z0-9]/.test(base) ? base : `p_${base}`}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+function needsAnonymousComponent(step: PipelineStep): boolean {
+  return !step.component || step.component.kind === 'inline' || step.component.kind === 'file';
+}
+
+export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult> {
+  const { client, signal } = opts;
+  const timings: Record<SubmitStage, number> = { validate: 0, upload: 0, register: 0, put: 0 };
+  const progress = opts.onProgress ?? (() => {});
+  const checkCancelled = () => {
+    if (signal?.aborted) {
+      const e = new Error('Cancelled.');
+      e.name = 'AbortError';
+      throw e;
+    }
+  };
+
+  // 1. validate
+  let t = Date.now();
+  progress('validate', 'Validating the pipeline...');
+  const computes = await client.computeNames(signal);
+  const parsed = await loadPipeline(opts.text, { filePath: opts.filePath, reader: opts.reader, rootDir: opts.rootDir, computes });
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.model || errors.length > 0) {
+    throw new SubmitRefusedError(errors.map(describeDiagnostic));
+  }
+  const model = parsed.model;
+  const plan = await planUploads(model, opts.reader);
+  const problems: string[] = plan.missing.map((m) => `'${m}' does not exist.`);
+  for (const step of model.steps) {
+    if (step.component?.kind === 'registered' && step.component.label && step.component.label !== 'latest') {
+      problems.push(`Step '${step.name}': component label '@${step.component.label}' cannot be resolved; Azure ML resolves only '@latest'. Use azureml:${step.component.name}:<version>.`);
+    }
+  }
+  if (problems.length > 0) throw new SubmitRefusedError(problems);
+  timings.validate = Date.now() - t;
+  checkCancelled();
+
+  const uploads: UploadReport[] = [];
+  const done: string[] = [];
+  try {
+    // 2. upload
+    t = Date.now();
+    let uploader: DatastoreUploader | undefined;
+    if (plan.items.length > 0) {
+      const datastore = await client.defaultDatastore(signal);
+      const key = await client.datastoreAccountKey(datastore.name, signal);
+      if (!key) throw new UserFacingError(`The default datastore '${datastore.name}' has no account key to upload with.`);
+      uploader = new DatastoreUploader(datastore, key, client.arm.httpClient());
+      for (const item of plan.items) {
+        checkCancelled();
+        uploads.push(await uploadItem(item, uploader, opts, progress, done));
+      }
+      for (const u of uploads) if (u.kind === 'data') u.assetId = datastoreUri(datastore, u.blobPath);
+    }
+    timings.upload = Date.now() - t;
+
+    // 3. register: code versions, anonymous components, @latest references
+    t = Date.now();
+    const codeIds = new Map<string, string>();
+    for (const u of uploads.filter((x) => x.kind === 'code')) {
+      checkCancelled();
+      const existing = await client.getCodeVersion(u.hash, '1', signal);
+      u.assetId = existing?.id ?? (await client.putCodeVersion(u.hash, '1', `${uploader!.container.url}/${u.blobPath}`, signal));
+      if (!existing) done.push(`code version ${u.hash.slice(0, 12)}... (${u.localPath})`);
+      codeIds.set(u.localPath, u.assetId);
+    }
+    const componentIds: Record<string, string> = {};
+    for (const step of model.steps) {
+      checkCancelled();
+      if (step.component?.kind === 'registered' && !step.component.version) {
+        progress('register', `Resolving azureml:${step.component.name}@latest...`);
+        const version = await client.latestComponentVersion(step.component.name, signal);
+        componentIds[step.name] = componentVersionArmId(client.ref, step.component.name, version);
+      } else if (needsAnonymousComponent(step) && (step.type === 'spark' || step.type === 'command')) {
+        const component = toAnonymousComponent(model, step, client.ref, codeIdFor(step, codeIds, client));
+        progress('register', `Registering the component of step '${step.name}'...`);
+        componentIds[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
+        done.push(`component of '${step.name}' (azureml_anonymous:${component.version.slice(0, 8)})`);
+      }
+    }
+    const dataUris = Object.fromEntries(uploads.filter((u) => u.kind === 'data').map((u) => [u.localPath, u.assetId]));
+    const rest = toPipelineJobBody(model, { workspace: client.ref, componentIds, dataUris, experimentName: opts.experimentName });
+    const blocking = rest.unresolved.filter((u) => u.kind !== 'unsupportedStep');
+    if (blocking.length > 0) throw new UserFacingError(`The job body is incomplete: ${blocking.map((u) => u.detail).join(' ')}`);
+    timings.register = Date.now() - t;
+    checkCancelled();
+
+    // 4. PUT
+    t = Date.now();
+    const jobName = opts.jobName ?? newJobName(model);
+    progress('put', `Creating job ${jobName}...`);
+    const job = await client.putJob(jobName, rest.body, signal);
+    timings.put = Date.now() - t;
+    return { jobName, job, uploads, componentIds, timings };
+  } catch (err) {
+    if (isCancellation(err) || err instanceof SubmitRefusedError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new SubmitFailedError(`Submitting the pipeline failed: ${message}`, done, err);
+  }
+}
+
+async function uploadItem(item: UploadItem, uploader: DatastoreUploader, opts: SubmitOptions, progress: (s: SubmitStage, m: string) => void, done: string[]): Promise<UploadReport> {
+  const report: UploadReport = { kind: item.kind, localPath: item.localPath, hash: item.hash, files: item.files.length, bytes: item.totalBytes, uploaded: false, blobPath: '', assetId: '' };
+  const known = item.kind === 'code' ? (await opts.client.getCodeVersion(item.hash, '1', opts.signal)) !== undefined : false;
+  if (known || (await uploader.isUploaded(item, opts.signal))) {
+    progress('upload', `${item.localPath}: unchanged, not uploaded again.`);
+    report.blobPath = uploadPrefix(item);
+    return report;
+  }
+  progress('upload', `Uploading ${item.localPath} (${item.files.length} files)...`);
+  report.blobPath = await uploader.upload(item, opts.reader, {
+    signal: opts.signal,
+    onProgress: (p) => progress('upload', `Uploading ${item.localPath}: ${p.filesDone}/${p.filesTotal} files`),
+  });
+  report.uploaded = true;
+  done.push(`${item.localPath} -> ${report.blobPath}`);
+  return report;
+}
+
+function codeIdFor(step: PipelineStep, codeIds: Map<string, string>, client: AmlWorkspaceClient): string | undefined {
+  const spec = step.effective;
+  if (spec.code === undefined) return undefined;
+  if (isRemote(spec.code)) {
+    const m = /^azureml:([^:/@]+):([^:/@]+)$/.exec(spec.code);
+    return m ? codeVersionArmId(client.ref, m[1], m[2]) : spec.code.replace(/^azureml:/, '');
+  }
+  return spec.baseDir ? codeIds.get(resolvePath(spec.baseDir, spec.code)) : undefined;
+}

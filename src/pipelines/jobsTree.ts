@@ -1,0 +1,97 @@
+/**
+ * The Jobs view: recent Azure ML jobs of the chosen workspace (newest first, with status) and the Spark
+ * batches started from this window. A failed load becomes an error item with a retry action.
+ */
+import * as vscode from 'vscode';
+import { AmlWorkspaceClient, TERMINAL_STATES, type AmlJob } from '../core/jobs/amlWorkspaceClient';
+import type { ArmAccess } from '../core/model/armAccess';
+import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
+import { describeError } from '../core/util/errors';
+
+export interface BatchEntry {
+  id: number;
+  name: string;
+  pool: string;
+  state: string;
+}
+
+export type JobsNode =
+  | { kind: 'job'; job: AmlJob; workspace: AmlWorkspaceRef }
+  | { kind: 'batch'; batch: BatchEntry }
+  | { kind: 'error'; message: string };
+
+const ICONS: Record<string, [string, string?]> = {
+  Completed: ['pass', 'testing.iconPassed'],
+  Failed: ['error', 'testing.iconFailed'],
+  Canceled: ['circle-slash'],
+  Running: ['sync~spin'],
+  Queued: ['clock'],
+  NotStarted: ['clock'],
+  success: ['pass', 'testing.iconPassed'],
+  dead: ['error', 'testing.iconFailed'],
+  killed: ['circle-slash'],
+  running: ['sync~spin'],
+};
+
+function icon(status: string): vscode.ThemeIcon {
+  const [id, color] = ICONS[status] ?? ['circle-outline'];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly batches: BatchEntry[] = [];
+
+  constructor(private readonly arm: () => ArmAccess | undefined, private readonly workspace: () => AmlWorkspaceRef | undefined) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: JobsNode): vscode.TreeItem {
+    if (node.kind === 'error') {
+      const item = new vscode.TreeItem(`Could not load jobs: ${node.message}`);
+      item.iconPath = new vscode.ThemeIcon('warning');
+      item.command = { command: 'synapseSpark.jobs.refresh', title: 'Retry' };
+      item.tooltip = 'Click to retry';
+      return item;
+    }
+    if (node.kind === 'batch') {
+      const item = new vscode.TreeItem(node.batch.name);
+      item.description = `${node.batch.state} · Spark batch ${node.batch.id} on ${node.batch.pool}`;
+      item.iconPath = icon(node.batch.state);
+      item.contextValue = 'synapseSpark.batch';
+      return item;
+    }
+    const p = node.job.properties;
+    const item = new vscode.TreeItem(p.displayName ?? node.job.name);
+    const status = p.status ?? 'Unknown';
+    item.id = node.job.id;
+    item.description = `${status} · ${p.jobType ?? 'Job'}`;
+    item.tooltip = `${node.job.name}\n${p.experimentName ?? ''}\n${node.job.systemData?.createdAt ?? ''}`;
+    item.iconPath = icon(status);
+    item.contextValue = TERMINAL_STATES.has(status) ? 'synapseSpark.job' : 'synapseSpark.job.active';
+    item.command = { command: 'synapseSpark.jobs.openRun', title: 'Open Run', arguments: [node] };
+    return item;
+  }
+
+  async getChildren(node?: JobsNode): Promise<JobsNode[]> {
+    if (node) return [];
+    const batches: JobsNode[] = this.batches.map((batch) => ({ kind: 'batch', batch }));
+    const arm = this.arm();
+    const ws = this.workspace();
+    if (!arm || !ws) return batches;
+    try {
+      const max = vscode.workspace.getConfiguration('synapseSpark.jobs').get<number>('maxListed', 50);
+      const jobs = await new AmlWorkspaceClient(arm, ws).listJobs(max);
+      return [...batches, ...jobs.map((job): JobsNode => ({ kind: 'job', job, workspace: ws }))];
+    } catch (err) {
+      return [...batches, { kind: 'error', message: describeError(err) }];
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

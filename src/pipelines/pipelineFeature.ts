@@ -1,0 +1,321 @@
+/**
+ * Pipelines and Spark jobs: the pipeline custom editor, New/Submit Pipeline, the run view, the Jobs view,
+ * and "Run Python File on Spark Pool". Everything it needs comes in through `deps`; extension.ts calls
+ * registerPipelineFeature once.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandRunner } from '../commands/commandRunner';
+import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
+import { SparkBatchRunner } from '../core/jobs/sparkBatchRunner';
+import type { ArmAccess } from '../core/model/armAccess';
+import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
+import { newPipelineTemplate, NodeFileReader } from '../core/pipelines';
+import { submitPipeline, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
+import type { Literal } from '../core/pipelines/types';
+import { UserCancelledError, UserFacingError } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
+import { parseFromEditor, type EditorState, type ToEditor } from '../protocol/pipelineEditor';
+import type { RunState } from '../protocol/runView';
+import { RUN_VIEW_TYPE } from '../protocol/runView';
+import { JobsTree, type JobsNode } from './jobsTree';
+import { EDITOR_VIEW_TYPES, PipelineEditorProvider, rootDirOf } from './pipelineEditorProvider';
+import { RunPanel, RunPanelSerializer, type RunPanelDeps } from './runPanel';
+
+export interface PipelineFeatureDeps {
+  commands: CommandRunner;
+  log: Logger;
+  catalog?: SparkPoolCatalog;
+  arm?: ArmAccess;
+}
+
+/** What the feature exposes on the ExtensionApi (mostly test hooks). */
+export interface PipelineFeatureApi {
+  refreshJobs(): void;
+  /** Replaces the ARM access and pool catalog (tests use the emulator's service principal). */
+  useAccess(arm: ArmAccess, catalog: SparkPoolCatalog): void;
+  /** Delivers a message as if the pipeline editor webview of `uri` sent it; resolves with the reply of an edit. */
+  sendEditorMessage(uri: string, message: unknown): Promise<ToEditor | undefined>;
+  editorState(uri: string): EditorState | undefined;
+  runState(jobName: string): RunState | undefined;
+  runLog(jobName: string): string;
+}
+
+const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
+
+export function registerPipelineFeature(context: vscode.ExtensionContext, deps: PipelineFeatureDeps): PipelineFeatureApi {
+  const { commands, log } = deps;
+  let arm = deps.arm;
+  let catalog = deps.catalog;
+  const requireArm = (): ArmAccess => {
+    if (!arm) throw new UserFacingError('Sign in to Azure first: submitting and following jobs needs an Azure account.', [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    return arm;
+  };
+  const requireCatalog = (): SparkPoolCatalog => {
+    if (!catalog) throw new UserFacingError('Sign in to Azure first: no attached Spark pools are known yet.', [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    return catalog;
+  };
+  const rememberedWorkspace = (): AmlWorkspaceRef | undefined => context.workspaceState.get<AmlWorkspaceRef>(WORKSPACE_KEY);
+
+  // Attached pools, cached until the catalog says something changed.
+  let pools: Promise<AttachedSparkPool[]> | undefined;
+  const attachedPools = (): Promise<AttachedSparkPool[]> => {
+    if (!catalog) return Promise.resolve([]);
+    pools ??= catalog.listAttachedPools().catch((err) => {
+      log.warn(`Listing attached Spark pools failed: ${err instanceof Error ? err.message : String(err)}`);
+      pools = undefined;
+      return [];
+    });
+    return pools;
+  };
+  let computesCache: { id: string; names: Promise<string[] | undefined> } | undefined;
+
+  const diagnostics = vscode.languages.createDiagnosticCollection('synapseSpark.pipelines');
+  context.subscriptions.push(diagnostics);
+  const editor = new PipelineEditorProvider(context.extensionUri, {
+    async sparkPools() {
+      const ws = rememberedWorkspace();
+      const all = await attachedPools();
+      const inWs = ws ? all.filter((p) => p.amlWorkspace.id.toLowerCase() === ws.id.toLowerCase()) : all;
+      return [...new Set(inWs.map((p) => p.computeName))];
+    },
+    async workspaceComputes() {
+      const ws = rememberedWorkspace();
+      if (!ws || !arm) return undefined;
+      if (computesCache?.id !== ws.id) computesCache = { id: ws.id, names: new AmlWorkspaceClient(arm, ws).computeNames().catch(() => undefined) };
+      return computesCache.names;
+    },
+  }, diagnostics, log);
+  for (const viewType of EDITOR_VIEW_TYPES) {
+    context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, editor, { webviewOptions: { retainContextWhenHidden: true } }));
+  }
+  const subscribeCatalog = (c: SparkPoolCatalog | undefined) => c?.onDidChange(() => {
+    pools = undefined;
+    computesCache = undefined;
+    editor.refreshAll();
+  });
+  let catalogSubscription = subscribeCatalog(catalog);
+  context.subscriptions.push({ dispose: () => catalogSubscription?.dispose() });
+
+  const jobsTree = new JobsTree(() => arm, rememberedWorkspace);
+  context.subscriptions.push(jobsTree, vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree }));
+  const runDeps: RunPanelDeps = {
+    extensionUri: context.extensionUri,
+    arm: () => arm,
+    log,
+    onStatus: () => jobsTree.refresh(),
+  };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, new RunPanelSerializer(runDeps)));
+  const batchChannel = vscode.window.createOutputChannel('Synapse Spark Batches', { log: true });
+  context.subscriptions.push(batchChannel);
+
+  async function pickWorkspace(access: ArmAccess, workspaceId?: string): Promise<AmlWorkspaceRef> {
+    const remembered = rememberedWorkspace();
+    if (!workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
+    const all = await access.listAmlWorkspaces();
+    let chosen: AmlWorkspaceRef | undefined;
+    if (workspaceId) {
+      chosen = all.find((w) => w.id.toLowerCase() === workspaceId.toLowerCase() || w.name === workspaceId);
+      if (!chosen) throw new UserFacingError(`Azure ML workspace '${workspaceId}' was not found.`);
+    } else {
+      if (all.length === 0) throw new UserFacingError('No Azure ML workspaces are visible to the signed-in account.');
+      const items = all.map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
+        .sort((a, b) => Number(b.w.id === remembered?.id) - Number(a.w.id === remembered?.id));
+      const picked = await vscode.window.showQuickPick(items, { title: 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
+      if (!picked) throw new UserCancelledError();
+      chosen = picked.w;
+    }
+    await context.workspaceState.update(WORKSPACE_KEY, chosen);
+    computesCache = undefined;
+    jobsTree.refresh();
+    editor.refreshAll();
+    return chosen;
+  }
+
+  async function pipelineDocument(uri?: vscode.Uri): Promise<vscode.TextDocument> {
+    if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+    if (editor.activeDocument) return editor.activeDocument;
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && /\.ya?ml$/i.test(active.fileName) && /^type:\s*pipeline\s*$/m.test(active.getText())) return active;
+    const files = await vscode.workspace.findFiles('**/*.pipeline.{yml,yaml}', '**/node_modules/**', 200);
+    if (files.length === 0) throw new UserFacingError('No pipeline file found: create one with "New Pipeline".', [{ title: 'New Pipeline', command: 'synapseSpark.pipelines.new' }]);
+    const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), f })), { title: 'Submit which pipeline?' });
+    if (!picked) throw new UserCancelledError();
+    return vscode.workspace.openTextDocument(picked.f);
+  }
+
+  commands.register('synapseSpark.pipelines.new', async (folder?: vscode.Uri, options?: { name?: string }) => {
+    const root = folder instanceof vscode.Uri ? folder : vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!root) throw new UserFacingError('Open a folder first: the new pipeline is written into it.');
+    const name = options?.name ?? (await vscode.window.showInputBox({
+      title: 'New Pipeline',
+      prompt: 'Name of the pipeline (a folder of that name is created under pipelines/)',
+      value: 'spark-pipeline',
+      validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v) ? undefined : 'Use letters, digits, "-" and "_".'),
+    }));
+    if (!name) throw new UserCancelledError();
+    const pool = (await editor.context.sparkPools())[0];
+    const template = newPipelineTemplate({ name, sparkPool: pool });
+    const dir = vscode.Uri.joinPath(root, 'pipelines', name);
+    const pipelineFile = vscode.Uri.joinPath(dir, `${name}.pipeline.yml`);
+    try {
+      await vscode.workspace.fs.stat(pipelineFile);
+      throw new UserFacingError(`${vscode.workspace.asRelativePath(pipelineFile)} already exists.`);
+    } catch (err) {
+      if (err instanceof UserFacingError) throw err;
+    }
+    for (const [rel, content] of Object.entries(template.files)) {
+      const target = rel === template.pipelinePath ? pipelineFile : vscode.Uri.joinPath(dir, rel);
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
+    }
+    await vscode.commands.executeCommand('vscode.openWith', pipelineFile, EDITOR_VIEW_TYPES[0]);
+    return pipelineFile;
+  });
+
+  commands.register('synapseSpark.pipelines.openInEditor', async (uri?: vscode.Uri) => {
+    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    if (!target) throw new UserFacingError('Open a pipeline YAML file first.');
+    await vscode.commands.executeCommand('vscode.openWith', target, /\.pipeline\.ya?ml$/i.test(target.path) ? EDITOR_VIEW_TYPES[0] : EDITOR_VIEW_TYPES[1]);
+  });
+
+  commands.register('synapseSpark.pipelines.submit', async (uri?: vscode.Uri, options?: { workspaceId?: string }) => {
+    const access = requireArm();
+    const document = await pipelineDocument(uri);
+    const workspace = await pickWorkspace(access, options?.workspaceId);
+    const client = new AmlWorkspaceClient(access, workspace);
+    let result: SubmitResult;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Submitting ${path.basename(document.uri.fsPath)} to ${workspace.name}`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return submitPipeline({
+            text: document.getText(),
+            filePath: document.uri.fsPath.replace(/\\/g, '/'),
+            rootDir: rootDirOf(document.uri),
+            reader: new NodeFileReader(),
+            client,
+            signal: abort.signal,
+            onProgress: (stage, message) => {
+              log.debug(`submit ${stage}: ${message}`);
+              progress.report({ message });
+            },
+          });
+        },
+      );
+    } catch (err) {
+      if (err instanceof SubmitRefusedError) {
+        throw new UserFacingError(err.message, [{ title: 'Show Problems', command: 'workbench.actions.view.problems' }], { cause: err });
+      }
+      throw err;
+    }
+    const t = result.timings;
+    log.info(`Submitted ${result.jobName} to ${workspace.name} (validate ${t.validate} ms, upload ${t.upload} ms, register ${t.register} ms, PUT ${t.put} ms; `
+      + `${result.uploads.map((u) => `${path.basename(u.localPath)} ${u.uploaded ? 'uploaded' : 'unchanged'}`).join(', ') || 'nothing to upload'}).`);
+    RunPanel.show(runDeps, { jobName: result.jobName, workspace });
+    jobsTree.refresh();
+    return { jobName: result.jobName, timings: result.timings, uploads: result.uploads.map((u) => ({ localPath: u.localPath, uploaded: u.uploaded })) };
+  });
+
+  commands.register('synapseSpark.jobs.refresh', () => jobsTree.refresh());
+
+  commands.register('synapseSpark.jobs.openRun', (node?: JobsNode | { jobName: string; workspace: AmlWorkspaceRef }) => {
+    if (node && 'kind' in node && node.kind === 'job') RunPanel.show(runDeps, { jobName: node.job.name, workspace: node.workspace });
+    else if (node && 'jobName' in node) RunPanel.show(runDeps, { jobName: node.jobName, workspace: node.workspace });
+    else throw new UserFacingError('Choose a job in the Jobs view to open its run.');
+  });
+
+  commands.register('synapseSpark.jobs.cancel', async (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }) => {
+    const jobName = node && 'kind' in node && node.kind === 'job' ? node.job.name : node && 'jobName' in node ? node.jobName : undefined;
+    const workspace = node && 'kind' in node && node.kind === 'job' ? node.workspace : (node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? rememberedWorkspace();
+    if (!jobName || !workspace) throw new UserFacingError('Choose a running job in the Jobs view to cancel it.');
+    const panel = RunPanel.find(jobName);
+    if (panel) await panel.cancel();
+    else await new AmlWorkspaceClient(requireArm(), workspace).cancelJob(jobName);
+    jobsTree.refresh();
+  });
+
+  commands.register('synapseSpark.runPythonFileOnSpark', async (uri?: vscode.Uri, options?: { computeName?: string; args?: string; conf?: Record<string, Literal> }) => {
+    const access = requireArm();
+    const poolCatalog = requireCatalog();
+    const file = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    if (!file || !file.fsPath.endsWith('.py')) throw new UserFacingError('Open or select a Python (.py) file to run it on a Spark pool.');
+    const all = await poolCatalog.listAttachedPools();
+    if (all.length === 0) throw new UserFacingError('No Spark pools are attached to your Azure ML workspaces yet: attach one from the Workspaces view.');
+    let pool = options?.computeName ? all.find((p) => p.computeName === options.computeName) : undefined;
+    if (options?.computeName && !pool) throw new UserFacingError(`No attached Spark pool named '${options.computeName}'.`);
+    if (!pool) {
+      const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: p.computeName, description: `${p.poolName} in ${p.synapseWorkspace.name} · ${p.amlWorkspace.name}`, p })), { title: 'Run on which Spark pool?' });
+      if (!picked) throw new UserCancelledError();
+      pool = picked.p;
+    }
+    const argsKey = `synapseSpark.jobs.args:${file.fsPath}`;
+    const args = options?.args ?? (await vscode.window.showInputBox({ title: 'Arguments for the script', value: context.workspaceState.get<string>(argsKey, ''), prompt: 'As on a command line; leave empty for none' }));
+    if (args === undefined) throw new UserCancelledError();
+    await context.workspaceState.update(argsKey, args);
+    let conf = options?.conf;
+    if (!conf) {
+      const defaults = vscode.workspace.getConfiguration('synapseSpark.jobs').get<Record<string, string>>('defaultSparkConf', {});
+      const text = await vscode.window.showInputBox({ title: 'Spark configuration', prompt: 'key=value pairs separated by commas', value: Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ') });
+      if (text === undefined) throw new UserCancelledError();
+      conf = Object.fromEntries(text.split(',').map((kv) => kv.trim()).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]).filter(([k]) => k));
+    }
+    const runner = new SparkBatchRunner(pool, poolCatalog);
+    const lines: string[] = [];
+    const name = path.basename(file.fsPath);
+    batchChannel.show(true);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${name} on ${pool.computeName}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      progress.report({ message: 'Uploading...' });
+      const prepared = await runner.prepare({ file: file.fsPath.replace(/\\/g, '/'), args: args || undefined, conf }, access, new NodeFileReader(), abort.signal);
+      batchChannel.info(`${name}: ${prepared.uploaded ? 'uploaded' : 'unchanged, not uploaded again'} (${prepared.codeUri})`);
+      const batch = await runner.submit(prepared.body, abort.signal);
+      const entry = { id: batch.id, name, pool: pool!.computeName, state: batch.state ?? 'not_started' };
+      jobsTree.batches.unshift(entry);
+      jobsTree.refresh();
+      batchChannel.info(`${name}: Spark batch ${batch.id} submitted to ${pool!.poolName} (${pool!.synapseWorkspace.name}).`);
+      let cancelled = false;
+      token.onCancellationRequested(() => {
+        cancelled = true;
+        batchChannel.info(`${name}: cancelling batch ${batch.id}...`);
+        void runner.cancel(batch.id).catch((err) => batchChannel.error(`Cancel failed: ${err instanceof Error ? err.message : String(err)}`));
+      });
+      const final = await runner.follow(batch.id, (u) => {
+        entry.state = u.state;
+        progress.report({ message: u.state });
+        for (const line of u.newLines) {
+          lines.push(line);
+          batchChannel.appendLine(line);
+        }
+        jobsTree.refresh();
+      }, { signal: abort.signal });
+      batchChannel.info(`${name}: batch ${batch.id} ended ${final.state}${final.result ? ` (${final.result})` : ''}.`);
+      if (final.state !== 'success' && !cancelled) void vscode.window.showWarningMessage(`${name} on ${pool!.computeName} ended ${final.state}.`, 'Show Log').then((a) => a && batchChannel.show());
+      return { batchId: batch.id, state: final.state, log: lines };
+    });
+  });
+
+  return {
+    refreshJobs: () => jobsTree.refresh(),
+    useAccess(newArm, newCatalog) {
+      arm = newArm;
+      catalog = newCatalog;
+      pools = undefined;
+      computesCache = undefined;
+      catalogSubscription?.dispose();
+      catalogSubscription = subscribeCatalog(catalog);
+      editor.refreshAll();
+      jobsTree.refresh();
+    },
+    async sendEditorMessage(uri, raw) {
+      const session = editor.session(uri);
+      const message = parseFromEditor(raw);
+      if (!session || !message) throw new Error(!session ? `No pipeline editor is open for ${uri}.` : 'Malformed message.');
+      return session.handle(message);
+    },
+    editorState: (uri) => editor.session(uri)?.lastState,
+    runState: (jobName) => RunPanel.find(jobName)?.runState,
+    runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
+  };
+}

@@ -1,0 +1,51 @@
+/** Messages between the run view webview (a submitted job, live) and the extension. */
+import { hasFields, isGraph, isNumber, isObject, isString, type GraphView, type NodeStatus } from './messages';
+
+export const RUN_VIEW_TYPE = 'synapseSpark.run';
+
+export interface RunState {
+  jobName: string;
+  workspaceName: string;
+  displayName?: string;
+  status: string;
+  terminal: boolean;
+  graph: GraphView;
+  steps: { step: string; status: string; nodeStatus: NodeStatus }[];
+  outputs: Record<string, string>;
+  /** Why live updates stopped, if they did. */
+  error?: string;
+  logsAvailable: boolean;
+  /** What the panel needs to come back after a reload; the webview keeps it with setState. */
+  persist: unknown;
+}
+
+export type FromRun =
+  | { type: 'ready' }
+  | { type: 'cancel'; requestId: number }
+  | { type: 'openStudio' };
+
+export type ToRun =
+  | { type: 'state'; state: RunState }
+  | { type: 'log'; step: string; text: string }
+  | { type: 'result'; requestId: number; ok: boolean; error?: string };
+
+export function parseFromRun(v: unknown): FromRun | undefined {
+  if (!isObject(v)) return undefined;
+  if (v.type === 'ready' || v.type === 'openStudio') return { type: v.type };
+  if (v.type === 'cancel' && isNumber(v.requestId)) return { type: 'cancel', requestId: v.requestId };
+  return undefined;
+}
+
+export function parseToRun(v: unknown): ToRun | undefined {
+  if (!isObject(v)) return undefined;
+  switch (v.type) {
+    case 'state':
+      return hasFields(v.state, { jobName: isString, status: isString, graph: isGraph, steps: Array.isArray, outputs: isObject }) ? (v as unknown as ToRun) : undefined;
+    case 'log':
+      return hasFields(v, { step: isString, text: isString }) ? (v as unknown as ToRun) : undefined;
+    case 'result':
+      return hasFields(v, { requestId: isNumber, 'error?': isString }) && typeof v.ok === 'boolean' ? (v as unknown as ToRun) : undefined;
+    default:
+      return undefined;
+  }
+}

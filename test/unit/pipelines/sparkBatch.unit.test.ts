@@ -1,0 +1,71 @@
+/** "Run Python File on Spark Pool" core against the emulator: upload, Livy batch via @azure/synapse-spark, log, cancel. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NodeFileReader } from '../../../src/core/pipelines';
+import { LivyLogTail, SparkBatchRunner } from '../../../src/core/jobs/sparkBatchRunner';
+import { nextDelay } from '../../../src/core/jobs/jobMonitor';
+import { defaultSeed, startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { emulatorAccess, type EmulatorAccess } from '../../support/emulatorAccess';
+
+describe('Spark batch runner against the emulator', function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let access: EmulatorAccess;
+  let dir: string;
+
+  before(async () => {
+    const seed = defaultSeed();
+    for (const sub of seed.subscriptions) for (const rg of sub.resourceGroups ?? []) for (const ws of rg.synapseWorkspaces ?? []) for (const p of ws.sparkPools ?? []) (p as any).coldStartMs = 300;
+    emu = await startTestEmulator({ storage: true, livy: true, seed, settings: { defaultColdStartMs: 300 } });
+    access = emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-test-'));
+    fs.writeFileSync(path.join(dir, 'job.py'), 'import sys, time\nprint("hello from batch", *sys.argv[1:])\nsys.stdout.flush()\nif "--slow" in sys.argv: time.sleep(30)\n');
+  });
+  after(async () => {
+    await emu?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uploads the script folder, runs it as a Livy batch on the attached pool and reads its log', async () => {
+    const [pool] = await access.catalog.listAttachedPools();
+    assert.equal(pool.computeName, 'sparksmall');
+    const runner = new SparkBatchRunner(pool, access.catalog);
+    const prepared = await runner.prepare({ file: path.join(dir, 'job.py'), args: 'one "two words"', conf: { 'spark.executor.instances': 2, 'spark.custom': 'x' } }, access.arm, new NodeFileReader());
+    assert.equal(prepared.uploaded, true);
+    assert.deepEqual(prepared.body.args, ['one', 'two words']);
+    assert.equal(prepared.body.numExecutors, 2);
+    assert.deepEqual(prepared.body.conf, { 'spark.custom': 'x' });
+    const batch = await runner.submit(prepared.body);
+    const states: string[] = [];
+    const lines: string[] = [];
+    const final = await runner.follow(batch.id, (u) => (states.push(u.state), lines.push(...u.newLines)), { backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    assert.equal(final.state, 'success', lines.join('\n'));
+    assert.ok(lines.includes('hello from batch one two words'), lines.join('\n'));
+    assert.equal(lines.filter((l) => l === 'hello from batch one two words').length, 1, 'each line reported once');
+    const again = await runner.prepare({ file: path.join(dir, 'job.py') }, access.arm, new NodeFileReader());
+    assert.equal(again.uploaded, false, 'unchanged folder is not uploaded again');
+  });
+
+  it('cancels a running batch', async () => {
+    const [pool] = await access.catalog.listAttachedPools();
+    const runner = new SparkBatchRunner(pool, access.catalog);
+    const prepared = await runner.prepare({ file: path.join(dir, 'job.py'), args: '--slow' }, access.arm, new NodeFileReader());
+    const batch = await runner.submit(prepared.body);
+    const final = await runner.follow(batch.id, (u) => {
+      if (u.newLines.some((l) => l.startsWith('hello from batch'))) void runner.cancel(batch.id);
+    }, { backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    assert.equal(final.state, 'killed');
+  });
+
+  it('tails sectioned Livy logs and backs off while nothing changes', () => {
+    const tail = new LivyLogTail();
+    assert.deepEqual(tail.take(['stdout: ', 'a', '\nstderr: ', '\nYARN Diagnostics: ']), ['a']);
+    assert.deepEqual(tail.take(['stdout: ', 'a', 'b', '\nstderr: ', 'warn', '\nYARN Diagnostics: ']), ['b', '[stderr] warn']);
+    const o = { minDelayMs: 100, maxDelayMs: 1000, factor: 2 };
+    assert.equal(nextDelay(100, false, o), 200);
+    assert.equal(nextDelay(800, false, o), 1000);
+    assert.equal(nextDelay(800, true, o), 100);
+  });
+});

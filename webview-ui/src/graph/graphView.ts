@@ -1,0 +1,217 @@
+/**
+ * Draws the step graph as SVG from an ELK layout: nodes with type, compute, live status and problem
+ * badges; edges as the layout routed them. Pan by dragging the background, zoom with the wheel or +/-,
+ * 0 fits; arrow keys move the selection to the nearest node in that direction, Enter opens it, Delete
+ * asks to remove it.
+ */
+import type { GraphNodeView, GraphView as GraphData } from '../../../src/protocol/messages';
+import { layoutGraph, type Layout } from './layout';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export interface GraphViewEvents {
+  onSelect(id: string | undefined): void;
+  onActivate?(id: string): void;
+  onDelete?(id: string): void;
+}
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  parent?.appendChild(node);
+  return node;
+}
+
+export class GraphView {
+  readonly svg: SVGSVGElement;
+  private readonly viewport: SVGGElement;
+  private layout: Layout | undefined;
+  private graph: GraphData = { nodes: [], edges: [] };
+  private selected: string | undefined;
+  private scale = 1;
+  private tx = 20;
+  private ty = 20;
+  private fitted = false;
+  /** Milliseconds the last layout took (shown for the benchmark). */
+  lastLayoutMs = 0;
+
+  constructor(private readonly container: HTMLElement, private readonly events: GraphViewEvents) {
+    this.svg = el('svg', { class: 'graph', role: 'application', 'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one.' });
+    this.viewport = el('g', {}, this.svg);
+    container.appendChild(this.svg);
+    this.installPanZoom();
+  }
+
+  get selection(): string | undefined {
+    return this.selected;
+  }
+
+  async render(graph: GraphData): Promise<void> {
+    const structure = (g: GraphData) => JSON.stringify([g.nodes.map((n) => [n.id, n.inputs, n.outputs]), g.edges.map((e) => e.id)]);
+    const relayout = !this.layout || structure(graph) !== structure(this.graph);
+    this.graph = graph;
+    if (relayout) {
+      const t = performance.now();
+      this.layout = await layoutGraph(graph);
+      this.lastLayoutMs = performance.now() - t;
+    }
+    this.draw();
+    if (!this.fitted && graph.nodes.length > 0) {
+      this.fit();
+      this.fitted = true;
+    }
+    if (this.selected && !graph.nodes.some((n) => n.id === this.selected)) this.select(undefined);
+  }
+
+  private draw(): void {
+    const layout = this.layout!;
+    this.viewport.replaceChildren();
+    const edges = el('g', { class: 'edges' }, this.viewport);
+    for (const e of this.graph.edges) {
+      const pts = layout.edges.get(e.id);
+      if (!pts || pts.length < 2) continue;
+      const d = `M ${pts[0].x} ${pts[0].y} ` + pts.slice(1).map((p) => `L ${p.x} ${p.y}`).join(' ');
+      const path = el('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' }, edges);
+      el('title', {}, path).textContent = `${e.source.replace(/^step:/, '')}.${e.sourcePort} -> ${e.target.replace(/^step:/, '')}.${e.targetPort}`;
+    }
+    const defs = el('defs', {}, this.viewport);
+    const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker);
+    for (const n of this.graph.nodes) this.drawNode(n, layout);
+  }
+
+  private drawNode(n: GraphNodeView, layout: Layout): void {
+    const box = layout.nodes.get(n.id);
+    if (!box) return;
+    const status = n.status && n.status !== 'unknown' ? ` status-${n.status}` : '';
+    const g = el('g', {
+      class: `node kind-${n.kind}${status}${n.errors ? ' has-errors' : ''}${n.id === this.selected ? ' selected' : ''}`,
+      transform: `translate(${box.x},${box.y})`,
+      tabindex: n.id === this.selected || (!this.selected && n === this.graph.nodes[0]) ? 0 : -1,
+      role: 'button',
+      'data-node-id': n.id,
+      'aria-label': `${n.label}${n.stepType ? `, ${n.stepType} step` : ''}${n.status && n.status !== 'unknown' ? `, ${n.status}` : ''}${n.errors ? `, ${n.errors} problems` : ''}`,
+    }, this.viewport);
+    el('rect', { width: box.width, height: box.height, rx: 6, class: 'box' }, g);
+    el('rect', { width: 5, height: box.height, rx: 2, class: 'stripe' }, g);
+    el('text', { x: 14, y: 22, class: 'label' }, g).textContent = n.label.length > 24 ? `${n.label.slice(0, 23)}...` : n.label;
+    const sub = [n.stepType, n.compute].filter(Boolean).join(' · ');
+    el('text', { x: 14, y: 42, class: 'sub' }, g).textContent = sub.length > 30 ? `${sub.slice(0, 29)}...` : sub;
+    if (n.status && n.status !== 'unknown') el('text', { x: box.width - 10, y: 42, class: 'status', 'text-anchor': 'end' }, g).textContent = n.status;
+    if (n.errors) {
+      const badge = el('g', { class: 'badge', transform: `translate(${box.width - 14},14)` }, g);
+      el('circle', { r: 9 }, badge);
+      el('text', { y: 4, 'text-anchor': 'middle' }, badge).textContent = String(n.errors);
+    }
+    for (const [key, p] of Object.entries(box.ports)) {
+      const [side, name] = [key.slice(0, key.indexOf('::')), key.slice(key.indexOf('::') + 2)];
+      const c = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 4, class: `port port-${side}` }, g);
+      el('title', {}, c).textContent = `${side === 'in' ? 'input' : 'output'} ${name}`;
+    }
+    g.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      this.select(n.id);
+    });
+    g.addEventListener('dblclick', () => this.events.onActivate?.(n.id));
+  }
+
+  select(id: string | undefined, focus = true): void {
+    this.selected = id;
+    for (const g of this.viewport.querySelectorAll<SVGGElement>('g.node')) {
+      const on = g.dataset.nodeId === id;
+      g.classList.toggle('selected', on);
+      g.setAttribute('tabindex', on ? '0' : '-1');
+      if (on && focus) g.focus();
+    }
+    this.events.onSelect(id);
+  }
+
+  fit(): void {
+    if (!this.layout) return;
+    const w = this.container.clientWidth || 800;
+    const h = this.container.clientHeight || 400;
+    this.scale = Math.min(1.5, Math.max(0.2, Math.min((w - 40) / Math.max(1, this.layout.width), (h - 40) / Math.max(1, this.layout.height))));
+    this.tx = (w - this.layout.width * this.scale) / 2;
+    this.ty = Math.max(10, (h - this.layout.height * this.scale) / 2);
+    this.apply();
+  }
+
+  zoom(factor: number, cx = (this.container.clientWidth || 800) / 2, cy = (this.container.clientHeight || 400) / 2): void {
+    const next = Math.min(3, Math.max(0.15, this.scale * factor));
+    this.tx = cx - ((cx - this.tx) * next) / this.scale;
+    this.ty = cy - ((cy - this.ty) * next) / this.scale;
+    this.scale = next;
+    this.apply();
+  }
+
+  private apply(): void {
+    this.viewport.setAttribute('transform', `translate(${this.tx},${this.ty}) scale(${this.scale})`);
+  }
+
+  private installPanZoom(): void {
+    let drag: { x: number; y: number; tx: number; ty: number } | undefined;
+    this.svg.addEventListener('pointerdown', (ev) => {
+      if ((ev.target as Element).closest('g.node')) return;
+      drag = { x: ev.clientX, y: ev.clientY, tx: this.tx, ty: this.ty };
+      this.svg.setPointerCapture(ev.pointerId);
+    });
+    this.svg.addEventListener('pointermove', (ev) => {
+      if (!drag) return;
+      this.tx = drag.tx + ev.clientX - drag.x;
+      this.ty = drag.ty + ev.clientY - drag.y;
+      this.apply();
+    });
+    this.svg.addEventListener('pointerup', (ev) => {
+      if (drag && Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) < 3) this.select(undefined, false);
+      drag = undefined;
+    });
+    this.svg.addEventListener('wheel', (ev) => {
+      ev.preventDefault();
+      const r = this.svg.getBoundingClientRect();
+      this.zoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - r.left, ev.clientY - r.top);
+    }, { passive: false });
+    this.svg.addEventListener('keydown', (ev) => this.onKey(ev));
+  }
+
+  private onKey(ev: KeyboardEvent): void {
+    const dirs: Record<string, [number, number]> = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (dirs[ev.key]) {
+      ev.preventDefault();
+      const next = this.neighbour(dirs[ev.key]);
+      if (next) this.select(next);
+    } else if (ev.key === 'Enter' && this.selected) {
+      ev.preventDefault();
+      this.events.onActivate?.(this.selected);
+    } else if ((ev.key === 'Delete' || ev.key === 'Backspace') && this.selected) {
+      ev.preventDefault();
+      this.events.onDelete?.(this.selected);
+    } else if (ev.key === '+' || ev.key === '=') {
+      this.zoom(1.2);
+    } else if (ev.key === '-') {
+      this.zoom(1 / 1.2);
+    } else if (ev.key === '0') {
+      this.fit();
+    }
+  }
+
+  /** The nearest node in direction (dx, dy) from the selection (the first node when nothing is selected). */
+  private neighbour([dx, dy]: [number, number]): string | undefined {
+    const nodes = [...(this.layout?.nodes.values() ?? [])];
+    const from = this.selected ? this.layout?.nodes.get(this.selected) : undefined;
+    if (!from) return nodes[0]?.id;
+    const cx = from.x + from.width / 2;
+    const cy = from.y + from.height / 2;
+    let best: { id: string; score: number } | undefined;
+    for (const n of nodes) {
+      if (n.id === from.id) continue;
+      const vx = n.x + n.width / 2 - cx;
+      const vy = n.y + n.height / 2 - cy;
+      const along = vx * dx + vy * dy;
+      if (along <= 0) continue;
+      const across = Math.abs(vx * dy - vy * dx);
+      const score = along + 2 * across;
+      if (!best || score < best.score) best = { id: n.id, score };
+    }
+    return best?.id;
+  }
+}

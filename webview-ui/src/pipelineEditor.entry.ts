@@ -1,0 +1,290 @@
+/**
+ * The pipeline editor webview: the step graph (ELK layout) and a form for the selected step. It never
+ * edits YAML itself: every change is an `edit` request the extension turns into a WorkspaceEdit on the
+ * text document, whose new state comes back as `state`.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import { parseToEditor, type EditOp, type EditorState, type FromEditor, type StepView, type ToEditor } from '../../src/protocol/pipelineEditor';
+import { Bridge } from './shared/bridge';
+import { GraphView } from './graph/graphView';
+import css from './editor.css';
+import graphCss from './graph/graph.css';
+
+const style = document.createElement('style');
+style.textContent = css + graphCss;
+document.head.appendChild(style);
+
+document.body.innerHTML = `
+  <div class="toolbar">
+    <vscode-button id="add-spark" secondary>Add Spark step</vscode-button>
+    <vscode-button id="add-command" secondary>Add command step</vscode-button>
+    <vscode-button id="fit" secondary title="Fit the graph (0)">Fit</vscode-button>
+    <span class="spacer"></span>
+    <span class="status" id="status" role="status"></span>
+  </div>
+  <div class="main">
+    <div class="canvas" id="canvas"></div>
+    <div class="side" id="side" aria-live="polite"></div>
+  </div>
+  <ul class="problems" id="problems" aria-label="Problems"></ul>`;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+let state: EditorState | undefined;
+let selected: string | undefined = (new URLSearchParams(location.search).get('step')) ?? undefined;
+
+const bridge = new Bridge<ToEditor, FromEditor>(parseToEditor, (m) => {
+  if (m.type === 'state') {
+    state = m.state;
+    void render();
+  } else if (m.type === 'select') {
+    graph.select(`step:${m.step}`);
+  }
+});
+
+const graph = new GraphView($('canvas'), {
+  onSelect: (id) => {
+    selected = id?.startsWith('step:') ? id.slice(5) : undefined;
+    bridge.state = { selected };
+    renderForm();
+  },
+  onActivate: (id) => {
+    if (id.startsWith('step:')) bridge.post({ type: 'reveal', step: id.slice(5) });
+  },
+  onDelete: (id) => {
+    if (id.startsWith('step:')) void edit({ kind: 'removeStep', step: id.slice(5) });
+  },
+});
+selected = (bridge.state as { selected?: string } | undefined)?.selected;
+
+function setStatus(text: string, error = false): void {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.toggle('error', error);
+}
+
+async function edit(op: EditOp): Promise<boolean> {
+  try {
+    const res = await bridge.request({ type: 'edit', op } as FromEditor);
+    if (res.type === 'result' && !res.ok) {
+      setStatus(res.error ?? 'The edit failed.', true);
+      return false;
+    }
+    setStatus('');
+    return true;
+  } catch (err) {
+    setStatus(String(err instanceof Error ? err.message : err), true);
+    return false;
+  }
+}
+
+async function render(): Promise<void> {
+  if (!state) return;
+  if (state.notAPipeline) {
+    $('side').innerHTML = '';
+    const p = document.createElement('p');
+    p.className = 'banner';
+    p.textContent = state.notAPipeline;
+    $('side').appendChild(p);
+    const open = document.createElement('vscode-button');
+    open.textContent = 'Open as Text';
+    open.addEventListener('click', () => bridge.post({ type: 'openAsText' }));
+    $('side').appendChild(open);
+  }
+  await graph.render(state.graph);
+  if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== `step:${selected}`) graph.select(`step:${selected}`, false);
+  renderForm();
+  renderProblems();
+}
+
+function renderProblems(): void {
+  const list = $('problems');
+  list.replaceChildren();
+  for (const p of state?.problems ?? []) {
+    const li = document.createElement('li');
+    li.className = p.severity;
+    li.textContent = `${p.message} (line ${p.line + 1})`;
+    li.tabIndex = 0;
+    li.addEventListener('click', () => p.step && graph.select(`step:${p.step}`));
+    list.appendChild(li);
+  }
+  list.hidden = list.childElementCount === 0;
+}
+
+function field(label: string, control: HTMLElement): HTMLElement {
+  const div = document.createElement('div');
+  div.className = 'field';
+  const l = document.createElement('label');
+  l.textContent = label;
+  div.append(l, control);
+  return div;
+}
+
+function textfield(value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}): HTMLElement {
+  const tf = document.createElement('vscode-textfield') as HTMLElement & { value: string };
+  tf.value = value ?? '';
+  for (const [k, v] of Object.entries(attrs)) tf.setAttribute(k, v);
+  tf.addEventListener('change', () => {
+    if (tf.value !== (value ?? '')) onCommit(tf.value);
+  });
+  return tf;
+}
+
+function select(options: string[], value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}): HTMLElement {
+  const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  for (const o of options) {
+    const opt = document.createElement('vscode-option') as HTMLElement & { value: string };
+    opt.value = o;
+    opt.textContent = o || '(none)';
+    if (o === (value ?? '')) opt.setAttribute('selected', '');
+    sel.appendChild(opt);
+  }
+  for (const [k, v] of Object.entries(attrs)) sel.setAttribute(k, v);
+  sel.addEventListener('change', () => {
+    if (sel.value !== (value ?? '')) onCommit(sel.value);
+  });
+  return sel;
+}
+
+function button(text: string, onClick: () => void, secondary = true): HTMLElement {
+  const b = document.createElement('vscode-button');
+  if (secondary) b.setAttribute('secondary', '');
+  b.textContent = text;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function renderForm(): void {
+  const side = $('side');
+  if (state?.notAPipeline) return;
+  side.replaceChildren();
+  const step = state?.steps.find((s) => s.name === selected);
+  if (!step) {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = state && state.steps.length > 0 ? 'Select a step to edit it (click, or arrow keys in the graph).' : 'No steps yet: add one with the toolbar.';
+    side.appendChild(p);
+    return;
+  }
+  const h = document.createElement('h2');
+  h.textContent = `${step.name} (${step.type})`;
+  side.appendChild(h);
+  if (!step.editable) {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = `Steps of type '${step.type}' are kept as written; edit them in the text.`;
+    side.appendChild(p);
+    return;
+  }
+  side.appendChild(field('Name', textfield(step.name, (v) => void edit({ kind: 'rename', step: step.name, to: v }).then((ok) => ok && (selected = v)), { 'data-field': 'name' })));
+  side.appendChild(computeField(step));
+  if (step.type === 'spark') {
+    side.appendChild(field('Entry file', textfield(step.entryFile, (v) => void edit({ kind: 'setField', step: step.name, path: ['entry', 'file'], value: v || null }), { 'data-field': 'entry' })));
+  } else {
+    side.appendChild(field('Command', textfield(step.command, (v) => void edit({ kind: 'setField', step: step.name, path: ['command'], value: v || null }), { 'data-field': 'command' })));
+  }
+  if (step.type === 'spark') {
+    side.appendChild(field('Arguments', textfield(step.args, (v) => void edit({ kind: 'setField', step: step.name, path: ['args'], value: v || null }), { 'data-field': 'args' })));
+    side.appendChild(confField(step));
+  }
+  side.appendChild(inputsField(step));
+  const outs = document.createElement('div');
+  for (const o of step.outputs) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.textContent = o.name;
+    outs.appendChild(row);
+  }
+  if (step.outputs.length > 0) side.appendChild(field('Outputs', outs));
+  side.appendChild(button('Remove step', () => void edit({ kind: 'removeStep', step: step.name })));
+}
+
+function computeField(step: StepView): HTMLElement {
+  if (step.type !== 'spark') {
+    return field('Compute', textfield(step.compute, (v) => void edit({ kind: 'setField', step: step.name, path: ['compute'], value: v ? `azureml:${v.replace(/^azureml:/, '')}` : null }), { 'data-field': 'compute' }));
+  }
+  const pools = [...new Set(['', ...(state?.sparkPools ?? []), ...(step.compute ? [step.compute] : [])])];
+  return field('Compute (attached Spark pool)', select(pools, step.compute, (v) => void edit({ kind: 'setField', step: step.name, path: ['compute'], value: v ? `azureml:${v}` : null }), { 'data-field': 'compute' }));
+}
+
+function confField(step: StepView): HTMLElement {
+  const box = document.createElement('div');
+  for (const [key, value] of Object.entries(step.conf)) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = key;
+    name.title = key;
+    row.append(name, textfield(String(value), (v) => void edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { 'data-conf': key }), button('Remove', () => void edit({ kind: 'removeConf', step: step.name, key })));
+    box.appendChild(row);
+  }
+  const add = document.createElement('div');
+  add.className = 'row';
+  const k = textfield('', () => {}, { placeholder: 'spark.key', 'data-field': 'conf-new-key' }) as HTMLElement & { value: string };
+  const v = textfield('', () => {}, { placeholder: 'value', 'data-field': 'conf-new-value' }) as HTMLElement & { value: string };
+  add.append(k, v, button('Add', () => k.value && void edit({ kind: 'setConf', step: step.name, key: k.value, value: coerce(v.value) })));
+  box.appendChild(add);
+  return field('Spark conf', box);
+}
+
+function inputsField(step: StepView): HTMLElement {
+  const box = document.createElement('div');
+  const sources = (state?.steps ?? []).filter((s) => s.name !== step.name).flatMap((s) => s.outputs.map((o) => `${s.name}.${o.name}`));
+  for (const input of step.inputs) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = input.name;
+    row.append(name, textfield(input.value, (v) => void edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { 'data-input': input.name }));
+    if (sources.length > 0) {
+      const bound = /parent\.jobs\.([A-Za-z0-9_]+)\.outputs\.([A-Za-z0-9_]+)/.exec(input.value);
+      row.append(select(['', ...sources], bound ? `${bound[1]}.${bound[2]}` : '', (v) => {
+        if (!v) return;
+        const [fromStep, fromOutput] = v.split('.');
+        void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: input.name });
+      }, { title: 'Bind to the output of another step' }));
+    }
+    box.appendChild(row);
+  }
+  if (sources.length > 0) {
+    const add = document.createElement('div');
+    add.className = 'row';
+    const n = textfield('', () => {}, { placeholder: 'new input', 'data-field': 'input-new' }) as HTMLElement & { value: string };
+    add.append(n, select(['', ...sources], '', (v) => {
+      if (!v || !n.value) return;
+      const [fromStep, fromOutput] = v.split('.');
+      void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: n.value });
+    }, { title: 'Connect a new input to the output of another step' }));
+    box.appendChild(add);
+  }
+  return field('Inputs', box);
+}
+
+function coerce(v: string): string | number | boolean {
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (v === 'true' || v === 'false') return v === 'true';
+  return v;
+}
+
+function newStepName(prefix: string): string {
+  const names = new Set(state?.steps.map((s) => s.name));
+  for (let i = 1; ; i++) if (!names.has(`${prefix}_${i}`)) return `${prefix}_${i}`;
+}
+
+$('add-spark').addEventListener('click', () => {
+  const name = newStepName('spark_step');
+  void edit({ kind: 'addStep', name, stepType: 'spark' }).then((ok) => ok && (selected = name));
+});
+$('add-command').addEventListener('click', () => {
+  const name = newStepName('command_step');
+  void edit({ kind: 'addStep', name, stepType: 'command' }).then((ok) => ok && (selected = name));
+});
+$('fit').addEventListener('click', () => graph.fit());
+window.addEventListener('resize', () => graph.fit());
+
+bridge.post({ type: 'ready' });

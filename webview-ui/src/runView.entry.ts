@@ -1,0 +1,74 @@
+/** The run view webview: the submitted job's step graph with live states, step logs, outputs, cancel. */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { parseToRun, type FromRun, type RunState, type ToRun } from '../../src/protocol/runView';
+import { Bridge } from './shared/bridge';
+import { GraphView } from './graph/graphView';
+import css from './editor.css';
+import graphCss from './graph/graph.css';
+
+const style = document.createElement('style');
+style.textContent = css + graphCss;
+document.head.appendChild(style);
+
+document.body.innerHTML = `
+  <div class="toolbar">
+    <strong id="title"></strong><span id="job-status" class="status" role="status"></span>
+    <span class="spacer"></span>
+    <vscode-button id="cancel" secondary>Cancel run</vscode-button>
+    <vscode-button id="studio" secondary>Open in Azure ML studio</vscode-button>
+  </div>
+  <div class="main">
+    <div class="canvas" id="canvas"></div>
+    <div class="side"><h2 id="log-title">Logs</h2><pre class="log" id="log"></pre><h2>Outputs</h2><dl class="outputs" id="outputs"></dl></div>
+  </div>`;
+
+const $ = (id: string) => document.getElementById(id)!;
+const logs = new Map<string, string>();
+let selected: string | undefined;
+let state: RunState | undefined;
+
+const graph = new GraphView($('canvas'), {
+  onSelect: (id) => {
+    selected = id?.replace(/^step:/, '');
+    renderLog();
+  },
+});
+
+function renderLog(): void {
+  $('log-title').textContent = selected ? `Log of ${selected}` : 'Logs (all steps)';
+  const text = selected ? logs.get(selected) ?? '' : [...logs.entries()].map(([s, t]) => `== ${s} ==\n${t}`).join('\n');
+  $('log').textContent = text || (state && !state.logsAvailable ? 'Step logs are available in Azure ML studio.' : 'No log yet.');
+}
+
+const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
+  if (m.type === 'log') {
+    logs.set(m.step, (logs.get(m.step) ?? '') + m.text);
+    renderLog();
+  } else if (m.type === 'state') {
+    state = m.state;
+    bridge.state = state.persist;
+    $('title').textContent = `${state.displayName ?? state.jobName} `;
+    $('job-status').textContent = state.error ? `${state.status} (${state.error})` : state.status;
+    document.body.dataset.status = state.status;
+    ($('cancel') as HTMLElement & { disabled: boolean }).disabled = state.terminal;
+    const statuses = new Map(state.steps.map((s) => [`step:${s.step}`, s.nodeStatus]));
+    void graph.render({ nodes: state.graph.nodes.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status })), edges: state.graph.edges });
+    const outputs = $('outputs');
+    outputs.replaceChildren();
+    for (const [k, v] of Object.entries(state.outputs)) {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      outputs.append(dt, dd);
+    }
+    renderLog();
+  }
+});
+
+$('cancel').addEventListener('click', async () => {
+  const res = await bridge.request({ type: 'cancel' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  if (res.type === 'result' && !res.ok) $('job-status').textContent = res.error ?? 'Cancel failed.';
+});
+$('studio').addEventListener('click', () => bridge.post({ type: 'openStudio' }));
+bridge.post({ type: 'ready' });
