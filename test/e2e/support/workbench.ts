@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -34,15 +34,41 @@ export class Workbench {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // Click the row whose label is exactly the title: Enter would take the top fuzzy match, which
+    // may be another command (e.g. "Compare Active File with Saved" for "File: Save").
+    const row = page.locator('.quick-input-list .monaco-list-row', { has: page.getByText(title, { exact: true }) }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    await row.click();
   }
 
   /** Clicks the activity-bar item with the given label and waits for its side bar. */
   async openViewContainer(label: string): Promise<void> {
     await this.page.locator(`.activitybar .action-item a[aria-label^="${label}"]`).first().click();
     await this.page.locator('.sidebar .composite.title', { hasText: label }).first().waitFor({ timeout: 15_000 });
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P), as a user would. */
+  async quickOpen(fileName: string): Promise<void> {
+    const { page } = this;
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(fileName);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  /** The frame of the webview (custom editor, panel or notebook output) that shows `selector`. */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no webview shows ${selector} within ${timeoutMs} ms`);
   }
 
   async screenshot(name: string): Promise<string> {

@@ -1,0 +1,44 @@
+/**
+ * Attach a Spark pool through the UI of the packaged extension (against the emulator the runner started):
+ * sign in from the palette, expand the Workspaces tree, right-click a pool, answer the wizard, and see the
+ * pool marked attached.
+ */
+import { useWorkbench } from './support/workbench';
+
+describe('Workspaces view in the browser workbench', () => {
+  const wb = useWorkbench();
+
+  it('signs in to the emulator and attaches a Spark pool from the tree context menu', async function () {
+    this.timeout(120_000);
+    const { page } = wb.get();
+    await wb.get().openViewContainer('Synapse Spark');
+    await wb.get().runCommand('Synapse Spark: Sign In to Azure');
+    const tree = page.locator('.sidebar .pane-body .monaco-list');
+    const row = (text: string | RegExp) => tree.locator('.monaco-list-row', { hasText: text }).first();
+
+    for (const name of ['Contoso Data Science (emulated)', 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse']) {
+      await row(name).waitFor({ timeout: 30_000 });
+      if ((await row(name).getAttribute('aria-expanded')) !== 'true') await row(name).click();
+    }
+    const pool = row(/sparkmedium/);
+    await pool.waitFor({ timeout: 30_000 });
+    await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*not attached/ }).first().waitFor({ timeout: 15_000 });
+
+    await pool.click({ button: 'right' });
+    const entry = page.locator('.monaco-menu .action-item', { hasText: 'Attach Spark Pool' }).first();
+    await entry.waitFor({ timeout: 15_000 });
+    // VS Code menus ignore a click that comes right after they open (the right-click's own release).
+    await page.waitForTimeout(500);
+    await entry.click();
+
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sparkmed-e2e');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'System-assigned identity' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+
+    await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*attached as sparkmed-e2e/ }).first().waitFor({ timeout: 60_000 });
+    await wb.get().screenshot('attached-spark-pool');
+  });
+});

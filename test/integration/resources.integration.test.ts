@@ -1,0 +1,172 @@
+/**
+ * The resources area inside a real extension host, against the emulator the runner started (its settings
+ * are in the opened workspace; SYNAPSE_EMULATOR_URL / SYNAPSE_EMULATOR_CA reach this host for the admin API).
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as https from 'https';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/workspaceNodes';
+import { ScriptedUi } from '../support/scriptedUi';
+
+const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
+
+function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const url = new URL(path, process.env.SYNAPSE_EMULATOR_URL);
+  const ca = fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, ca, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+type Child = { node: TreeNode; item: vscode.TreeItem };
+const label = (c: Child) => String(typeof c.item.label === 'string' ? c.item.label : c.item.label?.label);
+
+describe('Sign-in and the Workspaces tree against the emulator', function () {
+  this.timeout(60_000);
+  let api: ExtensionApi;
+  let ui: ScriptedUi;
+
+  const children = (node?: TreeNode) => api.resources.testing.children(node);
+  async function child(parent: TreeNode | undefined, name: string | RegExp): Promise<Child> {
+    const all = await children(parent);
+    const found = all.find((c) => (typeof name === 'string' ? label(c) === name : name.test(label(c))));
+    assert.ok(found, `no child ${name} under ${parent?.id ?? 'root'}: ${all.map(label).join(', ')}`);
+    return found;
+  }
+  async function path(...names: Array<string | RegExp>): Promise<Child> {
+    let current: Child | undefined;
+    for (const n of names) current = await child(current?.node, n);
+    return current!;
+  }
+  const contoso = /^Contoso Data Science/;
+
+  before(async function () {
+    if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
+      throw new Error('SYNAPSE_EMULATOR_URL / SYNAPSE_EMULATOR_CA are not set: run through scripts/run-integration.mjs');
+    }
+    api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    await admin('POST', '/_emulator/reset');
+  });
+
+  beforeEach(() => {
+    ui = new ScriptedUi();
+    api.resources.testing.useUi(ui);
+  });
+
+  afterEach(async () => {
+    api.resources.testing.useUi(undefined);
+    await admin('DELETE', '/_emulator/faults');
+    assert.deepStrictEqual(ui.unexpected, [], 'unexpected prompts');
+  });
+
+  it('uses the emulator environment from the workspace settings and signs in to it', async () => {
+    const config = vscode.workspace.getConfiguration('synapseSpark');
+    assert.strictEqual(config.get('environment'), 'Custom');
+    assert.strictEqual(config.get('auth.source'), 'emulator');
+    await vscode.commands.executeCommand('synapseSpark.signIn');
+    assert.match(api.resources.testing.statusText(), /emulator .*·/);
+    const roots = await children();
+    assert.deepStrictEqual(roots.map(label).sort(), ['Contoso Data Science (emulated)', 'Fabrikam Analytics (emulated)']);
+  });
+
+  it('shows the seeded workspaces, linked Synapse workspace, pools marked attached or not, and computes', async () => {
+    const wss = await children((await path(contoso)).node);
+    assert.deepStrictEqual(wss.map(label).sort(), ['contoso-aml', 'contoso-aml-sandbox']);
+    const pools = await children((await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse')).node);
+    const byName = new Map(pools.map((p) => [label(p), p.item]));
+    assert.strictEqual(byName.get('sparksmall')?.description, 'attached as sparksmall');
+    assert.strictEqual(byName.get('sparksmall')?.contextValue, 'sparkPool.attached');
+    assert.strictEqual(byName.get('sparkmedium')?.description, 'not attached');
+    assert.strictEqual(byName.get('sparkmedium')?.contextValue, 'sparkPool');
+    const compute = await path(contoso, 'contoso-aml', 'Attached Spark computes', 'sparksmall');
+    assert.match(String(compute.item.description), /contoso-synapse\/sparksmall · Succeeded/);
+    assert.match((compute.item.tooltip as vscode.MarkdownString).value, /Spark 3\.4[\s\S]*Autoscale: 3–10 nodes[\s\S]*Auto-pause: after 15 min/);
+    const pools2 = await api.sparkPools.listAttachedPools();
+    assert.deepStrictEqual(pools2.map((p) => p.computeName), ['sparksmall']);
+    assert.strictEqual(pools2[0].synapseWorkspace.devEndpoint, `${process.env.SYNAPSE_EMULATOR_URL}/synapse/contoso-synapse`);
+  });
+
+  it('links a Synapse workspace to an Azure ML workspace and shows it', async () => {
+    const sandbox = await path(contoso, 'contoso-aml-sandbox');
+    assert.deepStrictEqual((await children((await child(sandbox.node, 'Linked Synapse workspaces')).node)).map(label), ['Link a Synapse workspace…']);
+    ui.script({ pick: 'contoso-synapse-dev' }, { input: 'dev-link' });
+    await vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', sandbox.node);
+    assert.strictEqual(ui.remaining, 0);
+    const linked = await children((await child(sandbox.node, 'Linked Synapse workspaces')).node);
+    assert.deepStrictEqual(linked.map(label), ['contoso-synapse-dev']);
+    assert.strictEqual(linked[0].item.description, 'link dev-link');
+  });
+
+  it('attaches a pool through the long-running operation, then detaches it after confirmation', async () => {
+    let changes = 0;
+    const sub = api.sparkPools.onDidChange(() => changes++);
+    const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    ui.script({ input: 'sparkmed' }, { pick: /^System-assigned/ });
+    await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
+    assert.strictEqual(ui.remaining, 0);
+    assert.ok(ui.progressTitles.some((t) => /Attaching sparkmedium to contoso-aml as sparkmed/.test(t)));
+    const after = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    assert.strictEqual(after.item.description, 'attached as sparkmed');
+    const compute = await path(contoso, 'contoso-aml', 'Attached Spark computes', 'sparkmed');
+    assert.match(String(compute.item.description), /Succeeded/);
+    assert.ok((await api.sparkPools.listAttachedPools()).some((p) => p.computeName === 'sparkmed' && p.poolName === 'sparkmedium'));
+    assert.ok(changes >= 1, 'the Spark side heard about the attach');
+
+    ui.script({ confirm: true });
+    await vscode.commands.executeCommand('synapseSpark.detachSparkPool', compute.node);
+    assert.strictEqual(ui.remaining, 0);
+    const computes = await children((await path(contoso, 'contoso-aml', 'Attached Spark computes')).node);
+    assert.deepStrictEqual(computes.map(label), ['sparksmall']);
+    const pool2 = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    assert.strictEqual(pool2.item.description, 'not attached');
+    sub.dispose();
+  });
+
+  it('refuses an invalid or taken compute name before calling Azure', async () => {
+    const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    ui.script({ input: 'sparksmall' });
+    await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
+    assert.match(String(ui.validationMessages[0]), /already has a compute named 'sparksmall'/);
+    ui.unexpected.length = 0; // the refused input is what this test expects
+  });
+
+  it('shows an error node when Azure answers 500, and recovers on retry', async () => {
+    await admin('POST', '/_emulator/faults', { kind: 'status', status: 500, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$' });
+    const sub = await path(contoso);
+    api.resources.testing.tree.refresh(sub.node);
+    const failed = await children(sub.node);
+    assert.strictEqual(failed.length, 1);
+    assert.strictEqual(failed[0].item.contextValue, 'error');
+    assert.match(label(failed[0]), /Could not list the Azure ML workspaces \(HTTP 500\)/);
+    await admin('DELETE', '/_emulator/faults');
+    await vscode.commands.executeCommand('synapseSpark.retryLoad', failed[0].node);
+    assert.deepStrictEqual((await children(sub.node)).map(label).sort(), ['contoso-aml', 'contoso-aml-sandbox']);
+  });
+
+  it('waits out a 429 with Retry-After instead of failing', async () => {
+    await admin('POST', '/_emulator/faults', { kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$', count: 1 });
+    const sub = await path(contoso);
+    api.resources.testing.tree.refresh(sub.node);
+    const started = Date.now();
+    const wss = await children(sub.node);
+    assert.deepStrictEqual(wss.map(label).sort(), ['contoso-aml', 'contoso-aml-sandbox']);
+    assert.ok(Date.now() - started >= 900, `retried after the Retry-After second (${Date.now() - started} ms)`);
+    const faults = await admin('GET', '/_emulator/faults');
+    assert.deepStrictEqual(faults.body.value, [], 'the 429 was served');
+  });
+
+  it('signs out: the tree empties (welcome content) and the catalog lists nothing', async () => {
+    await vscode.commands.executeCommand('synapseSpark.signOut');
+    assert.deepStrictEqual(await children(), []);
+    assert.deepStrictEqual(await api.sparkPools.listAttachedPools(), []);
+    assert.match(api.resources.testing.statusText(), /Sign in/);
+  });
+});
