@@ -143,17 +143,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
+  /** State, faults and Livy jobs from the seed again (admin API and `handle.admin.reset`). */
+  const reset = async () => {
+    await runner.cancelAll();
+    store.data = freshState();
+    store.flush();
+    faults.clear();
+    addSeedFaults();
+    await livy?.reset();
+    await ensureContainers();
+  };
+
   const admin = createAdminRouter(ctx, {
     health: () => ({ url: baseUrl, caPath: tls.caPath, blobServiceUrl: azurite?.serviceUrl ?? null, livy: Boolean(livy), tenantId: store.data.tenantId }),
-    reset: async () => {
-      await runner.cancelAll();
-      store.data = freshState();
-      store.flush();
-      faults.clear();
-      addSeedFaults();
-      await livy?.reset();
-      await ensureContainers();
-    },
+    reset,
   });
 
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
@@ -263,15 +266,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     context: ctx,
     admin: {
-      reset: async () => {
-        await runner.cancelAll();
-        store.data = freshState();
-        store.flush();
-        faults.clear();
-        addSeedFaults();
-        await livy?.reset();
-        await ensureContainers();
-      },
+      reset,
       settings: (patch) => {
         Object.assign(store.data.settings, patch);
         store.changed();

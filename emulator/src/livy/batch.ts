@@ -7,10 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { resolveJobFile } from './fileMapping';
-import {
-  appendLog, isEnded, markEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission,
-  setState, type JobRecord,
-} from './jobRecord';
+import { appendLog, isEnded, markEnded, setState, type JobRecord } from './jobRecord';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
 
@@ -31,18 +28,7 @@ export class LivyBatch {
   }
 
   async run(): Promise<void> {
-    const { job } = this;
-    const delays = this.delays;
-    const step = async (ms: number) => (await this.rt.timers.sleep(ms)) && !isEnded(job);
-    if (!(await step(delays().queued))) return;
-    markScheduled(job, this.rt.now());
-    if (!(await step(delays().preparation))) return;
-    markResourceAcquisition(job, this.rt.now());
-    if (!(await step(delays().resourceAcquisition))) return;
-    markSubmission(job, this.rt.now());
-    if (!(await step(delays().submission))) return;
-    markMonitoring(job, this.rt.now(), this.rt.bootId);
-    if (!(await step(delays().starting))) return;
+    if (!(await this.rt.walkColdStart(this.job, this.delays))) return;
     try {
       await this.startProcess();
     } catch (err) {

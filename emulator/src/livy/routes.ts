@@ -2,6 +2,7 @@
 import type { EmuRequest, EmuResponse } from '../http';
 import type { BatchManager } from './batches';
 import type { PoolInfo } from './context';
+import type { JobEndpoints } from './jobManager';
 import { LivyRequestError, notFound } from './responses';
 import type { SessionManager } from './sessions';
 
@@ -18,16 +19,23 @@ interface RouteTable {
   [pattern: string]: { [method: string]: Route };
 }
 
+/** `{name}` (list, create) and `{name}/#` (get, delete): the same four endpoints for sessions and batches. */
+function jobRoutes(name: 'sessions' | 'batches', jobs: JobEndpoints): RouteTable {
+  return {
+    [name]: {
+      GET: (t) => jobs.list(t.req, t.workspace, t.pool),
+      POST: (t) => jobs.create(t.req, t.workspace, t.pool, t.poolInfo),
+    },
+    [`${name}/#`]: {
+      GET: (t, [id]) => jobs.get(t.req, t.workspace, t.pool, id),
+      DELETE: (t, [id]) => jobs.delete(t.workspace, t.pool, id),
+    },
+  };
+}
+
 export function buildRoutes(sessions: SessionManager, batches: BatchManager): RouteTable {
   return {
-    'sessions': {
-      GET: (t) => sessions.list(t.req, t.workspace, t.pool),
-      POST: (t) => sessions.create(t.req, t.workspace, t.pool, t.poolInfo),
-    },
-    'sessions/#': {
-      GET: (t, [id]) => sessions.get(t.req, t.workspace, t.pool, id),
-      DELETE: (t, [id]) => sessions.delete(t.workspace, t.pool, id),
-    },
+    ...jobRoutes('sessions', sessions),
     'sessions/#/reset-timeout': {
       PUT: (t, [id]) => sessions.resetTimeout(t.workspace, t.pool, id),
     },
@@ -41,14 +49,7 @@ export function buildRoutes(sessions: SessionManager, batches: BatchManager): Ro
     'sessions/#/statements/#/cancel': {
       POST: (t, [id, sid]) => sessions.cancelStatement(t.workspace, t.pool, id, sid),
     },
-    'batches': {
-      GET: (t) => batches.list(t.req, t.workspace, t.pool),
-      POST: (t) => batches.create(t.req, t.workspace, t.pool, t.poolInfo),
-    },
-    'batches/#': {
-      GET: (t, [id]) => batches.get(t.req, t.workspace, t.pool, id),
-      DELETE: (t, [id]) => batches.delete(t.workspace, t.pool, id),
-    },
+    ...jobRoutes('batches', batches),
   };
 }
 

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EmuRequest } from '../http';
-import { defaultSubmitter, systemClock, type Clock, type LivyContext } from './context';
-import type { JobKind } from './jobRecord';
+import { defaultSubmitter, systemClock, type Clock, type ColdStartDelays, type LivyContext } from './context';
+import {
+  isEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission, type JobKind, type JobRecord,
+} from './jobRecord';
 import { Timers } from './timers';
 
 /** What the session and batch managers share: the context, its clock, cancellable timers, folders. */
@@ -29,6 +31,26 @@ export class LivyRuntime {
     const dir = path.join(this.ctx.dataDir, 'livy', `${kind}s`, safeName(workspace), safeName(pool), String(id));
     await fs.promises.mkdir(dir, { recursive: true });
     return dir;
+  }
+
+  /**
+   * Walks a session or batch through Synapse's cold start: Queued -> Preparation -> ResourceAcquisition ->
+   * Submission -> Monitoring, waiting each stage's delay (`delays` is read per stage, so settings changes
+   * apply at once). `atSubmission` runs as Submission begins (a session starts its Python process there).
+   * True when the job is still live after the last (`starting`) delay; false as soon as it ended (deleted).
+   */
+  async walkColdStart(job: JobRecord, delays: () => ColdStartDelays, atSubmission?: () => void): Promise<boolean> {
+    const step = async (ms: number) => (await this.timers.sleep(ms)) && !isEnded(job);
+    if (!(await step(delays().queued))) return false;
+    markScheduled(job, this.now());
+    if (!(await step(delays().preparation))) return false;
+    markResourceAcquisition(job, this.now());
+    if (!(await step(delays().resourceAcquisition))) return false;
+    markSubmission(job, this.now());
+    atSubmission?.();
+    if (!(await step(delays().submission))) return false;
+    markMonitoring(job, this.now(), this.bootId);
+    return step(delays().starting);
   }
 
   baseUrl(req: EmuRequest): string {

@@ -3,10 +3,7 @@
  * a time, and ends as killed (delete), dead with LIVY_JOB_TIMED_OUT (idle timeout) or dead when its process
  * dies. Its data part (SessionData) is plain JSON for snapshots.
  */
-import {
-  appendLog, isEnded, markEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission,
-  setState, type JobRecord, type SparkServiceError,
-} from './jobRecord';
+import { appendLog, isEnded, markEnded, setState, type JobRecord, type SparkServiceError } from './jobRecord';
 import { defaultRunnerScript, PythonRunner, type RunnerReply } from './pythonProcess';
 import { badRequest, notFound } from './responses';
 import type { ColdStartDelays } from './context';
@@ -47,18 +44,9 @@ export class LivySession {
   /** Walks Queued -> Preparation -> ResourceAcquisition -> Submission -> Monitoring -> idle. */
   async coldStart(): Promise<void> {
     const { job } = this;
-    const delays = this.delays;
-    const step = async (ms: number) => (await this.rt.timers.sleep(ms)) && !isEnded(job);
-    if (!(await step(delays().queued))) return;
-    markScheduled(job, this.rt.now());
-    if (!(await step(delays().preparation))) return;
-    markResourceAcquisition(job, this.rt.now());
-    if (!(await step(delays().resourceAcquisition))) return;
-    markSubmission(job, this.rt.now());
-    const started = this.startRunner();
-    if (!(await step(delays().submission))) return;
-    markMonitoring(job, this.rt.now(), this.rt.bootId);
-    if (!(await step(delays().starting)) || !(await started) || isEnded(job)) return;
+    let started: Promise<boolean> | undefined;
+    const live = await this.rt.walkColdStart(job, this.delays, () => { started = this.startRunner(); });
+    if (!live || !(await started) || isEnded(job)) return;
     job.appInfoLevel = 'full';
     setState(job, 'idle', this.rt.now());
     this.touch();

@@ -1,52 +1,32 @@
-/** The session and statement endpoints, over a store of LivySession objects. */
+/** The session and statement endpoints over LivySession objects (create, list, get, delete: see JobManager). */
 import type { EmuRequest, EmuResponse } from '../http';
-import { jobBody, jobHeaders } from './bodies';
 import type { PoolInfo } from './context';
-import { newJobRecord, type JobRecord } from './jobRecord';
-import { parseJobRequest } from './jobRequest';
-import { JobStore } from './jobStore';
-import { badRequest, empty, isDetailed, json, jsonBody, notFound, page } from './responses';
+import type { JobRecord } from './jobRecord';
+import { JobManager } from './jobManager';
+import type { ParsedJobRequest } from './jobRequest';
+import { badRequest, empty, json, jsonBody, page } from './responses';
 import type { LivyRuntime } from './runtime';
 import { LivySession, type SessionData } from './session';
 import { isKnownKind, statementBody } from './statements';
 
-export class SessionManager {
-  private readonly store = new JobStore<LivySession>();
-
-  constructor(private readonly rt: LivyRuntime) {}
-
-  list(req: EmuRequest, workspace: string, pool: string): EmuResponse {
-    const detailed = isDetailed(req);
-    const all = this.store.list(workspace, pool);
-    const { from, items } = page(all, req);
-    return json({ from, total: all.length, sessions: items.map((s) => jobBody(s.job, detailed)) });
+export class SessionManager extends JobManager<SessionData, LivySession> {
+  constructor(rt: LivyRuntime) {
+    super(rt, 'session', 'SessionNotFound', 'Spark session');
   }
 
-  create(req: EmuRequest, workspace: string, pool: string, poolInfo: PoolInfo): EmuResponse {
-    const parsed = parseJobRequest(jsonBody(req), 'session', poolInfo);
-    const submitter = this.rt.submitter(req);
-    const now = this.rt.now();
-    const job = newJobRecord({
-      kind: 'session', id: this.store.nextId(workspace, pool), workspace, pool, name: parsed.name,
-      request: parsed.request, tags: parsed.tags, artifactId: parsed.artifactId, submitterName: submitter.name,
-      submitterId: submitter.id, baseUrl: this.rt.baseUrl(req), tenantId: this.rt.tenantId(),
-    }, now);
-    const session = new LivySession({
+  protected newJob(job: JobRecord, parsed: ParsedJobRequest, poolInfo: PoolInfo, now: number): LivySession {
+    return new LivySession({
       job, statements: [], executionCount: 0, idleTimeoutMs: parsed.idleTimeoutMs ?? this.rt.ctx.idleTimeoutMs,
       lastActivity: now, conf: parsed.conf,
     }, this.rt, () => poolInfo.coldStart ?? this.rt.ctx.coldStart);
-    this.store.add(session);
+  }
+
+  protected start(session: LivySession): void {
     void session.coldStart();
-    return this.jobResponse(session, isDetailed(req));
   }
 
-  get(req: EmuRequest, workspace: string, pool: string, id: number): EmuResponse {
-    return this.jobResponse(this.find(workspace, pool, id), isDetailed(req));
-  }
-
-  delete(workspace: string, pool: string, id: number): EmuResponse {
-    this.find(workspace, pool, id).kill();
-    return empty();
+  protected revive(data: SessionData): LivySession {
+    return new LivySession(data, this.rt);
   }
 
   resetTimeout(workspace: string, pool: string, id: number): EmuResponse {
@@ -93,36 +73,15 @@ export class SessionManager {
   }
 
   snapshot(): { counters: Record<string, number>; sessions: SessionData[] } {
-    return { counters: this.store.counters(), sessions: this.store.all().map((s) => structuredClone(s.data)) };
+    const { counters, items } = this.snapshotJobs();
+    return { counters, sessions: items };
   }
 
   restore(saved: { counters?: Record<string, number>; sessions?: SessionData[] }): void {
-    for (const data of saved.sessions ?? []) {
-      const session = new LivySession(data, this.rt);
-      session.markLostOnRestart();
-      this.store.add(session);
-    }
-    this.store.restoreCounters(saved.counters ?? {});
+    this.restoreJobs(saved.counters, saved.sessions);
   }
 
   async shutdown(): Promise<void> {
     await Promise.all(this.store.all().map((session) => session.shutdown()));
-  }
-
-  /** The record behind a session, for the Spark UI log endpoint. */
-  job(workspace: string, pool: string, id: number): JobRecord | undefined {
-    return this.store.get(workspace, pool, id)?.job;
-  }
-
-  private find(workspace: string, pool: string, id: number): LivySession {
-    const session = this.store.get(workspace, pool, id);
-    if (!session) {
-      throw notFound('SessionNotFound', `Spark session ${id} not found in pool '${pool}'.`);
-    }
-    return session;
-  }
-
-  private jobResponse(session: LivySession, detailed: boolean): EmuResponse {
-    return json(jobBody(session.job, detailed), jobHeaders(session.job));
   }
 }

@@ -4,10 +4,11 @@
  * `<dataDir>/azurite`. A child process keeps Azurite's load and logs out of the emulator (and test) process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
+import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -51,10 +52,9 @@ export async function startAzurite(opts: AzuriteOptions): Promise<AzuriteHandle>
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const serviceUrl = await waitForListening(child);
-  const agent = new https.Agent({ ca: opts.caPem, keepAlive: false });
   return {
     serviceUrl,
-    ensureContainer: (name) => createContainer(serviceUrl, agent, name),
+    ensureContainer: async (name) => { await containerClient(serviceUrl, opts.caPem, name).createIfNotExists(); },
     stop: () => stopChild(child),
   };
 }
@@ -98,39 +98,19 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** PUT ?restype=container with a SharedKey signature (the Blob REST contract); 409 means it exists. */
-function createContainer(serviceUrl: string, agent: https.Agent, name: string): Promise<void> {
-  const url = new URL(`${serviceUrl}/${AZURITE_ACCOUNT}/${name}?restype=container`);
-  const date = new Date().toUTCString();
-  const version = '2021-12-02';
-  const stringToSign = [
-    'PUT', '', '', '', '', '', '', '', '', '', '', '',
-    `x-ms-date:${date}\nx-ms-version:${version}`,
-    `/${AZURITE_ACCOUNT}/${AZURITE_ACCOUNT}/${name}\nrestype:container`,
-  ].join('\n');
-  const signature = crypto.createHmac('sha256', Buffer.from(AZURITE_KEY, 'base64')).update(stringToSign, 'utf8').digest('base64');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method: 'PUT',
-        agent,
-        headers: {
-          'x-ms-date': date,
-          'x-ms-version': version,
-          'content-length': '0',
-          authorization: `SharedKey ${AZURITE_ACCOUNT}:${signature}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        if (res.statusCode === 201 || res.statusCode === 409) resolve();
-        else reject(new Error(`Azurite container ${name}: HTTP ${res.statusCode}`));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+/**
+ * A client for one container of the emulated account, signing with its SharedKey and trusting the emulator CA
+ * (Azurite serves the emulator's certificate). The storage SDK takes a core-v1 client in its options; its
+ * pipeline keeps the core-rest-pipeline client in `_coreHttpClient`, which is how the CA gets in (as in the
+ * extension's datastore upload); TLS verification stays on.
+ */
+function containerClient(serviceUrl: string, caPem: string, container: string): ContainerClient {
+  const agent = new https.Agent({ ca: caPem, keepAlive: false });
+  const inner = createDefaultHttpClient();
+  const httpClient: HttpClient = { sendRequest: (request) => ((request.agent ??= agent), inner.sendRequest(request)) };
+  const pipeline = newPipeline(new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), { retryOptions: { maxTries: 2 } });
+  (pipeline as unknown as { _coreHttpClient: HttpClient })._coreHttpClient = httpClient;
+  return new ContainerClient(`${serviceUrl}/${AZURITE_ACCOUNT}/${container}`, pipeline);
 }
 
 /**
@@ -138,46 +118,15 @@ function createContainer(serviceUrl: string, agent: https.Agent, name: string): 
  * pipeline runner to fetch code folders the client uploaded to the default datastore.
  */
 export async function downloadPrefix(serviceUrl: string, caPem: string, container: string, prefix: string, destDir: string): Promise<number> {
-  const agent = new https.Agent({ ca: caPem, keepAlive: false });
-  const listing = await signedGet(serviceUrl, agent, container, '', { restype: 'container', comp: 'list', prefix });
-  const names = [...listing.toString('utf8').matchAll(/<Name>([^<]*)<\/Name>/g)].map((m) => decodeXml(m[1]));
-  for (const name of names) {
+  const client = containerClient(serviceUrl, caPem, container);
+  let count = 0;
+  for await (const { name } of client.listBlobsFlat({ prefix })) {
+    count++;
     const rel = name.slice(prefix.length).replace(/^\/+/, '');
     const target = path.join(destDir, rel || path.basename(name));
     if (!path.resolve(target).startsWith(path.resolve(destDir))) continue; // never write outside destDir
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, await signedGet(serviceUrl, agent, container, name, {}));
+    fs.writeFileSync(target, await client.getBlobClient(name).downloadToBuffer());
   }
-  return names.length;
-}
-
-function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-}
-
-function signedGet(serviceUrl: string, agent: https.Agent, container: string, blob: string, query: Record<string, string>): Promise<Buffer> {
-  const blobPath = blob ? `/${blob.split('/').map(encodeURIComponent).join('/')}` : '';
-  const qs = new URLSearchParams(query).toString();
-  const url = new URL(`${serviceUrl}/${AZURITE_ACCOUNT}/${container}${blobPath}${qs ? `?${qs}` : ''}`);
-  const date = new Date().toUTCString();
-  const version = '2021-12-02';
-  const canonQuery = Object.keys(query)
-    .sort()
-    .map((k) => `\n${k.toLowerCase()}:${query[k]}`)
-    .join('');
-  const stringToSign = [
-    'GET', '', '', '', '', '', '', '', '', '', '', '',
-    `x-ms-date:${date}\nx-ms-version:${version}`,
-    `/${AZURITE_ACCOUNT}/${AZURITE_ACCOUNT}/${container}${blobPath}${canonQuery}`,
-  ].join('\n');
-  const signature = crypto.createHmac('sha256', Buffer.from(AZURITE_KEY, 'base64')).update(stringToSign, 'utf8').digest('base64');
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', agent, headers: { 'x-ms-date': date, 'x-ms-version': version, authorization: `SharedKey ${AZURITE_ACCOUNT}:${signature}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`Azurite GET ${url.pathname}: HTTP ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return count;
 }
