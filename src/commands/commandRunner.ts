@@ -5,18 +5,29 @@ import { redact } from '../core/util/redact';
 
 export type CommandHandler = (...args: any[]) => unknown;
 
+/** Shows an error with its action titles; answers the chosen title (undefined when dismissed). */
+export type ErrorPresenter = (message: string, ...actions: string[]) => PromiseLike<string | undefined>;
+
+const showError: ErrorPresenter = (message, ...actions) => vscode.window.showErrorMessage(message, ...actions);
+
 /**
  * Registers commands so that each one runs inside the same error boundary: a cancelled action
  * stays quiet, any other failure is logged and shown once with its next steps.
  */
 export class CommandRunner {
   private readonly registered = new Set<string>();
+  private presentError: ErrorPresenter = showError;
 
   constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[]) {}
 
   register(id: string, handler: CommandHandler): void {
     this.registered.add(id);
     this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => handler(...args))));
+  }
+
+  /** Replaces how failures are shown (tests script the answer); undefined restores VS Code's error message. */
+  useErrorPresenter(presenter: ErrorPresenter | undefined): void {
+    this.presentError = presenter ?? showError;
   }
 
   /** Command ids registered through this runner (the manifest check compares them with package.json). */
@@ -42,7 +53,7 @@ export class CommandRunner {
     const message = redact(describeError(err));
     const actions = err instanceof UserFacingError ? err.actions : [];
     const titles = [...actions.map((a) => a.title), 'Show Log'];
-    const picked = await vscode.window.showErrorMessage(message, ...titles);
+    const picked = await this.presentError(message, ...titles);
     if (picked === 'Show Log') {
       await vscode.commands.executeCommand('synapseSpark.showLog');
       return;

@@ -21,6 +21,8 @@ export interface CommandUi {
   confirm(message: string, detail: string, confirmLabel: string): Promise<void>;
   progress<T>(title: string, task: (report: (r: ProgressReport) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
+  /** An error message with its action buttons; the chosen title, or undefined when dismissed. */
+  error(message: string, ...actions: string[]): Promise<string | undefined>;
   /** A secret (password box); undefined when dismissed. */
   secret(prompt: string): Promise<string | undefined>;
 }
@@ -55,6 +57,9 @@ export const vscodeUi: CommandUi = {
   },
   async info(message, ...actions) {
     return vscode.window.showInformationMessage(message, ...actions);
+  },
+  async error(message, ...actions) {
+    return vscode.window.showErrorMessage(message, ...actions);
   },
   async secret(prompt) {
     return vscode.window.showInputBox({ prompt, password: true, ignoreFocusOut: true });

@@ -19,7 +19,10 @@ import { AzureConnection } from './azureConnection';
 
 /** Test hooks: drive the real objects without reaching into module internals. */
 export interface ResourcesTesting {
-  /** Replaces the prompts (undefined restores VS Code's). */
+  /**
+   * Replaces the prompts, and the error messages every command shows through the shared runner (with
+   * their action buttons), by `ui` (undefined restores VS Code's).
+   */
   useUi(ui: CommandUi | undefined): void;
   tree: WorkspacesTreeProvider;
   /** Children of a node (the roots without one), as the view would get them. */
@@ -61,7 +64,10 @@ export function activateResources(context: vscode.ExtensionContext, log: Logger,
     arm: new ConnectionArmAccess(() => connection.get()),
     refresh: (node) => tree.refresh(node instanceof TreeNode ? node : undefined),
     testing: {
-      useUi: (u) => { ui = u ?? vscodeUi; },
+      useUi: (u) => {
+        ui = u ?? vscodeUi;
+        commands.useErrorPresenter(u ? (message, ...actions) => u.error(message, ...actions) : undefined);
+      },
       tree,
       children: async (node) => (await tree.getChildren(node)).map((n) => ({ node: n, item: n.getTreeItem() })),
       statusText: () => status.text,

@@ -47,6 +47,17 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     return current!;
   }
   const contoso = /^Contoso Data Science/;
+  const fabrikam = /^Fabrikam Analytics/;
+
+  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      assert.ok(Date.now() < deadline, `timed out waiting for ${what}; prompts so far: ${ui.titles.join(' | ')}; unexpected: ${ui.unexpected.join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   before(async function () {
     if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
@@ -161,6 +172,43 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     assert.ok(Date.now() - started >= 900, `retried after the Retry-After second (${Date.now() - started} ms)`);
     const faults = await admin('GET', '/_emulator/faults');
     assert.deepStrictEqual(faults.body.value, [], 'the 429 was served');
+  });
+
+  it('explains a refused v1 link plainly and attaches a pool directly from the error', async () => {
+    // fabrikam-aml is seeded with newLinkedServices "refuse": the emulator answers the link PUT with 400.
+    const ws = await path(fabrikam, 'fabrikam-aml');
+    ui.script(
+      { pick: 'fabrikam-synapse' },
+      { input: 'fabrikam-synapse' },
+      { error: /^Azure ML refused to link fabrikam-synapse to fabrikam-aml: new Synapse links .* are no longer accepted for this workspace\./, choose: 'Attach a Pool Directly' },
+      { pick: 'largepool' },
+      { input: 'largepool' },
+      { pick: /^System-assigned/ },
+    );
+    await vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node);
+    // The runner shows the error after the command returned; the action then runs the attach wizard.
+    const attached = await eventually(async () => (ui.remaining === 0 && ui.running === 0
+      ? (await api.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool') : undefined), 30_000, 'the attach started from the error action to finish');
+    assert.strictEqual(ui.remaining, 0);
+    assert.strictEqual(ui.errors.length, 1);
+    const [shown] = ui.errors;
+    assert.match(shown.message, /You do not need a link to use the pools: attach a Spark pool of fabrikam-synapse directly as an Azure ML compute\./);
+    assert.doesNotMatch(shown.message, /HTTP 400|UserError/, 'the plain explanation, not the raw ARM error');
+    assert.deepStrictEqual(shown.actions, ['Attach a Pool Directly', 'Learn More', 'Show Log']);
+    // The wizard started at the pool of that Synapse workspace for that AML workspace: no workspace pickers.
+    const wizard = ui.titles.slice(ui.titles.indexOf(shown.message) + 1);
+    assert.deepStrictEqual(wizard, ['Attach a Spark pool of fabrikam-synapse to fabrikam-aml', 'Attach largepool to fabrikam-aml (1/2)', 'Attach largepool to fabrikam-aml (2/2): managed identity']);
+    assert.ok(ui.progressTitles.some((t) => /Attaching largepool to fabrikam-aml as largepool/.test(t)));
+    assert.strictEqual(attached.amlWorkspace.name, 'fabrikam-aml');
+    assert.strictEqual(attached.synapseWorkspace.name, 'fabrikam-synapse');
+    // No link was half-created; the compute shows in the tree.
+    assert.deepStrictEqual((await children((await path(fabrikam, 'fabrikam-aml', 'Linked Synapse workspaces')).node)).map(label), ['Link a Synapse workspace…']);
+    const compute = await path(fabrikam, 'fabrikam-aml', 'Attached Spark computes', 'largepool');
+    assert.match(String(compute.item.description), /fabrikam-synapse\/largepool · Succeeded/);
+
+    ui.script({ confirm: true });
+    await vscode.commands.executeCommand('synapseSpark.detachSparkPool', compute.node);
+    assert.deepStrictEqual((await api.sparkPools.listAttachedPools()).map((p) => p.computeName), ['sparksmall']);
   });
 
   it('signs out: the tree empties (welcome content) and the catalog lists nothing', async () => {

@@ -111,6 +111,7 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
     },
     onDidChange: () => ({ dispose() {} }),
     credential: () => credential,
+    credentialFor: () => credential, // one tenant: the emulator's
     synapseScope: () => SYNAPSE_SCOPE,
     httpClient: () => httpClient,
   };

@@ -10,7 +10,9 @@ export type Step =
   | { pickMany: Array<string | RegExp> }
   | { input: string }
   | { confirm: boolean }
-  | { secret: string };
+  | { secret: string }
+  /** An error message matching `error`; `choose` is the action button to press (none: dismiss it). */
+  | { error: string | RegExp; choose?: string };
 
 const matches = (label: string, want: string | RegExp) => (typeof want === 'string' ? label === want : want.test(label));
 
@@ -19,6 +21,12 @@ export class ScriptedUi implements CommandUi {
   readonly infos: string[] = [];
   readonly progressTitles: string[] = [];
   readonly validationMessages: Array<string | undefined> = [];
+  /** Error messages shown, with their action titles. */
+  readonly errors: Array<{ message: string; actions: string[] }> = [];
+  /** Titles of every prompt, in order. */
+  readonly titles: string[] = [];
+  /** Progress tasks (long-running operations) still running. */
+  running = 0;
   private steps: Step[] = [];
 
   script(...steps: Step[]): this {
@@ -31,6 +39,7 @@ export class ScriptedUi implements CommandUi {
   }
 
   private take<K extends string>(kind: K, title: string): Extract<Step, Record<K, unknown>> {
+    this.titles.push(title);
     const step = this.steps.shift();
     if (!step || !(kind in step)) {
       this.unexpected.push(`${kind}: ${title}`);
@@ -76,12 +85,38 @@ export class ScriptedUi implements CommandUi {
 
   async progress<T>(title: string, task: (report: (r: { message: string }) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.progressTitles.push(title);
-    return task(() => {}, new AbortController().signal);
+    this.running++;
+    try {
+      return await task(() => {}, new AbortController().signal);
+    } finally {
+      this.running--;
+    }
   }
 
   async info(message: string): Promise<string | undefined> {
     this.infos.push(message);
     return undefined;
+  }
+
+  /** Never throws (the runner shows errors without awaiting them): a mismatch is recorded in `unexpected`. */
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.errors.push({ message, actions });
+    const step = this.steps[0];
+    if (!step || !('error' in step)) {
+      this.unexpected.push(`error: ${message}`);
+      return undefined;
+    }
+    this.steps.shift();
+    this.titles.push(message);
+    if (!matches(message, step.error)) {
+      this.unexpected.push(`error "${message}" does not match ${String(step.error)}`);
+      return undefined;
+    }
+    if (step.choose !== undefined && !actions.includes(step.choose)) {
+      this.unexpected.push(`error action "${step.choose}" not among ${actions.join(', ')}`);
+      return undefined;
+    }
+    return step.choose;
   }
 
   async secret(prompt: string): Promise<string | undefined> {

@@ -64,6 +64,7 @@ export function staticCatalog(pools: AttachedSparkPool[], credential: TokenCrede
       return { dispose: () => listeners.delete(listener) };
     },
     credential: () => credential,
+    credentialFor: () => credential, // one tenant: the emulator's
     synapseScope: () => scope,
     httpClient: () => httpClient,
     setPools(p) {

@@ -5,7 +5,8 @@
 import type { EmulatorContext } from '../context';
 import type { EmuRequest, EmuResponse } from '../http';
 import { Router } from '../router';
-import { DEFAULT_SETTINGS, type EmulatorSettings } from '../state/seed';
+import { amlWorkspaceId } from '../arm/ids';
+import { DEFAULT_SETTINGS, NEW_LINKED_SERVICES_POLICIES, type EmulatorSettings, type NewLinkedServicesPolicy } from '../state/seed';
 import type { FaultSpec } from './faults';
 
 export interface AdminHooks {
@@ -35,6 +36,32 @@ export function createAdminRouter(ctx: EmulatorContext, hooks: AdminHooks): Rout
     Object.assign(ctx.store.data.settings, patch);
     ctx.store.changed();
     return { status: 200, body: ctx.store.data.settings };
+  });
+
+  // Per-AML-workspace switches (emulator-only facts kept beside the ARM body).
+  const amlWs = '/_emulator/amlWorkspaces/{subscriptionId}/{resourceGroupName}/{workspaceName}';
+  const switches = (p: Record<string, string>) => {
+    const ws = ctx.store.get(amlWorkspaceId(p.subscriptionId, p.resourceGroupName, p.workspaceName));
+    return ws && { id: ws.body.id, newLinkedServices: (ws.meta?.newLinkedServices as NewLinkedServicesPolicy | undefined) ?? 'accept' };
+  };
+  const noWorkspace = (p: Record<string, string>): EmuResponse =>
+    ({ status: 404, body: { error: { code: 'NotFound', message: `No AML workspace '${p.workspaceName}' in ${p.subscriptionId}/${p.resourceGroupName}.` } } });
+  router.get(amlWs, (_req, p) => {
+    const now = switches(p);
+    return now ? { status: 200, body: now } : noWorkspace(p);
+  });
+  router.patch(amlWs, (req, p) => {
+    const ws = ctx.store.get(amlWorkspaceId(p.subscriptionId, p.resourceGroupName, p.workspaceName));
+    if (!ws) return noWorkspace(p);
+    const patch = req.body as { newLinkedServices?: unknown } | undefined;
+    const policy = patch?.newLinkedServices;
+    if (!NEW_LINKED_SERVICES_POLICIES.includes(policy as NewLinkedServicesPolicy)) {
+      return bad(`Send {"newLinkedServices": ${NEW_LINKED_SERVICES_POLICIES.map((v) => `"${v}"`).join(' | ')}}.`);
+    }
+    ws.meta = { ...(ws.meta ?? {}), newLinkedServices: policy };
+    if (policy === 'accept') delete ws.meta.newLinkedServices;
+    ctx.store.changed();
+    return { status: 200, body: switches(p) };
   });
 
   router.get('/_emulator/faults', () => ({ status: 200, body: { value: ctx.faults.list() } }));

@@ -2,17 +2,33 @@
  * AML linked services (api-version 2020-09-01-preview, `linkType: Synapse`): PUT, GET, list, DELETE.
  * The spec example answers PUT with 200 and the body including `identity.principalId`. The SDK has no
  * client for this API; the extension sends it through core-rest-pipeline.
+ *
+ * A workspace seeded (or switched through the admin API) with `newLinkedServices: "refuse"` answers a PUT
+ * that would create a link with 400, as Azure now does for some workspaces. No such exchange was recorded:
+ * the status, code and wording are the emulator's (see README.md).
  */
 import type { EmulatorContext } from '../context';
 import type { Router } from '../router';
+import type { StoredResource } from '../state/store';
 import { clone, requireAmlWorkspace, requireChild, requireObjectBody } from './common';
-import { badRequest } from './errors';
+import { badRequest, fail } from './errors';
 import { parseSynapseWorkspaceId, synapseWorkspaceId } from './ids';
 import { paginate } from './paging';
 import { linkedServiceBody, nowIso, TYPES } from './resources';
 import { AML_WS } from './aml-workspaces';
 
 const LINK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
+
+/** Whether the workspace refuses new linked services (emulator-only switch kept in the resource's meta). */
+export function refusesNewLinks(ws: StoredResource): boolean {
+  return ws.meta?.newLinkedServices === 'refuse';
+}
+
+function refuseNewLink(ws: StoredResource): never {
+  fail(400, 'UserError',
+    `Linked services of type 'Synapse' are deprecated and no longer supported for the workspace '${ws.body.name}'. `
+    + 'Attach Synapse Spark pools to the workspace directly as compute targets instead.');
+}
 
 export function registerLinkedServices(router: Router, ctx: EmulatorContext): void {
   const list = `${AML_WS}/{workspaceName}/linkedServices`;
@@ -38,6 +54,7 @@ export function registerLinkedServices(router: Router, ctx: EmulatorContext): vo
   router.put(one, (req, p) => {
     const ws = requireAmlWorkspace(ctx, p, true);
     if (!LINK_NAME.test(p.linkName)) badRequest('BadArgument', `Invalid linked service name '${p.linkName}'.`, 'linkName');
+    if (refusesNewLinks(ws) && !ctx.store.get(`${ws.body.id}/linkedServices/${p.linkName}`)) refuseNewLink(ws);
     const body = requireObjectBody(req.body);
     const props = (body.properties ?? {}) as Record<string, unknown>;
     const target = parseSynapseWorkspaceId(props.linkedServiceResourceId);

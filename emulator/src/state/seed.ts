@@ -72,7 +72,15 @@ export interface SeedAmlWorkspace {
   linkedServices?: { name: string; synapseWorkspace: string }[];
   /** Pools already attached as SynapseSpark computes. */
   computes?: { name: string; synapseWorkspace: string; pool: string; description?: string }[];
+  /**
+   * `"refuse"`: a PUT that would create a new linked service answers 400 (Azure now refuses new v1 Synapse
+   * links for some workspaces); existing links stay readable. Default `"accept"`. Emulator-only, not in the body.
+   */
+  newLinkedServices?: NewLinkedServicesPolicy;
 }
+
+export type NewLinkedServicesPolicy = 'accept' | 'refuse';
+export const NEW_LINKED_SERVICES_POLICIES: readonly NewLinkedServicesPolicy[] = ['accept', 'refuse'];
 
 export interface SeedResourceGroup {
   name: string;
@@ -114,6 +122,11 @@ export function validateSeed(seed: SeedFile): string[] {
     if (typeof sub.subscriptionId !== 'string') problems.push('every subscription needs subscriptionId');
     for (const rg of sub.resourceGroups ?? []) {
       if (typeof rg.name !== 'string') problems.push(`a resource group in ${sub.subscriptionId} has no name`);
+      for (const aw of rg.amlWorkspaces ?? []) {
+        if (aw.newLinkedServices !== undefined && !NEW_LINKED_SERVICES_POLICIES.includes(aw.newLinkedServices)) {
+          problems.push(`AML workspace ${aw.name}: newLinkedServices must be one of ${NEW_LINKED_SERVICES_POLICIES.join(', ')}`);
+        }
+      }
     }
   }
   return problems;
@@ -162,7 +175,7 @@ export function stateFromSeed(seed: SeedFile): StateData {
       const rgId = resourceGroupId(sub.subscriptionId, rg.name);
       for (const aw of rg.amlWorkspaces ?? []) {
         const ws = amlWorkspaceBody(sub.subscriptionId, rg.name, aw.name, aw.location ?? rg.location ?? 'westeurope', seed.tenantId, aw);
-        put(TYPES.amlWorkspace, rgId, ws);
+        put(TYPES.amlWorkspace, rgId, ws, aw.newLinkedServices === 'refuse' ? { newLinkedServices: 'refuse' } : undefined);
         put(TYPES.datastore, ws.id, defaultDatastoreBody(ws));
         for (const link of aw.linkedServices ?? []) {
           const synId = resolveSynapse(state, sub.subscriptionId, rg.name, link.synapseWorkspace);

@@ -59,7 +59,7 @@ export class SparkBatchRunner {
   readonly client: SparkClient;
 
   constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
-    this.client = new SparkClient(catalog.credential(), pool.synapseWorkspace.devEndpoint, pool.poolName, {
+    this.client = new SparkClient(catalog.credentialFor(pool), pool.synapseWorkspace.devEndpoint, pool.poolName, {
       livyApiVersion: LIVY_API_VERSION,
       credentialScopes: [catalog.synapseScope()],
       httpClient: catalog.httpClient(),

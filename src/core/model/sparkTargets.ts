@@ -36,6 +36,11 @@ export interface AttachedSparkPool {
   nodeSizeFamily?: string;
   autoScale?: { enabled: boolean; minNodeCount?: number; maxNodeCount?: number };
   autoPause?: { enabled: boolean; delayInMinutes?: number };
+  /**
+   * Entra tenant of the subscription that holds the pool's Synapse workspace, when the catalog knows it
+   * (undefined: the account's home tenant). Livy tokens must come from this tenant.
+   */
+  tenantId?: string;
 }
 
 export interface Unsubscribe {
@@ -48,8 +53,13 @@ export interface SparkPoolCatalog {
   listAttachedPools(signal?: AbortSignal): Promise<AttachedSparkPool[]>;
   /** Fires after sign-in/out, subscription changes, attach and detach. */
   onDidChange(listener: () => void): Unsubscribe;
-  /** Credential for the current account; request the environment's Synapse scope for Livy. */
+  /** Credential for the current account's home tenant. For Livy calls to a pool use `credentialFor(pool)`. */
   credential(): TokenCredential;
+  /**
+   * Credential for the tenant that owns the pool's subscription (an account may see pools in several
+   * tenants, and Synapse only accepts tokens of the workspace's own tenant); request the Synapse scope.
+   */
+  credentialFor(pool: AttachedSparkPool): TokenCredential;
   /** The scope Livy tokens are requested for in the current environment (e.g. https://dev.azuresynapse.net/.default). */
   synapseScope(): string;
   /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */

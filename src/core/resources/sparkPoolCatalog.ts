@@ -11,7 +11,7 @@ import type { SparkComputeInfo } from '../arm/types';
 import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { AttachedSparkPool, SparkPoolCatalog, Unsubscribe } from '../model/sparkTargets';
-import { synapseWorkspaceIdOf } from '../arm/ids';
+import { parseResourceId, synapseWorkspaceIdOf } from '../arm/ids';
 
 export interface ResourceServices {
   account: AccountManager;
@@ -35,7 +35,8 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
       return perWs.flat();
     }));
     const computes = perSub.flat().filter((c) => c.provisioningState !== 'Deleting' && c.provisioningState !== 'Failed');
-    const pools = await Promise.all(computes.map((c) => this.toAttached(c, synapse, signal)));
+    const tenants = await this.tenantsBySubscription(signal);
+    const pools = await Promise.all(computes.map((c) => this.toAttached(c, synapse, tenants, signal)));
     return pools.filter((p): p is AttachedSparkPool => !!p);
   }
 
@@ -46,6 +47,17 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
   credential(): TokenCredential {
     // Resolved per call so a sign-in or settings change after this call is honoured.
     return { getToken: (scopes, options) => this.current().account.source.credential().getToken(scopes, options) };
+  }
+
+  credentialFor(pool: AttachedSparkPool): TokenCredential {
+    // The tenant is resolved per call too: pools handed out before a sign-in (or restored by the Spark
+    // side) may carry no tenant, and the subscription list says which tenant owns the subscription.
+    return {
+      getToken: async (scopes, options) => {
+        const tenantId = pool.tenantId ?? tenantOfPool(pool, await this.tenantsBySubscription(options?.abortSignal as AbortSignal | undefined));
+        return this.current().account.source.credential(tenantId).getToken(scopes, options);
+      },
+    };
   }
 
   synapseScope(): string {
@@ -61,11 +73,21 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
     this.changed.fire();
   }
 
-  private async toAttached(c: SparkComputeInfo, synapse: SynapseService, signal?: AbortSignal): Promise<AttachedSparkPool | undefined> {
+  /** Subscription id (lower-cased) -> its tenant, over every subscription the account sees; empty when signed out. */
+  private async tenantsBySubscription(signal?: AbortSignal): Promise<Map<string, string>> {
+    const { account } = this.current();
+    if (!account.signedIn) return new Map();
+    const subs = await account.allSubscriptions(signal).catch(() => []);
+    return new Map(subs.filter((s) => s.tenantId).map((s) => [s.subscriptionId.toLowerCase(), s.tenantId!]));
+  }
+
+  private async toAttached(c: SparkComputeInfo, synapse: SynapseService, tenants: Map<string, string>, signal?: AbortSignal): Promise<AttachedSparkPool | undefined> {
     const ref = synapseWorkspaceIdOf(c.synapseWorkspaceId);
     if (!ref) return undefined;
+    // The Synapse workspace may live in another subscription (and tenant) than the AML workspace.
+    const tenantId = tenants.get(ref.subscriptionId.toLowerCase()) ?? c.amlWorkspace.tenantId;
     try {
-      const ws = await synapse.workspace({ ...ref, tenantId: c.amlWorkspace.tenantId }, signal);
+      const ws = await synapse.workspace({ ...ref, tenantId }, signal);
       if (!ws.devEndpoint) return undefined;
       const { tenantId: _t, friendlyName: _f, description: _d, ...amlWorkspace } = c.amlWorkspace;
       return {
@@ -79,6 +101,7 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
         nodeSizeFamily: c.nodeSizeFamily,
         autoScale: c.autoScale,
         autoPause: c.autoPause,
+        tenantId,
       };
     } catch (e) {
       // One unreachable Synapse workspace must not hide every other pool.
@@ -86,4 +109,10 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
       return undefined;
     }
   }
+}
+
+/** The tenant of the pool's Synapse subscription, else of its AML workspace's; undefined (home tenant) when neither is known. */
+export function tenantOfPool(pool: Pick<AttachedSparkPool, 'synapseWorkspace' | 'amlWorkspace'>, tenants: ReadonlyMap<string, string>): string | undefined {
+  const synapseSub = parseResourceId(pool.synapseWorkspace.id)?.subscriptionId;
+  return (synapseSub && tenants.get(synapseSub.toLowerCase())) || tenants.get(pool.amlWorkspace.subscriptionId.toLowerCase());
 }

@@ -39,6 +39,36 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     assert.equal(res.body.error.code, 'BadArgument');
   });
 
+  it('refuses new Synapse links on a workspace seeded with newLinkedServices "refuse", and follows the admin switch', async () => {
+    const SUB2 = '22222222-bbbb-4ccc-8ddd-000000000002';
+    const fabrikam = `/subscriptions/${SUB2}/resourceGroups/rg-analytics/providers/Microsoft.MachineLearningServices/workspaces/fabrikam-aml`;
+    const target = `/subscriptions/${SUB2}/resourceGroups/rg-analytics/providers/Microsoft.Synapse/workspaces/fabrikam-synapse`;
+    const url = `${fabrikam}/linkedServices/fablink?api-version=2020-09-01-preview`;
+    const body = { name: 'fablink', location: 'eastus', identity: { type: 'SystemAssigned' }, properties: { linkedServiceResourceId: target, linkType: 'Synapse' } };
+    const refused = await arm('PUT', url, body);
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'UserError');
+    assert.match(refused.body.error.message, /Linked services of type 'Synapse' are deprecated and no longer supported for the workspace 'fabrikam-aml'/);
+    assert.match(refused.body.error.message, /Attach Synapse Spark pools to the workspace directly/);
+    assert.equal((await arm('GET', `${fabrikam}/linkedServices?api-version=2020-09-01-preview`)).body.value.length, 0, 'nothing half-created');
+
+    const admin = armClient(emu, { auth: false });
+    const switchPath = `/_emulator/amlWorkspaces/${SUB2}/rg-analytics/fabrikam-aml`;
+    assert.equal((await admin('GET', switchPath)).body.newLinkedServices, 'refuse');
+    assert.equal((await admin('PATCH', switchPath, { newLinkedServices: 'maybe' })).status, 400);
+    assert.equal((await admin('PATCH', switchPath, { newLinkedServices: 'accept' })).body.newLinkedServices, 'accept');
+    const accepted = await arm('PUT', url, body);
+    assert.equal(accepted.status, 200);
+    await admin('PATCH', switchPath, { newLinkedServices: 'refuse' });
+    assert.equal((await arm('PUT', url, body)).status, 200, 'an existing link can still be updated');
+    const other = await arm('PUT', url.replace('fablink', 'fablink2'), { ...body, name: 'fablink2' });
+    assert.equal(other.status, 400, 'but no new one is created');
+    assert.equal((await arm('DELETE', url)).status, 200);
+    // The sandbox workspace (no switch) still links.
+    assert.equal((await admin('GET', `/_emulator/amlWorkspaces/${SUB1}/${RG}/contoso-aml-sandbox`)).body.newLinkedServices, 'accept');
+    assert.equal((await admin('GET', `/_emulator/amlWorkspaces/${SUB1}/${RG}/ghost`)).status, 404);
+  });
+
   it('pages lists with an absolute nextLink that keeps api-version', async () => {
     const first = await arm('GET', `/subscriptions/${SUB1}/providers/Microsoft.Synapse/workspaces/contoso-synapse/bigDataPools?api-version=2021-06-01`.replace('/providers/Microsoft.Synapse/workspaces/contoso-synapse', `/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/contoso-synapse`));
     assert.equal(first.body.value.length, 2);
