@@ -42,6 +42,9 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   private readonly changed = new vscode.EventEmitter<JobsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly batches: BatchEntry[] = [];
+  /** The root nodes VS Code last loaded, and how many root loads there were (tests read them). */
+  lastRoots: JobsNode[] = [];
+  loads = 0;
 
   constructor(private readonly arm: () => ArmAccess | undefined, private readonly workspace: () => AmlWorkspaceRef | undefined) {}
 
@@ -78,6 +81,13 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
 
   async getChildren(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return [];
+    const roots = await this.loadRoots();
+    this.lastRoots = roots;
+    this.loads++;
+    return roots;
+  }
+
+  private async loadRoots(): Promise<JobsNode[]> {
     const batches: JobsNode[] = this.batches.map((batch) => ({ kind: 'batch', batch }));
     const arm = this.arm();
     const ws = this.workspace();

@@ -11,7 +11,7 @@ import { SparkBatchRunner } from '../core/jobs/sparkBatchRunner';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import { newPipelineTemplate, NodeFileReader } from '../core/pipelines';
-import { submitPipeline, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
+import { submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
 import type { Literal } from '../core/pipelines/types';
 import { UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
@@ -39,6 +39,10 @@ export interface PipelineFeatureApi {
   editorState(uri: string): EditorState | undefined;
   runState(jobName: string): RunState | undefined;
   runLog(jobName: string): string;
+  /** What the Jobs view last showed (the items VS Code got from the tree's last root load) and how many loads so far. */
+  jobsView(): { loads: number; items: vscode.TreeItem[] };
+  /** Whether a run view panel of the job is open. */
+  hasRunPanel(jobName: string): boolean;
 }
 
 const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
@@ -144,7 +148,28 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     return vscode.workspace.openTextDocument(picked.f);
   }
 
-  commands.register('synapseSpark.pipelines.new', async (folder?: vscode.Uri, options?: { name?: string }) => {
+  /**
+   * Where the Spark steps of a new pipeline run: an attached pool of the chosen workspace (asked for when
+   * signed in and none is remembered yet; picked when it has several), else undefined (serverless Spark).
+   */
+  async function newPipelinePool(options?: { workspaceId?: string; sparkPool?: string }): Promise<string | undefined> {
+    if (!arm || !catalog) return undefined;
+    const workspace = await pickWorkspace(arm, options?.workspaceId);
+    const inWs = (await attachedPools()).filter((p) => p.amlWorkspace.id.toLowerCase() === workspace.id.toLowerCase());
+    if (options?.sparkPool) {
+      if (!inWs.some((p) => p.computeName === options.sparkPool)) throw new UserFacingError(`No Spark pool named '${options.sparkPool}' is attached to ${workspace.name}.`);
+      return options.sparkPool;
+    }
+    if (inWs.length <= 1) return inWs[0]?.computeName;
+    const picked = await vscode.window.showQuickPick(
+      inWs.map((p) => ({ label: p.computeName, description: `${p.poolName} in ${p.synapseWorkspace.name}`, p })),
+      { title: 'Run the Spark steps on which attached pool?', placeHolder: 'You can change it per step in the pipeline editor' },
+    );
+    if (!picked) throw new UserCancelledError();
+    return picked.p.computeName;
+  }
+
+  commands.register('synapseSpark.pipelines.new', async (folder?: vscode.Uri, options?: { name?: string; workspaceId?: string; sparkPool?: string }) => {
     const root = folder instanceof vscode.Uri ? folder : vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!root) throw new UserFacingError('Open a folder first: the new pipeline is written into it.');
     const name = options?.name ?? (await vscode.window.showInputBox({
@@ -154,8 +179,6 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
       validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v) ? undefined : 'Use letters, digits, "-" and "_".'),
     }));
     if (!name) throw new UserCancelledError();
-    const pool = (await editor.context.sparkPools())[0];
-    const template = newPipelineTemplate({ name, sparkPool: pool });
     const dir = vscode.Uri.joinPath(root, 'pipelines', name);
     const pipelineFile = vscode.Uri.joinPath(dir, `${name}.pipeline.yml`);
     try {
@@ -164,6 +187,9 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     } catch (err) {
       if (err instanceof UserFacingError) throw err;
     }
+    // Command steps name no compute (serverless in Azure ML); Spark steps use an attached pool when there is one.
+    const pool = await newPipelinePool(options);
+    const template = newPipelineTemplate({ name, sparkPool: pool });
     for (const [rel, content] of Object.entries(template.files)) {
       const target = rel === template.pipelinePath ? pipelineFile : vscode.Uri.joinPath(dir, rel);
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
@@ -205,6 +231,12 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
         },
       );
     } catch (err) {
+      if (err instanceof SubmitCancelledError) {
+        // Cancelled from the progress notification: say what was (not) left behind, then stay quiet.
+        log.info(err.message);
+        void vscode.window.showInformationMessage(err.message);
+        if (err.cancelledJob) jobsTree.refresh();
+      }
       if (err instanceof SubmitRefusedError) {
         throw new UserFacingError(err.message, [{ title: 'Show Problems', command: 'workbench.actions.view.problems' }], { cause: err });
       }
@@ -317,5 +349,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     editorState: (uri) => editor.session(uri)?.lastState,
     runState: (jobName) => RunPanel.find(jobName)?.runState,
     runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
+    jobsView: () => ({ loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)) }),
+    hasRunPanel: (jobName) => RunPanel.find(jobName) !== undefined,
   };
 }

@@ -1,14 +1,127 @@
 /**
  * The pipeline editor in the browser workbench with the packaged extension: a real Azure ML corpus
  * pipeline opens as a step graph with one node per step, and an edit in the step form changes the
- * YAML text (saved to disk, comments and the rest of the file intact).
+ * YAML text (saved to disk, comments and the rest of the file intact) while the renamed step stays
+ * selected. The graph works from the keyboard (Tab into it, arrows, Enter into the form, Escape back,
+ * +/- zoom, 0 fits), and its text and lines keep readable contrast in a light and a dark theme.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Frame, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { sharedDir } from '../support/shared';
 import { useWorkbench } from './support/workbench';
+
+/** What the test reads from the webview: the focused element, the selection, the form, the viewport. */
+interface GraphProbe {
+  focusedNode?: string;
+  focusedField?: string;
+  selected: string[];
+  formTitle?: string;
+  transform: string;
+  nodes: Record<string, { x: number; y: number }>;
+}
+
+function probe(frame: Frame): Promise<GraphProbe> {
+  return frame.evaluate(() => {
+    const d = (globalThis as any).document;
+    const active = d.activeElement;
+    const nodes: Record<string, { x: number; y: number }> = {};
+    for (const g of d.querySelectorAll('svg.graph g.node')) {
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform') ?? '');
+      if (m) nodes[g.getAttribute('data-node-id')] = { x: Number(m[1]), y: Number(m[2]) };
+    }
+    return {
+      focusedNode: active?.getAttribute?.('data-node-id') ?? undefined,
+      focusedField: active?.closest?.('#side') ? (active.getAttribute('data-field') ?? active.tagName.toLowerCase()) : undefined,
+      selected: [...d.querySelectorAll('svg.graph g.node.selected')].map((g: any) => String(g.getAttribute('data-node-id'))),
+      formTitle: d.querySelector('#side h2')?.textContent ?? undefined,
+      transform: d.querySelector('svg.graph > g')?.getAttribute('transform') ?? '',
+      nodes,
+    };
+  });
+}
+
+const scaleOf = (transform: string): number => Number(/scale\(([-\d.]+)\)/.exec(transform)?.[1] ?? NaN);
+
+async function until(page: Page, check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** WCAG contrast ratio of two CSS rgb()/rgba() colours (alpha ignored: the colours used are opaque). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [l1, l2] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (l1 + 0.05) / (l2 + 0.05);
+}
+
+/** Computed colours of the graph's parts and the page background behind them. */
+function graphColours(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => {
+    const d = (globalThis as any).document;
+    const w = globalThis as any;
+    // Any CSS colour (color-mix() computes to color(srgb ...)) as rgb(), through a canvas pixel.
+    const canvas = d.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    const rgb = (c: string) => {
+      if (!c || c === 'none' || /rgba\(.*,\s*0\)$/.test(c)) return '';
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = '#000';
+      ctx.fillStyle = c;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+      return `rgb(${r}, ${g}, ${b})`;
+    };
+    const style = (sel: string, prop: string) => {
+      const e = d.querySelector(sel);
+      return e ? rgb(String(w.getComputedStyle(e)[prop])) : '';
+    };
+    return {
+      // The body is transparent over the editor background VS Code paints: resolve that colour.
+      page: (() => {
+        const probeEl = d.createElement('div');
+        probeEl.style.background = 'var(--vscode-editor-background)';
+        d.body.appendChild(probeEl);
+        const c = rgb(String(w.getComputedStyle(probeEl).backgroundColor));
+        probeEl.remove();
+        return c;
+      })(),
+      box: style('svg.graph g.node .box', 'fill'),
+      label: style('svg.graph g.node .label', 'fill'),
+      sub: style('svg.graph g.node.kind-step .sub', 'fill'),
+      edge: style('svg.graph .edge', 'stroke'),
+      boxStroke: style('svg.graph g.node:not(.selected):not(.has-errors) .box', 'stroke'),
+      selectedStroke: style('svg.graph g.node.selected .box', 'stroke'),
+      badge: style('svg.graph .badge circle', 'fill'),
+      badgeText: style('svg.graph .badge text', 'fill'),
+      hint: style('#side label', 'color'),
+    };
+  });
+}
+
+function assertContrast(colours: Record<string, string>, theme: string): void {
+  const pairs: [string, string, number][] = [
+    ['label', 'box', 4.5], ['sub', 'box', 4.5], ['edge', 'page', 3], ['boxStroke', 'page', 3],
+    ['selectedStroke', 'page', 3], ['badgeText', 'badge', 3], ['hint', 'page', 4.5],
+  ];
+  const low = pairs
+    .filter(([a, b]) => colours[a] && colours[b])
+    .map(([a, b, min]) => ({ a, b, min, ratio: contrast(colours[a], colours[b]) }))
+    .filter((p) => p.ratio < p.min);
+  assert.deepStrictEqual(low.map((p) => `${p.a} on ${p.b}: ${p.ratio.toFixed(2)} < ${p.min}`), [], `${theme}: ${JSON.stringify(colours)}`);
+}
 
 const corpusFolder = 'corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark';
 
@@ -51,6 +164,15 @@ describe('Pipeline editor in the browser workbench', () => {
     await name.fill('sample_words');
     await name.press('Enter');
     await frame.locator('svg.graph g.node[data-node-id="step:sample_words"]').waitFor({ timeout: 15_000 });
+    // The renamed step stays selected with its form open, through the quick state and the full analysis
+    // that follows it (~150 ms later), and the keyboard stays in the name field.
+    await until(page, async () => (await probe(frame)).formTitle === 'sample_words (spark)', 'the form of the renamed step');
+    await page.waitForTimeout(1000);
+    const after = await probe(frame);
+    assert.strictEqual(after.formTitle, 'sample_words (spark)', 'the form stays on the renamed step');
+    assert.deepStrictEqual(after.selected, ['step:sample_words'], 'the renamed node is the selected one');
+    assert.strictEqual(after.focusedField, 'name', 'the name field keeps the focus');
+    assert.strictEqual(await frame.locator('vscode-textfield[data-field="name"] input').inputValue(), 'sample_words');
     await wb.get().screenshot('pipeline-editor-before-save');
     await wb.get().runCommand('File: Save');
     const deadline = Date.now() + 15_000;
@@ -64,5 +186,102 @@ describe('Pipeline editor in the browser workbench', () => {
     assert.ok(!/sample_word[:.]/.test(saved.replace(/sample_words/g, '')), 'no reference to the old name is left');
     assert.match(saved, /# input type can be uri_file,uri_folder,mltable/, 'comments survive the edit');
     await wb.get().screenshot('pipeline-editor-renamed');
+  });
+
+  it('is keyboard-navigable: Tab into the graph, arrows move the selection, Enter opens the form, +/- zoom, 0 fits', async function () {
+    this.timeout(120_000);
+    const { page } = wb.get();
+    const frame = await wb.get().webviewFrame('svg.graph g.node');
+    // Click the empty canvas (deselects; the graph takes the focus), then Tab in from the toolbar.
+    const canvas = await frame.locator('#canvas').boundingBox();
+    assert.ok(canvas);
+    await frame.locator('svg.graph').click({ position: { x: 8, y: 8 } });
+    await until(page, async () => (await probe(frame)).selected.length === 0, 'the selection to clear');
+    await frame.locator('#fit').focus();
+    await page.keyboard.press('Tab');
+    let p = await probe(frame);
+    assert.ok(p.focusedNode, `Tab from the toolbar lands on a graph node (focused: ${JSON.stringify(p)})`);
+    const ids = Object.keys(p.nodes);
+    assert.ok(ids.length >= 5, ids.join(', '));
+
+    // From a pipeline input (left column) ArrowRight goes right, to the step it feeds.
+    const inputs = ids.filter((id) => id.startsWith('input:') || !id.startsWith('step:') && p.nodes[id].x === Math.min(...ids.map((i) => p.nodes[i].x)));
+    await frame.locator(`svg.graph g.node[data-node-id="${inputs[0]}"]`).focus();
+    await page.keyboard.press('ArrowRight');
+    await until(page, async () => (await probe(frame)).focusedNode === 'step:sample_words', 'ArrowRight to reach sample_words');
+    p = await probe(frame);
+    assert.deepStrictEqual(p.selected, ['step:sample_words'], 'the selection follows the focus');
+    assert.strictEqual(p.formTitle, 'sample_words (spark)', 'the form shows the selected step');
+
+    // ArrowRight again: a node further right; ArrowLeft comes back.
+    await page.keyboard.press('ArrowRight');
+    p = await probe(frame);
+    assert.ok(p.focusedNode && p.focusedNode !== 'step:sample_words', JSON.stringify(p));
+    assert.ok(p.nodes[p.focusedNode].x > p.nodes['step:sample_words'].x, 'ArrowRight moves right');
+    assert.deepStrictEqual(p.selected, [p.focusedNode]);
+    const right = p.focusedNode;
+    // ArrowDown/ArrowUp move between the nodes of the right column.
+    const column = ids.filter((id) => p.nodes[id].x === p.nodes[right].x).sort((a, b) => p.nodes[a].y - p.nodes[b].y);
+    assert.ok(column.length >= 2, `right column: ${column.join(', ')}`);
+    await page.keyboard.press(column.indexOf(right) === 0 ? 'ArrowDown' : 'ArrowUp');
+    p = await probe(frame);
+    assert.ok(p.focusedNode && column.includes(p.focusedNode) && p.focusedNode !== right, `ArrowDown/Up stays in the column: ${JSON.stringify(p)}`);
+    await page.keyboard.press('ArrowLeft');
+    await until(page, async () => (await probe(frame)).focusedNode === 'step:sample_words', 'ArrowLeft back to sample_words');
+
+    // Enter opens the form of the focused step: the keyboard lands in its first field; Escape returns.
+    await page.keyboard.press('ArrowRight');
+    await until(page, async () => (await probe(frame)).focusedNode === 'step:count_word' || (await probe(frame)).selected[0] === 'step:count_word', 'a step right of sample_words', 2_000)
+      .catch(async () => {
+        // count_word is not the nearest node to the right: pick it directly.
+        await frame.locator('svg.graph g.node[data-node-id="step:count_word"]').focus();
+      });
+    await page.keyboard.press('Enter');
+    await until(page, async () => (await probe(frame)).focusedField === 'name', 'the name field to take the focus');
+    p = await probe(frame);
+    assert.strictEqual(p.formTitle, 'count_word (spark)');
+    assert.deepStrictEqual(p.selected, ['step:count_word']);
+    await page.keyboard.press('Escape');
+    await until(page, async () => (await probe(frame)).focusedNode === 'step:count_word', 'Escape back to the node');
+
+    // Zoom: + enlarges, - shrinks (around the centre), 0 fits again; the transform is what is drawn.
+    await page.keyboard.press('0');
+    const fitted = (await probe(frame)).transform;
+    const s0 = scaleOf(fitted);
+    assert.ok(s0 > 0, fitted);
+    await page.keyboard.press('+');
+    const s1 = scaleOf((await probe(frame)).transform);
+    assert.ok(s1 > s0 * 1.1, `+ zooms in: ${s0} -> ${s1}`);
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    const s2 = scaleOf((await probe(frame)).transform);
+    assert.ok(s2 < s0 * 0.9, `- zooms out: ${s0} -> ${s2}`);
+    await page.keyboard.press('0');
+    assert.strictEqual((await probe(frame)).transform, fitted, '0 fits the graph again');
+    // The keys did not leave the graph, and nothing was edited by them.
+    assert.strictEqual((await probe(frame)).focusedNode, 'step:count_word');
+    await wb.get().screenshot('pipeline-editor-keyboard');
+  });
+
+  it('keeps readable contrast in a light and a dark theme', async function () {
+    this.timeout(120_000);
+    const { page } = wb.get();
+    let frame = await wb.get().webviewFrame('svg.graph g.node');
+    assertContrast(await graphColours(frame), 'light');
+
+    const settingsFile = path.join(process.env.E2E_WORKSPACE!, '.vscode', 'settings.json');
+    const before = fs.readFileSync(settingsFile, 'utf8');
+    try {
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(before), 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+      await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+      frame = await wb.get().webviewFrame('svg.graph g.node');
+      await until(page, async () => frame.evaluate(() => (globalThis as any).document.body.classList.contains('vscode-dark')), 'the webview to take the dark theme');
+      await page.waitForTimeout(300);
+      await wb.get().screenshot('pipeline-editor-dark');
+      assertContrast(await graphColours(frame), 'dark');
+    } finally {
+      fs.writeFileSync(settingsFile, before);
+      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 }).catch(() => undefined);
+    }
   });
 });

@@ -1,18 +1,41 @@
 /**
  * Pipelines in a real extension host against the emulator the runner started: the custom editor driven
- * through its message protocol (YAML changes, undo, Problems), submit followed to Completed, cancel, and
- * a Python file run as a Livy batch. ARM access comes from the emulator's service principal through the
- * feature's test hook until the sign-in side provides ArmAccess.
+ * through its message protocol (YAML changes, undo, Problems), "New Pipeline" writing a template that
+ * opens clean, submit followed to Completed, the Jobs view (status, refresh, reopening a closed run
+ * view), cancel, and a Python file run as a Livy batch. ARM access comes from the emulator's service
+ * principal through the feature's test hook until the sign-in side provides ArmAccess.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToEditor } from '../../src/protocol/pipelineEditor';
-import { emulatorAccess } from '../support/emulatorAccess';
+import { AmlWorkspaceClient } from '../../src/core/jobs/amlWorkspaceClient';
+import { emulatorAccess, type EmulatorAccess } from '../support/emulatorAccess';
 
 const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The emulator's admin API (loopback, HTTPS with its CA). */
+function emulatorAdmin(method: string, p: string, body?: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${process.env.SYNAPSE_EMULATOR_URL}${p}`, { method, ca: fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8'), headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => ((res.statusCode ?? 500) >= 400 ? reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** Tabs of run view panels (their input is a webview whose view type ends with synapseSpark.run). */
+function runTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('synapseSpark.run'));
+}
 
 async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,6 +52,7 @@ describe('Pipelines and Spark jobs (emulator)', function () {
   let api: ExtensionApi;
   let root: vscode.Uri;
   let pipeline: vscode.Uri;
+  let access: EmulatorAccess;
 
   before(async function () {
     const url = process.env.SYNAPSE_EMULATOR_URL;
@@ -36,7 +60,7 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     if (!url || !ca) this.skip();
     api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
     const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'emulator', 'seed.default.json'), 'utf8'));
-    const access = emulatorAccess({ url: url!, caPem: fs.readFileSync(ca!, 'utf8'), tenantId: seed.tenantId });
+    access = emulatorAccess({ url: url!, caPem: fs.readFileSync(ca!, 'utf8'), tenantId: seed.tenantId });
     api.pipelines.useAccess(access.arm, access.catalog);
     root = vscode.workspace.workspaceFolders![0].uri;
     pipeline = vscode.Uri.joinPath(root, 'pipelines', 'prepare-train.pipeline.yml');
@@ -88,6 +112,87 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     assert.deepStrictEqual(run.steps.map((s) => s.nodeStatus).sort(), ['completed', 'completed']);
     await waitFor(() => /prepare: wrote 200 rows/.test(api.pipelines.runLog(result.jobName)), 'the prepare step log');
   });
+
+  it('"New Pipeline" writes the template on the attached pool and it opens in the editor without errors', async () => {
+    const file = (await vscode.commands.executeCommand('synapseSpark.pipelines.new', root, { name: 'fresh', workspaceId: 'contoso-aml' })) as vscode.Uri;
+    assert.ok(file instanceof vscode.Uri, 'the command answers the pipeline file');
+    const dir = vscode.Uri.joinPath(root, 'pipelines', 'fresh');
+    assert.strictEqual(file.toString(), vscode.Uri.joinPath(dir, 'fresh.pipeline.yml').toString());
+    for (const rel of ['fresh.pipeline.yml', 'src/prepare.py', 'src/train.py', 'src/score.py', 'data/sample.csv']) {
+      const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(dir, rel));
+      assert.ok(stat.size > 0, `${rel} is written`);
+    }
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    assert.strictEqual(text.match(/^ {4}compute: azureml:sparksmall$/gm)?.length, 2, 'both Spark steps run on the attached pool');
+    assert.ok(!/cpu-cluster/.test(text), 'no compute the workspace does not have');
+
+    // It opened in the pipeline editor, and the full analysis (files, the workspace's computes) is clean.
+    await waitFor(() => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.viewType === 'synapseSpark.pipelineEditor' && input.uri.toString() === file.toString();
+    }, 'the pipeline editor tab');
+    const state = await waitFor(() => api.pipelines.editorState(file.toString()), 'the editor state');
+    assert.deepStrictEqual(state.steps.map((s) => [s.name, s.type, s.compute]), [['prepare', 'spark', 'sparksmall'], ['train', 'command', undefined], ['score', 'spark', 'sparksmall']]);
+    assert.deepStrictEqual(state.sparkPools, ['sparksmall']);
+    await sleep(1500);
+    const errors = () => vscode.languages.getDiagnostics(file).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepStrictEqual(errors().map((d) => d.message), []);
+    assert.deepStrictEqual(api.pipelines.editorState(file.toString())!.problems, []);
+
+    // The same analysis does flag a compute the workspace lacks (what the old template named).
+    const reply = (await api.pipelines.sendEditorMessage(file.toString(), { type: 'edit', requestId: 31, op: { kind: 'setField', step: 'train', path: ['compute'], value: 'azureml:cpu-cluster' } })) as ToEditor;
+    assert.deepStrictEqual(reply, { type: 'result', requestId: 31, ok: true });
+    await waitFor(() => errors().some((d) => /cpu-cluster.*not attached/.test(d.message)), 'an unknown-compute error');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => errors().length === 0, 'the error to go with the undo');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+  });
+
+  it('the Jobs view lists a submitted run with its status, refresh updates it, and the run view reopens from it', async () => {
+    await vscode.commands.executeCommand('synapseSpark.jobs.focus');
+    // Slow steps (2 s each) so the run is still going when its run view closes below.
+    const settings = await emulatorAdmin('GET', '/_emulator/settings');
+    await emulatorAdmin('PATCH', '/_emulator/settings', { pipelineStepDelayMs: 2000 });
+    try {
+      await jobsViewScenario();
+    } finally {
+      await emulatorAdmin('PATCH', '/_emulator/settings', { pipelineStepDelayMs: settings.pipelineStepDelayMs });
+    }
+  });
+
+  async function jobsViewScenario(): Promise<void> {
+    const result = (await vscode.commands.executeCommand('synapseSpark.pipelines.submit', pipeline, { workspaceId: 'contoso-aml' })) as { jobName: string };
+    assert.ok(result?.jobName);
+    const itemOf = () => api.pipelines.jobsView().items.find((i) => typeof i.id === 'string' && i.id.endsWith(`/jobs/${result.jobName}`));
+    const first = await waitFor(itemOf, 'the run in the Jobs view');
+    assert.match(String(first.description), /^(NotStarted|Queued|Preparing|Starting|Running) · Pipeline$/, String(first.description));
+    assert.strictEqual(first.label, 'prepare_train');
+
+    // Close the run view: nothing follows the run any more, so only a refresh can update the view.
+    await vscode.window.tabGroups.close(runTabs());
+    await waitFor(() => !api.pipelines.hasRunPanel(result.jobName), 'the run view to close');
+    const client = new AmlWorkspaceClient(access.arm, (await access.arm.listAmlWorkspaces()).find((w) => w.name === 'contoso-aml')!);
+    await waitFor(async () => (await client.getJob(result.jobName)).properties.status === 'Completed', 'the run to complete in the service', 90_000);
+    await sleep(500);
+    const stale = itemOf();
+    assert.ok(stale && !String(stale.description).startsWith('Completed'), `without a refresh the view still shows ${stale?.description}`);
+    const loads = api.pipelines.jobsView().loads;
+    await vscode.commands.executeCommand('synapseSpark.jobs.refresh');
+    await waitFor(() => api.pipelines.jobsView().loads > loads, 'the Jobs view to reload');
+    const refreshed = await waitFor(() => (String(itemOf()?.description).startsWith('Completed') ? itemOf() : undefined), 'Completed in the Jobs view');
+    assert.strictEqual(refreshed.description, 'Completed · Pipeline', `before the refresh: ${stale?.description}`);
+    assert.strictEqual(refreshed.contextValue, 'synapseSpark.job', 'a finished job offers no cancel');
+
+    // Clicking the item runs its command: the run view comes back and shows the finished run.
+    const command = refreshed.command!;
+    assert.strictEqual(command.command, 'synapseSpark.jobs.openRun');
+    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    await waitFor(() => api.pipelines.hasRunPanel(result.jobName), 'the run view to reopen');
+    const run = await waitFor(() => (api.pipelines.runState(result.jobName)?.terminal ? api.pipelines.runState(result.jobName) : undefined), 'the reopened run view state');
+    assert.strictEqual(run.status, 'Completed');
+    assert.strictEqual(run.graph.nodes.filter((n) => n.kind === 'step').length, 2);
+    await waitFor(() => runTabs().some((t) => t.label.includes('Completed')), 'the run view tab');
+  }
 
   it('cancels a running pipeline', async () => {
     const slow = vscode.Uri.joinPath(root, 'pipelines', 'slow.pipeline.yml');

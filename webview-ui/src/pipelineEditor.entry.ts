@@ -35,6 +35,8 @@ document.body.innerHTML = `
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let state: EditorState | undefined;
 let selected: string | undefined = (new URLSearchParams(location.search).get('step')) ?? undefined;
+/** A rename sent to the extension whose new state has not arrived yet: the selection follows it. */
+let pendingRename: { from: string; to: string } | undefined;
 
 const bridge = new Bridge<ToEditor, FromEditor>(parseToEditor, (m) => {
   if (m.type === 'state') {
@@ -51,7 +53,16 @@ const graph = new GraphView($('canvas'), {
     bridge.state = { selected };
     renderForm();
   },
+  // Enter on a step opens its form: the keyboard goes to the form's first field (Escape comes back).
   onActivate: (id) => {
+    if (!id.startsWith('step:')) return;
+    if (selected !== id.slice(5)) {
+      selected = id.slice(5);
+      renderForm();
+    }
+    focusForm();
+  },
+  onReveal: (id) => {
     if (id.startsWith('step:')) bridge.post({ type: 'reveal', step: id.slice(5) });
   },
   onDelete: (id) => {
@@ -83,6 +94,7 @@ async function edit(op: EditOp): Promise<boolean> {
 
 async function render(): Promise<void> {
   if (!state) return;
+  followRename(state);
   if (state.notAPipeline) {
     $('side').innerHTML = '';
     const p = document.createElement('p');
@@ -95,9 +107,46 @@ async function render(): Promise<void> {
     $('side').appendChild(open);
   }
   await graph.render(state.graph);
+  if (!state) return;
+  // The layout is asynchronous: a newer state (the rename's) may have arrived meanwhile.
+  followRename(state);
   if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== `step:${selected}`) graph.select(`step:${selected}`, false);
   renderForm();
   renderProblems();
+}
+
+/** Once the state shows a pending rename done, the renamed step stays selected under its new name. */
+function followRename(s: EditorState): void {
+  if (!pendingRename) return;
+  const names = new Set(s.steps.map((x) => x.name));
+  if (names.has(pendingRename.to) && !names.has(pendingRename.from)) {
+    if (selected === pendingRename.from) {
+      selected = pendingRename.to;
+      bridge.state = { selected };
+    }
+    pendingRename = undefined;
+  }
+}
+
+/** Focuses a form control once it has rendered (the web components render their inner input a tick later). */
+function focusWhenReady(el: HTMLElement | null | undefined, done?: () => void): void {
+  if (!el) return done?.();
+  const ready = (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+  const go = () => {
+    // A newer render may have replaced the control meanwhile; that render focuses its own.
+    if (!el.isConnected) return;
+    el.focus();
+    done?.();
+  };
+  if (ready) void ready.then(go);
+  else go();
+}
+
+/** The form field to give the focus back to after a rebuild, until that has happened. */
+let refocus: readonly [string, string] | undefined;
+
+function focusForm(): void {
+  focusWhenReady($('side').querySelector<HTMLElement>('[data-field], vscode-textfield, vscode-single-select, vscode-button'));
 }
 
 function renderProblems(): void {
@@ -160,7 +209,14 @@ function button(text: string, onClick: () => void, secondary = true): HTMLElemen
 function renderForm(): void {
   const side = $('side');
   if (state?.notAPipeline) return;
+  // Rebuilding the form must not throw the keyboard out of it: refocus the same field afterwards.
+  const active = document.activeElement;
+  const fromActive = active && side.contains(active)
+    ? ['data-field', 'data-conf', 'data-input'].map((a) => [a, active.closest(`[${a}]`)?.getAttribute(a) ?? ''] as const).find(([, v]) => v)
+    : undefined;
+  const focusKey = fromActive ?? refocus;
   side.replaceChildren();
+  refocus = undefined;
   const step = state?.steps.find((s) => s.name === selected);
   if (!step) {
     const p = document.createElement('p');
@@ -179,7 +235,12 @@ function renderForm(): void {
     side.appendChild(p);
     return;
   }
-  side.appendChild(field('Name', textfield(step.name, (v) => void edit({ kind: 'rename', step: step.name, to: v }).then((ok) => ok && (selected = v)), { 'data-field': 'name' })));
+  side.appendChild(field('Name', textfield(step.name, (v) => {
+    pendingRename = { from: step.name, to: v };
+    void edit({ kind: 'rename', step: step.name, to: v }).then((ok) => {
+      if (!ok && pendingRename?.to === v) pendingRename = undefined;
+    });
+  }, { 'data-field': 'name' })));
   side.appendChild(computeField(step));
   if (step.type === 'spark') {
     side.appendChild(field('Entry file', textfield(step.entryFile, (v) => void edit({ kind: 'setField', step: step.name, path: ['entry', 'file'], value: v || null }), { 'data-field': 'entry' })));
@@ -199,7 +260,17 @@ function renderForm(): void {
     outs.appendChild(row);
   }
   if (step.outputs.length > 0) side.appendChild(field('Outputs', outs));
-  side.appendChild(button('Remove step', () => void edit({ kind: 'removeStep', step: step.name })));
+  const actions = document.createElement('div');
+  actions.className = 'row';
+  actions.append(
+    button('Show in text', () => bridge.post({ type: 'reveal', step: step.name })),
+    button('Remove step', () => void edit({ kind: 'removeStep', step: step.name })),
+  );
+  side.appendChild(actions);
+  if (focusKey) {
+    refocus = focusKey;
+    focusWhenReady(side.querySelector<HTMLElement>(`[${focusKey[0]}="${CSS.escape(focusKey[1])}"]`), () => (refocus = undefined));
+  }
 }
 
 function computeField(step: StepView): HTMLElement {
@@ -285,6 +356,13 @@ $('add-command').addEventListener('click', () => {
   void edit({ kind: 'addStep', name, stepType: 'command' }).then((ok) => ok && (selected = name));
 });
 $('fit').addEventListener('click', () => graph.fit());
+// Escape in the form goes back to the step in the graph.
+$('side').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape') {
+    ev.preventDefault();
+    graph.focus();
+  }
+});
 window.addEventListener('resize', () => graph.fit());
 
 bridge.post({ type: 'ready' });

@@ -8,7 +8,10 @@ export interface NewPipelineOptions {
   trainOn?: 'command' | 'spark';
   /** Attached Synapse Spark pool (compute name). Without it the Spark steps use serverless Spark. */
   sparkPool?: string;
-  /** Compute for command steps (default `cpu-cluster`). */
+  /**
+   * Compute for command steps (a compute cluster of the workspace). Without it the command step names no
+   * compute: Azure ML then uses `settings.default_compute` when set, else serverless compute.
+   */
   commandCompute?: string;
 }
 
@@ -37,6 +40,14 @@ const SPARK_CONF = `    conf:
       spark.executor.instances: 2
 `;
 
+function commandTarget(opts: NewPipelineOptions, indent: string): string {
+  if (opts.commandCompute) return `${indent}compute: azureml:${opts.commandCompute}\n`;
+  return (
+    `${indent}# No 'compute': Azure ML runs this step on serverless compute (or on settings.default_compute when\n` +
+    `${indent}# the pipeline sets one). To use a compute cluster: compute: azureml:<cluster-name>\n`
+  );
+}
+
 function trainStep(opts: NewPipelineOptions): string {
   if (opts.trainOn === 'spark') {
     return `  train:
@@ -64,8 +75,7 @@ ${sparkTarget(opts, '    ')}${SPARK_CONF}`;
     code: ./src
     # Any Azure ML environment with scikit-learn and pandas works here.
     environment: azureml://registries/azureml/environments/sklearn-1.5/labels/latest
-    compute: azureml:${opts.commandCompute ?? 'cpu-cluster'}
-    inputs:
+${commandTarget(opts, '    ')}    inputs:
       training_data: \${{parent.jobs.prepare.outputs.prepared_data}}
     outputs:
       model_output:

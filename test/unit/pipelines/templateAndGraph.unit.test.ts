@@ -21,7 +21,8 @@ describe('pipelines: template', () => {
           fs.writeFileSync(path.join(dir, rel), content);
         }
         const text = t.files[t.pipelinePath];
-        const computes = ['pool1', 'cpu', 'cpu-cluster'];
+        // Only what the workspace has: an attached pool and (when named) a cluster; no 'cpu-cluster'.
+        const computes = ['pool1', 'cpu'];
         const parsed = await loadPipeline(text, { filePath: `${dir}/${t.pipelinePath}`, reader: new NodeFileReader(), computes });
         assert.deepEqual(parsed.diagnostics, []);
         assert.deepEqual(parsed.model!.steps.map((s) => [s.name, s.type]), [
@@ -30,6 +31,11 @@ describe('pipelines: template', () => {
           ['score', 'spark'],
         ]);
         assert.ok(text.split('\n').filter((l) => l.trim().startsWith('#')).length >= 4, 'template has comments');
+        const steps = Object.fromEntries(parsed.model!.steps.map((s) => [s.name, s]));
+        // Spark steps on the attached pool when one is given; a command step names a compute only when one
+        // was chosen (else Azure ML uses settings.default_compute or serverless compute).
+        for (const name of ['prepare', 'score']) assert.equal(steps[name].compute, opts.sparkPool ? `azureml:${opts.sparkPool}` : undefined);
+        if (!opts.trainOn) assert.equal(steps.train.compute, opts.commandCompute ? `azureml:${opts.commandCompute}` : undefined);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -1,8 +1,9 @@
 /**
  * Draws the step graph as SVG from an ELK layout: nodes with type, compute, live status and problem
  * badges; edges as the layout routed them. Pan by dragging the background, zoom with the wheel or +/-,
- * 0 fits; arrow keys move the selection to the nearest node in that direction, Enter opens it, Delete
- * asks to remove it.
+ * 0 fits; arrow keys move the selection to the nearest node in that direction, Enter opens it (the
+ * editor's form), Delete asks to remove it. Nodes use a roving tabindex: one node is always the graph's
+ * tab stop, and keyboard focus survives redraws (every state update and every poll of a run redraws).
  */
 import type { GraphNodeView, GraphView as GraphData } from '../../../src/protocol/messages';
 import { layoutGraph, type Layout } from './layout';
@@ -11,7 +12,10 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 export interface GraphViewEvents {
   onSelect(id: string | undefined): void;
+  /** Enter on the focused node. */
   onActivate?(id: string): void;
+  /** Double click on a node. */
+  onReveal?(id: string): void;
   onDelete?(id: string): void;
 }
 
@@ -36,7 +40,8 @@ export class GraphView {
   lastLayoutMs = 0;
 
   constructor(private readonly container: HTMLElement, private readonly events: GraphViewEvents) {
-    this.svg = el('svg', { class: 'graph', role: 'application', 'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one.' });
+    // tabindex -1: a click on the background focuses the graph (keys then work) without adding a tab stop.
+    this.svg = el('svg', { class: 'graph', role: 'application', tabindex: -1, 'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one, + and - zoom, 0 fits.' });
     this.viewport = el('g', {}, this.svg);
     container.appendChild(this.svg);
     this.installPanZoom();
@@ -60,11 +65,25 @@ export class GraphView {
       this.fit();
       this.fitted = true;
     }
-    if (this.selected && !graph.nodes.some((n) => n.id === this.selected)) this.select(undefined);
+    // A selected node that is gone (removed, or renamed: a new id) is dropped quietly; the owner decides
+    // what to select next (the editor keeps a renamed step selected under its new name).
+    if (this.selected && !graph.nodes.some((n) => n.id === this.selected)) {
+      this.selected = undefined;
+      this.updateNodeStates(false);
+    }
+  }
+
+  /** The transform of the pan/zoom viewport (tests read it). */
+  get viewportTransform(): string {
+    return this.viewport.getAttribute('transform') ?? '';
   }
 
   private draw(): void {
     const layout = this.layout!;
+    // Redrawing replaces the node elements: remember which one had keyboard focus and give it back.
+    const active = document.activeElement;
+    const focusedId = active instanceof SVGGElement && this.viewport.contains(active) ? active.dataset.nodeId : undefined;
+    const graphFocused = focusedId !== undefined || active === this.svg;
     this.viewport.replaceChildren();
     const edges = el('g', { class: 'edges' }, this.viewport);
     for (const e of this.graph.edges) {
@@ -78,6 +97,29 @@ export class GraphView {
     const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
     el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker);
     for (const n of this.graph.nodes) this.drawNode(n, layout);
+    this.updateNodeStates(false);
+    if (graphFocused) {
+      const target = this.nodeElement(focusedId) ?? this.nodeElement(this.selected);
+      (target ?? this.svg).focus({ preventScroll: true });
+    }
+  }
+
+  private nodeElement(id: string | undefined): SVGGElement | undefined {
+    if (!id) return undefined;
+    return [...this.viewport.querySelectorAll<SVGGElement>('g.node')].find((g) => g.dataset.nodeId === id);
+  }
+
+  /** Marks the selected node and keeps exactly one tab stop: the selection, else the first node. */
+  private updateNodeStates(focus: boolean): void {
+    const nodes = [...this.viewport.querySelectorAll<SVGGElement>('g.node')];
+    const stop = nodes.find((g) => g.dataset.nodeId === this.selected) ?? nodes[0];
+    for (const g of nodes) {
+      const on = g.dataset.nodeId === this.selected;
+      g.classList.toggle('selected', on);
+      g.setAttribute('aria-selected', String(on));
+      g.setAttribute('tabindex', g === stop ? '0' : '-1');
+    }
+    if (focus && this.selected) stop?.focus({ preventScroll: true });
   }
 
   private drawNode(n: GraphNodeView, layout: Layout): void {
@@ -87,7 +129,7 @@ export class GraphView {
     const g = el('g', {
       class: `node kind-${n.kind}${status}${n.errors ? ' has-errors' : ''}${n.id === this.selected ? ' selected' : ''}`,
       transform: `translate(${box.x},${box.y})`,
-      tabindex: n.id === this.selected || (!this.selected && n === this.graph.nodes[0]) ? 0 : -1,
+      tabindex: -1,
       role: 'button',
       'data-node-id': n.id,
       'aria-label': `${n.label}${n.stepType ? `, ${n.stepType} step` : ''}${n.status && n.status !== 'unknown' ? `, ${n.status}` : ''}${n.errors ? `, ${n.errors} problems` : ''}`,
@@ -112,18 +154,18 @@ export class GraphView {
       ev.stopPropagation();
       this.select(n.id);
     });
-    g.addEventListener('dblclick', () => this.events.onActivate?.(n.id));
+    g.addEventListener('dblclick', () => this.events.onReveal?.(n.id));
   }
 
   select(id: string | undefined, focus = true): void {
     this.selected = id;
-    for (const g of this.viewport.querySelectorAll<SVGGElement>('g.node')) {
-      const on = g.dataset.nodeId === id;
-      g.classList.toggle('selected', on);
-      g.setAttribute('tabindex', on ? '0' : '-1');
-      if (on && focus) g.focus();
-    }
+    this.updateNodeStates(focus);
     this.events.onSelect(id);
+  }
+
+  /** Puts keyboard focus on the selected node (else the graph's tab stop). */
+  focus(): void {
+    (this.nodeElement(this.selected) ?? this.viewport.querySelector<SVGGElement>('g.node[tabindex="0"]') ?? this.svg).focus({ preventScroll: true });
   }
 
   fit(): void {
@@ -152,6 +194,7 @@ export class GraphView {
     let drag: { x: number; y: number; tx: number; ty: number } | undefined;
     this.svg.addEventListener('pointerdown', (ev) => {
       if ((ev.target as Element).closest('g.node')) return;
+      this.svg.focus({ preventScroll: true });
       drag = { x: ev.clientX, y: ev.clientY, tx: this.tx, ty: this.ty };
       this.svg.setPointerCapture(ev.pointerId);
     });
@@ -175,29 +218,42 @@ export class GraphView {
 
   private onKey(ev: KeyboardEvent): void {
     const dirs: Record<string, [number, number]> = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    // The node with focus is where keys act (the tab stop may not be selected yet).
+    const current = (ev.target instanceof SVGGElement ? ev.target.dataset.nodeId : undefined) ?? this.selected;
     if (dirs[ev.key]) {
       ev.preventDefault();
-      const next = this.neighbour(dirs[ev.key]);
+      const next = this.neighbour(dirs[ev.key], current);
       if (next) this.select(next);
-    } else if (ev.key === 'Enter' && this.selected) {
+    } else if ((ev.key === 'Enter' || ev.key === ' ') && current) {
       ev.preventDefault();
-      this.events.onActivate?.(this.selected);
-    } else if ((ev.key === 'Delete' || ev.key === 'Backspace') && this.selected) {
+      if (current !== this.selected) this.select(current);
+      this.events.onActivate?.(current);
+    } else if ((ev.key === 'Delete' || ev.key === 'Backspace') && current) {
       ev.preventDefault();
-      this.events.onDelete?.(this.selected);
+      this.events.onDelete?.(current);
+    } else if (ev.ctrlKey || ev.metaKey || ev.altKey) {
+      // leave chords (Ctrl+- and the like) to VS Code
     } else if (ev.key === '+' || ev.key === '=') {
+      ev.preventDefault();
       this.zoom(1.2);
-    } else if (ev.key === '-') {
+    } else if (ev.key === '-' || ev.key === '_') {
+      ev.preventDefault();
       this.zoom(1 / 1.2);
     } else if (ev.key === '0') {
+      ev.preventDefault();
       this.fit();
+    } else if (ev.key === 'Home' || ev.key === 'End') {
+      ev.preventDefault();
+      const nodes = this.graph.nodes;
+      const target = ev.key === 'Home' ? nodes[0] : nodes[nodes.length - 1];
+      if (target) this.select(target.id);
     }
   }
 
-  /** The nearest node in direction (dx, dy) from the selection (the first node when nothing is selected). */
-  private neighbour([dx, dy]: [number, number]): string | undefined {
+  /** The nearest node in direction (dx, dy) from `fromId` (the first node when there is none). */
+  private neighbour([dx, dy]: [number, number], fromId: string | undefined): string | undefined {
     const nodes = [...(this.layout?.nodes.values() ?? [])];
-    const from = this.selected ? this.layout?.nodes.get(this.selected) : undefined;
+    const from = fromId ? this.layout?.nodes.get(fromId) : undefined;
     if (!from) return nodes[0]?.id;
     const cx = from.x + from.width / 2;
     const cy = from.y + from.height / 2;

@@ -4,6 +4,12 @@
  * and resolve `@latest` component references -> PUT the job. The PUT is the only step that creates a
  * job and it comes last, so a failure anywhere before or in it leaves no job behind; the error then says
  * what was uploaded and registered.
+ *
+ * Cancel (`signal`) works in every stage: in-flight requests are aborted and nothing after them is sent,
+ * so no job exists. Uploaded content and registered code/component versions are content-addressed and
+ * reused by the next submit. The PUT itself is not aborted mid-flight (the service may create the job
+ * anyway, unseen): a cancel that arrives while it is in flight waits for its answer and then cancels the
+ * job it created, so a cancelled submit never leaves a job running.
  */
 import { randomBytes } from 'node:crypto';
 import { loadPipeline } from '../analyze';
@@ -65,6 +71,21 @@ export class SubmitRefusedError extends UserFacingError {
   }
 }
 
+/**
+ * Submit was cancelled. `name` is 'AbortError', so command wrappers treat it as a cancellation; the message
+ * says what was left (uploads reused next time; a job created by an in-flight PUT is cancelled).
+ */
+export class SubmitCancelledError extends Error {
+  constructor(readonly stage: SubmitStage, readonly uploaded: string[], readonly cancelledJob?: string) {
+    super(
+      cancelledJob
+        ? `Submit cancelled while the job was being created: job ${cancelledJob} was created and has been cancelled.`
+        : `Submit cancelled during ${stage}: no job was created.${uploaded.length > 0 ? ` Already uploaded or registered (reused by the next submit): ${uploaded.join('; ')}.` : ''}`,
+    );
+    this.name = 'AbortError';
+  }
+}
+
 /** Submit failed after some content was uploaded or registered; no job was created. */
 export class SubmitFailedError extends UserFacingError {
   constructor(message: string, readonly uploaded: string[], cause: unknown) {
@@ -95,18 +116,19 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   const { client, signal } = opts;
   const timings: Record<SubmitStage, number> = { validate: 0, upload: 0, register: 0, put: 0 };
   const progress = opts.onProgress ?? (() => {});
+  let stage: SubmitStage = 'validate';
+  const done: string[] = [];
   const checkCancelled = () => {
-    if (signal?.aborted) {
-      const e = new Error('Cancelled.');
-      e.name = 'AbortError';
-      throw e;
-    }
+    if (signal?.aborted) throw new SubmitCancelledError(stage, done);
   };
 
   // 1. validate
   let t = Date.now();
   progress('validate', 'Validating the pipeline...');
-  const computes = await client.computeNames(signal);
+  const computes = await client.computeNames(signal).catch((err) => {
+    if (isCancellation(err)) checkCancelled();
+    throw err;
+  });
   const parsed = await loadPipeline(opts.text, { filePath: opts.filePath, reader: opts.reader, rootDir: opts.rootDir, computes });
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.model || errors.length > 0) {
@@ -125,12 +147,13 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   checkCancelled();
 
   const uploads: UploadReport[] = [];
-  const done: string[] = [];
   try {
     // 2. upload
+    stage = 'upload';
     t = Date.now();
     let uploader: DatastoreUploader | undefined;
     if (plan.items.length > 0) {
+      progress('upload', 'Preparing the upload to the default datastore...');
       const datastore = await client.defaultDatastore(signal);
       const key = await client.datastoreAccountKey(datastore.name, signal);
       if (!key) throw new UserFacingError(`The default datastore '${datastore.name}' has no account key to upload with.`);
@@ -144,6 +167,8 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     timings.upload = Date.now() - t;
 
     // 3. register: code versions, anonymous components, @latest references
+    checkCancelled();
+    stage = 'register';
     t = Date.now();
     const codeIds = new Map<string, string>();
     for (const u of uploads.filter((x) => x.kind === 'code')) {
@@ -174,15 +199,22 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     timings.register = Date.now() - t;
     checkCancelled();
 
-    // 4. PUT
+    // 4. PUT: not aborted mid-flight (see above); a cancel meanwhile cancels the job it created.
+    stage = 'put';
     t = Date.now();
     const jobName = opts.jobName ?? newJobName(model);
     progress('put', `Creating job ${jobName}...`);
-    const job = await client.putJob(jobName, rest.body, signal);
+    const job = await client.putJob(jobName, rest.body);
     timings.put = Date.now() - t;
+    if (signal?.aborted) {
+      progress('put', `Cancelling job ${jobName}...`);
+      await client.cancelJob(jobName);
+      throw new SubmitCancelledError(stage, done, jobName);
+    }
     return { jobName, job, uploads, componentIds, timings };
   } catch (err) {
-    if (isCancellation(err) || err instanceof SubmitRefusedError) throw err;
+    if (err instanceof SubmitCancelledError || err instanceof SubmitRefusedError) throw err;
+    if (isCancellation(err) || signal?.aborted) throw new SubmitCancelledError(stage, done);
     const message = err instanceof Error ? err.message : String(err);
     throw new SubmitFailedError(`Submitting the pipeline failed: ${message}`, done, err);
   }
