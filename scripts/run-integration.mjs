@@ -1,6 +1,8 @@
 // Runs the integration suites inside a real VS Code extension host: code-server serves the workbench,
 // Chromium opens it with the extension under development and the suite index as extensionTestsPath,
 // and the suite reports back through codeAutomationLog / codeAutomationExit (as @vscode/test-web does).
+// `--bench` runs the host benchmarks (test/integration/bench/*.bench.ts) instead of the suites, e.g. the
+// notebook cell overhead through the VS Code API (`npm run bench:notebook`); the test command never does.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,13 +14,13 @@ import { startEmulatorProcess, writeFastSeed } from './lib/emulator.mjs';
 import { repoRoot, log } from './lib/util.mjs';
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
-const grep = process.argv[2] ?? '';
 
-export async function runIntegration() {
+export async function runIntegration({ grep = '', bench = false } = {}) {
+  const layer = bench ? 'host-bench' : 'integration';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
   const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp), python: emulatorPython() });
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
-  fs.rmSync(resultFile('integration'), { force: true });
+  fs.rmSync(resultFile(layer), { force: true });
   const port = await freePort();
   const host = await startCodeServer({
     port,
@@ -26,8 +28,9 @@ export async function runIntegration() {
     userDataDir: path.join(tmp, 'user-data'),
     extensionsDir: path.join(tmp, 'extensions'),
     env: {
-      SYNAPSE_TEST_RESULTS: resultFile('integration'),
+      SYNAPSE_TEST_RESULTS: resultFile(layer),
       SYNAPSE_TEST_GREP: grep,
+      SYNAPSE_TEST_BENCH: bench ? '1' : '',
       SYNAPSE_EMULATOR_URL: emulator.url,
       SYNAPSE_EMULATOR_CA: emulator.caPath,
     },
@@ -45,7 +48,7 @@ export async function runIntegration() {
       ['extensionTestsPath', remote(path.join(repoRoot, 'out/test/integration/index'))],
     ];
     const url = `${host.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    log(`Integration: extension host at ${host.url}`);
+    log(`${bench ? 'Host bench' : 'Integration'}: extension host at ${host.url}`);
     await page.goto(url);
     let timer;
     const code = await Promise.race([
@@ -54,14 +57,14 @@ export async function runIntegration() {
     ]);
     clearTimeout(timer);
     if (code === 'timeout') {
-      console.error(`The integration suite did not finish within ${timeoutMs / 1000} s.`);
+      console.error(`The ${bench ? 'host bench' : 'integration suite'} did not finish within ${timeoutMs / 1000} s.`);
       console.error(host.output().slice(-4000));
     }
-    const counts = readResult('integration');
+    const counts = readResult(layer);
     if (!counts) {
       // The suite never reported: count it as one failure so the summary cannot read as green.
-      writeResult('integration', { passed: 0, failed: 1, pending: 0 });
-      console.error('The integration suite did not report results (did the extension host start?).');
+      writeResult(layer, { passed: 0, failed: 1, pending: 0 });
+      console.error(`The ${bench ? 'host bench' : 'integration suite'} did not report results (did the extension host start?).`);
       return 1;
     }
     return code === 0 && counts.failed === 0 ? 0 : 1;
@@ -74,5 +77,6 @@ export async function runIntegration() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runIntegration();
+  const args = process.argv.slice(2);
+  process.exitCode = await runIntegration({ grep: args.find((a) => !a.startsWith('--')) ?? '', bench: args.includes('--bench') });
 }

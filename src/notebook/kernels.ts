@@ -16,6 +16,8 @@ import type { VsCodeNotebookSettings } from './settings';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 const SUPPORTED_LANGUAGES = ['python', 'scala', 'sql', 'csharp'];
+/** A running cell keeps its previous outputs this long unless new ones come first. */
+const CLEAR_AFTER_MS = 100;
 
 export function notebookKey(notebook: vscode.NotebookDocument): string {
   return notebook.uri.toString();
@@ -164,19 +166,31 @@ export class SparkKernels implements vscode.Disposable {
   private async runOne(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution,
     host: ReturnType<NotebookSessionRegistry['get']>, signal: AbortSignal): Promise<CellOutcome> {
     execution.start(Date.now());
-    let writes: Thenable<void> = execution.clearOutput();
+    // VS Code applies an execution's output updates in call order, batched, and end() flushes them before the
+    // execution completes: queue each write and never wait for one to be applied (that costs a batching delay
+    // plus a round trip to the workbench per write, on every cell). The previous outputs are replaced by the
+    // first new ones, or cleared after CLEAR_AFTER_MS without any, so a quick cell redraws its outputs once.
+    const writes: Thenable<void>[] = [];
+    let stale = cell.outputs.length > 0;
+    const clearStale = () => {
+      if (stale) writes.push(execution.clearOutput());
+      stale = false;
+    };
+    const clearTimer = stale ? setTimeout(clearStale, CLEAR_AFTER_MS) : undefined;
     const sink: CellSink = {
       replace: (outputs) => {
-        const converted = toNotebookOutputs(outputs);
-        writes = writes.then(() => execution.replaceOutput(converted));
+        stale = false;
+        writes.push(execution.replaceOutput(toNotebookOutputs(outputs)));
       },
       setExecutionOrder: (order) => {
         execution.executionOrder = order;
       },
     };
-    const result = await runCell(parseCell(cell.document.getText(), cell.document.languageId), host, sink, signal);
-    await Promise.resolve(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
+    const result = await runCell(parseCell(cell.document.getText(), cell.document.languageId), host, sink, signal)
+      .finally(() => clearTimeout(clearTimer));
+    clearStale();
     execution.end(result.outcome === 'succeeded' ? true : result.outcome === 'failed' ? false : undefined, Date.now());
+    Promise.all(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
     if (result.sessionEnded) {
       void vscode.window.showErrorMessage(result.sessionEnded.message, 'Restart Session').then((picked) => {
         if (picked) void vscode.commands.executeCommand('synapseSpark.notebook.restartSession', cell.notebook.uri);

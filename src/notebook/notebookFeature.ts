@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { CommandRunner } from '../commands/commandRunner';
+import { vscodeUi, type CommandUi } from '../commands/ui';
 import { SdkLivyClient, type LivyApi } from '../core/livy/livyClient';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import { NotebookSessionRegistry, type StoredSession } from '../core/notebook/sessionRegistry';
@@ -14,6 +15,30 @@ import { VsCodeNotebookSettings } from './settings';
 import { SessionStatusBar } from './statusBar';
 import { SessionsTree, type SessionsNode } from './sessionsView';
 
+/** One row of the Sessions view as the view shows it (test hook). */
+export interface SessionsViewRow {
+  kind: SessionsNode['kind'];
+  poolName: string;
+  computeId: string;
+  label: string;
+  description?: string;
+  contextValue?: string;
+  sessionId?: number;
+  state?: string;
+  owner?: string;
+  mine?: boolean;
+  /** The element the view passes to its context-menu commands (Kill Session, Show Session Logs). */
+  node: SessionsNode;
+}
+
+/** Test hooks of the notebook side. */
+export interface NotebookTesting {
+  /** Answers the notebook commands' prompts (Kill Session's confirmation) with this UI; undefined restores VS Code's. */
+  useUi(ui: CommandUi | undefined): void;
+  /** The Sessions view's rows, read through its tree data provider (what the view renders), pools then their sessions. */
+  sessionsView(): Promise<SessionsViewRow[]>;
+}
+
 /** What the notebook side exposes on the extension API (wiring and tests). */
 export interface NotebookApi {
   /** Controllers follow this catalog's attached pools; resolves once they exist. */
@@ -22,6 +47,7 @@ export interface NotebookApi {
   /** This window's sessions for a notebook (by URI string). */
   sessions(notebookUri: string): { computeId: string; sessionId: number | undefined; state: string }[];
   statusText(): string | undefined;
+  testing: NotebookTesting;
 }
 
 const STORE_KEY = 'synapseSpark.notebook.sessions';
@@ -29,6 +55,7 @@ const STORE_KEY = 'synapseSpark.notebook.sessions';
 export function activateNotebooks(context: vscode.ExtensionContext, commands: CommandRunner, log: Logger,
   catalog?: SparkPoolCatalog): NotebookApi {
   let current = catalog;
+  let ui: CommandUi = vscodeUi;
   const clients = new Map<string, LivyApi>();
   const apiFor = (pool: AttachedSparkPool): LivyApi => {
     if (!current) throw new UserFacingError('Sign in to Azure to use Spark pools.');
@@ -36,7 +63,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     let api = clients.get(key);
     if (!api) {
       api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-        { credential: current.credential(), scope: current.synapseScope(), httpClient: current.httpClient() });
+        { credential: current.credentialFor(pool), scope: current.synapseScope(), httpClient: current.httpClient() });
       clients.set(key, api);
     }
     return api;
@@ -97,11 +124,11 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
   commands.register('synapseSpark.sessions.kill', async (node?: SessionsNode) => {
     if (node?.kind !== 'session') throw new UserFacingError('Pick a session in the Sessions view to kill.');
     const ours = registry.all().find((h) => h.pool.computeId === node.pool.computeId && h.session.sessionId === node.session.id);
-    const answer = await vscode.window.showWarningMessage(
-      `Kill Spark session ${node.session.id} on ${node.pool.poolName}${node.mine ? ' (used by a notebook in this window)' : ''}?`,
-      { modal: true }, 'Kill');
-    if (answer !== 'Kill') return;
-    if (ours) await ours.session.delete();
+    await ui.confirm(`Kill Spark session ${node.session.id} on ${node.pool.poolName}?`,
+      ours ? 'A notebook in this window uses it: its variables are lost, and its next cell starts a new session.'
+        : `${node.session.submitterName ? `Started by ${node.session.submitterName}. ` : ''}Whoever uses it loses its state.`,
+      'Kill');
+    if (ours) await ours.session.delete('was killed from the Sessions view');
     else await apiFor(node.pool).deleteSession(node.session.id);
     tree.refresh();
   });
@@ -128,5 +155,27 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     controllerIds: () => kernels.controllerIds(),
     sessions: (uri) => registry.find(uri).map((h) => ({ computeId: h.pool.computeId, sessionId: h.session.sessionId, state: h.session.state })),
     statusText: () => statusBar.text,
+    testing: {
+      useUi: (u) => { ui = u ?? vscodeUi; },
+      sessionsView: async () => {
+        const rows: SessionsViewRow[] = [];
+        const row = (node: SessionsNode): SessionsViewRow => {
+          const item = tree.getTreeItem(node);
+          const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+          const session = node.kind === 'session' ? node.session : undefined;
+          return {
+            kind: node.kind, poolName: node.pool.poolName, computeId: node.pool.computeId, label,
+            description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue,
+            sessionId: session?.id, state: session?.state, owner: session?.submitterName, mine: node.kind === 'session' ? node.mine : undefined,
+            node,
+          };
+        };
+        for (const pool of await tree.getChildren()) {
+          rows.push(row(pool));
+          for (const child of await tree.getChildren(pool)) rows.push(row(child));
+        }
+        return rows;
+      },
+    },
   };
 }

@@ -11,6 +11,8 @@ const ICONS: Record<string, string> = {
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('synapseSpark.sessionState', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
+  private shown: string | undefined;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly kernels: SparkKernels, private readonly registry: NotebookSessionRegistry) {
     this.item.name = 'Synapse Spark session';
@@ -18,7 +20,9 @@ export class SessionStatusBar implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
       kernels.onDidChangeSelection(() => this.update()),
-      registry.onDidChange(() => this.update()),
+      // A session flips busy/idle on every cell: coalesce those into one update after the flurry, so a short
+      // cell does not make the status bar (and the workbench) redraw twice for nothing.
+      registry.onDidChange(() => this.updateSoon()),
     );
     this.update();
   }
@@ -28,28 +32,41 @@ export class SessionStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  updateSoon(): void {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => this.update(), 50);
+  }
+
   update(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const pool = notebook && notebook.notebookType === NOTEBOOK_TYPE ? this.kernels.selectedPool(notebook) : undefined;
     if (!notebook || !pool) {
-      this.item.hide();
+      if (this.shown !== undefined) this.item.hide();
+      this.shown = undefined;
       return;
     }
     const host = this.registry.find(notebookKey(notebook), pool.computeId)[0];
     // A session we deleted (restart, idle shutdown) reads as "not started": the next cell starts one.
     const state = !host || (host.session.sessionId === undefined && host.session.state === 'killed') ? 'not_started' : host.session.state;
     const id = host?.session.sessionId;
-    this.item.text = `${ICONS[state] ?? ''} Spark ${pool.poolName}: ${state.replace('_', ' ')}${id !== undefined ? ` (#${id})` : ''}`;
+    const text = `${ICONS[state] ?? ''} Spark ${pool.poolName}: ${state.replace('_', ' ')}${id !== undefined ? ` (#${id})` : ''}`;
     const info = host?.session.info;
-    this.item.tooltip = new vscode.MarkdownString([
+    const tooltip = [
       `Spark session for this notebook on **${pool.poolName}** (${pool.synapseWorkspace.name})`,
       id !== undefined ? `Session ${id}, ${state}` : 'No session yet: it starts with the first cell.',
       info?.sparkUiUrl && `[Spark UI](${info.sparkUiUrl})`, info?.driverLogUrl && `[Driver log](${info.driverLogUrl})`,
-    ].filter(Boolean).join('\n\n'));
+    ].filter(Boolean).join('\n\n');
+    if (this.shown === `${text}\n${tooltip}`) return; // nothing changed: send nothing to the workbench
+    this.shown = `${text}\n${tooltip}`;
+    this.item.text = text;
+    this.item.tooltip = new vscode.MarkdownString(tooltip);
     this.item.show();
   }
 
   dispose(): void {
+    clearTimeout(this.pending);
     this.item.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,13 +1,16 @@
 /**
  * The notebook kernel in the browser workbench with the packaged extension and the emulator: sign in,
  * open the sample notebook, pick the attached pool as kernel, Run All, see the Livy table renderer; then
- * open Synapse notebooks from the corpus, run magic cells, save, and check their metadata survived.
+ * open Synapse notebooks from the corpus, run magic cells, save, and check their metadata survived; and
+ * reload the window between two cells and check the notebook re-attached to its Livy session.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { useWorkbench } from './support/workbench';
+import { attachedPoolsFromSeed } from '../support/sparkCatalog';
+import { useWorkbench, type Workbench } from './support/workbench';
 
 const corpusDir = [path.resolve('../shared/corpus/notebooks'), '/work/shared/corpus/notebooks'].find((d) => fs.existsSync(d));
 
@@ -44,28 +47,77 @@ async function pickKernel(page: Page, pool: string): Promise<void> {
   await row.click();
 }
 
+async function signIn(wb: Workbench): Promise<void> {
+  const { page } = wb;
+  // The extension host may still be starting: retry until the command is known.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await wb.runCommand('Synapse Spark: Sign In');
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 3) throw err;
+      await page.waitForTimeout(5000);
+    }
+  }
+  // Accept whatever the sign-in asks (tenants, subscriptions) with its defaults.
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(1500);
+    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
+  }
+}
+
+/** The emulator's Livy sessions on a pool, read over its REST API with a token for the seed's service principal. */
+async function livySessions(poolName: string): Promise<{ id: number; name: string | null; state: string }[]> {
+  const url = process.env.SYNAPSE_EMULATOR_URL!;
+  const ca = fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8');
+  const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../emulator/seed.default.json'), 'utf8'));
+  const call = (method: string, target: string, body?: string, headers: Record<string, string> = {}) => new Promise<any>((resolve, reject) => {
+    const req = https.request(new URL(target), { method, ca, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${target}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const sp = seed.servicePrincipals[0];
+  const token = (await call('POST', `${url}/${seed.tenantId}/oauth2/v2.0/token`, new URLSearchParams({ grant_type: 'client_credentials',
+    client_id: sp.clientId, client_secret: sp.clientSecret, scope: 'https://dev.azuresynapse.net/.default' }).toString(),
+  { 'content-type': 'application/x-www-form-urlencoded' })).access_token;
+  const pool = attachedPoolsFromSeed(url, seed).find((p) => p.poolName === poolName)!;
+  const list = await call('GET', `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${poolName}/sessions?size=1000&detailed=true`,
+    undefined, { authorization: `Bearer ${token}` });
+  return list.sessions;
+}
+
+/** Runs the n-th cell with its Execute Cell button, as a user would. */
+async function runCellAt(page: Page, index: number): Promise<void> {
+  const cell = page.locator('.notebook-editor .code-cell-row').nth(index);
+  await cell.hover();
+  await cell.locator('.run-button-container [aria-label^="Execute Cell"]').first().click({ timeout: 15_000 });
+}
+
+/** Waits until a cell output (rendered in the notebook's output webview, not the main frame) shows `text`. */
+async function waitForOutput(page: Page, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.getByText(text).count().catch(() => 0)) return;
+    }
+    if (Date.now() > deadline) throw new Error(`no cell output shows "${text}"`);
+    await page.waitForTimeout(250);
+  }
+}
+
 describe('Notebook kernel in the browser workbench', () => {
   const wb = useWorkbench();
 
   it('runs the sample notebook on the attached pool and renders the Livy table', async function () {
     this.timeout(180_000);
     const { page } = wb.get();
-    // The extension host may still be starting: retry until the command is known.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await wb.get().runCommand('Synapse Spark: Sign In');
-        break;
-      } catch (err) {
-        await page.keyboard.press('Escape');
-        if (attempt >= 3) throw err;
-        await page.waitForTimeout(5000);
-      }
-    }
-    // Accept whatever the sign-in asks (tenants, subscriptions) with its defaults.
-    for (let i = 0; i < 3; i++) {
-      await page.waitForTimeout(1500);
-      if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Enter');
-    }
+    await signIn(wb.get());
     await quickOpen(page, 'notebooks/explore.ipynb');
     await pickKernel(page, 'sparksmall');
     await wb.get().runCommand('Notebook: Run All');
@@ -111,6 +163,57 @@ describe('Notebook kernel in the browser workbench', () => {
       });
       console.log(`    screenshot: ${await wb.get().screenshot(`corpus-${path.basename(dest, '.ipynb')}`)}`);
     }
+  });
+});
+
+describe('Notebook session across a window reload', () => {
+  const wb = useWorkbench();
+
+  it('re-attaches to the same Livy session after Developer: Reload Window, with its variables', async function () {
+    this.timeout(300_000);
+    const { page } = wb.get();
+    await signIn(wb.get());
+    await wb.get().runCommand('View: Close All Editors');
+    const name = 'reload-attach.ipynb';
+    const marker = `reload-${Date.now()}`;
+    const nb = {
+      cells: [`reload_marker = "${marker}"\nprint("before", "reload")`, 'print("after reload:", reload_marker)'].map((source) =>
+        ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
+      metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' } },
+      nbformat: 4, nbformat_minor: 5,
+    };
+    fs.writeFileSync(path.join(process.env.E2E_WORKSPACE!, 'notebooks', name), JSON.stringify(nb, null, 1));
+    await quickOpen(page, `notebooks/${name}`);
+    await pickKernel(page, 'sparksmall');
+    await runCellAt(page, 0);
+    await waitForOutput(page, 'before reload', 120_000);
+    const ours = <T extends { name: string | null }>(sessions: T[]) => sessions.filter((s) => s.name === `${name} (VS Code)`);
+    const before = await livySessions('sparksmall');
+    assert.strictEqual(ours(before).length, 1, JSON.stringify(before));
+    const session = ours(before)[0];
+    assert.strictEqual(session.state, 'idle');
+
+    const loadedAt = await page.evaluate(() => performance.timeOrigin);
+    await wb.get().runCommand('Developer: Reload Window');
+    // A new document (and with it a new extension host) proves the reload happened.
+    for (const deadline = Date.now() + 60_000; ;) {
+      const now = await page.evaluate(() => performance.timeOrigin).catch(() => loadedAt);
+      if (now !== loadedAt) break;
+      if (Date.now() > deadline) throw new Error('the window did not reload');
+      await page.waitForTimeout(250);
+    }
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The window comes back with the notebook open; its kernel is remembered or picked again.
+    await page.locator('.notebook-editor .code-cell-row').nth(1).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(3000);
+    await pickKernel(page, 'sparksmall');
+    await runCellAt(page, 1);
+    await waitForOutput(page, `after reload: ${marker}`, 120_000);
+
+    const after = await livySessions('sparksmall');
+    assert.deepStrictEqual(ours(after).map((s) => [s.id, s.state]), [[session.id, 'idle']], 'the same session, still alive');
+    assert.strictEqual(after.length, before.length, `no session was created on the pool: ${JSON.stringify(after)}`);
+    console.log(`    screenshot: ${await wb.get().screenshot('notebook-after-reload')}`);
   });
 });
 

@@ -1,66 +1,20 @@
 /**
  * Notebook kernels inside a real extension host, against the emulator the runner started: pick the
  * pool's controller, run print / expression / error / table / %%configure / %%info / %%logs, interrupt a
- * long cell, survive a session killed through the admin API, and delete the session when the notebook closes.
+ * long cell, survive a session killed through the admin API, and delete the session when the notebook closes;
+ * draw a matplotlib figure (%matplot); the Sessions view (own and outside sessions, Show Session Logs, Kill
+ * Session and the next cell's recovery) and the status bar.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as https from 'https';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { controllerIdFor } from '../../src/core/notebook/controllerIds';
 import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 import { LIVY_TABLE_MIME } from '../../src/protocol/livyTable';
-import { attachedPoolsFromSeed, staticCatalog } from '../support/sparkCatalog';
-
-const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
-const ERROR_MIME = 'application/vnd.code.notebook.error';
-const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../emulator/seed.default.json'), 'utf8'));
-
-function request(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const ca = fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(url), { method, ca, headers }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const emulatorUrl = () => process.env.SYNAPSE_EMULATOR_URL!;
-const admin = (method: string, p: string, body?: unknown) =>
-  request(method, new URL(p, emulatorUrl()).toString(), body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
-
-async function livyToken(): Promise<string> {
-  const sp = seed.servicePrincipals[0];
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: sp.clientId, client_secret: sp.clientSecret,
-    scope: 'https://dev.azuresynapse.net/.default' }).toString();
-  const res = await request('POST', `${emulatorUrl()}/${seed.tenantId}/oauth2/v2.0/token`, form, { 'content-type': 'application/x-www-form-urlencoded' });
-  return res.body.access_token;
-}
-
-async function livySession(pool: AttachedSparkPool, id: number): Promise<{ state: string }> {
-  const url = `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/sessions/${id}`;
-  return (await request('GET', url, undefined, { authorization: `Bearer ${await livyToken()}` })).body;
-}
-
-async function waitFor<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const decode = (item: vscode.NotebookCellOutputItem) => new TextDecoder().decode(item.data);
-const items = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items);
-const text = (cell: vscode.NotebookCell) => items(cell).filter((i) => i.mime.startsWith('text/')).map(decode).join('\n');
+import { ScriptedUi } from '../support/scriptedUi';
+import {
+  admin, connectNotebookPool, decode, ERROR_MIME, items, livy, livySession, livySessionsUrl, openNotebook as openWith, runCell, text, waitFor,
+} from './notebookHarness';
 
 describe('Notebook kernels on attached Spark pools', function () {
   this.timeout(120_000);
@@ -68,58 +22,11 @@ describe('Notebook kernels on attached Spark pools', function () {
   let pool: AttachedSparkPool;
   let controllerId: string;
   let notebook: vscode.NotebookDocument;
-  const folder = () => vscode.workspace.workspaceFolders![0].uri;
 
-  async function openNotebook(name: string, sources: string[]): Promise<vscode.NotebookDocument> {
-    const uri = vscode.Uri.joinPath(folder(), 'notebooks', name);
-    const nb = {
-      cells: sources.map((s) => ({ cell_type: 'code', execution_count: null, metadata: { synapse_extra: { keep: true } }, outputs: [], source: s })),
-      metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' }, synapse_widget: { version: '0.1' } },
-      nbformat: 4, nbformat_minor: 5,
-    };
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(nb, null, 1)));
-    const doc = await vscode.workspace.openNotebookDocument(uri);
-    await vscode.window.showNotebookDocument(doc);
-    await vscode.commands.executeCommand('notebook.selectKernel', { id: controllerId, extension: extensionId });
-    return doc;
-  }
-
-  async function runCell(doc: vscode.NotebookDocument, index: number, timeoutMs = 60_000): Promise<vscode.NotebookCell> {
-    const cell = doc.cellAt(index);
-    const before = cell.executionSummary?.timing?.endTime;
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: doc.uri });
-    await waitFor(`cell ${index} to finish`, () => cell.executionSummary, (s) => !!s?.timing?.endTime && s.timing.endTime !== before, timeoutMs);
-    return cell;
-  }
+  const openNotebook = (name: string, sources: string[]) => openWith(controllerId, name, sources);
 
   before(async function () {
-    if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
-      throw new Error('SYNAPSE_EMULATOR_URL / SYNAPSE_EMULATOR_CA are not set: run through scripts/run-integration.mjs');
-    }
-    api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
-    const wanted = (p: AttachedSparkPool) => p.computeName === 'sparksmall' && p.amlWorkspace.name === 'contoso-aml';
-    // Prefer the real catalog (sign-in through the emulator settings); fall back to one built from the seed.
-    let pools: AttachedSparkPool[] = [];
-    try {
-      pools = await waitFor('the real catalog to list pools', () => api.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 15_000);
-    } catch {
-      console.log('    (the real catalog listed no pool: using the seed catalog test hook)');
-    }
-    if (!pools.some(wanted)) {
-      const { ClientSecretCredential } = await import('@azure/identity');
-      const { createDefaultHttpClient } = await import('@azure/core-rest-pipeline');
-      const agent = new https.Agent({ ca: fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8'), keepAlive: true });
-      const inner = createDefaultHttpClient();
-      const httpClient = { sendRequest: (r: any) => { r.agent ??= agent; return inner.sendRequest(r); } };
-      const sp = seed.servicePrincipals[0];
-      const credential = new ClientSecretCredential(seed.tenantId, sp.clientId, sp.clientSecret,
-        { authorityHost: emulatorUrl(), disableInstanceDiscovery: true, httpClient });
-      await api.notebooks.useCatalog(staticCatalog(attachedPoolsFromSeed(emulatorUrl(), seed), credential, httpClient));
-      pools = attachedPoolsFromSeed(emulatorUrl(), seed);
-    }
-    pool = pools.find(wanted)!;
-    controllerId = controllerIdFor(pool);
-    await waitFor('the pool controller', () => api.notebooks.controllerIds(), (ids) => ids.includes(controllerId));
+    ({ api, pool, controllerId } = await connectNotebookPool());
   });
 
   it('runs print, expression, error and table cells with outputs and execution order', async () => {
@@ -151,7 +58,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.ok(tableItem, `no table item: ${items(table).map((i) => i.mime)}`);
     assert.deepStrictEqual(JSON.parse(decode(tableItem)).data, [['Seattle', 120], ['Redmond', 45]]);
     assert.match(text(table), /Seattle/);
-    assert.match(api.notebooks.statusText() ?? '', /sparksmall: idle \(#\d+\)/);
+    await waitFor('the status bar', () => api.notebooks.statusText(), (t) => /sparksmall: idle \(#\d+\)/.test(t ?? ''), 5000);
   });
 
   it('applies %%configure, and shows %%info, %%logs and %%help', async () => {
@@ -215,8 +122,11 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.match(err.message, new RegExp(`session ${id} ended \\(dead\\)`));
     assert.match(err.message, /Restart Session/);
     const fresh = await runCell(doc, 2);
-    assert.strictEqual(text(fresh), 'fresh', 'the next cell starts a new session');
-    assert.notStrictEqual(api.notebooks.sessions(doc.uri.toString())[0].sessionId, id);
+    const replacement = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
+    assert.notStrictEqual(replacement, id);
+    assert.strictEqual(fresh.executionSummary?.success, true);
+    assert.strictEqual(text(fresh), `Spark session ${id} ended (dead), so this cell started a new session (${replacement}); `
+      + 'variables and cached data from the old one are gone.\nfresh', 'the next cell explains and starts a new session');
   });
 
   it('keeps unknown notebook and cell metadata when saving outputs', async () => {
@@ -240,5 +150,136 @@ describe('Notebook kernels on attached Spark pools', function () {
     // The document may stay loaded after its last tab closes; closing the tab is what deletes the session.
     await waitFor('the session to be deleted', () => livySession(pool, id), (s) => s.state === 'killed', 20_000);
     assert.deepStrictEqual(api.notebooks.sessions(uri), []);
+  });
+
+  it('draws a matplotlib figure with %matplot plt as an image/png output', async () => {
+    const doc = await openNotebook('kernel-image.ipynb', [
+      'import matplotlib.pyplot as plt\nfig = plt.figure(figsize=(3, 2), dpi=100)\nplt.plot([1, 2, 3], [2, 1, 3])\n%matplot plt',
+    ]);
+    const cell = await runCell(doc, 0);
+    assert.strictEqual(cell.executionSummary?.success, true, `${items(cell).map((i) => `${i.mime}: ${decode(i).slice(0, 300)}`).join('\n')}`);
+    const png = items(cell).find((i) => i.mime === 'image/png');
+    assert.ok(png, `no image/png item: ${items(cell).map((i) => i.mime)}`);
+    const bytes = Buffer.from(png.data);
+    assert.deepStrictEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.strictEqual(bytes.toString('ascii', 12, 16), 'IHDR');
+    assert.deepStrictEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [300, 200], 'a 3 x 2 in figure at 100 dpi');
+    assert.strictEqual(bytes.toString('ascii', bytes.length - 8, bytes.length - 4), 'IEND', 'the PNG is complete');
+    assert.ok(bytes.length > 2000, `a plotted figure, not an empty canvas (${bytes.length} bytes)`);
+    assert.ok(await doc.save());
+    const saved = JSON.parse(fs.readFileSync(doc.uri.fsPath, 'utf8'));
+    const stored = Buffer.from([].concat(saved.cells[0].outputs[0].data['image/png']).join(''), 'base64');
+    assert.ok(stored.equals(bytes), 'the saved notebook keeps the same PNG');
+  });
+
+  describe('Sessions view and status bar', () => {
+    let doc: vscode.NotebookDocument;
+    let id: number;
+    let ui: ScriptedUi;
+    const marker = `session-log-marker-${Date.now()}`;
+    const rows = () => api.notebooks.testing.sessionsView();
+    const rowFor = async (sessionId: number) => (await rows()).find((r) => r.kind === 'session' && r.sessionId === sessionId);
+
+    before(async () => {
+      doc = await openNotebook('kernel-sessions.ipynb', [
+        `x = 41\nimport os\nos.write(2, b"${marker}\\n")\nprint("ready")`,
+        'print("recovered")',
+        'x + 1',
+      ]);
+      const first = await runCell(doc, 0);
+      assert.strictEqual(text(first), 'ready');
+      id = api.notebooks.sessions(doc.uri.toString())[0].sessionId!;
+    });
+    beforeEach(() => {
+      ui = new ScriptedUi();
+      api.notebooks.testing.useUi(ui);
+    });
+    afterEach(() => api.notebooks.testing.useUi(undefined));
+
+    it('lists the session a cell started, with state and owner, and the status bar shows it', async () => {
+      const fromLivy = await livySession(pool, id);
+      assert.ok(fromLivy.submitterName, 'the emulator names the submitter');
+      const row = await waitFor('the session in the Sessions view', () => rowFor(id), (r) => r?.state === 'idle');
+      assert.strictEqual(row!.poolName, 'sparksmall');
+      assert.strictEqual(row!.owner, fromLivy.submitterName);
+      assert.strictEqual(row!.mine, true);
+      assert.strictEqual(row!.contextValue, 'synapseSpark.session');
+      assert.match(row!.label, new RegExp(`^kernel-sessions\\.ipynb \\(VS Code\\) #${id}$`));
+      const [state, owner, age, where] = (row!.description ?? '').split(' · ');
+      assert.deepStrictEqual([state, owner, where], ['idle', fromLivy.submitterName, 'this window'], row!.description);
+      assert.match(age, /^\d+(s|m)$/, 'the age is shown');
+      const poolRow = (await rows()).find((r) => r.kind === 'pool' && r.computeId === pool.computeId);
+      assert.ok(poolRow, 'the pool is a top-level node');
+      await vscode.window.showNotebookDocument(doc);
+      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${id}\\)$`).test(t ?? ''), 5000);
+    });
+
+    it('lists a session created outside the extension', async () => {
+      const created = await livy('POST', livySessionsUrl(pool), { name: 'created-elsewhere', driverMemory: '28g' });
+      assert.strictEqual(created.status, 200, JSON.stringify(created.body));
+      const external = created.body.id as number;
+      try {
+        const row = await waitFor('the external session in the Sessions view', () => rowFor(external), (r) => !!r);
+        assert.strictEqual(row!.mine, false);
+        assert.strictEqual(row!.owner, (await livySession(pool, external)).submitterName);
+        assert.ok(['not_started', 'starting', 'idle'].includes(row!.state!), row!.state);
+        assert.match(row!.label, new RegExp(`^created-elsewhere #${external}$`));
+        assert.ok(!/this window/.test(row!.description ?? ''));
+        // Kill Session on a session this window does not use deletes it on the pool.
+        ui.script({ confirm: true });
+        await vscode.commands.executeCommand('synapseSpark.sessions.kill', row!.node);
+        assert.deepStrictEqual(ui.unexpected, []);
+        assert.strictEqual((await livySession(pool, external)).state, 'killed');
+        assert.strictEqual(await rowFor(external), undefined, 'a killed session leaves the view');
+      } finally {
+        await livy('DELETE', `${livySessionsUrl(pool)}/${external}`);
+      }
+    });
+
+    it('Show Session Logs opens the session log', async () => {
+      const row = await rowFor(id);
+      assert.ok(row, 'the session is listed');
+      await vscode.commands.executeCommand('synapseSpark.sessions.showLogs', row.node);
+      const editor = await waitFor('the log document', () => vscode.window.activeTextEditor,
+        (e) => !!e && e.document.isUntitled && e.document.getText().startsWith(`Spark session ${id} `));
+      const content = editor!.document.getText();
+      assert.match(content, /^Spark session \d+ on sparksmall \(idle\)/);
+      assert.ok(content.includes(marker), `the line the cell wrote to the driver's stderr is shown:\n${content.slice(0, 2000)}`);
+      const fromLivy = (await livySession(pool, id)).log ?? [];
+      for (const line of fromLivy.filter((l) => l.trim())) assert.ok(content.includes(line), `log line missing: ${line}`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('Kill Session asks first, kills it on the pool, and the next cell explains and starts a new session', async () => {
+      await vscode.window.showNotebookDocument(doc);
+      const row = (await rowFor(id))!;
+      ui.script({ confirm: false });
+      await vscode.commands.executeCommand('synapseSpark.sessions.kill', row.node);
+      assert.deepStrictEqual(ui.unexpected, []);
+      assert.strictEqual((await livySession(pool, id)).state, 'idle', 'declining keeps the session');
+
+      ui.script({ confirm: true });
+      await vscode.commands.executeCommand('synapseSpark.sessions.kill', row.node);
+      assert.deepStrictEqual(ui.unexpected, []);
+      assert.strictEqual(ui.remaining, 0);
+      assert.strictEqual((await livySession(pool, id)).state, 'killed', 'the emulator killed the session');
+      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => /Spark sparksmall: not started$/.test(t ?? ''));
+      await waitFor('the view to drop it', () => rowFor(id), (r) => r === undefined);
+
+      const next = await runCell(doc, 1);
+      const replacement = api.notebooks.sessions(doc.uri.toString())[0].sessionId!;
+      assert.notStrictEqual(replacement, id);
+      assert.strictEqual(next.executionSummary?.success, true, text(next));
+      assert.strictEqual(text(next), `Spark session ${id} was killed from the Sessions view, so this cell started a new session (${replacement}); `
+        + 'variables and cached data from the old one are gone.\nrecovered');
+      assert.strictEqual((await livySession(pool, replacement)).state, 'idle');
+      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${replacement}\\)$`).test(t ?? ''), 5000);
+      // What the note says holds: the old session's variables are gone.
+      const lost = await runCell(doc, 2);
+      assert.strictEqual(lost.executionSummary?.success, false);
+      assert.strictEqual(JSON.parse(decode(items(lost).find((i) => i.mime === ERROR_MIME)!)).name, 'NameError');
+      const listed = await waitFor('the new session in the view', () => rowFor(replacement), (r) => !!r);
+      assert.strictEqual(listed!.mine, true);
+    });
   });
 });

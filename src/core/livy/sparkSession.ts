@@ -50,6 +50,9 @@ export class SparkSession {
   private disposed = false;
   /** The request the live session was created with (for %%configure: restart only when it changes). */
   private createdWith: string | undefined;
+  /** A session that ended without the user asking (killed elsewhere, died, idle shutdown): told once its successor exists. */
+  private lost: { id: number; why: string } | undefined;
+  private replacementNotice: string | undefined;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly timers: NonNullable<SparkSessionOptions['timers']>;
@@ -110,7 +113,10 @@ export class SparkSession {
   async ensureReady(onProgress?: (p: ColdStartProgress) => void, signal?: AbortSignal): Promise<number> {
     if (this.disposed) throw new Error('This notebook\'s Spark session was closed.');
     if (this.id !== undefined && (this.state === 'idle' || this.state === 'busy')) return this.id;
-    if (this.id !== undefined && isTerminal(this.state)) this.forget();
+    if (this.id !== undefined && isTerminal(this.state)) {
+      this.lost ??= { id: this.id, why: `ended (${this.state})` };
+      this.forget();
+    }
     if (!this.starting) {
       this.starting = this.start().finally(() => {
         this.starting = undefined;
@@ -170,19 +176,25 @@ export class SparkSession {
   /** Deletes the session (if any) and forgets it; the next run creates a new one. */
   async restart(): Promise<void> {
     await this.delete();
+    this.lost = undefined; // asked for: nothing to explain
     this.resetMachine();
   }
 
-  async delete(): Promise<void> {
+  /**
+   * Deletes the session and forgets it. With `why` (e.g. "was killed from the Sessions view") the user did
+   * not ask this notebook for it: the cell that starts the next session says so (see takeReplacementNotice).
+   */
+  async delete(why?: string): Promise<void> {
     this.cancelIdleShutdown();
     const id = this.id;
     const starting = this.starting;
     if (id === undefined && starting) {
       // Deleting while the create request is in flight: wait for its id so the session does not leak.
       await starting.catch(() => undefined);
-      return this.delete();
+      return this.delete(why);
     }
     if (id === undefined) return;
+    this.lost = why ? { id, why } : undefined;
     this.forget();
     try {
       await this.options.api.deleteSession(id);
@@ -190,6 +202,16 @@ export class SparkSession {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+  }
+
+  /**
+   * Once per replacement: why the previous session is gone and which one replaced it, when the last
+   * session ended without the user asking (deleted elsewhere, died, shut down idle) and a new one started.
+   */
+  takeReplacementNotice(): string | undefined {
+    const notice = this.replacementNotice;
+    this.replacementNotice = undefined;
+    return notice;
   }
 
   dispose(): void {
@@ -222,6 +244,11 @@ export class SparkSession {
       this.createdWith = JSON.stringify(request);
       this.adopt(info);
       this.log.info(`Created Spark session ${info.id} (${this.options.name}).`);
+      if (this.lost) {
+        this.replacementNotice = `Spark session ${this.lost.id} ${this.lost.why}, so this cell started a new session (${info.id}); `
+          + 'variables and cached data from the old one are gone.';
+        this.lost = undefined;
+      }
     }
     const id = this.id!;
     const policy = new PollingPolicy(START_POLLING);
@@ -261,6 +288,7 @@ export class SparkSession {
   }
 
   private markEnded(serverState: string): void {
+    if (this.id !== undefined) this.lost = { id: this.id, why: `ended (${serverState})` };
     this.machine.observe(serverState === 'killed' ? 'killed' : serverState === 'error' ? 'error' : 'dead');
     this.options.onSessionId?.(undefined);
   }
@@ -286,7 +314,7 @@ export class SparkSession {
       this.idleTimer = undefined;
       if (this.state !== 'idle') return;
       this.log.info(`Shutting down idle Spark session ${this.id} after ${Math.round(ms / 60_000)} min.`);
-      this.delete().catch((err) => this.log.warn(`Idle shutdown failed: ${err instanceof Error ? err.message : String(err)}`));
+      this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) => this.log.warn(`Idle shutdown failed: ${err instanceof Error ? err.message : String(err)}`));
     }, ms);
   }
 

@@ -45,8 +45,9 @@ export function describeTarget(t: PoolTarget): string {
   return `${t.poolName} (${t.synapseWorkspace})`;
 }
 
-export async function runCell(command: CellCommand, host: NotebookSessionHost, sink: CellSink,
+export async function runCell(command: CellCommand, host: NotebookSessionHost, target: CellSink,
   signal: AbortSignal): Promise<CellResult> {
+  const sink = withReplacementNotice(target, host.session);
   const progress = (p: ColdStartProgress) => sink.replace([textOutput(formatColdStart(p, describeTarget(host.target)))]);
   try {
     switch (command.type) {
@@ -101,6 +102,21 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, s
       err instanceof Error ? err.message : String(err))]);
     return { outcome: 'failed' };
   }
+}
+
+/**
+ * When this cell had to start a new session because the last one ended without the user asking (killed
+ * from the Sessions view or elsewhere, died, shut down idle), its outputs start with a note saying so.
+ */
+function withReplacementNotice(target: CellSink, session: SparkSession): CellSink {
+  let notice: string | undefined;
+  return {
+    replace(outputs) {
+      notice ??= session.takeReplacementNotice();
+      target.replace(notice ? [textOutput(notice), ...outputs] : outputs);
+    },
+    setExecutionOrder: (order) => target.setExecutionOrder(order),
+  };
 }
 
 async function configure(command: Extract<CellCommand, { type: 'configure' }>, host: NotebookSessionHost, sink: CellSink,

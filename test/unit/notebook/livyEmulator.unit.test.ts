@@ -180,6 +180,45 @@ describe('Livy client and notebook sessions against the emulator', function () {
     assert.strictEqual(stored.size, 0);
   });
 
+  it('explains in the next cell when a session was replaced without the user asking, and only then', async () => {
+    const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
+    const registry = new NotebookSessionRegistry({
+      apiFor: () => client,
+      settings: { sessionDefaults: () => ({}), idleShutdownMinutes: () => 0, outputLimits: () => ({ maxBytes: 100_000 }) },
+      store: { get: () => undefined, set: () => undefined },
+    });
+    const host = registry.get('file:///replaced.ipynb', pool, 'replaced.ipynb');
+    const run = async (source: string) => {
+      const sink = new RecordingSink();
+      const result = await runCell(parseCell(source), host, sink, new AbortController().signal);
+      return { sink, result };
+    };
+    assert.strictEqual((await run('x = 1\nprint("first")')).sink.text(), 'first', 'no note on the first session');
+    const first = host.session.sessionId!;
+    await host.session.delete('was killed from the Sessions view');
+    assert.strictEqual((await client.getSession(first)).state, 'killed');
+    const next = await run('print("second")');
+    const second = host.session.sessionId!;
+    assert.notStrictEqual(second, first);
+    assert.strictEqual(next.result.outcome, 'succeeded');
+    assert.strictEqual(next.sink.text(), `Spark session ${first} was killed from the Sessions view, so this cell started a new session (${second}); `
+      + 'variables and cached data from the old one are gone.\nsecond');
+    assert.strictEqual((await run('print("third")')).sink.text(), 'third', 'the note is shown once');
+
+    // Died under a cell: that cell fails, the next one explains.
+    emu.handle.faults.add({ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${second}/statements/\\d+$`, count: 1, latencyMs: 0 });
+    const died = await run('import time\ntime.sleep(5)');
+    assert.strictEqual(died.result.outcome, 'failed');
+    const recovered = await run('print("fourth")');
+    assert.match(recovered.sink.text(), new RegExp(`^Spark session ${second} ended \\(dead\\), so this cell started a new session \\(\\d+\\)`));
+    assert.match(recovered.sink.text(), /fourth$/);
+
+    // Asked for (Restart Session, %%configure -f): nothing to explain.
+    await host.session.restart();
+    assert.strictEqual((await run('print("fifth")')).sink.text(), 'fifth');
+    await registry.closeNotebook('file:///replaced.ipynb', true);
+  });
+
   /** The emulator's sessionDeath fault: the next poll of the session's statements kills its Python process. */
   function killViaFault(id: number): void {
     emu.handle.faults.add({ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${id}/statements/\\d+$`, count: 1, latencyMs: 0 });
