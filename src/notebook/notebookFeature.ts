@@ -41,8 +41,6 @@ export interface NotebookTesting {
 
 /** What the notebook side exposes on the extension API (wiring and tests). */
 export interface NotebookApi {
-  /** Controllers follow this catalog's attached pools; resolves once they exist. */
-  useCatalog(catalog: SparkPoolCatalog): Promise<void>;
   controllerIds(): string[];
   /** This window's sessions for a notebook (by URI string). */
   sessions(notebookUri: string): { computeId: string; sessionId: number | undefined; state: string }[];
@@ -151,7 +149,6 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
   if (catalog) void useCatalog(catalog);
 
   return {
-    useCatalog,
     controllerIds: () => kernels.controllerIds(),
     sessions: (uri) => registry.find(uri).map((h) => ({ computeId: h.pool.computeId, sessionId: h.session.sessionId, state: h.session.state })),
     statusText: () => statusBar.text,

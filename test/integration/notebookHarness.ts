@@ -11,7 +11,6 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { controllerIdFor } from '../../src/core/notebook/controllerIds';
 import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
-import { attachedPoolsFromSeed, staticCatalog } from '../support/sparkCatalog';
 
 export const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
 export const ERROR_MIME = 'application/vnd.code.notebook.error';
@@ -86,8 +85,9 @@ export interface NotebookPool {
 }
 
 /**
- * Activates the extension and waits for the sparksmall pool's controller: from the real catalog (sign-in
- * through the emulator settings) when it lists pools, else from a catalog built from the seed.
+ * Activates the extension, signs in to the emulator the runner configured (its settings select the
+ * emulator's credential source, which asks nothing), and waits until the real Spark pool catalog lists
+ * the sparksmall pool and its controller exists.
  */
 export async function connectNotebookPool(): Promise<NotebookPool> {
   if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
@@ -95,23 +95,8 @@ export async function connectNotebookPool(): Promise<NotebookPool> {
   }
   const api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
   const wanted = (p: AttachedSparkPool) => p.computeName === 'sparksmall' && p.amlWorkspace.name === 'contoso-aml';
-  let pools: AttachedSparkPool[] = [];
-  try {
-    pools = await waitFor('the real catalog to list pools', () => api.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 15_000);
-  } catch {
-    console.log('    (the real catalog listed no pool: using the seed catalog test hook)');
-  }
-  if (!pools.some(wanted)) {
-    const { ClientSecretCredential } = await import('@azure/identity');
-    const { createDefaultHttpClient } = await import('@azure/core-rest-pipeline');
-    const inner = createDefaultHttpClient();
-    const httpClient = { sendRequest: (r: any) => { r.agent ??= emulatorAgent(); return inner.sendRequest(r); } };
-    const sp = seed.servicePrincipals[0];
-    const credential = new ClientSecretCredential(seed.tenantId, sp.clientId, sp.clientSecret,
-      { authorityHost: emulatorUrl(), disableInstanceDiscovery: true, httpClient });
-    await api.notebooks.useCatalog(staticCatalog(attachedPoolsFromSeed(emulatorUrl(), seed), credential, httpClient));
-    pools = attachedPoolsFromSeed(emulatorUrl(), seed);
-  }
+  await vscode.commands.executeCommand('synapseSpark.signIn');
+  const pools = await waitFor('the Spark pool catalog to list sparksmall', () => api.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 30_000);
   const pool = pools.find(wanted)!;
   const controllerId = controllerIdFor(pool);
   await waitFor('the pool controller', () => api.notebooks.controllerIds(), (ids) => ids.includes(controllerId));

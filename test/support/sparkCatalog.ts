@@ -1,12 +1,8 @@
 /**
- * A SparkPoolCatalog built straight from an emulator seed (no ARM calls), for tests until the real
- * catalog (sign-in, ARM) is wired: every seeded attached compute, with the emulator's Livy endpoint
- * `{url}/synapse/{workspace}`. Plain data and interfaces only, so the integration suite can hand it to
- * the bundled extension through the test hook.
+ * The attached Spark pools an emulator seed declares (no ARM calls), with the emulator's Livy endpoint
+ * `{url}/synapse/{workspace}`: what unit tests and the e2e suite expect the real catalog to list.
  */
-import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient } from '@azure/core-rest-pipeline';
-import type { AttachedSparkPool, SparkPoolCatalog } from '../../src/core/model/sparkTargets';
+import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 
 export const SYNAPSE_SCOPE = 'https://dev.azuresynapse.net/.default';
 
@@ -51,25 +47,4 @@ export function attachedPoolsFromSeed(url: string, seed: SeedLike): AttachedSpar
     }
   }
   return pools;
-}
-
-export function staticCatalog(pools: AttachedSparkPool[], credential: TokenCredential, httpClient: HttpClient,
-  scope = SYNAPSE_SCOPE): SparkPoolCatalog & { setPools(p: AttachedSparkPool[]): void } {
-  let current = pools;
-  const listeners = new Set<() => void>();
-  return {
-    listAttachedPools: async () => current,
-    onDidChange(listener) {
-      listeners.add(listener);
-      return { dispose: () => listeners.delete(listener) };
-    },
-    credential: () => credential,
-    credentialFor: () => credential, // one tenant: the emulator's
-    synapseScope: () => scope,
-    httpClient: () => httpClient,
-    setPools(p) {
-      current = p;
-      for (const l of listeners) l();
-    },
-  };
 }
