@@ -6,9 +6,12 @@ import { repoRoot } from './util.mjs';
 
 export const sampleSource = path.join(repoRoot, 'sample-workspace');
 
-/** Copies the sample workspace to dest unless it is already there; returns dest. */
+/**
+ * Copies the sample workspace to dest; returns dest. An existing copy keeps the user's edits and only
+ * gains the sample files it lacks (a newer checkout may have added some).
+ */
 export function prepareSampleWorkspace(dest, { settings } = {}) {
-  if (!fs.existsSync(dest)) fs.cpSync(sampleSource, dest, { recursive: true });
+  fs.cpSync(sampleSource, dest, { recursive: true, force: false, errorOnExist: false });
   if (settings) {
     const file = path.join(dest, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
