@@ -18,7 +18,8 @@ export interface BatchEntry {
 export type JobsNode =
   | { kind: 'job'; job: AmlJob; workspace: AmlWorkspaceRef }
   | { kind: 'batch'; batch: BatchEntry }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  | { kind: 'signIn'; workspace: AmlWorkspaceRef };
 
 const ICONS: Record<string, [string, string?]> = {
   Completed: ['pass', 'testing.iconPassed'],
@@ -60,6 +61,12 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
       item.tooltip = 'Click to retry';
       return item;
     }
+    if (node.kind === 'signIn') {
+      const item = new vscode.TreeItem(`Sign in to Azure to see the jobs of ${node.workspace.name}`);
+      item.iconPath = new vscode.ThemeIcon('account');
+      item.command = { command: 'synapseSpark.signIn', title: 'Sign In to Azure' };
+      return item;
+    }
     if (node.kind === 'batch') {
       const item = new vscode.TreeItem(node.batch.name);
       item.description = `${node.batch.state} · Spark batch ${node.batch.id} on ${node.batch.pool}`;
@@ -92,6 +99,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
     const arm = this.arm();
     const ws = this.workspace();
     if (!arm || !ws) return batches;
+    if (!arm.signedIn()) return [...batches, { kind: 'signIn', workspace: ws }];
     try {
       const max = vscode.workspace.getConfiguration('synapseSpark.jobs').get<number>('maxListed', 50);
       const jobs = await new AmlWorkspaceClient(arm, ws).listJobs(max);

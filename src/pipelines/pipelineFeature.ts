@@ -16,7 +16,7 @@ import type { Literal } from '../core/pipelines/types';
 import { UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { parseFromEditor, type EditorState, type ToEditor } from '../protocol/pipelineEditor';
-import type { RunState } from '../protocol/runView';
+import type { RunNotice, RunState } from '../protocol/runView';
 import { RUN_VIEW_TYPE } from '../protocol/runView';
 import { JobsTree, type JobsNode } from './jobsTree';
 import { EDITOR_VIEW_TYPES, PipelineEditorProvider, rootDirOf } from './pipelineEditorProvider';
@@ -38,6 +38,8 @@ export interface PipelineFeatureApi {
   sendEditorMessage(uri: string, message: unknown): Promise<ToEditor | undefined>;
   editorState(uri: string): EditorState | undefined;
   runState(jobName: string): RunState | undefined;
+  /** Why the run view of the job is not live (signed out, reconnecting, stopped), if it is not. */
+  runNotice(jobName: string): RunNotice | undefined;
   runLog(jobName: string): string;
   /** What the Jobs view last showed (the items VS Code got from the tree's last root load) and how many loads so far. */
   jobsView(): { loads: number; items: vscode.TreeItem[] };
@@ -51,12 +53,13 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   const { commands, log } = deps;
   let arm = deps.arm;
   let catalog = deps.catalog;
+  const signInFirst = (why: string) => new UserFacingError(`Sign in to Azure first: ${why}`, [{ title: 'Sign In', command: 'synapseSpark.signIn' }, { title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
   const requireArm = (): ArmAccess => {
-    if (!arm) throw new UserFacingError('Sign in to Azure first: submitting and following jobs needs an Azure account.', [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    if (!arm?.signedIn()) throw signInFirst('submitting and following jobs needs an Azure account.');
     return arm;
   };
   const requireCatalog = (): SparkPoolCatalog => {
-    if (!catalog) throw new UserFacingError('Sign in to Azure first: no attached Spark pools are known yet.', [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+    if (!catalog) throw signInFirst('no attached Spark pools are known yet.');
     return catalog;
   };
   const rememberedWorkspace = (): AmlWorkspaceRef | undefined => context.workspaceState.get<AmlWorkspaceRef>(WORKSPACE_KEY);
@@ -93,16 +96,20 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   for (const viewType of EDITOR_VIEW_TYPES) {
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, editor, { webviewOptions: { retainContextWhenHidden: true } }));
   }
+  const jobsTree = new JobsTree(() => arm, rememberedWorkspace);
+  context.subscriptions.push(jobsTree, vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree }));
+  // The catalog changes on sign-in/out, subscription choice, attach and detach: the pools, the Jobs view
+  // and run views that waited for a sign-in follow.
   const subscribeCatalog = (c: SparkPoolCatalog | undefined) => c?.onDidChange(() => {
     pools = undefined;
     computesCache = undefined;
     editor.refreshAll();
+    jobsTree.refresh();
+    RunPanel.resumeAll();
   });
   let catalogSubscription = subscribeCatalog(catalog);
   context.subscriptions.push({ dispose: () => catalogSubscription?.dispose() });
 
-  const jobsTree = new JobsTree(() => arm, rememberedWorkspace);
-  context.subscriptions.push(jobsTree, vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree }));
   const runDeps: RunPanelDeps = {
     extensionUri: context.extensionUri,
     arm: () => arm,
@@ -299,20 +306,46 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     batchChannel.show(true);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${name} on ${pool.computeName}`, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
+      // During the upload Cancel stops it; once the batch exists it kills the batch, and the log is
+      // followed until Livy says it ended.
+      let batchId: number | undefined = undefined;
+      let uploading = true;
+      let cancelled = false;
+      token.onCancellationRequested(() => {
+        cancelled = true;
+        if (uploading) abort.abort();
+        if (batchId === undefined) return; // not submitted yet, or the submit is answering: handled below
+        batchChannel.info(`${name}: cancelling batch ${batchId}...`);
+        void runner.cancel(batchId).catch((err) => batchChannel.error(`Cancel failed: ${err instanceof Error ? err.message : String(err)}`));
+      });
       progress.report({ message: 'Uploading...' });
-      const prepared = await runner.prepare({ file: file.fsPath.replace(/\\/g, '/'), args: args || undefined, conf }, access, new NodeFileReader(), abort.signal);
-      batchChannel.info(`${name}: ${prepared.uploaded ? 'uploaded' : 'unchanged, not uploaded again'} (${prepared.codeUri})`);
-      const batch = await runner.submit(prepared.body, abort.signal);
+      let batch: Awaited<ReturnType<typeof runner.submit>>;
+      try {
+        const prepared = await runner.prepare({ file: file.fsPath.replace(/\\/g, '/'), args: args || undefined, conf }, access, new NodeFileReader(), abort.signal);
+        uploading = false;
+        batchChannel.info(`${name}: ${prepared.uploaded ? 'uploaded' : 'unchanged, not uploaded again'} (${prepared.codeUri})`);
+        if (cancelled) throw new UserCancelledError();
+        progress.report({ message: 'Submitting the Spark batch...' });
+        // Not abortable: an aborted POST may still have created the batch; a cancel now kills it below.
+        batch = await runner.submit(prepared.body);
+      } catch (err) {
+        if (cancelled) {
+          batchChannel.info(`${name}: cancelled before the Spark batch was created; nothing runs.`);
+          void vscode.window.showInformationMessage(`${name}: cancelled before the Spark batch was created; nothing runs.`);
+          throw new UserCancelledError();
+        }
+        throw err;
+      }
+      batchId = batch.id;
       const entry = { id: batch.id, name, pool: pool!.computeName, state: batch.state ?? 'not_started' };
       jobsTree.batches.unshift(entry);
       jobsTree.refresh();
       batchChannel.info(`${name}: Spark batch ${batch.id} submitted to ${pool!.poolName} (${pool!.synapseWorkspace.name}).`);
-      let cancelled = false;
-      token.onCancellationRequested(() => {
-        cancelled = true;
+      if (cancelled) {
+        // Cancel came while the submit was answering: the batch exists now, so kill it.
         batchChannel.info(`${name}: cancelling batch ${batch.id}...`);
         void runner.cancel(batch.id).catch((err) => batchChannel.error(`Cancel failed: ${err instanceof Error ? err.message : String(err)}`));
-      });
+      }
       const final = await runner.follow(batch.id, (u) => {
         entry.state = u.state;
         progress.report({ message: u.state });
@@ -339,6 +372,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
       catalogSubscription = subscribeCatalog(catalog);
       editor.refreshAll();
       jobsTree.refresh();
+      RunPanel.resumeAll();
     },
     async sendEditorMessage(uri, raw) {
       const session = editor.session(uri);
@@ -348,6 +382,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     },
     editorState: (uri) => editor.session(uri)?.lastState,
     runState: (jobName) => RunPanel.find(jobName)?.runState,
+    runNotice: (jobName) => RunPanel.find(jobName)?.notice,
     runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
     jobsView: () => ({ loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)) }),
     hasRunPanel: (jobName) => RunPanel.find(jobName) !== undefined,

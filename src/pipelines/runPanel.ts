@@ -4,14 +4,15 @@
  * come back after a window reload through a WebviewPanelSerializer (their state is the job and workspace).
  */
 import * as vscode from 'vscode';
-import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
+import { AmlWorkspaceClient, ArmRequestError } from '../core/jobs/amlWorkspaceClient';
 import { graphFromJob } from '../core/jobs/jobGraph';
-import { JobMonitor, stepStatusOf, type JobSnapshot } from '../core/jobs/jobMonitor';
+import { abortableSleep, JobMonitor, stepStatusOf, type JobSnapshot } from '../core/jobs/jobMonitor';
+import { isNetworkFailure, statusOf } from '../core/arm/errors';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
-import { describeError, isCancellation } from '../core/util/errors';
+import { describeError, isCancellation, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
-import { parseFromRun, RUN_VIEW_TYPE, type RunState, type ToRun } from '../protocol/runView';
+import { parseFromRun, RUN_VIEW_TYPE, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export interface RunPanelState {
@@ -24,12 +25,24 @@ export interface RunPanelDeps {
   arm: () => ArmAccess | undefined;
   log: Logger;
   onStatus: (jobName: string, status: string) => void;
+  /** Transient failures (5xx, 429, network) in a row before live updates stop; default 6. */
+  maxTransientFailures?: number;
+  /** First delay before following again after a transient failure, doubled each time; default 2000 ms. */
+  reconnectDelayMs?: number;
+}
+
+/** A failure worth polling through: the service is busy or briefly unreachable, the run goes on. */
+function isTransient(err: unknown): boolean {
+  const status = err instanceof ArmRequestError ? err.status : statusOf(err);
+  return status === 429 || status === 408 || (status !== undefined && status >= 500) || isNetworkFailure(err);
 }
 
 export class RunPanel {
   private static readonly panels = new Map<string, RunPanel>();
   private readonly abort = new AbortController();
   private state: RunState | undefined;
+  private noticeValue: RunNotice | undefined;
+  private following = false;
   private readonly logs: { step: string; text: string }[] = [];
 
   static show(deps: RunPanelDeps, target: RunPanelState): RunPanel {
@@ -52,6 +65,11 @@ export class RunPanel {
     return RunPanel.panels.get(jobName);
   }
 
+  /** After sign-in (or a change of account or environment): panels that stopped follow their run again. */
+  static resumeAll(): void {
+    for (const panel of RunPanel.panels.values()) if (!panel.state?.terminal) void panel.follow();
+  }
+
   private constructor(readonly panel: vscode.WebviewPanel, private readonly deps: RunPanelDeps, readonly target: RunPanelState) {
     RunPanel.panels.set(target.jobName, this);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'runView', target.jobName);
@@ -60,7 +78,12 @@ export class RunPanel {
       if (!message) return deps.log.warn('Run view: dropped a malformed message.');
       if (message.type === 'ready') {
         if (this.state) this.post({ type: 'state', state: this.state });
-        for (const l of this.logs) this.post({ type: 'log', ...l });
+        if (this.noticeValue) this.post({ type: 'notice', notice: this.noticeValue });
+        this.post({ type: 'logs', logs: this.logs });
+      } else if (message.type === 'retry') {
+        void this.follow();
+      } else if (message.type === 'signIn') {
+        await vscode.commands.executeCommand('synapseSpark.signIn');
       } else if (message.type === 'openStudio') {
         const arm = deps.arm();
         if (arm) await vscode.env.openExternal(vscode.Uri.parse(arm.amlStudioJobUrl(target.workspace, target.jobName)));
@@ -84,6 +107,11 @@ export class RunPanel {
     return this.state;
   }
 
+  /** Why the view is not live, if it is not (tests read it). */
+  get notice(): RunNotice | undefined {
+    return this.noticeValue;
+  }
+
   get logText(): string {
     return this.logs.map((l) => `[${l.step}] ${l.text}`).join('');
   }
@@ -92,9 +120,15 @@ export class RunPanel {
     void this.panel.webview.postMessage(message);
   }
 
+  private setNotice(notice: RunNotice | undefined): void {
+    if (notice?.message === this.noticeValue?.message && notice?.action === this.noticeValue?.action) return;
+    this.noticeValue = notice;
+    this.post({ type: 'notice', notice: notice ?? { message: '' } });
+  }
+
   private client(): AmlWorkspaceClient {
     const arm = this.deps.arm();
-    if (!arm) throw new Error('Not signed in to Azure.');
+    if (!arm?.signedIn()) throw new UserFacingError('Sign in to Azure first: the run is in an Azure ML workspace.', [{ title: 'Sign In', command: 'synapseSpark.signIn' }]);
     return new AmlWorkspaceClient(arm, this.target.workspace);
   }
 
@@ -103,51 +137,99 @@ export class RunPanel {
     this.deps.log.info(`Cancel requested for job ${this.target.jobName}.`);
   }
 
+  /**
+   * Follows the run to its end. Not signed in (e.g. a panel restored before the sign-in is): says so and
+   * waits for resumeAll. Transient failures (5xx, 429, network) are polled through with a growing delay;
+   * any other failure, or too many in a row, stops live updates with a Retry button.
+   */
   private async follow(): Promise<void> {
+    if (this.following || this.abort.signal.aborted) return;
+    this.following = true;
     try {
-      const client = this.client();
-      const job = await client.getJob(this.target.jobName, this.abort.signal);
-      const graph = graphFromJob(job);
-      const monitor = new JobMonitor(client, this.target.jobName);
-      const maxSeconds = vscode.workspace.getConfiguration('synapseSpark.jobs').get<number>('pollMaxIntervalSeconds', 10);
-      const update = (snapshot: JobSnapshot, error?: string) => {
-        this.state = {
-          jobName: snapshot.name,
-          workspaceName: this.target.workspace.name,
-          displayName: snapshot.displayName,
-          status: snapshot.status,
-          terminal: snapshot.terminal,
-          graph,
-          steps: snapshot.steps.length > 0
-            ? snapshot.steps.map((s) => ({ step: s.step, status: s.status, nodeStatus: stepStatusOf(s.status) }))
-            : [{ step: snapshot.name, status: snapshot.status, nodeStatus: stepStatusOf(snapshot.status) }],
-          outputs: snapshot.outputs,
-          error,
-          logsAvailable: monitor.hasLogs,
-          persist: this.target,
-        };
-        this.panel.title = `Run: ${snapshot.displayName ?? snapshot.name} (${snapshot.status})`;
-        this.post({ type: 'state', state: this.state });
-        this.deps.onStatus(snapshot.name, snapshot.status);
-      };
-      await monitor.follow({
-        signal: this.abort.signal,
-        backoff: { maxDelayMs: Math.max(1, maxSeconds) * 1000 },
-        onSnapshot: (s) => update(s),
-        onLog: (chunk) => {
-          const entry = { step: chunk.step, text: chunk.text };
-          this.logs.push(entry);
-          this.post({ type: 'log', ...entry });
-        },
-      });
-    } catch (err) {
-      if (isCancellation(err)) return;
-      this.deps.log.error(`Following job ${this.target.jobName} stopped: ${describeError(err)}`);
-      if (this.state) {
-        this.state = { ...this.state, error: `live updates stopped: ${describeError(err)}` };
-        this.post({ type: 'state', state: this.state });
+      const maxFailures = this.deps.maxTransientFailures ?? 6;
+      let failures = 0;
+      for (;;) {
+        if (!this.deps.arm()?.signedIn()) {
+          this.setNotice({ message: 'Not signed in: sign in to Azure to follow this run (it resumes by itself).', action: 'signIn' });
+          return;
+        }
+        try {
+          await this.followOnce(() => {
+            failures = 0;
+            this.setNotice(undefined);
+          });
+          this.setNotice(undefined);
+          return;
+        } catch (err) {
+          if (isCancellation(err) || this.abort.signal.aborted) return;
+          failures++;
+          if (isTransient(err) && failures < maxFailures) {
+            const delay = (this.deps.reconnectDelayMs ?? 2000) * 2 ** (failures - 1);
+            this.deps.log.warn(`Following job ${this.target.jobName}: ${describeError(err)}; trying again in ${Math.round(delay / 1000)} s.`);
+            this.setNotice({ message: `Reconnecting (attempt ${failures + 1} of ${maxFailures}) after: ${describeError(err)}` });
+            await abortableSleep(delay, this.abort.signal).catch(() => undefined);
+            if (this.abort.signal.aborted) return;
+            continue;
+          }
+          this.deps.log.error(`Following job ${this.target.jobName} stopped: ${describeError(err)}`);
+          this.setNotice({ message: `Live updates stopped: ${describeError(err)}`, action: 'retry' });
+          return;
+        }
       }
+    } finally {
+      this.following = false;
     }
+  }
+
+  private async followOnce(onProgress: () => void): Promise<void> {
+    const client = this.client();
+    const job = await client.getJob(this.target.jobName, this.abort.signal);
+    const graph = graphFromJob(job);
+    const monitor = new JobMonitor(client, this.target.jobName);
+    const maxSeconds = vscode.workspace.getConfiguration('synapseSpark.jobs').get<number>('pollMaxIntervalSeconds', 10);
+    // Log offsets restart with a new monitor: skip what this panel already shows.
+    const shown = new Map<string, number>();
+    for (const l of this.logs) shown.set(l.step, (shown.get(l.step) ?? 0) + l.text.length);
+    const update = (snapshot: JobSnapshot) => {
+      this.state = {
+        jobName: snapshot.name,
+        workspaceName: this.target.workspace.name,
+        displayName: snapshot.displayName,
+        status: snapshot.status,
+        terminal: snapshot.terminal,
+        graph,
+        steps: snapshot.steps.length > 0
+          ? snapshot.steps.map((s) => ({ step: s.step, status: s.status, nodeStatus: stepStatusOf(s.status) }))
+          : [{ step: snapshot.name, status: snapshot.status, nodeStatus: stepStatusOf(snapshot.status) }],
+        outputs: snapshot.outputs,
+        logsAvailable: monitor.hasLogs,
+        persist: this.target,
+      };
+      this.panel.title = `Run: ${snapshot.displayName ?? snapshot.name} (${snapshot.status})`;
+      this.post({ type: 'state', state: this.state });
+      this.deps.onStatus(snapshot.name, snapshot.status);
+    };
+    await monitor.follow({
+      signal: this.abort.signal,
+      backoff: { maxDelayMs: Math.max(1, maxSeconds) * 1000 },
+      onSnapshot: (s) => {
+        onProgress();
+        update(s);
+      },
+      onLog: (chunk) => {
+        let text = chunk.text;
+        const skip = shown.get(chunk.step) ?? 0;
+        if (skip > 0) {
+          const dropped = Math.min(skip, text.length);
+          shown.set(chunk.step, skip - dropped);
+          text = text.slice(dropped);
+        }
+        if (!text) return;
+        const entry = { step: chunk.step, text };
+        this.logs.push(entry);
+        this.post({ type: 'log', ...entry });
+      },
+    });
   }
 }
 

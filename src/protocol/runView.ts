@@ -22,16 +22,31 @@ export interface RunState {
 export type FromRun =
   | { type: 'ready' }
   | { type: 'cancel'; requestId: number }
-  | { type: 'openStudio' };
+  | { type: 'openStudio' }
+  /** The notice's button: follow the run again, or sign in (the panel resumes by itself after sign-in). */
+  | { type: 'retry' }
+  | { type: 'signIn' };
+
+/**
+ * Why the view is not live right now (not signed in, reconnecting after a transient failure, stopped);
+ * `action` names the button it offers. An empty message clears it.
+ */
+export interface RunNotice {
+  message: string;
+  action?: 'retry' | 'signIn';
+}
 
 export type ToRun =
   | { type: 'state'; state: RunState }
   | { type: 'log'; step: string; text: string }
+  /** Every log chunk so far, replacing what the view shows (sent on `ready`: messages posted before it may have arrived too). */
+  | { type: 'logs'; logs: { step: string; text: string }[] }
+  | { type: 'notice'; notice: RunNotice }
   | { type: 'result'; requestId: number; ok: boolean; error?: string };
 
 export function parseFromRun(v: unknown): FromRun | undefined {
   if (!isObject(v)) return undefined;
-  if (v.type === 'ready' || v.type === 'openStudio') return { type: v.type };
+  if (v.type === 'ready' || v.type === 'openStudio' || v.type === 'retry' || v.type === 'signIn') return { type: v.type };
   if (v.type === 'cancel' && isNumber(v.requestId)) return { type: 'cancel', requestId: v.requestId };
   return undefined;
 }
@@ -43,6 +58,10 @@ export function parseToRun(v: unknown): ToRun | undefined {
       return hasFields(v.state, { jobName: isString, status: isString, graph: isGraph, steps: Array.isArray, outputs: isObject }) ? (v as unknown as ToRun) : undefined;
     case 'log':
       return hasFields(v, { step: isString, text: isString }) ? (v as unknown as ToRun) : undefined;
+    case 'logs':
+      return Array.isArray(v.logs) && v.logs.every((l) => hasFields(l, { step: isString, text: isString })) ? (v as unknown as ToRun) : undefined;
+    case 'notice':
+      return hasFields(v.notice, { message: isString }) && [undefined, 'retry', 'signIn'].includes((v.notice as { action?: string }).action) ? (v as unknown as ToRun) : undefined;
     case 'result':
       return hasFields(v, { requestId: isNumber, 'error?': isString }) && typeof v.ok === 'boolean' ? (v as unknown as ToRun) : undefined;
     default:

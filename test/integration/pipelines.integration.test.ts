@@ -207,6 +207,30 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     assert.strictEqual(run.status, 'Canceled');
   });
 
+  it('the run view polls through a burst of server errors, says it is reconnecting, and still reaches the end', async () => {
+    const slow = vscode.Uri.joinPath(root, 'pipelines', 'flaky.pipeline.yml');
+    await vscode.workspace.fs.writeFile(slow, new TextEncoder().encode('type: pipeline\ndisplay_name: flaky\njobs:\n  wait:\n    type: command\n    command: echo started && sleep 3 && echo done\n'));
+    const result = (await vscode.commands.executeCommand('synapseSpark.pipelines.submit', slow, { workspaceId: 'contoso-aml' })) as { jobName: string };
+    await waitFor(() => api.pipelines.runState(result.jobName), 'the first state');
+    // More 500s on the job's GET than the client's own retries absorb: the view must keep following.
+    await emulatorAdmin('POST', '/_emulator/faults', { kind: 'status', surface: 'arm', method: 'GET', path: `/jobs/${result.jobName}$`, status: 500, count: 6 });
+    try {
+      const notice = await waitFor(() => api.pipelines.runNotice(result.jobName), 'a reconnecting notice', 60_000);
+      assert.match(notice.message, /^Reconnecting \(attempt 2 of \d+\) after: .*InternalServerError/, JSON.stringify(notice));
+      assert.strictEqual(notice.action, undefined, 'no button while it reconnects by itself');
+      const run = await waitFor(() => {
+        const s = api.pipelines.runState(result.jobName);
+        return s?.terminal ? s : undefined;
+      }, 'the run to end', 90_000);
+      assert.strictEqual(run.status, 'Completed');
+      assert.strictEqual(api.pipelines.runNotice(result.jobName), undefined, 'the notice is cleared once live again');
+      const log = api.pipelines.runLog(result.jobName);
+      assert.strictEqual(log.match(/started/g)?.length, 1, `each log line once after reconnecting:\n${log}`);
+    } finally {
+      await emulatorAdmin('DELETE', '/_emulator/faults');
+    }
+  });
+
   it('runs a Python file as a Spark batch and reads its log', async () => {
     const file = vscode.Uri.joinPath(root, 'src', 'wordcount_batch.py');
     const result = (await vscode.commands.executeCommand('synapseSpark.runPythonFileOnSpark', file, { computeName: 'sparksmall', args: 'extra words', conf: { 'spark.executor.instances': 2 } })) as { state: string; log: string[] };

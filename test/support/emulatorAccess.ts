@@ -82,6 +82,8 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
     resourceManagerEndpoint: () => conn.url,
     resourceManagerScope: () => ARM_SCOPE,
     credential: () => credential,
+    credentialFor: () => credential, // one tenant: the emulator's
+    signedIn: () => true,
     httpClient: () => httpClient,
     listAmlWorkspaces,
     amlStudioJobUrl: (ws, job) => `${conn.url}/_emulator/studio/runs/${job}?wsid=${ws.id}`,

@@ -13,8 +13,9 @@ document.head.appendChild(style);
 document.body.innerHTML = `
   <div class="toolbar">
     <strong id="title"></strong><span id="job-status" class="status" role="status"></span>
+    <span id="notice" class="notice" role="alert" hidden></span><vscode-button id="notice-action" hidden></vscode-button>
     <span class="spacer"></span>
-    <vscode-button id="cancel" secondary>Cancel run</vscode-button>
+    <vscode-button id="cancel" secondary disabled>Cancel run</vscode-button>
     <vscode-button id="studio" secondary>Open in Azure ML studio</vscode-button>
   </div>
   <div class="main">
@@ -41,7 +42,19 @@ function renderLog(): void {
 }
 
 const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
-  if (m.type === 'log') {
+  if (m.type === 'notice') {
+    const notice = $('notice');
+    const action = $('notice-action');
+    notice.textContent = m.notice.message;
+    notice.hidden = !m.notice.message;
+    action.hidden = !m.notice.action;
+    action.textContent = m.notice.action === 'signIn' ? 'Sign In' : 'Retry';
+    action.dataset.action = m.notice.action ?? '';
+  } else if (m.type === 'logs') {
+    logs.clear();
+    for (const l of m.logs) logs.set(l.step, (logs.get(l.step) ?? '') + l.text);
+    renderLog();
+  } else if (m.type === 'log') {
     logs.set(m.step, (logs.get(m.step) ?? '') + m.text);
     renderLog();
   } else if (m.type === 'state') {
@@ -68,7 +81,14 @@ const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
 
 $('cancel').addEventListener('click', async () => {
   const res = await bridge.request({ type: 'cancel' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
-  if (res.type === 'result' && !res.ok) $('job-status').textContent = res.error ?? 'Cancel failed.';
+  if (res.type === 'result' && !res.ok) {
+    $('notice').textContent = `Cancel failed: ${res.error ?? 'unknown error'}`;
+    $('notice').hidden = false;
+  }
 });
 $('studio').addEventListener('click', () => bridge.post({ type: 'openStudio' }));
+$('notice-action').addEventListener('click', () => {
+  const action = $('notice-action').dataset.action;
+  if (action === 'signIn' || action === 'retry') bridge.post({ type: action });
+});
 bridge.post({ type: 'ready' });

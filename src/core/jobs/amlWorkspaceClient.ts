@@ -60,7 +60,7 @@ export class AmlWorkspaceClient {
 
   constructor(readonly arm: ArmAccess, readonly workspace: AmlWorkspaceRef) {
     this.endpoint = arm.resourceManagerEndpoint().replace(/\/$/, '');
-    this.client = new AzureMachineLearningWorkspaces(arm.credential(), workspace.subscriptionId, {
+    this.client = new AzureMachineLearningWorkspaces(arm.credentialFor(workspace), workspace.subscriptionId, {
       endpoint: this.endpoint,
       credentialScopes: [arm.resourceManagerScope()],
       httpClient: arm.httpClient(),

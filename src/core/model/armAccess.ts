@@ -12,7 +12,15 @@ export interface ArmAccess {
   resourceManagerEndpoint(): string;
   /** The scope ARM tokens are requested for, e.g. https://management.azure.com/.default. */
   resourceManagerScope(): string;
+  /** Credential for the account's home tenant. For calls about a workspace use `credentialFor(workspace)`. */
   credential(): TokenCredential;
+  /**
+   * Credential for the tenant that owns the workspace's subscription (an account may see workspaces in
+   * several tenants, and ARM refuses tokens of another tenant); the tenant is resolved per token request.
+   */
+  credentialFor(workspace: AmlWorkspaceRef): TokenCredential;
+  /** Whether an account is signed in now (jobs, submit and the run view need one). */
+  signedIn(): boolean;
   /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */
   httpClient(): HttpClient;
   /** Azure ML workspaces of the selected subscriptions. */

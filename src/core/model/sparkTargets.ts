@@ -14,6 +14,8 @@ export interface AmlWorkspaceRef {
   subscriptionId: string;
   resourceGroup: string;
   location?: string;
+  /** Entra tenant of the workspace's subscription, when known (undefined: resolved from the subscriptions). */
+  tenantId?: string;
 }
 
 export interface SynapseWorkspaceRef {

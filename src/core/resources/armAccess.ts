@@ -21,6 +21,22 @@ export class ConnectionArmAccess implements ArmAccess {
     return { getToken: (scopes, options) => this.current().account.source.credential().getToken(scopes, options) };
   }
 
+  credentialFor(workspace: AmlWorkspaceRef): TokenCredential {
+    // Resolved per call, as the Spark pool catalog does: refs remembered from an earlier session carry no
+    // tenant, and the subscription list (cached by the account) says which tenant owns the subscription.
+    return {
+      getToken: async (scopes, options) => {
+        const tenants = await this.tenantsBySubscription(options?.abortSignal as AbortSignal | undefined);
+        const tenantId = tenants.get(workspace.subscriptionId.toLowerCase()) ?? workspace.tenantId;
+        return this.current().account.source.credential(tenantId).getToken(scopes, options);
+      },
+    };
+  }
+
+  signedIn(): boolean {
+    return this.current().account.signedIn;
+  }
+
   httpClient(): HttpClient {
     return { sendRequest: (request) => this.current().account.arm.httpClient.sendRequest(request) };
   }
@@ -30,7 +46,19 @@ export class ConnectionArmAccess implements ArmAccess {
     if (!account.signedIn) return [];
     const subs = await account.selectedSubscriptions(signal);
     const lists = await Promise.all(subs.map((s) => ml.workspaces(s, signal).all()));
-    return lists.flat().map(({ id, name, subscriptionId, resourceGroup, location }) => ({ id, name, subscriptionId, resourceGroup, location }));
+    const tenants = new Map(subs.filter((s) => s.tenantId).map((s) => [s.subscriptionId.toLowerCase(), s.tenantId!]));
+    return lists.flat().map(({ id, name, subscriptionId, resourceGroup, location }) => {
+      const tenantId = tenants.get(subscriptionId.toLowerCase());
+      return { id, name, subscriptionId, resourceGroup, location, ...(tenantId ? { tenantId } : {}) };
+    });
+  }
+
+  /** Subscription id (lower-cased) -> its tenant, over every subscription the account sees; empty when signed out. */
+  private async tenantsBySubscription(signal?: AbortSignal): Promise<Map<string, string>> {
+    const { account } = this.current();
+    if (!account.signedIn) return new Map();
+    const subs = await account.allSubscriptions(signal).catch(() => []);
+    return new Map(subs.filter((s) => s.tenantId).map((s) => [s.subscriptionId.toLowerCase(), s.tenantId!]));
   }
 
   amlStudioJobUrl(workspace: AmlWorkspaceRef, jobName: string): string {
