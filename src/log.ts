@@ -9,6 +9,7 @@ export function createLogger(channel: vscode.LogOutputChannel): Logger {
     debug: (m) => channel.debug(redact(m)),
     info: (m) => channel.info(redact(m)),
     warn: (m) => channel.warn(redact(m)),
-    error: (m) => channel.error(redact(m instanceof Error ? `${m.message}\n${m.stack ?? ''}` : m)),
+    // A stack starts with "Name: message": log it alone rather than the message twice.
+    error: (m) => channel.error(redact(m instanceof Error ? (m.stack?.includes(m.message) ? m.stack : `${m.message}\n${m.stack ?? ''}`) : m)),
   };
 }

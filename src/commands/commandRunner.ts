@@ -43,7 +43,13 @@ export class CommandRunner {
         this.log.debug(`${id}: cancelled`);
         return undefined;
       }
-      this.log.error(err instanceof Error ? err : describeError(err));
+      // A UserFacingError is an expected failure with its own explanation: log that (and its cause), not a stack trace.
+      if (err instanceof UserFacingError) {
+        const cause = err.cause instanceof Error && err.cause.message !== err.message ? ` (cause: ${err.cause.name}: ${err.cause.message})` : '';
+        this.log.error(`${id}: ${err.message}${cause}`);
+      } else {
+        this.log.error(err instanceof Error ? err : describeError(err));
+      }
       void this.show(err);
       return undefined;
     }

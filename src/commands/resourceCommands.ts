@@ -10,12 +10,12 @@ import type { AmlWorkspaceInfo, ComputeIdentityChoice, LinkedSynapseInfo, SparkC
 import { browserUrl, ENVIRONMENT_NAMES, type BrowserTarget } from '../core/cloud/environments';
 import { suggestComputeName, validateComputeName, validateLinkName } from '../core/resources/computeName';
 import type { ArmSparkPoolCatalog } from '../core/resources/sparkPoolCatalog';
-import { UserFacingError } from '../core/util/errors';
+import { UserFacingError, isCancellation } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { updateSetting } from '../config/resourceSettings';
 import type { AzureConnection, Connection } from '../resources/azureConnection';
 import {
-  AmlWorkspaceNode, ComputesFolderNode, ErrorNode, LinkedFolderNode, LinkedSynapseNode, LoadMoreNode, PagedNode, SparkComputeNode, SparkPoolNode, type TreeNode,
+  AmlWorkspaceNode, ComputesFolderNode, ErrorNode, LinkedFolderNode, LinkedSynapseNode, LoadMoreNode, PagedNode, SparkComputeNode, SparkPoolNode, TreeNode,
 } from '../tree/workspaceNodes';
 import type { WorkspacesTreeProvider } from '../tree/workspacesTree';
 import type { CommandRunner } from './commandRunner';
@@ -54,7 +54,7 @@ export function registerResourceCommands(commands: CommandRunner, deps: Resource
   commands.register('synapseSpark.linkSynapseWorkspace', (node?: TreeNode) => c.link(node));
   commands.register('synapseSpark.unlinkSynapseWorkspace', (node?: TreeNode) => c.unlink(node));
   commands.register('synapseSpark.attachSparkPool', (node?: TreeNode | AttachFrom) => c.attach(node));
-  commands.register('synapseSpark.detachSparkPool', (node?: TreeNode) => c.detach(node));
+  commands.register('synapseSpark.detachSparkPool', (node?: TreeNode | SparkComputeInfo) => c.detach(node));
   commands.register('synapseSpark.copyResourceId', (node?: TreeNode) => c.copyResourceId(node));
   commands.register('synapseSpark.openInPortal', (node?: TreeNode) => c.open('portal', node));
   commands.register('synapseSpark.openInSynapseStudio', (node?: TreeNode) => c.open('synapseStudio', node));
@@ -227,13 +227,24 @@ class ResourceCommands {
       this.d.log.info(`Attached ${p.id} to ${ws.id} as ${computeName} (${compute.provisioningState}).`);
       if (compute.provisioningState === 'Failed') {
         throw new UserFacingError(`Azure ML created the compute ${computeName} but its attach failed${compute.provisioningErrors?.length ? `: ${compute.provisioningErrors.join('; ')}` : '.'} Detach it and try again.`,
-          [{ title: 'Detach', command: 'synapseSpark.detachSparkPool' }]);
+          [{ title: 'Detach', command: 'synapseSpark.detachSparkPool', args: [compute] }]);
       }
       return compute;
     } catch (e) {
       if (e instanceof UserFacingError) throw e;
       // Say what state the failure left behind: no compute, or one that exists in some state.
       const now = await c.ml.getCompute(ws, computeName).catch(() => undefined);
+      if (isCancellation(e)) {
+        // Cancel stops our wait, not Azure ML: a compute it already accepted goes on attaching. Say so, offer the undo.
+        if (now) {
+          this.d.log.info(`Stopped waiting for the attach of ${p.id} as ${computeName}; the compute is ${now.provisioningState ?? 'in an unknown state'}.`);
+          void this.ui.info(`Stopped waiting, but Azure ML goes on attaching ${p.name} to ${ws.name} as ${computeName} (now ${now.provisioningState ?? 'in an unknown state'}); `
+            + 'the Workspaces view follows it. To undo, detach it.', 'Detach').then((picked) => {
+            if (picked === 'Detach') void vscode.commands.executeCommand('synapseSpark.detachSparkPool', now);
+          });
+        }
+        throw e;
+      }
       const base = toUserError(e, computeAction(ws, `attach ${p.name} as ${computeName} to`, 'write'));
       if (now && (e as Error).name !== 'AbortError') {
         throw new UserFacingError(`${base.message} The compute ${computeName} exists in state ${now.provisioningState ?? 'unknown'}; the tree shows it.`, (base as UserFacingError).actions ?? [], { cause: e });
@@ -244,10 +255,13 @@ class ResourceCommands {
     }
   }
 
-  async detach(node?: TreeNode): Promise<void> {
+  async detach(arg?: TreeNode | SparkComputeInfo): Promise<void> {
     const c = await this.signedIn();
     let compute: SparkComputeInfo | undefined;
     let wsNode: AmlWorkspaceNode | undefined;
+    // A compute handed over by a message action (a failed or cancelled attach) rather than a tree node.
+    const node = arg instanceof TreeNode ? arg : undefined;
+    if (arg && !node && 'poolId' in arg && 'amlWorkspace' in arg) compute = arg;
     if (node instanceof SparkComputeNode) {
       compute = node.compute;
       wsNode = node.folder.workspaceNode;

@@ -35,6 +35,9 @@ export class SparkKernels implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly selectionChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeSelection = this.selectionChanged.event;
+  private readonly poolsChanged = new vscode.EventEmitter<void>();
+  /** The attached pools (controllers) changed: one was attached or detached. */
+  readonly onDidChangePools = this.poolsChanged.event;
   private catalog: SparkPoolCatalog | undefined;
   private catalogListener: { dispose(): void } | undefined;
   private syncing: Promise<void> = Promise.resolve();
@@ -48,6 +51,7 @@ export class SparkKernels implements vscode.Disposable {
       // The document may outlive its last tab for a while; closing the last tab is what the user means by closing it.
       vscode.window.tabGroups.onDidChangeTabs((e) => this.onTabsClosed(e.closed)),
       this.selectionChanged,
+      this.poolsChanged,
     );
   }
 
@@ -98,6 +102,7 @@ export class SparkKernels implements vscode.Disposable {
       return;
     }
     const wanted = new Map(pools.map((p) => [controllerIdFor(p), p]));
+    const before = [...this.controllers.keys()].sort().join('\n');
     for (const [id, entry] of this.controllers) {
       if (!wanted.has(id)) {
         entry.controller.dispose();
@@ -114,6 +119,7 @@ export class SparkKernels implements vscode.Disposable {
       }
     }
     this.log.info(`Notebook kernels: ${pools.length} attached Spark pool(s).`);
+    if ([...this.controllers.keys()].sort().join('\n') !== before) this.poolsChanged.fire();
   }
 
   private describe(controller: vscode.NotebookController, pool: AttachedSparkPool): void {
@@ -192,6 +198,7 @@ export class SparkKernels implements vscode.Disposable {
     execution.end(result.outcome === 'succeeded' ? true : result.outcome === 'failed' ? false : undefined, Date.now());
     Promise.all(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
     if (result.sessionEnded) {
+      this.log.warn(`${notebookName(cell.notebook)}: ${result.sessionEnded.message}`);
       void vscode.window.showErrorMessage(result.sessionEnded.message, 'Restart Session').then((picked) => {
         if (picked) void vscode.commands.executeCommand('synapseSpark.notebook.restartSession', cell.notebook.uri);
       });

@@ -97,6 +97,8 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     if (view.visible) tree.refresh();
   }, 15_000);
   context.subscriptions.push(registry, kernels, tree, statusBar, view, registry.onDidChange(refreshSoon),
+    // A pool attached or detached shows (or goes) in the Sessions view at once, not at the next poll.
+    kernels.onDidChangePools(() => tree.refresh()),
     { dispose: () => { clearInterval(poll); clearTimeout(refreshTimer); } });
 
   const activeNotebook = (uri?: unknown): vscode.NotebookDocument => {

@@ -49,8 +49,10 @@ export class SessionStatusBar implements vscode.Disposable {
     }
     const host = this.registry.find(notebookKey(notebook), pool.computeId)[0];
     // A session we deleted (restart, idle shutdown) reads as "not started": the next cell starts one.
-    const state = !host || (host.session.sessionId === undefined && host.session.state === 'killed') ? 'not_started' : host.session.state;
     const id = host?.session.sessionId;
+    // Livy says "not_started" while a session it accepted is queued and cold-starting: to the user it is starting.
+    const raw = !host || (id === undefined && host.session.state === 'killed') ? 'not_started' : host.session.state;
+    const state = raw === 'not_started' && id !== undefined ? 'starting' : raw;
     const text = `${ICONS[state] ?? ''} Spark ${pool.poolName}: ${state.replace('_', ' ')}${id !== undefined ? ` (#${id})` : ''}`;
     const info = host?.session.info;
     const tooltip = [

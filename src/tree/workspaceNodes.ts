@@ -295,12 +295,37 @@ export class SparkPoolNode extends TreeNode {
   }
 }
 
+/** How often the computes of a workspace reload while one of them is Creating, Updating or Deleting. */
+export const FOLLOW_TRANSITIONS_MS = { value: 5000 };
+const isTransitional = (state: string | undefined) => /^(Creating|Updating|Deleting)$/.test(state ?? '');
+
 export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
   readonly id: string;
   protected override minPage = 5;
+  private follow: ReturnType<typeof setTimeout> | undefined;
   constructor(readonly workspaceNode: AmlWorkspaceNode, tree: TreeContext) {
     super(workspaceNode, tree);
     this.id = `${workspaceNode.id}/computes`;
+  }
+  /**
+   * A compute in a transitional state (an attach or detach that runs on in Azure ML, e.g. after its progress was
+   * cancelled, or started elsewhere) is followed: the workspace reloads until every compute has settled.
+   */
+  override async getChildren(): Promise<TreeNode[]> {
+    const children = await super.getChildren();
+    if (!this.follow && children.some((c) => c instanceof SparkComputeNode && isTransitional(c.compute.provisioningState))) {
+      this.follow = setTimeout(() => {
+        this.follow = undefined;
+        this.workspaceNode.reset();
+        this.tree.changed(this.workspaceNode);
+      }, FOLLOW_TRANSITIONS_MS.value);
+    }
+    return children;
+  }
+  override reset(): void {
+    clearTimeout(this.follow);
+    this.follow = undefined;
+    super.reset();
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Attached Spark computes', vscode.TreeItemCollapsibleState.Collapsed);

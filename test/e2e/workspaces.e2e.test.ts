@@ -13,7 +13,8 @@ describe('Workspaces view in the browser workbench', () => {
     const { page } = wb.get();
     await wb.get().openViewContainer('Synapse Spark');
     await wb.get().runCommand('Synapse Spark: Sign In to Azure');
-    const tree = page.locator('.sidebar .pane-body .monaco-list');
+    // The Workspaces pane only: a Sessions row's description ("contoso-synapse · contoso-aml") matches names too.
+    const tree = page.locator('.pane:has(.pane-header[aria-label^="Workspaces"]) .monaco-list');
     const row = (text: string | RegExp) => tree.locator('.monaco-list-row', { hasText: text }).first();
 
     for (const name of ['Contoso Data Science (emulated)', 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse']) {
@@ -39,6 +40,9 @@ describe('Workspaces view in the browser workbench', () => {
     await page.keyboard.press('Enter');
 
     await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*attached as sparkmed-e2e/ }).first().waitFor({ timeout: 60_000 });
+    // The Sessions view lists the new pool at once (it polls only every 15 s).
+    const sessions = page.locator('.pane:has(.pane-header[aria-label^="Sessions"]) .monaco-list');
+    await sessions.locator('.monaco-list-row', { hasText: /^sparkmedium/ }).first().waitFor({ timeout: 4000 });
     await wb.get().screenshot('attached-spark-pool');
   });
 });

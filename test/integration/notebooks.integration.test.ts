@@ -37,7 +37,12 @@ describe('Notebook kernels on attached Spark pools', function () {
       'rows = [{"city": "Seattle", "trips": 120}, {"city": "Redmond", "trips": 45}]',
       '%table rows',
     ]);
-    const printed = await runCell(notebook, 0);
+    // The status bar while the first cell cold-starts the session: Livy's "not_started" (queued) reads "starting".
+    const seen = new Set<string>();
+    const sampler = setInterval(() => { const t = api.notebooks.statusText(); if (t) seen.add(t); }, 20);
+    const printed = await runCell(notebook, 0).finally(() => clearInterval(sampler));
+    assert.ok([...seen].some((t) => /Spark sparksmall: starting \(#\d+\)$/.test(t)), [...seen].join(' | '));
+    assert.ok(![...seen].some((t) => /not started \(#/.test(t)), [...seen].join(' | '));
     assert.strictEqual(printed.executionSummary?.success, true, text(printed));
     assert.strictEqual(text(printed), 'hello from spark');
     assert.ok(!/Starting a Spark session/.test(text(printed)), 'cold-start progress was replaced by the result');
@@ -121,6 +126,8 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.strictEqual(err.name, 'SparkSessionEnded');
     assert.match(err.message, new RegExp(`session ${id} ended \\(dead\\)`));
     assert.match(err.message, /Restart Session/);
+    assert.match(err.message, /the next cell you run starts a new session/);
+    assert.ok(!/\.\./.test(err.message) && !/Run "Synapse Spark/.test(err.message), err.message);
     const fresh = await runCell(doc, 2);
     const replacement = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.notStrictEqual(replacement, id);

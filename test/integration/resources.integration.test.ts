@@ -141,6 +141,39 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     sub.dispose();
   });
 
+  it('cancelling an attach says Azure ML goes on, the tree follows the compute to its end state, and detach undoes it', async () => {
+    const slow = await admin('PATCH', '/_emulator/settings', { lroDurationMs: 2500 });
+    assert.strictEqual(slow.status, 200);
+    try {
+      const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+      ui.cancelProgress = /^Attaching sparkmedium/;
+      ui.script({ input: 'halfway' }, { pick: /^System-assigned/ });
+      await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
+      assert.strictEqual(ui.remaining, 0);
+      assert.deepStrictEqual(ui.errors, [], 'a cancel is no error');
+      assert.strictEqual(ui.infos.length, 1, ui.infos.join(' | '));
+      assert.match(ui.infos[0], /^Stopped waiting, but Azure ML goes on attaching sparkmedium to contoso-aml as halfway \(now Creating\); .*To undo, detach it\.$/);
+      const folder = await path(contoso, 'contoso-aml', 'Attached Spark computes');
+      const creating = (await children(folder.node)).find((c) => label(c) === 'halfway');
+      assert.match(String(creating?.item.description), /Creating$/);
+      // No refresh from here on: the view reloads by itself while a compute is in a transitional state.
+      const settled = await eventually(async () => {
+        const c = (await children(folder.node)).find((x) => label(x) === 'halfway');
+        return c && /Succeeded$/.test(String(c.item.description)) ? c : undefined;
+      }, 20_000, 'the tree to follow the attach to Succeeded');
+      assert.strictEqual((await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium')).item.description, 'attached as halfway');
+      // The message's Detach action hands the compute itself to the command (no workspace or compute picker).
+      const compute = (settled.node as unknown as { compute: unknown }).compute;
+      ui.script({ confirm: true });
+      await vscode.commands.executeCommand('synapseSpark.detachSparkPool', compute);
+      assert.strictEqual(ui.remaining, 0);
+      assert.deepStrictEqual((await children(folder.node)).map(label), ['sparksmall']);
+    } finally {
+      ui.cancelProgress = undefined;
+      await admin('PATCH', '/_emulator/settings', { lroDurationMs: 300 });
+    }
+  });
+
   it('refuses an invalid or taken compute name before calling Azure', async () => {
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     ui.script({ input: 'sparksmall' });

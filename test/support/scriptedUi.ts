@@ -27,6 +27,8 @@ export class ScriptedUi implements CommandUi {
   readonly titles: string[] = [];
   /** Progress tasks (long-running operations) still running. */
   running = 0;
+  /** Progress whose title matches is cancelled (as with its Cancel button) when its task first reports. */
+  cancelProgress: RegExp | undefined;
   private steps: Step[] = [];
 
   script(...steps: Step[]): this {
@@ -87,7 +89,9 @@ export class ScriptedUi implements CommandUi {
     this.progressTitles.push(title);
     this.running++;
     try {
-      return await task(() => {}, new AbortController().signal);
+      const controller = new AbortController();
+      const cancel = this.cancelProgress?.test(title);
+      return await task(() => { if (cancel) controller.abort(); }, controller.signal);
     } finally {
       this.running--;
     }

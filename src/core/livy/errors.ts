@@ -1,8 +1,9 @@
 /** Failures of a Spark session the notebook shows with their own message and a Restart Session action. */
 export class SessionEndedError extends Error {
   constructor(readonly sessionId: number, readonly state: string, readonly reason: string, readonly driverLogUrl?: string) {
-    super(`The Spark session ${sessionId} ended (${state})${reason ? `: ${reason}` : ''}. Restart the session to go on; `
-      + 'variables and cached data of the old session are gone.');
+    const why = reason.trim().replace(/[.\s]+$/, '');
+    super(`The Spark session ${sessionId} ended (${state})${why ? `: ${why}` : ''}. Its variables and cached data are gone; `
+      + 'the next cell you run starts a new session, or use Restart Session to start one now.');
     this.name = 'SessionEndedError';
   }
 }

@@ -3,7 +3,7 @@
  * results to a sink (the glue backs it with a NotebookCellExecution). VS Code-free, so the whole path
  * from cell text to outputs is unit-tested against the emulator.
  */
-import { formatColdStart, type ColdStartProgress } from '../livy/coldStart';
+import { formatColdStart, formatElapsed, type ColdStartProgress } from '../livy/coldStart';
 import { SessionEndedError, StatementCancelledError } from '../livy/errors';
 import { CREATED_BY_TAG, CREATED_BY_VALUE, type SparkSession } from '../livy/sparkSession';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
@@ -60,6 +60,14 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         sink.replace([helpOutput()]);
         return { outcome: 'succeeded' };
       case 'statement': {
+        // A cold start shows its stages; once the session is up, say so, or the last stage would stay on
+        // screen (looking stuck) for as long as the statement runs.
+        let started: { progress: ColdStartProgress; at: number } | undefined;
+        const id = await host.session.ensureReady((p) => { started = { progress: p, at: Date.now() }; progress(p); }, signal);
+        if (started) {
+          const took = started.progress.elapsedMs + Date.now() - started.at;
+          sink.replace([textOutput(`Spark session ${id} started on ${describeTarget(host.target)} in ${formatElapsed(took)}; running the cell…`)]);
+        }
         const result = await host.session.run(command.code, command.kind, signal, progress);
         sink.replace(mapStatementOutput(result.output, host.limits()));
         sink.setExecutionOrder(result.output.executionCount + 1);
@@ -91,7 +99,7 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
     }
     if (err instanceof SessionEndedError) {
       const links = err.driverLogUrl ? `\nDriver log: ${err.driverLogUrl}` : '';
-      sink.replace([errorOutput('SparkSessionEnded', `${err.message}\nRun "Synapse Spark: Restart Session" to start a new one.${links}`)]);
+      sink.replace([errorOutput('SparkSessionEnded', `${err.message}${links}`)]);
       return { outcome: 'failed', sessionEnded: err };
     }
     if (err instanceof StatementCancelledError) {
