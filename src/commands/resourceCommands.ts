@@ -298,6 +298,7 @@ class ResourceCommands {
     const id = node?.resourceId();
     if (!id) throw new UserFacingError('Choose a resource in the Workspaces view to copy its id.');
     await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage('$(check) Resource ID copied', 3000);
   }
 
   async open(target: BrowserTarget, node?: TreeNode): Promise<void> {

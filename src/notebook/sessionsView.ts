@@ -55,9 +55,9 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
       case 'session': {
         const s = node.session;
         const item = new vscode.TreeItem(`${s.name ?? 'session'} #${s.id}`, vscode.TreeItemCollapsibleState.None);
-        item.description = [s.state, s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : ''].filter(Boolean).join(' · ');
+        item.description = [s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : ''].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString([
-          `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state}`, s.submitterName && `Owner: ${s.submitterName}`,
+          `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state.replace(/_/g, ' ')}`, s.submitterName && `Owner: ${s.submitterName}`,
           s.appId && `Application: ${s.appId}`, s.sparkUiUrl && `[Spark UI](${s.sparkUiUrl})`, s.driverLogUrl && `[Driver log](${s.driverLogUrl})`,
         ].filter(Boolean).join('\n\n'));
         item.iconPath = new vscode.ThemeIcon(s.state === 'idle' ? 'pass' : s.state === 'busy' ? 'sync~spin' : 'loading~spin');
