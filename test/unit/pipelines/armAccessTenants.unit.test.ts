@@ -6,42 +6,10 @@
  * real tokens, so the ARM calls of the real AmlWorkspaceClient succeed end to end over HTTPS.
  */
 import * as assert from 'node:assert/strict';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import type { AccountManager } from '../../../src/core/auth/accountManager';
-import type { SubscriptionInfo } from '../../../src/core/arm/types';
 import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 import { ConnectionArmAccess } from '../../../src/core/resources/armAccess';
-import type { ResourceServices } from '../../../src/core/resources/sparkPoolCatalog';
 import { startTestEmulator, ARM_SCOPE, type TestEmulator } from '../../support/emulator';
-import { signedInStack, SUB2, type Stack } from '../resources/harness';
-
-const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
-const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
-
-interface TokenRequest { tenantId?: string; scopes: string[] }
-
-function recordingServices(s: Stack, requests: TokenRequest[], twoTenants: boolean): ResourceServices {
-  const relabel = (subs: SubscriptionInfo[]) => (twoTenants ? subs.map((x) => ({ ...x, tenantId: x.subscriptionId === SUB2 ? TENANT_B : TENANT_A })) : subs);
-  const real = s.account.source;
-  const account = {
-    get signedIn() { return s.account.signedIn; },
-    allSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.allSubscriptions(signal)),
-    selectedSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.selectedSubscriptions(signal)),
-    arm: s.arm,
-    source: {
-      ...real,
-      credential: (tenantId?: string): TokenCredential => ({
-        getToken: (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
-          requests.push({ tenantId, scopes: [scopes].flat() });
-          return real.credential(tenantId).getToken(scopes, options);
-        },
-      }),
-    },
-  } as unknown as AccountManager;
-  return { account, ml: s.ml, synapse: s.synapse };
-}
-
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+import { claims, recordingServices, signedInStack, TENANT_A, TENANT_B, type Stack, type TokenRequest } from '../resources/harness';
 
 describe('ArmAccess: an ARM credential per workspace tenant (jobs, upload, submit)', function () {
   this.timeout(30_000);

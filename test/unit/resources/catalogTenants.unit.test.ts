@@ -6,47 +6,13 @@
  * emulator's real tokens, so the calls work end to end).
  */
 import * as assert from 'node:assert/strict';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import type { AccountManager } from '../../../src/core/auth/accountManager';
-import type { SubscriptionInfo } from '../../../src/core/arm/types';
-import { ArmSparkPoolCatalog, tenantOfPool, type ResourceServices } from '../../../src/core/resources/sparkPoolCatalog';
+import { ArmSparkPoolCatalog, tenantOfPool } from '../../../src/core/resources/sparkPoolCatalog';
 import type { AttachedSparkPool } from '../../../src/core/model/sparkTargets';
 import { silentLogger } from '../../../src/core/util/logger';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from '../../support/emulator';
-import { signedInStack, SUB1, SUB2, type Stack } from './harness';
+import { claims, recordingServices, signedInStack, SUB1, SUB2, TENANT_A, TENANT_B, type Stack, type TokenRequest } from './harness';
 
-const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
-const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 const SUB2_POOL = `/subscriptions/${SUB2}/resourceGroups/rg-analytics/providers/Microsoft.Synapse/workspaces/fabrikam-synapse/bigDataPools/largepool`;
-
-interface TokenRequest { tenantId?: string; scopes: string[] }
-
-/**
- * The stack's services with a credential source that records each token request; with `twoTenants` the
- * subscriptions are relabelled: Contoso in tenant A, Fabrikam in tenant B.
- */
-function recordingServices(s: Stack, requests: TokenRequest[], twoTenants: boolean): ResourceServices {
-  const relabel = (subs: SubscriptionInfo[]) => (twoTenants ? subs.map((x) => ({ ...x, tenantId: x.subscriptionId === SUB2 ? TENANT_B : TENANT_A })) : subs);
-  const real = s.account.source;
-  const account = {
-    get signedIn() { return s.account.signedIn; },
-    allSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.allSubscriptions(signal)),
-    selectedSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.selectedSubscriptions(signal)),
-    arm: s.arm,
-    source: {
-      ...real,
-      credential: (tenantId?: string): TokenCredential => ({
-        getToken: (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
-          requests.push({ tenantId, scopes: [scopes].flat() });
-          return real.credential(tenantId).getToken(scopes, options);
-        },
-      }),
-    },
-  } as unknown as AccountManager;
-  return { account, ml: s.ml, synapse: s.synapse };
-}
-
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
 
 describe('Spark pool catalog: a Livy credential per pool tenant', function () {
   this.timeout(30_000);
