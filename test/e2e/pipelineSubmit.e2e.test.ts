@@ -6,24 +6,12 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as https from 'https';
+import { emulatorAdmin } from '../support/emulatorAdmin';
 import { emulatorAccess } from '../support/emulatorAccess';
 import { AmlWorkspaceClient } from '../../src/core/jobs/amlWorkspaceClient';
 import { useWorkbench } from './support/workbench';
 
 const LATENCY_MS = 5000;
-
-function emulatorAdmin(method: string, p: string, body?: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${process.env.SYNAPSE_EMULATOR_URL}${p}`, { method, ca: fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8'), headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => ((res.statusCode ?? 500) >= 400 ? reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 describe('Pipeline submit in the browser workbench', () => {
   const wb = useWorkbench();
@@ -39,9 +27,7 @@ describe('Pipeline submit in the browser workbench', () => {
     assert.ok(url && ca, 'run through `npm run test:e2e` (SYNAPSE_EMULATOR_URL, SYNAPSE_EMULATOR_CA)');
     const { page } = wb.get();
 
-    await wb.get().openViewContainer('Synapse Spark');
-    await wb.get().runCommand('Synapse Spark: Sign In to Azure');
-    await page.locator('.sidebar .pane-body .monaco-list .monaco-list-row', { hasText: 'contoso-aml' }).first().waitFor({ timeout: 60_000 });
+    await wb.get().signInToEmulator();
 
     await wb.get().quickOpen('prepare-train.pipeline.yml');
     await wb.get().webviewFrame('svg.graph g.node[data-node-id="step:train"]');

@@ -28,9 +28,7 @@ describe('Run view after a window reload', () => {
     this.timeout(240_000);
     const { page } = wb.get();
 
-    await wb.get().openViewContainer('Synapse Spark');
-    await wb.get().runCommand('Synapse Spark: Sign In to Azure');
-    await page.locator('.sidebar .pane-body .monaco-list .monaco-list-row', { hasText: 'contoso-aml' }).first().waitFor({ timeout: 60_000 });
+    await wb.get().signInToEmulator();
 
     await wb.get().quickOpen('prepare-train.pipeline.yml');
     await wb.get().webviewFrame('svg.graph g.node[data-node-id="step:train"]');

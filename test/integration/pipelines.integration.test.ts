@@ -7,30 +7,17 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToEditor } from '../../src/protocol/pipelineEditor';
 import { AmlWorkspaceClient } from '../../src/core/jobs/amlWorkspaceClient';
+import { emulatorAdmin } from '../support/emulatorAdmin';
 import { emulatorAccess, type EmulatorAccess } from '../support/emulatorAccess';
 
 const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The emulator's admin API (loopback, HTTPS with its CA). */
-function emulatorAdmin(method: string, p: string, body?: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${process.env.SYNAPSE_EMULATOR_URL}${p}`, { method, ca: fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8'), headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => ((res.statusCode ?? 500) >= 400 ? reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 /** Tabs of run view panels (their input is a webview whose view type ends with synapseSpark.run). */
 function runTabs(): vscode.Tab[] {

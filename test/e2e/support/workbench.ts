@@ -47,6 +47,13 @@ export class Workbench {
     await this.page.locator('.sidebar .composite.title', { hasText: label }).first().waitFor({ timeout: 15_000 });
   }
 
+  /** Signs in from the palette (the emulator source the runner configured asks nothing) and waits for the tree. */
+  async signInToEmulator(): Promise<void> {
+    await this.openViewContainer('Synapse Spark');
+    await this.runCommand('Synapse Spark: Sign In to Azure');
+    await this.page.locator('.sidebar .pane-body .monaco-list .monaco-list-row', { hasText: 'contoso-aml' }).first().waitFor({ timeout: 60_000 });
+  }
+
   /** Opens a workspace file by name through Quick Open (Ctrl+P), as a user would. */
   async quickOpen(fileName: string): Promise<void> {
     const { page } = this;
