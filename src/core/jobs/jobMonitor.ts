@@ -153,8 +153,7 @@ export class JobMonitor {
       const snapshot = await this.poll(opts.signal);
       const fp = fingerprint(snapshot);
       const changed = fp !== last;
-      last = fp;
-      if (changed) opts.onSnapshot?.(snapshot);
+      // Log text first, then the state: whoever sees a terminal state also has the whole log.
       let logged = false;
       if (opts.onLog) {
         for (const chunk of await this.readLogs(snapshot, opts.signal)) {
@@ -162,6 +161,8 @@ export class JobMonitor {
           logged = true;
         }
       }
+      last = fp;
+      if (changed) opts.onSnapshot?.(snapshot);
       if (snapshot.terminal) return snapshot;
       delay = nextDelay(delay, changed || logged, backoff);
       await sleep(delay, opts.signal);

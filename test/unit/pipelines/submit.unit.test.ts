@@ -118,6 +118,19 @@ describe('pipeline submit against the emulator', function () {
     assert.equal(final.status, 'Completed');
   });
 
+  it('a follower that starts after the run ended hands over the whole log before the terminal state', async () => {
+    const text = ['type: pipeline', 'display_name: ended_first', 'jobs:', '  only:', '    type: command', '    command: echo first line && echo second line', ''].join('\n');
+    const result = await submit(text);
+    await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    // A new follower (a run view reconnecting, or reopened later) sees the terminal state at its first poll.
+    const events: string[] = [];
+    await new JobMonitor(client, result.jobName).follow({
+      onSnapshot: (s) => events.push(`state ${s.status}`),
+      onLog: (c) => events.push(`log ${c.step}: ${c.text.trim().replace(/\n/g, ' | ')}`),
+    });
+    assert.deepEqual(events, ['log only: first line | second line', 'state Completed']);
+  });
+
   it('the emulator keeps component versions immutable and rejects a component without a runnable spec', async () => {
     await assert.rejects(client.putComponentVersion('azureml_anonymous', 'x1', { properties: { componentSpec: { type: 'spark' } } }), /entry/);
     const spec = { type: 'command', command: 'echo one' };
