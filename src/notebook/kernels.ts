@@ -161,10 +161,9 @@ export class SparkKernels implements vscode.Disposable {
       const execution = entry.controller.createNotebookCellExecution(cell);
       return queue.enqueue({
         run: (signal) => this.runOne(cell, execution, host, signal),
-        cancelQueued: () => {
-          execution.start(Date.now());
-          execution.end(undefined, Date.now());
-        },
+        // A cell skipped by an Interrupt or an earlier failure never ran: ending it unstarted leaves it as it
+        // was (outputs, no run time), as Jupyter does, instead of claiming a 0.0s run.
+        cancelQueued: () => execution.end(undefined),
       });
     }));
   }

@@ -98,7 +98,7 @@ describe('Notebook kernels on attached Spark pools', function () {
   it('interrupts a time.sleep(30) cell within 2 s', async () => {
     const doc = await openNotebook('kernel-interrupt.ipynb', ['import time\ntime.sleep(30)\nprint("not reached")', 'print("after")']);
     const cell = doc.cellAt(0);
-    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: doc.uri });
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 2 }], document: doc.uri });
     await waitFor('the session to be busy', () => api.notebooks.sessions(doc.uri.toString())[0]?.state, (s) => s === 'busy', 60_000);
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
@@ -107,6 +107,11 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
     assert.notStrictEqual(cell.executionSummary?.success, true);
     assert.ok(!/not reached/.test(text(cell)));
+    const skipped = doc.cellAt(1);
+    await waitFor('the queued cell to leave the queue', () => skipped.executionSummary, (s) => s !== undefined, 5000);
+    assert.strictEqual(skipped.executionSummary?.timing, undefined, 'the queued cell never ran, so it shows no run time');
+    assert.strictEqual(skipped.executionSummary?.success, undefined);
+    assert.strictEqual(skipped.outputs.length, 0);
     const next = await runCell(doc, 1);
     assert.strictEqual(text(next), 'after', 'the session is still usable');
   });
