@@ -10,7 +10,7 @@ import type { AmlWorkspaceInfo, ComputeIdentityChoice, LinkedSynapseInfo, SparkC
 import { browserUrl, ENVIRONMENT_NAMES, type BrowserTarget } from '../core/cloud/environments';
 import { suggestComputeName, validateComputeName, validateLinkName } from '../core/resources/computeName';
 import type { ArmSparkPoolCatalog } from '../core/resources/sparkPoolCatalog';
-import { UserFacingError, isCancellation } from '../core/util/errors';
+import { UserCancelledError, UserFacingError, isCancellation } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { updateSetting } from '../config/resourceSettings';
 import type { AzureConnection, Connection } from '../resources/azureConnection';
@@ -198,6 +198,9 @@ class ResourceCommands {
     }
     workspace ??= wsNode?.workspace ?? await this.pickAmlWorkspace(c);
     const ws = workspace;
+    // The existing compute names (for the name box) load while the user picks the pool.
+    const names = c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, 'list the computes of', 'read')); });
+    names.catch(() => undefined); // surfaced where it is awaited
     if (!pool) {
       const synapse = synapseId ? synapseWorkspaceIdOf(synapseId)! : await this.pickSynapseWorkspace(c, ws);
       pool = await this.ui.pick(c.synapse.pools({ ...synapse, tenantId: ws.tenantId }).all().then((pools) => {
@@ -207,12 +210,12 @@ class ResourceCommands {
       { title: `Attach a Spark pool of ${synapse.name} to ${ws.name}` });
     }
     const p = pool;
-    const names = await c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, 'list the computes of', 'read')); });
+    const taken = await this.whenReady(names, `Reading the computes of ${ws.name}…`);
     const computeName = await this.ui.input({
       title: `Attach ${p.name} to ${ws.name} (1/2)`,
       prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
-      value: suggestComputeName(p.name, names),
-      validate: (v) => validateComputeName(v, names),
+      value: suggestComputeName(p.name, taken),
+      validate: (v) => validateComputeName(v, taken),
     });
     const identity = await this.pickIdentity(ws, p);
     const poolNode = arg instanceof SparkPoolNode ? arg : undefined;
@@ -253,6 +256,19 @@ class ResourceCommands {
     } finally {
       this.afterChange(wsNode, ws);
     }
+  }
+
+  /** The value when it comes within a moment; otherwise a cancellable progress notification while it loads. */
+  private async whenReady<T>(pending: Promise<T>, title: string): Promise<T> {
+    const notYet = Symbol('pending');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const first = await Promise.race([pending, new Promise<symbol>((r) => { timer = setTimeout(() => r(notYet), 300); })])
+      .finally(() => clearTimeout(timer));
+    if (first !== notYet) return first as T;
+    return this.ui.progress(title, (_report, signal) => new Promise<T>((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new UserCancelledError()), { once: true });
+      pending.then(resolve, reject);
+    }));
   }
 
   async detach(arg?: TreeNode | SparkComputeInfo): Promise<void> {

@@ -176,9 +176,26 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
 
   it('refuses an invalid or taken compute name before calling Azure', async () => {
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    const before = ui.progressTitles.length;
     ui.script({ input: 'sparksmall' });
     await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
     assert.match(String(ui.validationMessages[0]), /already has a compute named 'sparksmall'/);
+    assert.deepStrictEqual(ui.progressTitles.slice(before), [], 'no progress flashes when the names come at once');
+    ui.unexpected.length = 0; // the refused input is what this test expects
+  });
+
+  it('shows progress while the compute names are still loading, then checks the name against them', async () => {
+    const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
+    const before = ui.progressTitles.length;
+    await admin('POST', '/_emulator/faults', { kind: 'latency', latencyMs: 1500, surface: 'arm', method: 'GET', path: '/workspaces/contoso-aml/computes$', count: 1 });
+    try {
+      ui.script({ input: 'sparksmall' });
+      await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
+    } finally {
+      await admin('DELETE', '/_emulator/faults');
+    }
+    assert.deepStrictEqual(ui.progressTitles.slice(before), ['Reading the computes of contoso-aml…']);
+    assert.match(String(ui.validationMessages.at(-1)), /already has a compute named 'sparksmall'/);
     ui.unexpected.length = 0; // the refused input is what this test expects
   });
 
