@@ -42,7 +42,7 @@ export interface PipelineFeatureApi {
   runNotice(jobName: string): RunNotice | undefined;
   runLog(jobName: string): string;
   /** What the Jobs view last showed (the items VS Code got from the tree's last root load) and how many loads so far. */
-  jobsView(): { loads: number; items: vscode.TreeItem[] };
+  jobsView(): { loads: number; items: vscode.TreeItem[]; description: string | undefined };
   /** Whether a run view panel of the job is open. */
   hasRunPanel(jobName: string): boolean;
 }
@@ -97,7 +97,16 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, editor, { webviewOptions: { retainContextWhenHidden: true } }));
   }
   const jobsTree = new JobsTree(() => arm, rememberedWorkspace);
-  context.subscriptions.push(jobsTree, vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree }));
+  const jobsView = vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree });
+  context.subscriptions.push(jobsTree, jobsView);
+  // The Jobs view lists one workspace's jobs: its name is the view's description, and the welcome content
+  // asks for one until it is chosen.
+  const showJobsWorkspace = () => {
+    const ws = rememberedWorkspace();
+    jobsView.description = ws?.name;
+    void vscode.commands.executeCommand('setContext', 'synapseSpark.jobs.hasWorkspace', Boolean(ws));
+  };
+  showJobsWorkspace();
   // The catalog changes on sign-in/out, subscription choice, attach and detach: the pools, the Jobs view
   // and run views that waited for a sign-in follow.
   const subscribeCatalog = (c: SparkPoolCatalog | undefined) => c?.onDidChange(() => {
@@ -120,9 +129,9 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   const batchChannel = vscode.window.createOutputChannel('Synapse Spark Batches', { log: true });
   context.subscriptions.push(batchChannel);
 
-  async function pickWorkspace(access: ArmAccess, workspaceId?: string): Promise<AmlWorkspaceRef> {
+  async function pickWorkspace(access: ArmAccess, workspaceId?: string, ask?: { title: string }): Promise<AmlWorkspaceRef> {
     const remembered = rememberedWorkspace();
-    if (!workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
+    if (!ask && !workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
     const all = await access.listAmlWorkspaces();
     let chosen: AmlWorkspaceRef | undefined;
     if (workspaceId) {
@@ -132,12 +141,13 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
       if (all.length === 0) throw new UserFacingError('No Azure ML workspaces are visible to the signed-in account.');
       const items = all.map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
         .sort((a, b) => Number(b.w.id === remembered?.id) - Number(a.w.id === remembered?.id));
-      const picked = await vscode.window.showQuickPick(items, { title: 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
+      const picked = await vscode.window.showQuickPick(items, { title: ask?.title ?? 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
       if (!picked) throw new UserCancelledError();
       chosen = picked.w;
     }
     await context.workspaceState.update(WORKSPACE_KEY, chosen);
     computesCache = undefined;
+    showJobsWorkspace();
     jobsTree.refresh();
     editor.refreshAll();
     return chosen;
@@ -258,6 +268,11 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   });
 
   commands.register('synapseSpark.jobs.refresh', () => jobsTree.refresh());
+
+  commands.register('synapseSpark.jobs.selectWorkspace', async (options?: { workspaceId?: string }) => {
+    const ws = await pickWorkspace(requireArm(), options?.workspaceId, { title: 'List and submit jobs in which Azure ML workspace?' });
+    return { workspaceId: ws.id };
+  });
 
   commands.register('synapseSpark.jobs.openRun', (node?: JobsNode | { jobName: string; workspace: AmlWorkspaceRef }) => {
     if (node && 'kind' in node && node.kind === 'job') RunPanel.show(runDeps, { jobName: node.job.name, workspace: node.workspace });
@@ -384,7 +399,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     runState: (jobName) => RunPanel.find(jobName)?.runState,
     runNotice: (jobName) => RunPanel.find(jobName)?.notice,
     runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
-    jobsView: () => ({ loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)) }),
+    jobsView: () => ({ loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)), description: jobsView.description }),
     hasRunPanel: (jobName) => RunPanel.find(jobName) !== undefined,
   };
 }

@@ -181,6 +181,22 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     await waitFor(() => runTabs().some((t) => t.label.includes('Completed')), 'the run view tab');
   }
 
+  it('the Jobs view follows the workspace chosen for it, named in its title', async () => {
+    await vscode.commands.executeCommand('synapseSpark.jobs.focus');
+    const jobIds = () => api.pipelines.jobsView().items.map((i) => String(i.id ?? '')).filter((id) => id.includes('/jobs/'));
+    let loads = api.pipelines.jobsView().loads;
+    await vscode.commands.executeCommand('synapseSpark.jobs.selectWorkspace', { workspaceId: 'contoso-aml-sandbox' });
+    await waitFor(() => api.pipelines.jobsView().loads > loads, 'the Jobs view to reload');
+    assert.strictEqual(api.pipelines.jobsView().description, 'contoso-aml-sandbox');
+    assert.deepStrictEqual(jobIds().filter((id) => !id.includes('/workspaces/contoso-aml-sandbox/')), [], 'only the jobs of the chosen workspace');
+    loads = api.pipelines.jobsView().loads;
+    await vscode.commands.executeCommand('synapseSpark.jobs.selectWorkspace', { workspaceId: 'contoso-aml' });
+    await waitFor(() => api.pipelines.jobsView().loads > loads, 'the Jobs view to reload');
+    assert.strictEqual(api.pipelines.jobsView().description, 'contoso-aml');
+    const ids = jobIds();
+    assert.ok(ids.length > 0 && ids.every((id) => id.includes('/workspaces/contoso-aml/')), ids.join('\n'));
+  });
+
   it('cancels a running pipeline', async () => {
     const slow = vscode.Uri.joinPath(root, 'pipelines', 'slow.pipeline.yml');
     await vscode.workspace.fs.writeFile(slow, new TextEncoder().encode('type: pipeline\ndisplay_name: slow\njobs:\n  wait:\n    type: command\n    command: echo started && sleep 60\n'));
