@@ -3,7 +3,8 @@
  * pipeline opens as a step graph with one node per step, and an edit in the step form changes the
  * YAML text (saved to disk, comments and the rest of the file intact) while the renamed step stays
  * selected. The graph works from the keyboard (Tab into it, arrows, Enter into the form, Escape back,
- * +/- zoom, 0 fits), and its text and lines keep readable contrast in a light and a dark theme.
+ * +/- zoom, 0 fits), an output port dragged onto another step connects them (Undo takes it back), and
+ * its text and lines keep readable contrast in a light and a dark theme.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -261,6 +262,44 @@ describe('Pipeline editor in the browser workbench', () => {
     // The keys did not leave the graph, and nothing was edited by them.
     assert.strictEqual((await probe(frame)).focusedNode, 'step:count_word');
     await wb.get().screenshot('pipeline-editor-keyboard');
+  });
+
+  it('connects two steps by dragging an output port onto a step, and Undo takes it back', async function () {
+    this.timeout(120_000);
+    const { page } = wb.get();
+    const frame = await wb.get().webviewFrame('svg.graph g.node');
+    const edges = () => frame.locator('svg.graph path.edge:not(.connecting)').count();
+    const before = await edges();
+    const grip = await frame.locator('svg.graph g.node[data-node-id="step:sample_words"] circle.port-grip[data-port="file_output"]').boundingBox();
+    const target = await frame.locator('svg.graph g.node[data-node-id="step:count_word"] rect.box').boundingBox();
+    assert.ok(grip && target, 'the output grip and the target step are on screen');
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+    assert.strictEqual(await frame.locator('svg.graph g.node.drop-target').getAttribute('data-node-id'), 'step:count_word', 'the step under the pointer is marked');
+    await page.mouse.up();
+    await until(page, async () => (await edges()) === before + 1, 'the new edge');
+    await until(page, async () => (await probe(frame)).formTitle === 'count_word (spark)', 'the connected step selected');
+    await wb.get().screenshot('pipeline-editor-connected');
+    const saved = async () => {
+      const was = fs.readFileSync(file, 'utf8');
+      await wb.get().runCommand('File: Save');
+      let text = was;
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline && text === was;) {
+        await page.waitForTimeout(200);
+        text = fs.readFileSync(file, 'utf8');
+      }
+      return text;
+    };
+    const connected = parse(await saved()) as { jobs: Record<string, { inputs: Record<string, unknown> }> };
+    assert.strictEqual(connected.jobs.count_word.inputs.file_output, '${{parent.jobs.sample_words.outputs.file_output}}', 'a new input named after the output');
+    assert.deepStrictEqual((connected.jobs.count_word.inputs.file_input as { path: string }).path, '${{parent.jobs.sample_words.outputs.file_output}}', 'the existing binding stays');
+
+    await frame.locator('svg.graph').focus();
+    await wb.get().runCommand('Undo');
+    await until(page, async () => (await edges()) === before, 'the edge to go with Undo');
+    const undone = parse(await saved()) as { jobs: Record<string, { inputs: Record<string, unknown> }> };
+    assert.deepStrictEqual(Object.keys(undone.jobs.count_word.inputs), ['file_input']);
   });
 
   it('keeps readable contrast in a light and a dark theme', async function () {

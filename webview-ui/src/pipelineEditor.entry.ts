@@ -68,6 +68,17 @@ const graph = new GraphView($('canvas'), {
   onDelete: (id) => {
     if (id.startsWith('step:')) void edit({ kind: 'removeStep', step: id.slice(5) });
   },
+  // An output dragged onto a step binds the input it was dropped on, else a new input named after the output.
+  onConnect: (from, to) => {
+    const fromStep = from.node.slice(5);
+    const toStep = to.node.slice(5);
+    const taken = new Set(state?.steps.find((s) => s.name === toStep)?.inputs.map((i) => i.name) ?? []);
+    let toInput = to.port ?? from.port;
+    for (let i = 2; !to.port && taken.has(toInput); i++) toInput = `${from.port}_${i}`;
+    void edit({ kind: 'connect', fromStep, fromOutput: from.port, toStep, toInput }).then((ok) => {
+      if (ok) graph.select(to.node);
+    });
+  },
 });
 selected = (bridge.state as { selected?: string } | undefined)?.selected;
 

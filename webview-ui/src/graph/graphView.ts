@@ -2,7 +2,8 @@
  * Draws the step graph as SVG from an ELK layout: nodes with type, compute, live status and problem
  * badges; edges as the layout routed them. Pan by dragging the background, zoom with the wheel or +/-,
  * 0 fits; arrow keys move the selection to the nearest node in that direction, Enter opens it (the
- * editor's form), Delete asks to remove it. Nodes use a roving tabindex: one node is always the graph's
+ * editor's form), Delete asks to remove it. In the editor, dragging an output port onto another step connects
+ * them. Nodes use a roving tabindex: one node is always the graph's
  * tab stop, and keyboard focus survives redraws (every state update and every poll of a run redraws).
  */
 import type { GraphNodeView, GraphView as GraphData } from '../../../src/protocol/messages';
@@ -17,6 +18,11 @@ export interface GraphViewEvents {
   /** Double click on a node. */
   onReveal?(id: string): void;
   onDelete?(id: string): void;
+  /**
+   * An output port dragged onto another step: onto one of its input ports (`to.port`), or anywhere else on
+   * it (no port: a new input). Without this handler ports are not draggable (the run view).
+   */
+  onConnect?(from: { node: string; port: string }, to: { node: string; port?: string }): void;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
@@ -145,16 +151,71 @@ export class GraphView {
       el('circle', { r: 9 }, badge);
       el('text', { y: 4, 'text-anchor': 'middle' }, badge).textContent = String(n.errors);
     }
+    const connectable = n.kind === 'step' && this.events.onConnect !== undefined;
     for (const [key, p] of Object.entries(box.ports)) {
       const [side, name] = [key.slice(0, key.indexOf('::')), key.slice(key.indexOf('::') + 2)];
-      const c = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 4, class: `port port-${side}` }, g);
+      const c = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 4, class: `port port-${side}`, 'data-port': name }, g);
       el('title', {}, c).textContent = `${side === 'in' ? 'input' : 'output'} ${name}`;
+      if (connectable && side === 'out') {
+        // A larger, invisible grip over the output port: drag it onto another step to bind an input to it.
+        const grip = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 9, class: 'port-grip', 'data-port': name }, g);
+        el('title', {}, grip).textContent = `output ${name}: drag onto another step to connect`;
+        grip.addEventListener('pointerdown', (ev) => this.startConnect(ev, n.id, name, p));
+      }
     }
     g.addEventListener('click', (ev) => {
       ev.stopPropagation();
       this.select(n.id);
     });
     g.addEventListener('dblclick', () => this.events.onReveal?.(n.id));
+  }
+
+  /** Follows a drag from an output port with a dashed line; dropping it on another step connects them. */
+  private startConnect(ev: PointerEvent, node: string, port: string, from: { x: number; y: number }): void {
+    if (ev.button !== 0) return;
+    ev.stopPropagation();
+    ev.preventDefault();
+    const line = el('path', { class: 'edge connecting' });
+    let target: SVGGElement | undefined;
+    const stepUnder = (e: PointerEvent): { g: SVGGElement; port?: string } | undefined => {
+      const hit = document.elementFromPoint(e.clientX, e.clientY);
+      const g = hit?.closest<SVGGElement>('g.node');
+      const id = g?.dataset.nodeId;
+      if (!g || !id || id === node || this.graph.nodes.find((x) => x.id === id)?.kind !== 'step') return undefined;
+      return { g, port: hit?.matches('circle.port-in') ? (hit as SVGElement).dataset.port : undefined };
+    };
+    const move = (e: PointerEvent) => {
+      // The graph may redraw during the drag (a state update): keep the line on top of the current drawing.
+      if (!line.isConnected) this.viewport.appendChild(line);
+      const r = this.svg.getBoundingClientRect();
+      const x = (e.clientX - r.left - this.tx) / this.scale;
+      const y = (e.clientY - r.top - this.ty) / this.scale;
+      line.setAttribute('d', `M ${from.x} ${from.y} L ${x} ${y}`);
+      const over = stepUnder(e)?.g;
+      if (over !== target) {
+        target?.classList.remove('drop-target');
+        over?.classList.add('drop-target');
+        target = over;
+      }
+    };
+    const end = (e?: PointerEvent) => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', end);
+      window.removeEventListener('keydown', escape, true);
+      line.remove();
+      target?.classList.remove('drop-target');
+      const drop = e ? stepUnder(e) : undefined;
+      if (drop) this.events.onConnect?.({ node, port }, { node: drop.g.dataset.nodeId!, port: drop.port });
+    };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      end();
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', end);
+    window.addEventListener('keydown', escape, true);
+    move(ev);
   }
 
   select(id: string | undefined, focus = true): void {
