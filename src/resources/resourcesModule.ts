@@ -56,6 +56,13 @@ export function activateResources(context: vscode.ExtensionContext, log: Logger,
       catalog.notifyChanged();
     }),
   );
+  // Views' welcome content depends on it (Sessions: sign in first, rather than "no sessions").
+  const signedInKey = () => {
+    const signedIn = !connection.error && connection.get().account.signedIn;
+    void vscode.commands.executeCommand('setContext', 'synapseSpark.signedIn', signedIn);
+  };
+  context.subscriptions.push(connection.onDidChange(signedInKey));
+  signedInKey();
   registerResourceCommands(commands, { connection, tree, catalog, ui: () => ui, log });
   void connection.restore().then(() => catalog.notifyChanged());
 

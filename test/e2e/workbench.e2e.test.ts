@@ -12,6 +12,10 @@ describe('Packaged extension in the browser workbench', () => {
     }
     const welcome = page.locator('.sidebar .welcome-view-content', { hasText: 'Link Synapse workspaces' });
     await welcome.first().waitFor({ timeout: 15_000 });
+    // Signed out, the Sessions view asks for a sign-in rather than saying there are no sessions.
+    const sessions = page.locator('.pane:has(.pane-header[aria-label^="Sessions"]) .welcome-view-content');
+    await sessions.filter({ hasText: 'Sign in to Azure to see the live Spark sessions' }).first().waitFor({ timeout: 15_000 });
+    assert.strictEqual(await sessions.filter({ hasText: 'No live Spark sessions' }).count(), 0);
     await wb.get().screenshot('view-container');
   });
 
