@@ -20,8 +20,8 @@ export class SessionStatusBar implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
       kernels.onDidChangeSelection(() => this.update()),
-      // A session flips busy/idle on every cell: coalesce those into one update after the flurry, so a short
-      // cell does not make the status bar (and the workbench) redraw twice for nothing.
+      // A session flips busy/idle on every cell: coalesce those into one update per 50 ms, so a short cell does
+      // not make the status bar (and the workbench) redraw twice for nothing, while a run of cells still shows.
       registry.onDidChange(() => this.updateSoon()),
     );
     this.update();
@@ -32,9 +32,9 @@ export class SessionStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** At most one update per 50 ms: later changes join the pending one rather than postponing it. */
   updateSoon(): void {
-    clearTimeout(this.pending);
-    this.pending = setTimeout(() => this.update(), 50);
+    this.pending ??= setTimeout(() => this.update(), 50);
   }
 
   update(): void {

@@ -125,6 +125,8 @@ describe('Notebook kernel in the browser workbench', () => {
     await frame.locator('.livy-table', { hasText: 'Seattle' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.notebook-editor .cell-statusbar-container .codicon-notebook-state-success').first().waitFor({ timeout: 30_000 });
     console.log(`    screenshot: ${await wb.get().screenshot('notebook-run-all-table')}`);
+    // Once the cells are done, the status bar shows the notebook's session as idle (not still starting).
+    await page.locator('.statusbar-item', { hasText: /Spark sparksmall: idle \(#\d+\)/ }).first().waitFor({ timeout: 60_000 });
   });
 
   it('recognises the magics of Synapse notebooks and keeps their metadata on save', async function () {
