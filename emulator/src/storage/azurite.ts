@@ -9,6 +9,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
+import { storageHttpClient } from '../../../src/core/util/storageHttpClient';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -100,16 +101,14 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /**
  * A client for one container of the emulated account, signing with its SharedKey and trusting the emulator CA
- * (Azurite serves the emulator's certificate). The storage SDK takes a core-v1 client in its options; its
- * pipeline keeps the core-rest-pipeline client in `_coreHttpClient`, which is how the CA gets in (as in the
- * extension's datastore upload); TLS verification stays on.
+ * (Azurite serves the emulator's certificate), through the SDK's `httpClient` option as in the extension's
+ * datastore upload; TLS verification stays on.
  */
 function containerClient(serviceUrl: string, caPem: string, container: string): ContainerClient {
   const agent = new https.Agent({ ca: caPem, keepAlive: false });
   const inner = createDefaultHttpClient();
   const httpClient: HttpClient = { sendRequest: (request) => ((request.agent ??= agent), inner.sendRequest(request)) };
-  const pipeline = newPipeline(new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), { retryOptions: { maxTries: 2 } });
-  (pipeline as unknown as { _coreHttpClient: HttpClient })._coreHttpClient = httpClient;
+  const pipeline = newPipeline(new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), { retryOptions: { maxTries: 2 }, httpClient: storageHttpClient(httpClient) });
   return new ContainerClient(`${serviceUrl}/${AZURITE_ACCOUNT}/${container}`, pipeline);
 }
 

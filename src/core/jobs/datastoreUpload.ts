@@ -7,6 +7,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
 import type { PipelineFileReader, UploadItem } from '../pipelines';
 import type { DatastoreInfo } from './amlWorkspaceClient';
+import { storageHttpClient } from '../util/storageHttpClient';
 
 const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(:\d+)?$/i;
 
@@ -44,11 +45,11 @@ export class DatastoreUploader {
   readonly container: ContainerClient;
 
   constructor(readonly datastore: DatastoreInfo, accountKey: string, httpClient: HttpClient) {
-    const pipeline = newPipeline(new StorageSharedKeyCredential(datastore.accountName, accountKey), { retryOptions: { maxTries: 4 } });
-    // The storage SDK takes a core-v1 client in its options; its pipeline uses this slot for the
-    // core-rest-pipeline client, which is how uploads get the environment's CA trust (the emulator's,
-    // a proxy's). Without it uploads fail closed with a TLS error; verification is never turned off.
-    (pipeline as unknown as { _coreHttpClient: HttpClient })._coreHttpClient = httpClient;
+    // Uploads trust the environment's CAs (the emulator's, a proxy's) like every other request.
+    const pipeline = newPipeline(new StorageSharedKeyCredential(datastore.accountName, accountKey), {
+      retryOptions: { maxTries: 4 },
+      httpClient: storageHttpClient(httpClient),
+    });
     this.container = new ContainerClient(containerUrl(datastore), pipeline);
   }
 

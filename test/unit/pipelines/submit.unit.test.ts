@@ -7,11 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeFileReader } from '../../../src/core/pipelines';
+import { NodeFileReader, type UploadItem } from '../../../src/core/pipelines';
 import { submitPipeline, SubmitFailedError, SubmitRefusedError } from '../../../src/core/pipelines/submit/submitPipeline';
 import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
-import { containerUrl } from '../../../src/core/jobs/datastoreUpload';
+import { containerUrl, DatastoreUploader } from '../../../src/core/jobs/datastoreUpload';
+import { createTrustingHttpClient } from '../../../src/core/util/httpClient';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { emulatorAccess, type EmulatorAccess } from '../../support/emulatorAccess';
 
@@ -70,6 +71,16 @@ describe('pipeline submit against the emulator', function () {
     assert.ok(logs.some((l) => l.startsWith('prepare: prepare: wrote 200 rows')), logs.join('\n'));
     assert.ok(logs.some((l) => /train: train: 200 rows/.test(l)), logs.join('\n'));
     assert.ok(Object.keys(final.outputs).some((k) => k === 'train.model_output'));
+  });
+
+  it('blob traffic goes through the HTTP client it is given: trusted with the emulator CA, refused without it', async () => {
+    const ds = await client.defaultDatastore();
+    const key = (await client.datastoreAccountKey(ds.name))!;
+    const item: UploadItem = { kind: 'code', localPath: path.join(root, 'src'), isFolder: true, usedBy: ['prepare'], files: ['prepare.py'], totalBytes: 1, hash: 'f'.repeat(64) };
+    const trusted = new DatastoreUploader(ds, key, createTrustingHttpClient([emu.caPem]));
+    assert.equal(await trusted.isUploaded(item), false);
+    const untrusted = new DatastoreUploader(ds, key, createTrustingHttpClient([]));
+    await assert.rejects(untrusted.isUploaded(item), (err: Error & { code?: string }) => /certificate/i.test(`${err.code} ${err.message}`));
   });
 
   it('skips unchanged content by hash and uploads again after a change', async () => {
