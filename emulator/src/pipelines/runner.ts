@@ -177,6 +177,13 @@ export class PipelineRunner implements JobRunner {
     if (run.canceled) return false;
     fs.mkdirSync(path.join(stepDir, 'user_logs'), { recursive: true });
     const inputs = this.resolveInputs(step, parent, stepOutputs);
+    try {
+      await this.fetchDatastoreInputs(job, inputs, stepDir);
+    } catch (e) {
+      // The step fails with the reason in its own log, as Azure ML reports an input it cannot mount.
+      fs.appendFileSync(path.join(stepDir, 'user_logs', 'std_log.txt'), `Could not prepare the inputs: ${e instanceof Error ? e.message : String(e)}\n`);
+      return false;
+    }
     const outputs: Record<string, string> = {};
     for (const [k, v] of Object.entries((step.outputs ?? {}) as Record<string, Record<string, unknown>>)) {
       const bound = /\$\{\{\s*parent\.outputs\.([A-Za-z0-9_-]+)\s*\}\}/.exec(String(v?.value ?? ''));
@@ -226,6 +233,30 @@ export class PipelineRunner implements JobRunner {
       }
     }
     return resolved;
+  }
+
+  /**
+   * Inputs addressed as `azureml://datastores/<name>/paths/<path>` (data the client uploaded) are downloaded
+   * from Azurite into the step folder, as Azure ML downloads or mounts them for a job: the step gets a local
+   * folder, or the file itself for a single blob.
+   */
+  private async fetchDatastoreInputs(job: StoredResource, inputs: Record<string, string>, stepDir: string): Promise<void> {
+    for (const [name, value] of Object.entries(inputs)) {
+      const m = /^azureml:\/\/datastores\/([^/]+)\/paths\/(.+?)\/*$/.exec(value);
+      if (!m) continue;
+      const workspaceId = job.body.id.slice(0, job.body.id.toLowerCase().indexOf('/jobs/'));
+      const container = this.ctx.store.get(`${workspaceId}/datastores/${m[1]}`)?.body.properties.containerName;
+      const blob = this.ctx.blobServiceUrl();
+      if (!blob || !container) throw new Error(`input ${name}: datastore '${m[1]}' has no blob storage in this emulator`);
+      const dest = path.join(stepDir, 'inputs', name);
+      if (await downloadPrefix(blob, this.ctx.caPem, String(container), `${m[2]}/`, dest) > 0) {
+        inputs[name] = dest;
+      } else if (await downloadPrefix(blob, this.ctx.caPem, String(container), m[2], dest) > 0) {
+        inputs[name] = path.join(dest, path.basename(m[2]));
+      } else {
+        throw new Error(`input ${name}: nothing is stored at ${value}`);
+      }
+    }
   }
 
   /** The step's code folder: a code version's codeUri (Azurite blob folder, file:// URL or local path). */

@@ -67,7 +67,7 @@ describe('pipelines: graph', () => {
 
   it('uses the serverless instance type when a Spark step has no compute', () => {
     const template = newPipelineTemplate();
-    const model = analyzePipeline(template.files['pipeline.yml']).model!;
+    const model = analyzePipeline(template.files[template.pipelinePath]).model!;
     assert.equal(pipelineGraph(model).nodes.find((n) => n.id === 'step:prepare')!.compute, 'standard_e4s_v3');
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * The "New Pipeline" template runs end to end where there is no Spark: written to a temp folder, submitted
+ * to the in-process emulator (whose Python has no pyspark or scikit-learn) and followed to Completed, each
+ * step's script taking its plain-Python fallback and reading/writing the files the next step expects.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NodeFileReader } from '../../../src/core/pipelines';
+import { newPipelineTemplate, type NewPipelineOptions } from '../../../src/core/pipelines/template';
+import { submitPipeline } from '../../../src/core/pipelines/submit/submitPipeline';
+import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
+import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
+import { startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { emulatorAccess } from '../../support/emulatorAccess';
+
+const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
+const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
+
+function writeTemplate(root: string, opts: NewPipelineOptions): string {
+  const t = newPipelineTemplate(opts);
+  for (const [rel, content] of Object.entries(t.files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+  return path.join(root, t.pipelinePath);
+}
+
+/** Rows of the CSV files in a folder (header + data lines), as the scripts write them. */
+function csvRows(dir: string): string[][] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',')));
+}
+
+describe('pipelines: the New Pipeline template runs without pyspark', function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let client: AmlWorkspaceClient;
+  const roots: string[] = [];
+
+  before(async () => {
+    emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
+    client = new AmlWorkspaceClient(emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId }).arm, WS);
+  });
+  after(async () => {
+    await emu?.stop();
+    for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+  });
+
+  for (const opts of [{ name: 'fresh' }, { name: 'fresh-spark-train', trainOn: 'spark' as const }, { name: 'on-pool', sparkPool: 'sparksmall' }]) {
+    it(`submitted to the emulator, every step completes: ${JSON.stringify(opts)}`, async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'template-run-'));
+      roots.push(root);
+      const file = writeTemplate(root, opts);
+      assert.equal(path.basename(file), `${opts.name}.pipeline.yml`);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, new RegExp(`az ml job create --file ${opts.name}\\.pipeline\\.yml$`, 'm'), 'the comment names the real file');
+      const result = await submitPipeline({ text, filePath: file, rootDir: root, reader: new NodeFileReader(), client });
+      const logs: string[] = [];
+      const final = await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
+      const log = logs.join('\n');
+      assert.equal(final.status, 'Completed', log);
+      assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [['prepare', 'Completed'], ['score', 'Completed'], ['train', 'Completed']], log);
+      assert.doesNotMatch(log, /ModuleNotFoundError|Traceback/);
+      assert.match(log, /prepare: wrote 4 rows to /);
+      assert.match(log, /train: fitted on 4 rows with plain Python/);
+      assert.match(log, /score: scored 4 rows into /);
+
+      // The pipeline output holds the scored rows: the prepared columns plus a 0/1 prediction.
+      const scored = final.outputs['score.scored_data'] ?? Object.entries(final.outputs).find(([k]) => /scored_data$/.test(k))?.[1];
+      assert.ok(scored, JSON.stringify(final.outputs));
+      const dir = String(scored).replace(/^file:\/\//, '');
+      const rows = csvRows(dir);
+      assert.deepEqual(rows[0], ['feature_a', 'feature_b', 'label', 'prediction']);
+      assert.equal(rows.length, 5);
+      for (const r of rows.slice(1)) assert.match(r[3], /^[01]$/);
+      // The sample is separable: the plain-Python model gets it right.
+      assert.deepEqual(rows.slice(1).map((r) => r[3]), rows.slice(1).map((r) => r[2]));
+    });
+  }
+});
