@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CommandRunner } from '../commands/commandRunner';
 import { vscodeUi, type CommandUi } from '../commands/ui';
 import { SdkLivyClient, type LivyApi } from '../core/livy/livyClient';
+import type { LivySessionInfo } from '../core/livy/types';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import { NotebookSessionRegistry, type StoredSession } from '../core/notebook/sessionRegistry';
 import { UserFacingError } from '../core/util/errors';
@@ -50,6 +51,80 @@ export interface NotebookApi {
 
 const STORE_KEY = 'synapseSpark.notebook.sessions';
 
+/** Show Session Logs opens read-only documents of this scheme, e.g. synapse-spark-log:/sparksmall/session-4.log. */
+export const SESSION_LOG_SCHEME = 'synapse-spark-log';
+
+export function sessionLogUri(pool: AttachedSparkPool, sessionId: number): vscode.Uri {
+  return vscode.Uri.from({ scheme: SESSION_LOG_SCHEME, path: `/${pool.poolName}/session-${sessionId}.log` });
+}
+
+function formatSessionLog(pool: AttachedSparkPool, info: LivySessionInfo): string {
+  return [`Spark session ${info.id} on ${pool.poolName} (${info.state})`,
+    info.driverLogUrl ? `Driver log: ${info.driverLogUrl}` : '', info.sparkUiUrl ? `Spark UI: ${info.sparkUiUrl}` : '', '',
+    ...info.log].filter((l, i) => l !== '' || i > 2).join('\n');
+}
+
+/**
+ * The read-only session log documents. The command fetches the log and calls refresh, which updates an
+ * open document too; a document restored after a reload (no remembered pool) finds its pool by name.
+ */
+class SessionLogProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly content = new Map<string, string>();
+  private readonly targets = new Map<string, { pool: AttachedSparkPool; sessionId: number }>();
+
+  constructor(private readonly fetch: (pool: AttachedSparkPool, sessionId: number) => Promise<string>,
+    private readonly poolNamed: (poolName: string) => AttachedSparkPool | undefined) {}
+
+  remember(uri: vscode.Uri, pool: AttachedSparkPool, sessionId: number): void {
+    this.targets.set(uri.toString(), { pool, sessionId });
+  }
+
+  /** Fetches the log again; an open document of it shows the new text before this resolves (or within 2 s). */
+  async refresh(uri: vscode.Uri): Promise<void> {
+    const target = this.target(uri);
+    if (!target) throw new UserFacingError(`No attached Spark pool for ${uri.path}.`);
+    const text = await this.fetch(target.pool, target.sessionId);
+    this.content.set(uri.toString(), text);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!open || open.getText() === text) return;
+    let sub: vscode.Disposable | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === uri.toString()) resolve(); });
+      timer = setTimeout(resolve, 2000);
+      this.changed.fire(uri);
+    }).finally(() => { sub?.dispose(); clearTimeout(timer); });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const cached = this.content.get(uri.toString());
+    if (cached !== undefined) return cached;
+    const target = this.target(uri);
+    if (!target) return `No attached Spark pool for ${uri.path}: run Show Session Logs from the Sessions view.`;
+    try {
+      const text = await this.fetch(target.pool, target.sessionId);
+      this.content.set(uri.toString(), text);
+      return text;
+    } catch (err) {
+      return `Could not read the log of ${uri.path}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  private target(uri: vscode.Uri): { pool: AttachedSparkPool; sessionId: number } | undefined {
+    const known = this.targets.get(uri.toString());
+    if (known) return known;
+    const m = /^\/([^/]+)\/session-(\d+)\.log$/.exec(uri.path);
+    const pool = m ? this.poolNamed(m[1]) : undefined;
+    return pool && m ? { pool, sessionId: Number(m[2]) } : undefined;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
 export function activateNotebooks(context: vscode.ExtensionContext, commands: CommandRunner, log: Logger,
   catalog?: SparkPoolCatalog): NotebookApi {
   let current = catalog;
@@ -87,6 +162,9 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
       .map((h) => h.session.sessionId!)),
   });
   const statusBar = new SessionStatusBar(kernels, registry);
+  const logs = new SessionLogProvider(async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
+    (poolName) => kernels.pools.find((p) => p.poolName === poolName));
+  context.subscriptions.push(logs, vscode.workspace.registerTextDocumentContentProvider(SESSION_LOG_SCHEME, logs));
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
     clearTimeout(refreshTimer);
@@ -108,10 +186,18 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     return target;
   };
 
-  commands.register('synapseSpark.notebook.restartSession', async (uri?: unknown) => {
+  /**
+   * Restarts the notebook's Spark session(s). A live session's variables and cached data are lost, so it
+   * asks first (through `ui`, which tests script); `{ confirm: false }` skips that for programmatic callers.
+   */
+  commands.register('synapseSpark.notebook.restartSession', async (uri?: unknown, options?: { confirm?: boolean }) => {
     const notebook = activeNotebook(uri);
     const hosts = registry.find(notebookKey(notebook));
     if (!hosts.length) throw new UserFacingError('This notebook has no Spark session yet: run a cell on a Synapse Spark kernel first.');
+    const name = decodeURIComponent(notebook.uri.path.split('/').pop() || notebook.uri.toString());
+    if (options?.confirm !== false && hosts.some((h) => h.session.isLive)) {
+      await ui.confirm(`Restart the Spark session of ${name}?`, 'Its variables and cached data are lost.', 'Restart');
+    }
     kernels.queueFor(notebook).interrupt();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the Spark session' }, async () => {
       for (const host of hosts) {
@@ -119,6 +205,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
         host.session.prewarm();
       }
     });
+    vscode.window.setStatusBarMessage(`$(sync~spin) Requested a new Spark session for ${name}`, 5000);
   });
   commands.register('synapseSpark.sessions.refresh', () => tree.refresh());
   commands.register('synapseSpark.sessions.kill', async (node?: SessionsNode) => {
@@ -134,11 +221,12 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
   });
   commands.register('synapseSpark.sessions.showLogs', async (node?: SessionsNode) => {
     if (node?.kind !== 'session') throw new UserFacingError('Pick a session in the Sessions view to show its logs.');
-    const info = await apiFor(node.pool).getSession(node.session.id);
-    const content = [`Spark session ${info.id} on ${node.pool.poolName} (${info.state})`,
-      info.driverLogUrl ? `Driver log: ${info.driverLogUrl}` : '', info.sparkUiUrl ? `Spark UI: ${info.sparkUiUrl}` : '', '',
-      ...info.log].filter((l, i) => l !== '' || i > 2).join('\n');
-    const doc = await vscode.workspace.openTextDocument({ content, language: 'log' });
+    const uri = sessionLogUri(node.pool, node.session.id);
+    logs.remember(uri, node.pool, node.session.id);
+    // Fetch first (errors surface in the command), then show the fresh text: an open log document is refreshed.
+    await logs.refresh(uri);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'log') doc = await vscode.languages.setTextDocumentLanguage(doc, 'log');
     await vscode.window.showTextDocument(doc, { preview: true });
   });
 

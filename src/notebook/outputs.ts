@@ -1,16 +1,21 @@
 /** Core output models -> VS Code notebook outputs. */
 import * as vscode from 'vscode';
-import type { CellOutputModel, OutputItemModel } from '../core/notebook/outputs';
+import { ipynbError, type CellOutputModel, type OutputItemModel } from '../core/notebook/outputs';
 
 export function toNotebookOutputs(outputs: CellOutputModel[]): vscode.NotebookCellOutput[] {
-  return outputs.map((o) => new vscode.NotebookCellOutput(o.items.map(toItem)));
+  return outputs.map((o) => {
+    const error = o.items.find((i): i is Extract<OutputItemModel, { error: unknown }> => 'error' in i);
+    // VS Code's .ipynb serializer saves `originalError` as the output (traceback lines without "\n"),
+    // so a reopened notebook shows the same error text.
+    return new vscode.NotebookCellOutput(o.items.map(toItem), error ? { originalError: ipynbError(error.error) } : undefined);
+  });
 }
 
 function toItem(item: OutputItemModel): vscode.NotebookCellOutputItem {
   if ('error' in item) {
     const error = new Error(item.error.message);
     error.name = item.error.name;
-    error.stack = item.error.stack ?? '';
+    error.stack = item.error.stack;
     return vscode.NotebookCellOutputItem.error(error);
   }
   if ('text' in item) return vscode.NotebookCellOutputItem.text(item.text, item.mime);

@@ -57,6 +57,15 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.strictEqual(err.name, 'ZeroDivisionError');
     assert.match(err.message, /division by zero/);
     assert.match(err.stack, /Traceback/);
+    assert.ok(err.stack.startsWith(`ZeroDivisionError: ${err.message}\n`), err.stack);
+    // Saved as an ipynb traceback without trailing newlines, so a reopen (stack = traceback.join('\n')) shows the same text.
+    assert.ok(await notebook.save());
+    const savedError = JSON.parse(fs.readFileSync(notebook.uri.fsPath, 'utf8')).cells[2].outputs
+      .find((o: { output_type: string }) => o.output_type === 'error') as { ename: string; evalue: string; traceback: string[] };
+    assert.strictEqual(savedError.ename, 'ZeroDivisionError');
+    assert.strictEqual(savedError.evalue, err.message);
+    assert.ok(savedError.traceback.every((l) => !l.includes('\n')), JSON.stringify(savedError.traceback));
+    assert.strictEqual(savedError.traceback.join('\n'), err.stack);
     await runCell(notebook, 3);
     const table = await runCell(notebook, 4);
     const tableItem = items(table).find((i) => i.mime === LIVY_TABLE_MIME);
@@ -248,18 +257,40 @@ describe('Notebook kernels on attached Spark pools', function () {
       }
     });
 
-    it('Show Session Logs opens the session log', async () => {
+    it('Show Session Logs opens the session log read-only, and reopening refreshes it', async () => {
       const row = await rowFor(id);
       assert.ok(row, 'the session is listed');
+      const logUri = `synapse-spark-log:/sparksmall/session-${id}.log`;
       await vscode.commands.executeCommand('synapseSpark.sessions.showLogs', row.node);
       const editor = await waitFor('the log document', () => vscode.window.activeTextEditor,
-        (e) => !!e && e.document.isUntitled && e.document.getText().startsWith(`Spark session ${id} `));
-      const content = editor!.document.getText();
+        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().startsWith(`Spark session ${id} `));
+      const logDoc = editor!.document;
+      assert.strictEqual(logDoc.isUntitled, false, 'not an untitled (unsaved) document');
+      assert.strictEqual(logDoc.isDirty, false);
+      assert.strictEqual(logDoc.languageId, 'log');
+      const content = logDoc.getText();
       assert.match(content, /^Spark session \d+ on sparksmall \(idle\)/);
       assert.ok(content.includes(marker), `the line the cell wrote to the driver's stderr is shown:\n${content.slice(0, 2000)}`);
       const fromLivy = (await livySession(pool, id)).log ?? [];
       for (const line of fromLivy.filter((l) => l.trim())) assert.ok(content.includes(line), `log line missing: ${line}`);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+      // A new line in the driver log shows when the log is opened again, in the same document.
+      const second = `session-log-second-${Date.now()}`;
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(doc.uri, [vscode.NotebookEdit.insertCells(doc.cellCount, [
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `import os\nos.write(2, b"${second}\\n")\nprint("again")`, 'python'),
+      ])]);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.strictEqual(text(await runCell(doc, doc.cellCount - 1)), 'again');
+      await vscode.commands.executeCommand('synapseSpark.sessions.showLogs', (await rowFor(id))!.node);
+      const reopened = await waitFor('the refreshed log', () => vscode.window.activeTextEditor,
+        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().includes(second));
+      assert.strictEqual(reopened!.document, logDoc, 'the same document, refreshed');
+      assert.strictEqual(vscode.workspace.textDocuments.filter((d) => d.uri.toString() === logUri).length, 1);
+      assert.strictEqual(reopened!.document.isDirty, false);
+      // Read-only: closing it does not ask to save.
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await waitFor('the log editor to close', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === logUri), (v) => !v, 5000);
     });
 
     it('Kill Session asks first, kills it on the pool, and the next cell explains and starts a new session', async () => {
@@ -292,6 +323,31 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.strictEqual(JSON.parse(decode(items(lost).find((i) => i.mime === ERROR_MIME)!)).name, 'NameError');
       const listed = await waitFor('the new session in the view', () => rowFor(replacement), (r) => !!r);
       assert.strictEqual(listed!.mine, true);
+    });
+
+    it('Restart Session asks first while the session is live, and restarts only when confirmed', async () => {
+      await vscode.window.showNotebookDocument(doc);
+      const current = () => api.notebooks.sessions(doc.uri.toString())[0];
+      const before = (await waitFor('a live session', current, (s) => s?.state === 'idle')).sessionId!;
+      ui.script({ confirm: false });
+      await vscode.commands.executeCommand('synapseSpark.notebook.restartSession', doc.uri);
+      assert.deepStrictEqual(ui.unexpected, []);
+      assert.strictEqual(ui.remaining, 0);
+      assert.deepStrictEqual(ui.titles, ['Restart the Spark session of kernel-sessions.ipynb?']);
+      assert.strictEqual(current().sessionId, before, 'declining keeps the session');
+      assert.strictEqual((await livySession(pool, before)).state, 'idle');
+
+      ui.script({ confirm: true });
+      await vscode.commands.executeCommand('synapseSpark.notebook.restartSession', doc.uri);
+      assert.deepStrictEqual(ui.unexpected, []);
+      assert.strictEqual(ui.remaining, 0);
+      assert.strictEqual((await livySession(pool, before)).state, 'killed');
+      const restarted = await waitFor('the new session', current, (s) => s?.sessionId !== undefined && s.sessionId !== before && s.state === 'idle', 60_000);
+
+      // Programmatic callers can skip the question.
+      await vscode.commands.executeCommand('synapseSpark.notebook.restartSession', doc.uri, { confirm: false });
+      assert.deepStrictEqual(ui.unexpected, [], 'no prompt with { confirm: false }');
+      assert.strictEqual((await livySession(pool, restarted.sessionId!)).state, 'killed');
     });
   });
 });

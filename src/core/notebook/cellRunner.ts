@@ -195,7 +195,7 @@ function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined
     rows.push(['Session', 'none yet (it starts with the first cell)']);
   }
   rows.push(['Settings', JSON.stringify(config)]);
-  const md = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
+  const md = ['| Property | Value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
   const text = rows.map(([k, v]) => `${k}: ${v}`).join('\n');
   return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
 }

@@ -12,7 +12,7 @@ export type OutputItemModel =
   | { mime: string; text: string }
   | { mime: string; json: unknown }
   | { mime: string; base64: string }
-  | { mime: typeof ERROR_MIME; error: { name: string; message: string; stack?: string } };
+  | { mime: typeof ERROR_MIME; error: { name: string; message: string; stack: string } };
 
 export interface CellOutputModel {
   items: OutputItemModel[];
@@ -31,8 +31,34 @@ export function textOutput(text: string, mime = 'text/plain'): CellOutputModel {
   return { items: [{ mime, text }] };
 }
 
-export function errorOutput(name: string, message: string, stack?: string): CellOutputModel {
-  return { items: [{ mime: ERROR_MIME, error: { name, message, stack } }] };
+/**
+ * An error item. Its stack always starts with `Name: message` and then the traceback, one line per line
+ * with no trailing newlines, so VS Code's .ipynb serializer saves the same lines as `traceback` (see
+ * ipynbError) and a reopened notebook shows the same text, name included.
+ */
+export function errorOutput(name: string, message: string, traceback?: string | string[]): CellOutputModel {
+  return { items: [{ mime: ERROR_MIME, error: { name, message, stack: errorStack(name, message, traceback) } }] };
+}
+
+/** `Name: message`, then the traceback's lines (without a last line repeating `Name: message`), joined by "\n". */
+export function errorStack(name: string, message: string, traceback?: string | string[]): string {
+  const header = name && message ? `${name}: ${message}` : name || message;
+  const text = Array.isArray(traceback) ? traceback.join('') : traceback ?? '';
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  while (lines.length && lines[0].trim() === '') lines.shift();
+  if (lines.length && lines[lines.length - 1] === header) lines.pop();
+  return [header, ...lines].join('\n');
+}
+
+/**
+ * The nbformat error output an error item is saved as. The glue passes it as the output's
+ * `originalError` metadata, which VS Code's .ipynb serializer saves as is (else it splits the stack
+ * into lines that keep their "\n", and a reopen joins them with another "\n": blank lines between them).
+ */
+export function ipynbError(error: { name: string; message: string; stack?: string }): { output_type: 'error'; ename: string; evalue: string; traceback: string[] } {
+  const stack = error.stack || errorStack(error.name, error.message);
+  return { output_type: 'error', ename: error.name, evalue: error.message, traceback: stack.split('\n') };
 }
 
 export function truncationNote(what: string, shown: string, total: string): CellOutputModel {
@@ -44,7 +70,7 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
   if (output.status === 'error') {
     const traceback = output.traceback.join('');
     const stack = traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n[traceback truncated]` : traceback;
-    return [errorOutput(output.ename, output.evalue, stack || undefined)];
+    return [errorOutput(output.ename, output.evalue, stack)];
   }
   const data = output.data ?? {};
   const outputs: CellOutputModel[] = [];

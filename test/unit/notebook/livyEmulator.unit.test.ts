@@ -151,6 +151,9 @@ describe('Livy client and notebook sessions against the emulator', function () {
     assert.strictEqual(printed.sink.text(), 'x');
     assert.ok(printed.sink.order! >= 1);
     const info = await run('%%info');
+    const md = info.sink.last[0].items.find((i) => i.mime === 'text/markdown') as { text: string };
+    assert.match(md.text, /^\| Property \| Value \|\n\| --- \| --- \|\n\| Pool \| sparksmall/, 'no empty header row');
+    assert.ok(!/^\|\s*\|\s*\|$/m.test(md.text), md.text);
     assert.match(info.sink.text(), new RegExp(`Session: ${host.session.sessionId}`));
     assert.match(info.sink.text(), /Spark UI: https:\/\/127\.0\.0\.1/);
     assert.match(info.sink.text(), /"executorMemory":"3g"/);

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { ERROR_MIME, formatTable, mapStatementOutput } from '../../../src/core/notebook/outputs';
+import { ERROR_MIME, errorOutput, errorStack, formatTable, ipynbError, mapStatementOutput } from '../../../src/core/notebook/outputs';
 import { LIVY_TABLE_MIME } from '../../../src/protocol/livyTable';
 
 const ok = (data: Record<string, unknown>) => ({ status: 'ok' as const, executionCount: 0, data });
@@ -17,8 +17,40 @@ describe('statement output mapping', () => {
     });
     assert.deepStrictEqual(out.items, [{
       mime: ERROR_MIME,
-      error: { name: 'ZeroDivisionError', message: 'division by zero', stack: 'Traceback (most recent call last):\n  File "<stdin>", line 1\nZeroDivisionError: division by zero\n' },
+      error: { name: 'ZeroDivisionError', message: 'division by zero', stack: 'ZeroDivisionError: division by zero\nTraceback (most recent call last):\n  File "<stdin>", line 1' },
     }]);
+  });
+
+  it('starts every error stack with Name: message and keeps no trailing newlines', () => {
+    assert.strictEqual(errorStack('MagicError', "Unknown cell magic '%%x'"), "MagicError: Unknown cell magic '%%x'");
+    assert.strictEqual(errorStack('NameError', "name 'y' is not defined", ['Traceback (most recent call last):\n', '  File "<stdin>", line 1, in <module>\n    y\n',
+      "NameError: name 'y' is not defined\n"]), "NameError: name 'y' is not defined\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n    y");
+    assert.strictEqual(errorStack('E', 'boom', 'line 1\r\nline 2\r\n\n'), 'E: boom\nline 1\nline 2');
+    assert.strictEqual(errorStack('', 'only a message'), 'only a message');
+    assert.deepStrictEqual(errorOutput('MagicError', 'bad magic').items, [{ mime: ERROR_MIME, error: { name: 'MagicError', message: 'bad magic', stack: 'MagicError: bad magic' } }]);
+    const [truncated] = mapStatementOutput({ status: 'error', executionCount: 1, ename: 'E', evalue: 'v', traceback: ['x'.repeat(30) + '\n'] }, { maxBytes: 10 });
+    assert.strictEqual((truncated.items[0] as { error: { stack: string } }).error.stack, `E: v\n${'x'.repeat(10)}\n[traceback truncated]`);
+  });
+
+  it('saves errors as ipynb tracebacks without newlines that reopen to the same stack', () => {
+    const errors = [
+      (errorOutput('MagicError', "Unknown cell magic '%%nosuchmagic'").items[0] as { error: { name: string; message: string; stack: string } }).error,
+      (mapStatementOutput({ status: 'error', executionCount: 1, ename: 'ZeroDivisionError', evalue: 'division by zero',
+        traceback: ['Traceback (most recent call last):\n', '  File "<stdin>", line 1, in <module>\n', 'ZeroDivisionError: division by zero\n'] })[0]
+        .items[0] as { error: { name: string; message: string; stack: string } }).error,
+      (errorOutput('SparkSessionEnded', 'Session 4 died.\nDriver log: https://x/log').items[0] as { error: { name: string; message: string; stack: string } }).error,
+    ];
+    for (const error of errors) {
+      const saved = ipynbError(error);
+      assert.strictEqual(saved.output_type, 'error');
+      assert.strictEqual(saved.ename, error.name);
+      assert.strictEqual(saved.evalue, error.message);
+      assert.ok(saved.traceback.every((l) => !l.includes('\n')), JSON.stringify(saved.traceback));
+      assert.strictEqual(saved.traceback[0], `${error.name}: ${error.message.split('\n')[0]}`, 'the saved traceback keeps the name');
+      // VS Code's ipynb serializer reopens an error output with stack = traceback.join('\n').
+      assert.strictEqual(saved.traceback.join('\n'), error.stack);
+    }
+    assert.deepStrictEqual(ipynbError({ name: 'E', message: 'm' }).traceback, ['E: m']);
   });
 
   it('maps a Livy table to the table mime with a text fallback', () => {
