@@ -46,6 +46,14 @@ function probe(frame: Frame): Promise<GraphProbe> {
 
 const scaleOf = (transform: string): number => Number(/scale\(([-\d.]+)\)/.exec(transform)?.[1] ?? NaN);
 
+/** Whether the node's box is drawn wholly inside the visible canvas (1 px slack for rounding). */
+async function nodeInView(frame: Frame, id: string): Promise<boolean> {
+  const canvas = await frame.locator('#canvas').boundingBox();
+  const box = await frame.locator(`svg.graph g.node[data-node-id="${id}"] rect.box`).boundingBox();
+  if (!canvas || !box) return false;
+  return box.x >= canvas.x - 1 && box.y >= canvas.y - 1 && box.x + box.width <= canvas.x + canvas.width + 1 && box.y + box.height <= canvas.y + canvas.height + 1;
+}
+
 async function until(page: Page, check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -152,6 +160,9 @@ describe('Pipeline editor in the browser workbench', () => {
     const ids = await frame.locator('svg.graph g.node').evaluateAll((nodes) => nodes.map((n) => String(n.getAttribute('data-node-id'))));
     const stepNodes = ids.filter((id) => id.startsWith('step:')).map((id) => id.slice('step:'.length));
     assert.deepStrictEqual(stepNodes.sort(), [...steps].sort());
+    // The first fit keeps the text legible: it never zooms out below 0.6 (a larger graph pans instead).
+    const first = scaleOf((await probe(frame)).transform);
+    assert.ok(first >= 0.6 && first <= 1.5, `initial scale ${first}`);
     await wb.get().screenshot('pipeline-editor-graph');
   });
 
@@ -202,6 +213,7 @@ describe('Pipeline editor in the browser workbench', () => {
     await page.keyboard.press('Tab');
     let p = await probe(frame);
     assert.ok(p.focusedNode, `Tab from the toolbar lands on a graph node (focused: ${JSON.stringify(p)})`);
+    assert.ok(await nodeInView(frame, p.focusedNode), `the focused node ${p.focusedNode} is panned into view`);
     const ids = Object.keys(p.nodes);
     assert.ok(ids.length >= 5, ids.join(', '));
 
@@ -213,6 +225,7 @@ describe('Pipeline editor in the browser workbench', () => {
     p = await probe(frame);
     assert.deepStrictEqual(p.selected, ['step:sample_words'], 'the selection follows the focus');
     assert.strictEqual(p.formTitle, 'sample_words (spark)', 'the form shows the selected step');
+    assert.ok(await nodeInView(frame, 'step:sample_words'), 'the selected node is in view');
 
     // ArrowRight again: a node further right; ArrowLeft comes back.
     await page.keyboard.press('ArrowRight');
@@ -249,7 +262,8 @@ describe('Pipeline editor in the browser workbench', () => {
     await page.keyboard.press('0');
     const fitted = (await probe(frame)).transform;
     const s0 = scaleOf(fitted);
-    assert.ok(s0 > 0, fitted);
+    // Fit (0) fits the whole graph but never zooms out below 0.35 (nor in beyond 1.5).
+    assert.ok(s0 >= 0.35 && s0 <= 1.5, fitted);
     await page.keyboard.press('+');
     const s1 = scaleOf((await probe(frame)).transform);
     assert.ok(s1 > s0 * 1.1, `+ zooms in: ${s0} -> ${s1}`);
@@ -261,6 +275,15 @@ describe('Pipeline editor in the browser workbench', () => {
     assert.strictEqual((await probe(frame)).transform, fitted, '0 fits the graph again');
     // The keys did not leave the graph, and nothing was edited by them.
     assert.strictEqual((await probe(frame)).focusedNode, 'step:count_word');
+    // Zoomed in far, moving the selection to a node that is off-screen pans it into view; 0 fits as before.
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    await page.keyboard.press('ArrowLeft');
+    await until(page, async () => ((await probe(frame)).focusedNode ?? 'step:count_word') !== 'step:count_word', 'ArrowLeft to move the focus while zoomed in');
+    const moved = (await probe(frame)).focusedNode!;
+    await until(page, () => nodeInView(frame, moved), `${moved} panned into view`, 2_000);
+    await page.keyboard.press('0');
+    assert.strictEqual((await probe(frame)).transform, fitted, '0 fits the graph again after panning');
+    assert.strictEqual((await probe(frame)).focusedNode, moved, 'the focus stays in the graph');
     await wb.get().screenshot('pipeline-editor-keyboard');
   });
 

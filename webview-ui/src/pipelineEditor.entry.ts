@@ -49,7 +49,10 @@ const bridge = new Bridge<ToEditor, FromEditor>(parseToEditor, (m) => {
 
 const graph = new GraphView($('canvas'), {
   onSelect: (id) => {
-    selected = id?.startsWith('step:') ? id.slice(5) : undefined;
+    const next = id?.startsWith('step:') ? id.slice(5) : undefined;
+    // A message about an edit of the previous step does not belong to the next one.
+    if (next !== selected) setStatus('');
+    selected = next;
     bridge.state = { selected };
     renderForm();
   },
@@ -89,18 +92,21 @@ function setStatus(text: string, error = false): void {
 }
 
 async function edit(op: EditOp): Promise<boolean> {
+  let error: string | undefined;
   try {
     const res = await bridge.request({ type: 'edit', op } as FromEditor);
-    if (res.type === 'result' && !res.ok) {
-      setStatus(res.error ?? 'The edit failed.', true);
-      return false;
-    }
+    if (res.type === 'result' && !res.ok) error = res.error ?? 'The edit failed.';
+  } catch (err) {
+    error = String(err instanceof Error ? err.message : err);
+  }
+  if (error === undefined) {
     setStatus('');
     return true;
-  } catch (err) {
-    setStatus(String(err instanceof Error ? err.message : err), true);
-    return false;
   }
+  setStatus(error, true);
+  // Nothing changed: the form shows the state again, not the refused choice (a select would keep it).
+  renderForm();
+  return false;
 }
 
 async function render(): Promise<void> {
@@ -193,12 +199,13 @@ function textfield(value: string | undefined, onCommit: (v: string) => void, att
   return tf;
 }
 
-function select(options: string[], value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}): HTMLElement {
+/** A drop-down of `options`; the empty option reads `emptyLabel`. */
+function select(options: string[], value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}, emptyLabel = '(none)'): HTMLElement {
   const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
   for (const o of options) {
     const opt = document.createElement('vscode-option') as HTMLElement & { value: string };
     opt.value = o;
-    opt.textContent = o || '(none)';
+    opt.textContent = o || emptyLabel;
     if (o === (value ?? '')) opt.setAttribute('selected', '');
     sel.appendChild(opt);
   }
@@ -313,9 +320,49 @@ function confField(step: StepView): HTMLElement {
   return field('Spark conf', box);
 }
 
+const STEP_OUTPUT = /parent\.jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/;
+
+/** The steps that depend on `step`, directly or through other steps (binding to them would be a cycle). */
+function downstreamOf(step: string): Set<string> {
+  const consumers = new Map<string, Set<string>>();
+  const link = (from: string, to: string) => {
+    if (!consumers.has(from)) consumers.set(from, new Set());
+    consumers.get(from)!.add(to);
+  };
+  for (const e of state?.graph.edges ?? []) {
+    if (e.source.startsWith('step:') && e.target.startsWith('step:')) link(e.source.slice(5), e.target.slice(5));
+  }
+  for (const s of state?.steps ?? []) {
+    for (const i of s.inputs) {
+      const m = STEP_OUTPUT.exec(i.value ?? '');
+      if (m) link(m[1], s.name);
+    }
+  }
+  const seen = new Set<string>();
+  const todo = [step];
+  while (todo.length > 0) {
+    for (const next of consumers.get(todo.pop()!) ?? []) {
+      if (!seen.has(next) && next !== step) {
+        seen.add(next);
+        todo.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** What the empty choice of an input's "from a step" drop-down says: the input's value when it is not a step output. */
+function notFromStepLabel(value: string | undefined): string {
+  const parentInput = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(value?.trim() ?? '');
+  if (parentInput) return `pipeline input ${parentInput[1]}`;
+  return value?.trim() ? '(not from a step)' : '(not bound)';
+}
+
 function inputsField(step: StepView): HTMLElement {
   const box = document.createElement('div');
-  const sources = (state?.steps ?? []).filter((s) => s.name !== step.name).flatMap((s) => s.outputs.map((o) => `${s.name}.${o.name}`));
+  // Outputs of the other steps, except those downstream of this one (choosing them could only make a cycle).
+  const downstream = downstreamOf(step.name);
+  const sources = (state?.steps ?? []).filter((s) => s.name !== step.name && !downstream.has(s.name)).flatMap((s) => s.outputs.map((o) => `${s.name}.${o.name}`));
   for (const input of step.inputs) {
     const row = document.createElement('div');
     row.className = 'row';
@@ -324,12 +371,15 @@ function inputsField(step: StepView): HTMLElement {
     name.textContent = input.name;
     row.append(name, textfield(input.value, (v) => void edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { 'data-input': input.name }));
     if (sources.length > 0) {
-      const bound = /parent\.jobs\.([A-Za-z0-9_]+)\.outputs\.([A-Za-z0-9_]+)/.exec(input.value);
-      row.append(select(['', ...sources], bound ? `${bound[1]}.${bound[2]}` : '', (v) => {
+      const bound = STEP_OUTPUT.exec(input.value ?? '');
+      const current = bound ? `${bound[1]}.${bound[2]}` : '';
+      // A binding to a step not offered (downstream, or gone) still shows as the current choice.
+      const options = ['', ...sources, ...(current && !sources.includes(current) ? [current] : [])];
+      row.append(select(options, current, (v) => {
         if (!v) return;
         const [fromStep, fromOutput] = v.split('.');
         void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: input.name });
-      }, { title: 'Bind to the output of another step' }));
+      }, { title: 'Bind to the output of another step' }, notFromStepLabel(input.value)));
     }
     box.appendChild(row);
   }
@@ -341,7 +391,7 @@ function inputsField(step: StepView): HTMLElement {
       if (!v || !n.value) return;
       const [fromStep, fromOutput] = v.split('.');
       void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: n.value });
-    }, { title: 'Connect a new input to the output of another step' }));
+    }, { title: 'Connect a new input to the output of another step' }, '(choose a step output)'));
     box.appendChild(add);
   }
   return field('Inputs', box);
@@ -374,6 +424,6 @@ $('side').addEventListener('keydown', (ev) => {
     graph.focus();
   }
 });
-window.addEventListener('resize', () => graph.fit());
+window.addEventListener('resize', () => graph.fit(GraphView.READABLE_SCALE));
 
 bridge.post({ type: 'ready' });

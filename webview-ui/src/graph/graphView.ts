@@ -1,10 +1,11 @@
 /**
  * Draws the step graph as SVG from an ELK layout: nodes with type, compute, live status and problem
  * badges; edges as the layout routed them. Pan by dragging the background, zoom with the wheel or +/-,
- * 0 fits; arrow keys move the selection to the nearest node in that direction, Enter opens it (the
- * editor's form), Delete asks to remove it. In the editor, dragging an output port onto another step connects
- * them. Nodes use a roving tabindex: one node is always the graph's
- * tab stop, and keyboard focus survives redraws (every state update and every poll of a run redraws).
+ * 0 fits (never below a legible scale: a larger graph starts at its top left and pans); a node selected or
+ * focused off-screen is panned into view. Arrow keys move the selection to the nearest node in that
+ * direction, Enter opens it (the editor's form), Delete asks to remove it. In the editor, dragging an output
+ * port onto another step connects them. Nodes use a roving tabindex: one node is always the graph's tab
+ * stop, and keyboard focus survives redraws (every state update and every poll of a run redraws).
  */
 import type { GraphNodeView, GraphView as GraphData } from '../../../src/protocol/messages';
 import { layoutGraph, type Layout } from './layout';
@@ -42,6 +43,8 @@ export class GraphView {
   private tx = 20;
   private ty = 20;
   private fitted = false;
+  /** Set while a redraw gives the focus back to a node: that is no reason to pan to it. */
+  private refocusing = false;
   /** Milliseconds the last layout took (shown for the benchmark). */
   lastLayoutMs = 0;
 
@@ -68,7 +71,7 @@ export class GraphView {
     }
     this.draw();
     if (!this.fitted && graph.nodes.length > 0) {
-      this.fit();
+      this.fit(GraphView.READABLE_SCALE);
       this.fitted = true;
     }
     // A selected node that is gone (removed, or renamed: a new id) is dropped quietly; the owner decides
@@ -106,7 +109,12 @@ export class GraphView {
     this.updateNodeStates(false);
     if (graphFocused) {
       const target = this.nodeElement(focusedId) ?? this.nodeElement(this.selected);
-      (target ?? this.svg).focus({ preventScroll: true });
+      this.refocusing = true;
+      try {
+        (target ?? this.svg).focus({ preventScroll: true });
+      } finally {
+        this.refocusing = false;
+      }
     }
   }
 
@@ -221,7 +229,31 @@ export class GraphView {
   select(id: string | undefined, focus = true): void {
     this.selected = id;
     this.updateNodeStates(focus);
+    if (id) this.reveal(id);
     this.events.onSelect(id);
+  }
+
+  /** Pans (at the current zoom) so that the node is inside the visible canvas; nothing when it already is. */
+  reveal(id: string): void {
+    const box = this.layout?.nodes.get(id);
+    if (!box) return;
+    const w = this.container.clientWidth || 800;
+    const h = this.container.clientHeight || 400;
+    const m = GraphView.MARGIN;
+    const pan = (t: number, start: number, size: number, view: number): number => {
+      const lo = t + start * this.scale;
+      const hi = lo + size * this.scale;
+      // Too big to show whole: its start (where the label is) at the margin.
+      if (hi - lo > view - 2 * m || lo < m) return t + m - lo;
+      if (hi > view - m) return t - (hi - (view - m));
+      return t;
+    };
+    const tx = pan(this.tx, box.x, box.width, w);
+    const ty = pan(this.ty, box.y, box.height, h);
+    if (tx === this.tx && ty === this.ty) return;
+    this.tx = tx;
+    this.ty = ty;
+    this.apply();
   }
 
   /** Puts keyboard focus on the selected node (else the graph's tab stop). */
@@ -229,13 +261,28 @@ export class GraphView {
     (this.nodeElement(this.selected) ?? this.viewport.querySelector<SVGGElement>('g.node[tabindex="0"]') ?? this.svg).focus({ preventScroll: true });
   }
 
-  fit(): void {
+  /** The lowest scale the first fit (and a window resize) goes to: 13 px labels stay about 8 px. */
+  static readonly READABLE_SCALE = 0.6;
+  /** The lowest scale the Fit button and the 0 key go to; zooming out further is the wheel's and -'s. */
+  static readonly MIN_FIT_SCALE = 0.35;
+  private static readonly MARGIN = 20;
+
+  /**
+   * Scales the graph to fit the canvas, but not below `minScale`: a graph that still does not fit is placed
+   * at the top left (its start, where the inputs are) instead of centred with its ends cut off.
+   */
+  fit(minScale = GraphView.MIN_FIT_SCALE): void {
     if (!this.layout) return;
     const w = this.container.clientWidth || 800;
     const h = this.container.clientHeight || 400;
-    this.scale = Math.min(1.5, Math.max(0.2, Math.min((w - 40) / Math.max(1, this.layout.width), (h - 40) / Math.max(1, this.layout.height))));
-    this.tx = (w - this.layout.width * this.scale) / 2;
-    this.ty = Math.max(10, (h - this.layout.height * this.scale) / 2);
+    const m = GraphView.MARGIN;
+    const lw = Math.max(1, this.layout.width);
+    const lh = Math.max(1, this.layout.height);
+    this.scale = Math.min(1.5, Math.max(minScale, Math.min((w - 2 * m) / lw, (h - 2 * m) / lh)));
+    const sw = lw * this.scale;
+    const sh = lh * this.scale;
+    this.tx = sw <= w - 2 * m ? (w - sw) / 2 : m;
+    this.ty = sh <= h - 2 * m ? Math.max(10, (h - sh) / 2) : m;
     this.apply();
   }
 
@@ -275,6 +322,11 @@ export class GraphView {
       this.zoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - r.left, ev.clientY - r.top);
     }, { passive: false });
     this.svg.addEventListener('keydown', (ev) => this.onKey(ev));
+    // Tab (or a click) onto a node that is partly off-screen brings it into view.
+    this.svg.addEventListener('focusin', (ev) => {
+      const id = ev.target instanceof SVGGElement ? ev.target.dataset.nodeId : undefined;
+      if (id && !this.refocusing) this.reveal(id);
+    });
   }
 
   private onKey(ev: KeyboardEvent): void {
