@@ -25,7 +25,8 @@ import type { CommandUi, PickItem } from './ui';
 export interface AttachFrom {
   kind: 'attachFrom';
   workspace: AmlWorkspaceInfo;
-  synapseWorkspaceId: string;
+  /** The Synapse workspace whose pools to offer; asked for when absent. */
+  synapseWorkspaceId?: string;
 }
 
 export interface ResourceCommandDeps {
@@ -136,7 +137,21 @@ class ResourceCommands {
     try {
       const link = await this.ui.progress(`Linking ${synapse.name} to ${workspace.name}…`, (_r, signal) => c.ml.link(workspace, synapse.id, linkName, signal));
       this.d.log.info(`Linked ${synapse.id} to ${workspace.id} as ${link.linkName}.`);
-      void this.ui.info(`Linked ${synapse.name} to ${workspace.name}.${link.principalId ? ` Grant the link's identity (${link.principalId}) access in Synapse Studio to use its pools.` : ''}`);
+      if (link.principalId) {
+        // The link's identity needs a Synapse role before the pools can be used through it: offer the way there.
+        const principalId = link.principalId;
+        void this.ui.info(`Linked ${synapse.name} to ${workspace.name}. Grant the link's identity (${principalId}) access in Synapse Studio to use its pools.`,
+          'Open Synapse Studio', 'Copy Identity ID').then(async (picked) => {
+          if (picked === 'Copy Identity ID') {
+            await vscode.env.clipboard.writeText(principalId);
+            vscode.window.setStatusBarMessage('$(check) Identity ID copied', 3000);
+          } else if (picked === 'Open Synapse Studio') {
+            await this.openInBrowser('synapseStudio', synapse.id);
+          }
+        });
+      } else {
+        void this.ui.info(`Linked ${synapse.name} to ${workspace.name}.`);
+      }
     } catch (e) {
       if (isV1LinkRefusal(e)) {
         throw new UserFacingError(
@@ -212,7 +227,7 @@ class ResourceCommands {
     const p = pool;
     const taken = await this.whenReady(names, `Reading the computes of ${ws.name}…`);
     const computeName = await this.ui.input({
-      title: `Attach ${p.name} to ${ws.name} (1/2)`,
+      title: `Attach ${p.name} to ${ws.name}: compute name`,
       prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
       value: suggestComputeName(p.name, taken),
       validate: (v) => validateComputeName(v, taken),
@@ -289,7 +304,10 @@ class ResourceCommands {
     if (!compute) {
       const workspace = await this.pickAmlWorkspace(c);
       compute = await this.ui.pick(c.ml.sparkComputes(workspace).all().then((cs) => {
-        if (cs.length === 0) throw new UserFacingError(`${workspace.name} has no attached Spark compute.`);
+        if (cs.length === 0) {
+          throw new UserFacingError(`${workspace.name} has no attached Spark compute to detach.`,
+            [{ title: 'Attach a Spark Pool', command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace } satisfies AttachFrom] }]);
+        }
         return cs.map((x) => ({ label: x.name, description: `${x.synapseWorkspaceName}/${x.poolName} · ${x.provisioningState ?? ''}`, value: x }));
       }), { title: `Detach a Spark compute from ${workspace.name}` });
     }
@@ -318,7 +336,6 @@ class ResourceCommands {
   }
 
   async open(target: BrowserTarget, node?: TreeNode): Promise<void> {
-    const c = this.conn();
     let id: string | undefined;
     if (target === 'synapseStudio') {
       id = node instanceof LinkedSynapseNode ? node.link.synapseWorkspaceId : node instanceof SparkPoolNode ? node.pool.synapseWorkspaceId : node instanceof SparkComputeNode ? node.compute.synapseWorkspaceId : undefined;
@@ -328,6 +345,12 @@ class ResourceCommands {
       id = node?.resourceId();
     }
     if (!id) throw new UserFacingError('Choose a resource in the Workspaces view first.');
+    await this.openInBrowser(target, id);
+  }
+
+  /** Opens a resource in the environment's portal or studio, in the signed-in account's home tenant. */
+  private async openInBrowser(target: BrowserTarget, id: string): Promise<void> {
+    const c = this.conn();
     const tenant = c.account.state.kind === 'signedIn' ? c.account.state.account.homeTenantId : undefined;
     await vscode.env.openExternal(vscode.Uri.parse(browserUrl(c.arm.environment, target, id, tenant), true));
   }
@@ -373,7 +396,7 @@ class ResourceCommands {
       { label: 'System-assigned identity', detail: 'Azure ML creates an identity for the compute (recommended)', value: 'SystemAssigned' },
       { label: 'User-assigned identity', detail: 'Use an existing managed identity', value: 'UserAssigned' },
       { label: 'No identity', detail: 'Jobs use the submitting user\'s identity', value: 'None' },
-    ], { title: `Attach ${p.name} to ${ws.name} (2/2): managed identity` });
+    ], { title: `Attach ${p.name} to ${ws.name}: managed identity` });
     if (kind !== 'UserAssigned') return { type: kind };
     const identityId = await this.ui.input({
       title: 'User-assigned managed identity',

@@ -34,6 +34,12 @@ const ICONS: Record<string, [string, string?]> = {
   running: ['sync~spin'],
 };
 
+/** Livy's batch states in the words the Jobs view uses for Azure ML jobs. */
+const BATCH_STATES: Record<string, string> = {
+  not_started: 'Not started', starting: 'Starting', running: 'Running', busy: 'Running', idle: 'Running',
+  success: 'Succeeded', dead: 'Failed', error: 'Failed', killed: 'Canceled', shutting_down: 'Stopping',
+};
+
 function icon(status: string): vscode.ThemeIcon {
   const [id, color] = ICONS[status] ?? ['circle-outline'];
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -68,10 +74,13 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
       return item;
     }
     if (node.kind === 'batch') {
-      const item = new vscode.TreeItem(node.batch.name);
-      item.description = `${node.batch.state} · Spark batch ${node.batch.id} on ${node.batch.pool}`;
-      item.iconPath = icon(node.batch.state);
+      const b = node.batch;
+      const item = new vscode.TreeItem(b.name);
+      item.description = `${BATCH_STATES[b.state] ?? b.state} · Spark batch ${b.id} on ${b.pool}`;
+      item.tooltip = `${b.name}: Spark batch ${b.id} on ${b.pool} (Livy state: ${b.state}). Click to show its log.`;
+      item.iconPath = icon(b.state);
       item.contextValue = 'synapseSpark.batch';
+      item.command = { command: 'synapseSpark.jobs.showBatchLog', title: 'Show Spark Batch Log', arguments: [node] };
       return item;
     }
     const p = node.job.properties;

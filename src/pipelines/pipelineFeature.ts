@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandRunner } from '../commands/commandRunner';
 import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
+import { parseSparkConf } from '../core/jobs/sparkConf';
 import { SparkBatchRunner } from '../core/jobs/sparkBatchRunner';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
@@ -129,9 +130,13 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   const batchChannel = vscode.window.createOutputChannel('Synapse Spark Batches', { log: true });
   context.subscriptions.push(batchChannel);
 
-  async function pickWorkspace(access: ArmAccess, workspaceId?: string, ask?: { title: string }): Promise<AmlWorkspaceRef> {
+  /**
+   * The Azure ML workspace to use: `workspaceId` when given, else the one remembered for this folder, else a
+   * quick pick. `ask` shows the pick even when one is remembered; `title` is the pick's question.
+   */
+  async function pickWorkspace(access: ArmAccess, workspaceId?: string, pick: { ask?: boolean; title?: string } = {}): Promise<AmlWorkspaceRef> {
     const remembered = rememberedWorkspace();
-    if (!ask && !workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
+    if (!pick.ask && !workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
     const all = await access.listAmlWorkspaces();
     let chosen: AmlWorkspaceRef | undefined;
     if (workspaceId) {
@@ -141,7 +146,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
       if (all.length === 0) throw new UserFacingError('No Azure ML workspaces are visible to the signed-in account.');
       const items = all.map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
         .sort((a, b) => Number(b.w.id === remembered?.id) - Number(a.w.id === remembered?.id));
-      const picked = await vscode.window.showQuickPick(items, { title: ask?.title ?? 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
+      const picked = await vscode.window.showQuickPick(items, { title: pick.title ?? 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
       if (!picked) throw new UserCancelledError();
       chosen = picked.w;
     }
@@ -171,7 +176,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
    */
   async function newPipelinePool(options?: { workspaceId?: string; sparkPool?: string }): Promise<string | undefined> {
     if (!arm || !catalog) return undefined;
-    const workspace = await pickWorkspace(arm, options?.workspaceId);
+    const workspace = await pickWorkspace(arm, options?.workspaceId, { title: 'New Pipeline: which Azure ML workspace (for its attached Spark pools)?' });
     const inWs = (await attachedPools()).filter((p) => p.amlWorkspace.id.toLowerCase() === workspace.id.toLowerCase());
     if (options?.sparkPool) {
       if (!inWs.some((p) => p.computeName === options.sparkPool)) throw new UserFacingError(`No Spark pool named '${options.sparkPool}' is attached to ${workspace.name}.`);
@@ -269,8 +274,11 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
 
   commands.register('synapseSpark.jobs.refresh', () => jobsTree.refresh());
 
+  // Batches log to one channel, each line under its file name: showing it is how a batch's log is opened.
+  commands.register('synapseSpark.jobs.showBatchLog', () => batchChannel.show());
+
   commands.register('synapseSpark.jobs.selectWorkspace', async (options?: { workspaceId?: string }) => {
-    const ws = await pickWorkspace(requireArm(), options?.workspaceId, { title: 'List and submit jobs in which Azure ML workspace?' });
+    const ws = await pickWorkspace(requireArm(), options?.workspaceId, { ask: true, title: 'List and submit jobs in which Azure ML workspace?' });
     return { workspaceId: ws.id };
   });
 
@@ -311,9 +319,16 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     let conf = options?.conf;
     if (!conf) {
       const defaults = vscode.workspace.getConfiguration('synapseSpark.jobs').get<Record<string, string>>('defaultSparkConf', {});
-      const text = await vscode.window.showInputBox({ title: 'Spark configuration', prompt: 'key=value pairs separated by commas', value: Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ') });
+      const text = await vscode.window.showInputBox({
+        title: 'Spark configuration',
+        prompt: 'key=value pairs separated by commas, e.g. spark.executor.instances=2, spark.executor.memory=4g; empty for none',
+        value: Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', '),
+        validateInput: (v) => parseSparkConf(v).error,
+      });
       if (text === undefined) throw new UserCancelledError();
-      conf = Object.fromEntries(text.split(',').map((kv) => kv.trim()).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]).filter(([k]) => k));
+      const parsed = parseSparkConf(text);
+      if (parsed.error !== undefined) throw new UserFacingError(`Spark configuration: ${parsed.error}`);
+      conf = parsed.conf;
     }
     const runner = new SparkBatchRunner(pool, poolCatalog);
     const lines: string[] = [];

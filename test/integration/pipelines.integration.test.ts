@@ -112,6 +112,8 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
     assert.strictEqual(text.match(/^ {4}compute: azureml:sparksmall$/gm)?.length, 2, 'both Spark steps run on the attached pool');
     assert.ok(!/cpu-cluster/.test(text), 'no compute the workspace does not have');
+    assert.match(text, /^# Submit with .* az ml job create --file fresh\.pipeline\.yml$/m, 'the comment names the real file');
+    assert.ok(!/import pyspark|^from pyspark/m.test(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'src/prepare.py')))), 'pyspark is imported only where it is optional');
 
     // It opened in the pipeline editor, and the full analysis (files, the workspace's computes) is clean.
     await waitFor(() => {
@@ -239,5 +241,12 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     const result = (await vscode.commands.executeCommand('synapseSpark.runPythonFileOnSpark', file, { computeName: 'sparksmall', args: 'extra words', conf: { 'spark.executor.instances': 2 } })) as { state: string; log: string[] };
     assert.strictEqual(result.state, 'success', result.log.join('\n'));
     assert.ok(result.log.some((l) => /^wordcount: 14 words/.test(l)), result.log.join('\n'));
+    // The Jobs view lists the batch in its own words, and clicking it shows the batch log.
+    await vscode.commands.executeCommand('synapseSpark.jobs.refresh');
+    const item = await waitFor(() => api.pipelines.jobsView().items.find((i) => i.contextValue === 'synapseSpark.batch' && i.label === 'wordcount_batch.py'
+      && String(i.description).startsWith('Succeeded')), 'the batch in the Jobs view');
+    assert.match(String(item.description), /^Succeeded · Spark batch \d+ on sparksmall$/);
+    assert.strictEqual(item.command?.command, 'synapseSpark.jobs.showBatchLog');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
   });
 });

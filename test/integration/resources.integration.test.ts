@@ -247,7 +247,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     assert.deepStrictEqual(shown.actions, ['Attach a Pool Directly', 'Learn More', 'Show Log']);
     // The wizard started at the pool of that Synapse workspace for that AML workspace: no workspace pickers.
     const wizard = ui.titles.slice(ui.titles.indexOf(shown.message) + 1);
-    assert.deepStrictEqual(wizard, ['Attach a Spark pool of fabrikam-synapse to fabrikam-aml', 'Attach largepool to fabrikam-aml (1/2)', 'Attach largepool to fabrikam-aml (2/2): managed identity']);
+    assert.deepStrictEqual(wizard, ['Attach a Spark pool of fabrikam-synapse to fabrikam-aml', 'Attach largepool to fabrikam-aml: compute name', 'Attach largepool to fabrikam-aml: managed identity']);
     assert.ok(ui.progressTitles.some((t) => /Attaching largepool to fabrikam-aml as largepool/.test(t)));
     assert.strictEqual(attached.amlWorkspace.name, 'fabrikam-aml');
     assert.strictEqual(attached.synapseWorkspace.name, 'fabrikam-synapse');
