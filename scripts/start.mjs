@@ -39,7 +39,9 @@ try {
   const userDataDir = path.join(stateDir, 'user-data');
   const extensionsDir = path.join(stateDir, 'extensions');
   installExtension({ vsix: path.join(repoRoot, 'azureml-synapse-spark.vsix'), extensionsDir, userDataDir });
-  const workspace = prepareSampleWorkspace(path.join(stateDir, 'sample-workspace'), { settings: emulator.settings });
+  // The copy lives inside this repository's folder: keep VS Code from offering to open the repository.
+  const settings = { ...emulator.settings, 'git.openRepositoryInParentFolders': 'never' };
+  const workspace = prepareSampleWorkspace(path.join(stateDir, 'sample-workspace'), { settings });
   const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir, quiet: true });
   stops.push(host.stop);
   host.child.once('exit', (code) => { if (!stopping) { log(`code-server exited (${code})`); void stopAll(1); } });
