@@ -19,7 +19,7 @@ import {
 } from '../tree/workspaceNodes';
 import type { WorkspacesTreeProvider } from '../tree/workspacesTree';
 import type { CommandRunner } from './commandRunner';
-import type { CommandUi, PickItem } from './ui';
+import { isWizardBack, type CommandUi, type PickItem } from './ui';
 
 /** A Synapse workspace to attach from, handed over by the v1-link refusal ("attach pools directly"). */
 export interface AttachFrom {
@@ -216,23 +216,44 @@ class ResourceCommands {
     // The existing compute names (for the name box) load while the user picks the pool.
     const names = c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, 'list the computes of', 'read')); });
     names.catch(() => undefined); // surfaced where it is awaited
-    if (!pool) {
-      const synapse = synapseId ? synapseWorkspaceIdOf(synapseId)! : await this.pickSynapseWorkspace(c, ws);
-      pool = await this.ui.pick(c.synapse.pools({ ...synapse, tenantId: ws.tenantId }).all().then((pools) => {
-        if (pools.length === 0) throw new UserFacingError(`${synapse.name} has no Spark pools.`);
-        return pools.map((p) => ({ label: p.name, description: `Spark ${p.sparkVersion ?? '?'} · ${p.nodeSize ?? '?'}`, value: p }));
-      }, (e) => { throw toUserError(e, { what: `list the Spark pools of ${synapse.name}`, permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: synapse.id, docs: DOCS.synapseAccess }); }),
-      { title: `Attach a Spark pool of ${synapse.name} to ${ws.name}` });
+    const synapse = pool ? undefined : synapseId ? synapseWorkspaceIdOf(synapseId)! : await this.pickSynapseWorkspace(c, ws);
+    const pools = synapse && c.synapse.pools({ ...synapse, tenantId: ws.tenantId }).all().then((list) => {
+      if (list.length === 0) throw new UserFacingError(`${synapse.name} has no Spark pools.`);
+      return list.map((p) => ({ label: p.name, description: `Spark ${p.sparkVersion ?? '?'} · ${p.nodeSize ?? '?'}`, value: p }));
+    }, (e) => { throw toUserError(e, { what: `list the Spark pools of ${synapse.name}`, permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: synapse.id, docs: DOCS.synapseAccess }); });
+    pools?.catch(() => undefined); // surfaced by the pick
+    // Pool (when picked here), compute name and identity: each step's Back button returns to the one before,
+    // keeping what was typed.
+    let nameAnswer: string | undefined;
+    let identityAnswer: ComputeIdentityChoice | undefined;
+    const first = pools ? 0 : 1;
+    for (let step = first; step < 3;) {
+      try {
+        if (step === 0) {
+          const picked: SparkPoolInfo = await this.ui.pick(pools!, { title: `Attach a Spark pool of ${synapse!.name} to ${ws.name}` });
+          if (picked.id !== pool?.id) nameAnswer = undefined;
+          pool = picked;
+        } else if (step === 1) {
+          const taken = await this.whenReady(names, `Reading the computes of ${ws.name}…`);
+          nameAnswer = await this.ui.input({
+            title: `Attach ${pool!.name} to ${ws.name}: compute name`,
+            prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
+            value: nameAnswer ?? suggestComputeName(pool!.name, taken),
+            validate: (v) => validateComputeName(v, taken),
+            back: step > first,
+          });
+        } else {
+          identityAnswer = await this.pickIdentity(ws, pool!);
+        }
+        step++;
+      } catch (e) {
+        if (!isWizardBack(e)) throw e;
+        step--;
+      }
     }
-    const p = pool;
-    const taken = await this.whenReady(names, `Reading the computes of ${ws.name}…`);
-    const computeName = await this.ui.input({
-      title: `Attach ${p.name} to ${ws.name}: compute name`,
-      prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
-      value: suggestComputeName(p.name, taken),
-      validate: (v) => validateComputeName(v, taken),
-    });
-    const identity = await this.pickIdentity(ws, p);
+    const p = pool!;
+    const computeName = nameAnswer!;
+    const identity = identityAnswer!;
     const poolNode = arg instanceof SparkPoolNode ? arg : undefined;
     try {
       const compute = await this.d.tree.withBusy(p.id, 'Attaching…', [poolNode], () =>
@@ -391,19 +412,27 @@ class ResourceCommands {
     return this.ui.pick(items, { title: `Choose the Synapse workspace whose pool to attach to ${ws.name}` });
   }
 
+  /** The identity step (its Back button rejects with WizardBack); Back from the identity id returns to it. */
   private async pickIdentity(ws: AmlWorkspaceInfo, p: SparkPoolInfo): Promise<ComputeIdentityChoice> {
-    const kind = await this.ui.pick<ComputeIdentityChoice['type']>([
-      { label: 'System-assigned identity', detail: 'Azure ML creates an identity for the compute (recommended)', value: 'SystemAssigned' },
-      { label: 'User-assigned identity', detail: 'Use an existing managed identity', value: 'UserAssigned' },
-      { label: 'No identity', detail: 'Jobs use the submitting user\'s identity', value: 'None' },
-    ], { title: `Attach ${p.name} to ${ws.name}: managed identity` });
-    if (kind !== 'UserAssigned') return { type: kind };
-    const identityId = await this.ui.input({
-      title: 'User-assigned managed identity',
-      prompt: 'Resource id: /subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…',
-      validate: (v) => (userAssignedIdentityId(v.trim()) ? undefined : 'Enter the resource id of a user-assigned managed identity.'),
-    });
-    return { type: 'UserAssigned', identityId: identityId.trim() };
+    for (;;) {
+      const kind = await this.ui.pick<ComputeIdentityChoice['type']>([
+        { label: 'System-assigned identity', detail: 'Azure ML creates an identity for the compute (recommended)', value: 'SystemAssigned' },
+        { label: 'User-assigned identity', detail: 'Use an existing managed identity', value: 'UserAssigned' },
+        { label: 'No identity', detail: 'Jobs use the submitting user\'s identity', value: 'None' },
+      ], { title: `Attach ${p.name} to ${ws.name}: managed identity`, back: true });
+      if (kind !== 'UserAssigned') return { type: kind };
+      try {
+        const identityId = await this.ui.input({
+          title: 'User-assigned managed identity',
+          prompt: 'Resource id: /subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…',
+          validate: (v) => (userAssignedIdentityId(v.trim()) ? undefined : 'Enter the resource id of a user-assigned managed identity.'),
+          back: true,
+        });
+        return { type: 'UserAssigned', identityId: identityId.trim() };
+      } catch (e) {
+        if (!isWizardBack(e)) throw e;
+      }
+    }
   }
 
   /** After any operation: reload the workspace's folders (or the whole tree) and tell the Spark side. */

@@ -13,10 +13,24 @@ export interface ProgressReport {
   message: string;
 }
 
+/** A wizard step's Back button was pressed: the wizard shows its previous step again. */
+export class WizardBack extends Error {
+  constructor() {
+    super('Back');
+    this.name = 'WizardBack';
+  }
+}
+
+/** By name, not class: a scripted UI (tests) may come from another copy of this module. */
+export function isWizardBack(err: unknown): boolean {
+  return err instanceof Error && err.name === 'WizardBack';
+}
+
 export interface CommandUi {
-  pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string }): Promise<T>;
+  /** `back`: the prompt has a Back button, which rejects with WizardBack. */
+  pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string; back?: boolean }): Promise<T>;
   pickMany<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string }): Promise<T[]>;
-  input(options: { title: string; prompt: string; value?: string; validate?: (v: string) => string | undefined }): Promise<string>;
+  input(options: { title: string; prompt: string; value?: string; validate?: (v: string) => string | undefined; back?: boolean }): Promise<string>;
   /** Resolves when the user chose `confirmLabel`; cancels otherwise. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<void>;
   progress<T>(title: string, task: (report: (r: ProgressReport) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
@@ -31,8 +45,53 @@ const cancelled = (): never => {
   throw new UserCancelledError();
 };
 
+/** A quick pick with a Back button (showQuickPick has none). */
+async function pickWithBack<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string }): Promise<T> {
+  const qp = vscode.window.createQuickPick<PickItem<T>>();
+  Object.assign(qp, { title: options.title, placeholder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true, buttons: [vscode.QuickInputButtons.Back], busy: true });
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      qp.onDidTriggerButton(() => reject(new WizardBack()));
+      qp.onDidAccept(() => {
+        const [picked] = qp.selectedItems;
+        if (picked) resolve(picked.value);
+      });
+      qp.onDidHide(() => reject(new UserCancelledError()));
+      qp.show();
+      Promise.resolve(items).then((list) => {
+        qp.items = list;
+        qp.busy = false;
+      }, reject);
+    });
+  } finally {
+    qp.dispose();
+  }
+}
+
+/** An input box with a Back button, validating as the user types and on Enter. */
+async function inputWithBack(options: { title: string; prompt: string; value?: string; validate?: (v: string) => string | undefined }): Promise<string> {
+  const box = vscode.window.createInputBox();
+  Object.assign(box, { title: options.title, prompt: options.prompt, value: options.value ?? '', ignoreFocusOut: true, buttons: [vscode.QuickInputButtons.Back] });
+  const check = (v: string) => (box.validationMessage = options.validate?.(v));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      box.onDidTriggerButton(() => reject(new WizardBack()));
+      box.onDidChangeValue(check);
+      box.onDidAccept(() => {
+        if (!check(box.value)) resolve(box.value);
+      });
+      box.onDidHide(() => reject(new UserCancelledError()));
+      check(box.value);
+      box.show();
+    });
+  } finally {
+    box.dispose();
+  }
+}
+
 export const vscodeUi: CommandUi = {
   async pick(items, options) {
+    if (options.back) return pickWithBack(items, options);
     const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
     return picked ? picked.value : cancelled();
   },
@@ -41,6 +100,7 @@ export const vscodeUi: CommandUi = {
     return picked ? picked.map((p) => p.value) : cancelled();
   },
   async input(options) {
+    if (options.back) return inputWithBack(options);
     const v = await vscode.window.showInputBox({ title: options.title, prompt: options.prompt, value: options.value, ignoreFocusOut: true, validateInput: options.validate });
     return v === undefined ? cancelled() : v;
   },

@@ -1,7 +1,7 @@
 /**
  * Attach a Spark pool through the UI of the packaged extension (against the emulator the runner started):
- * sign in from the palette, expand the Workspaces tree, right-click a pool, answer the wizard, and see the
- * pool marked attached.
+ * sign in from the palette, expand the Workspaces tree, right-click a pool, answer the wizard (going Back
+ * once), and see the pool marked attached.
  */
 import { useWorkbench } from './support/workbench';
 
@@ -36,7 +36,13 @@ describe('Workspaces view in the browser workbench', () => {
     await input.waitFor({ state: 'visible' });
     await input.fill('sparkmed-e2e');
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'System-assigned identity' }).first().waitFor({ timeout: 15_000 });
+    const systemAssigned = page.locator('.quick-input-list .monaco-list-row', { hasText: 'System-assigned identity' }).first();
+    await systemAssigned.waitFor({ timeout: 15_000 });
+    // The identity step's Back button returns to the name box, with the name as typed.
+    await page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click();
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.quick-input-widget input')?.value === 'sparkmed-e2e', undefined, { timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await systemAssigned.waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
 
     await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*attached as sparkmed-e2e/ }).first().waitFor({ timeout: 60_000 });

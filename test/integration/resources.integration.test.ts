@@ -184,6 +184,20 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     ui.unexpected.length = 0; // the refused input is what this test expects
   });
 
+  it('goes back through the attach wizard with its Back buttons, keeping what was typed', async () => {
+    const linked = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse');
+    const [titles, values] = [ui.titles.length, ui.inputValues.length];
+    ui.script({ pick: 'sparkmedium' }, { input: 'typed-name' }, { back: true }, { back: true }, { pick: 'sparkmedium' }, { input: 'sparksmall' });
+    await vscode.commands.executeCommand('synapseSpark.attachSparkPool', linked.node);
+    const pool = 'Attach a Spark pool of contoso-synapse to contoso-aml';
+    const name = 'Attach sparkmedium to contoso-aml: compute name';
+    assert.deepStrictEqual(ui.titles.slice(titles), [pool, name, 'Attach sparkmedium to contoso-aml: managed identity', name, pool, name]);
+    assert.deepStrictEqual(ui.inputValues.slice(values + 1), ['typed-name', 'typed-name'], 'after Back (at the identity, and at the name back to the same pool) the name box reopens with what was typed');
+    assert.match(String(ui.validationMessages.at(-1)), /already has a compute named 'sparksmall'/);
+    assert.strictEqual(ui.remaining, 0);
+    ui.unexpected.length = 0; // the refused name ends the wizard, as this test intends
+  });
+
   it('shows progress while the compute names are still loading, then checks the name against them', async () => {
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     const before = ui.progressTitles.length;

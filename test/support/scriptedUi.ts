@@ -3,7 +3,7 @@
  * does not match the step (or comes when none is left) is recorded as unexpected and cancels the command,
  * so a test fails on an unexpected prompt instead of hanging.
  */
-import type { CommandUi, PickItem } from '../../src/commands/ui';
+import { WizardBack, type CommandUi, type PickItem } from '../../src/commands/ui';
 
 export type Step =
   | { pick: string | RegExp }
@@ -12,7 +12,9 @@ export type Step =
   | { confirm: boolean }
   | { secret: string }
   /** An error message matching `error`; `choose` is the action button to press (none: dismiss it). */
-  | { error: string | RegExp; choose?: string };
+  | { error: string | RegExp; choose?: string }
+  /** The Back button of a wizard's pick or input (a prompt without one is unexpected). */
+  | { back: true };
 
 const matches = (label: string, want: string | RegExp) => (typeof want === 'string' ? label === want : want.test(label));
 
@@ -52,7 +54,20 @@ export class ScriptedUi implements CommandUi {
     return step as Extract<Step, Record<K, unknown>>;
   }
 
-  async pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string }): Promise<T> {
+  /** When the next step is Back: takes it and rejects as the Back button does (unexpected without one). */
+  private backIfScripted(title: string, hasBack: boolean | undefined): void {
+    const next = this.steps[0];
+    if (!next || !('back' in next)) return;
+    this.take('back', title);
+    if (!hasBack) {
+      this.unexpected.push(`back: "${title}" has no Back button`);
+      throw Object.assign(new Error('no Back button'), { name: 'AbortError' });
+    }
+    throw new WizardBack();
+  }
+
+  async pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; back?: boolean }): Promise<T> {
+    this.backIfScripted(options.title, options.back);
     const step = this.take('pick', options.title);
     const list = await items;
     const found = list.find((i) => matches(i.label, step.pick));
@@ -69,7 +84,12 @@ export class ScriptedUi implements CommandUi {
     return list.filter((i) => step.pickMany.some((w) => matches(i.label, w))).map((i) => i.value);
   }
 
-  async input(options: { title: string; validate?: (v: string) => string | undefined }): Promise<string> {
+  /** Inputs given, with the value each box opened with (tests check that Back keeps what was typed). */
+  readonly inputValues: Array<string | undefined> = [];
+
+  async input(options: { title: string; value?: string; validate?: (v: string) => string | undefined; back?: boolean }): Promise<string> {
+    this.inputValues.push(options.value);
+    this.backIfScripted(options.title, options.back);
     const step = this.take('input', options.title);
     const problem = options.validate?.(step.input);
     this.validationMessages.push(problem);
