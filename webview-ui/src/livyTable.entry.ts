@@ -33,34 +33,41 @@ export const activate: ActivationFunction = () => ({
   },
 });
 
+/**
+ * The table is built once and then updated in place: sorting or paging never removes the focused
+ * header or button. (If the focused node were removed, focus would fall out of the output webview
+ * and VS Code's notebook would hand it to the cell's code editor, so the next Enter would type into
+ * the cell.) Keys the table handles are stopped here so they never reach the notebook either.
+ */
 class TableView {
   readonly root = document.createElement('div');
   private sortColumn: number | undefined;
   private direction: SortDirection = 'asc';
   private page = 0;
   private order: number[];
+  private readonly pages: number;
+  private readonly headerCells: HTMLTableCellElement[] = [];
+  private readonly tbody = el('tbody');
+  private readonly pageLabel = el('span', 'livy-table-page');
+  private readonly prev: HTMLButtonElement | undefined;
+  private readonly next: HTMLButtonElement | undefined;
 
   constructor(private readonly table: LivyTable) {
     this.root.className = 'livy-table';
     this.order = sortedOrder(table, undefined, 'asc');
-    this.render();
-  }
+    this.pages = pageCount(table.data.length, PAGE_SIZE);
 
-  private render(): void {
-    const { table } = this;
-    const pages = pageCount(table.data.length, PAGE_SIZE);
     const toolbar = el('div', 'livy-table-toolbar');
     const summary = el('span', 'livy-table-summary', `${table.data.length} row${table.data.length === 1 ? '' : 's'} × ${table.headers.length} column${table.headers.length === 1 ? '' : 's'}`);
     const copy = button('Copy as CSV', () => {
       void navigator.clipboard.writeText(toCsv(table, this.order)).then(() => { copy.textContent = 'Copied'; });
     });
     toolbar.append(summary, copy);
-    if (pages > 1) {
-      toolbar.append(
-        button('‹ Previous', () => this.goTo(this.page - 1), this.page === 0),
-        el('span', 'livy-table-page', `Page ${this.page + 1} of ${pages}`),
-        button('Next ›', () => this.goTo(this.page + 1), this.page >= pages - 1),
-      );
+    if (this.pages > 1) {
+      this.prev = button('‹ Previous', () => this.goTo(this.page - 1));
+      this.next = button('Next ›', () => this.goTo(this.page + 1));
+      this.pageLabel.setAttribute('aria-live', 'polite');
+      toolbar.append(this.prev, this.pageLabel, this.next);
     }
 
     const grid = el('table');
@@ -69,29 +76,69 @@ class TableView {
       const th = el('th');
       th.tabIndex = 0;
       th.setAttribute('role', 'columnheader');
-      th.setAttribute('aria-sort', this.sortColumn !== i ? 'none' : this.direction === 'asc' ? 'ascending' : 'descending');
+      th.dataset.column = String(i);
       th.title = `${h.name} (${h.type}): click to sort`;
-      const arrow = this.sortColumn === i ? (this.direction === 'asc' ? ' ▲' : ' ▼') : '';
-      th.append(el('span', 'livy-col-name', h.name + arrow), el('span', 'livy-col-type', h.type.replace(/_TYPE$/, '').toLowerCase()));
+      th.append(el('span', 'livy-col-name', h.name), el('span', 'livy-col-type', h.type.replace(/_TYPE$/, '').toLowerCase()));
       th.addEventListener('click', () => this.sortBy(i));
-      th.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.sortBy(i); } });
+      onActivateKey(th, () => this.sortBy(i));
+      this.headerCells.push(th);
       headRow.appendChild(th);
     });
     const thead = el('thead');
     thead.appendChild(headRow);
-    const tbody = el('tbody');
+    grid.append(thead, this.tbody);
+    const scroller = el('div', 'livy-table-scroll');
+    scroller.appendChild(grid);
+    this.root.append(toolbar, scroller);
+    this.update();
+  }
+
+  /** Refreshes headers, rows and paging controls without replacing any focusable node. */
+  private update(): void {
+    const { table } = this;
+    table.headers.forEach((h, i) => {
+      const th = this.headerCells[i];
+      th.setAttribute('aria-sort', this.sortColumn !== i ? 'none' : this.direction === 'asc' ? 'ascending' : 'descending');
+      const arrow = this.sortColumn === i ? (this.direction === 'asc' ? ' ▲' : ' ▼') : '';
+      const name = th.querySelector('.livy-col-name');
+      if (name) name.textContent = h.name + arrow;
+    });
+
+    const rows: HTMLTableRowElement[] = [];
     for (const rowIndex of pageSlice(this.order, this.page, PAGE_SIZE)) {
       const tr = el('tr');
       table.data[rowIndex].forEach((cell, c) => {
         const td = el('td', cell === null || cell === undefined ? 'null' : isNumericType(table.headers[c]?.type ?? '') ? 'num' : undefined, formatCell(cell));
         tr.appendChild(td);
       });
-      tbody.appendChild(tr);
+      rows.push(tr);
     }
-    grid.append(thead, tbody);
-    const scroller = el('div', 'livy-table-scroll');
-    scroller.appendChild(grid);
-    this.root.replaceChildren(toolbar, scroller);
+    this.tbody.replaceChildren(...rows);
+
+    if (this.prev && this.next) {
+      this.pageLabel.textContent = `Page ${this.page + 1} of ${this.pages}`;
+      const prevDisabled = this.page === 0;
+      const nextDisabled = this.page >= this.pages - 1;
+      // A focused button that becomes disabled loses focus, so hand focus to the other paging button first.
+      const active = this.root.ownerDocument.activeElement;
+      const refuge = active === this.next && nextDisabled ? this.prev : active === this.prev && prevDisabled ? this.next : undefined;
+      if (refuge) {
+        refuge.disabled = false;
+        if (refuge === this.prev ? !prevDisabled : !nextDisabled) refuge.focus();
+        else this.focusTable();
+      }
+      this.prev.disabled = prevDisabled;
+      this.next.disabled = nextDisabled;
+    }
+  }
+
+  private focusTable(): void {
+    if (this.headerCells.length > 0) {
+      this.headerCells[0].focus();
+      return;
+    }
+    this.root.tabIndex = -1;
+    this.root.focus();
   }
 
   private sortBy(column: number): void {
@@ -99,14 +146,29 @@ class TableView {
     this.sortColumn = column;
     this.order = sortedOrder(this.table, column, this.direction);
     this.page = 0;
-    this.render();
-    (this.root.querySelectorAll('th')[column] as HTMLElement | undefined)?.focus();
+    this.update();
   }
 
   private goTo(page: number): void {
-    this.page = Math.min(Math.max(page, 0), pageCount(this.table.data.length, PAGE_SIZE) - 1);
-    this.render();
+    this.page = Math.min(Math.max(page, 0), this.pages - 1);
+    this.update();
   }
+}
+
+/** Enter and Space activate the control; the keys are consumed so the notebook never sees them. */
+function onActivateKey(target: HTMLElement, action: () => void): void {
+  target.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (!e.repeat) action();
+  });
+  target.addEventListener('keyup', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); }
+  });
+  target.addEventListener('keypress', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); }
+  });
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -121,5 +183,7 @@ function button(label: string, onClick: () => void, disabled = false): HTMLButto
   b.type = 'button';
   b.disabled = disabled;
   b.addEventListener('click', onClick);
+  // Handled here (preventDefault stops the native click) so the key is consumed and does not reach the notebook.
+  onActivateKey(b, () => { if (!b.disabled) onClick(); });
   return b;
 }
