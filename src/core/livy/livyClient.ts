@@ -39,14 +39,54 @@ export interface LivyConnection {
 
 /** A Livy/HTTP failure with its status, for callers that branch on 404 (session gone) and the like. */
 export class LivyHttpError extends Error {
-  constructor(message: string, readonly statusCode: number | undefined, options?: { cause?: unknown }) {
+  /** The service's error code and message when its body was `{code, message}` JSON. */
+  readonly code?: string;
+  readonly serviceMessage?: string;
+
+  constructor(message: string, readonly statusCode: number | undefined,
+    options?: { cause?: unknown; code?: string; serviceMessage?: string }) {
     super(message, options);
     this.name = 'LivyHttpError';
+    this.code = options?.code;
+    this.serviceMessage = options?.serviceMessage;
   }
 }
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof LivyHttpError && err.statusCode === 404;
+}
+
+/** The code and message of a Livy/Synapse error body (`{code, message}` or `{error: {code, message}}`); undefined for other text. */
+export function parseErrorBody(body: string): { code?: string; message?: string } | undefined {
+  const text = body.trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    const o = parsed as Record<string, unknown>;
+    const inner = o.error && typeof o.error === 'object' ? o.error as Record<string, unknown> : o;
+    const code = typeof inner.code === 'string' && inner.code.trim() ? inner.code.trim() : undefined;
+    const message = typeof inner.message === 'string' && inner.message.trim() ? inner.message.trim()
+      : typeof inner.msg === 'string' && inner.msg.trim() ? inner.msg.trim() : undefined;
+    return code || message ? { code, message } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The user-facing text of a failed Livy call: `Could not <what> on pool '<pool>' (HTTP <status>): <code>: <message>`
+ * from a JSON body (a plain-text body as it is, trimmed), plus the next step when the failure is transient.
+ */
+export function formatLivyError(what: string, poolName: string, status: number | undefined, body: string): string {
+  const parsed = parseErrorBody(body);
+  const detail = parsed ? [parsed.code, parsed.message].filter(Boolean).join(': ') : body.trim();
+  let text = `Could not ${what} on pool '${poolName}'${status !== undefined ? ` (HTTP ${status})` : ''}`
+    + (detail ? `: ${detail}` : '.');
+  if (status !== undefined && (status === 429 || status >= 500)) {
+    text = `${text.replace(/[.\s]+$/, '')}. Try again; if it persists, check the pool in Synapse Studio.`;
+  }
+  return text;
 }
 
 export class SdkLivyClient implements LivyApi {
@@ -135,8 +175,11 @@ export class SdkLivyClient implements LivyApi {
     } catch (err) {
       if (err instanceof Error && err.name === 'AbortError') throw err;
       const status = (err as { statusCode?: number }).statusCode;
-      const detail = err instanceof Error ? err.message : String(err);
-      throw new LivyHttpError(`Could not ${what} on pool '${this.endpoint.poolName}': ${detail}`, status, { cause: err });
+      const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
+      const detail = bodyText && parseErrorBody(bodyText) ? bodyText : err instanceof Error ? err.message : String(err);
+      const parsed = parseErrorBody(detail);
+      throw new LivyHttpError(formatLivyError(what, this.endpoint.poolName, status, detail), status,
+        { cause: err, code: parsed?.code, serviceMessage: parsed?.message });
     }
   }
 }

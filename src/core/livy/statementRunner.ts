@@ -5,7 +5,7 @@
  */
 import { SessionEndedError, StatementCancelledError } from './errors';
 import type { LivyApi } from './livyClient';
-import { isNotFound } from './livyClient';
+import { isNotFound, LivyHttpError } from './livyClient';
 import { abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
 import type { LivyStatementInfo, StatementKind, StatementOutput } from './types';
 import { isEndedServerState } from './types';
@@ -34,7 +34,12 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
   const clock = options.clock ?? systemClock;
   const { signal } = options;
   if (signal?.aborted) throw abortError();
-  const submitted = await api.createStatement(sessionId, code, kind);
+  let submitted: LivyStatementInfo;
+  try {
+    submitted = await api.createStatement(sessionId, code, kind);
+  } catch (err) {
+    throw await submitFailure(api, sessionId, err);
+  }
   let requests = 1;
   const policy = new PollingPolicy(options.polling);
   let statement = submitted;
@@ -101,6 +106,22 @@ async function endedOrUndefined(api: LivyApi, sessionId: number): Promise<Sessio
     if (isNotFound(err)) return new SessionEndedError(sessionId, 'dead', 'the Spark pool no longer knows it');
     return undefined;
   }
+}
+
+const ENDED_STATE_IN_MESSAGE = /\bsession\s+\d+\s+(?:is|was)\s+(killed|dead|error|success|shutting_down)\b/i;
+
+/**
+ * A refused submit (Livy answers 400 "Session N is killed; it cannot run statements." for a session in a
+ * terminal state, 404 for one it forgot) means the session ended: SessionEndedError, not a raw HTTP error.
+ */
+async function submitFailure(api: LivyApi, sessionId: number, err: unknown): Promise<unknown> {
+  if (!(err instanceof LivyHttpError) || ![400, 404, 409, 410].includes(err.statusCode ?? 0)) return err;
+  const ended = await endedOrUndefined(api, sessionId);
+  if (ended) return ended;
+  const state = ENDED_STATE_IN_MESSAGE.exec(err.serviceMessage ?? err.message)?.[1]?.toLowerCase();
+  if (state) return new SessionEndedError(sessionId, state === 'killed' ? 'killed' : state === 'error' ? 'error' : 'dead',
+    state === 'killed' ? 'it was deleted' : '');
+  return err;
 }
 
 async function endedError(api: LivyApi, sessionId: number, fallback: string): Promise<Error> {

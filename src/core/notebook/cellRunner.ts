@@ -33,6 +33,13 @@ export interface NotebookSessionHost {
   /** Settings defaults (synapseSpark.notebook.session). */
   defaults(): SessionConfig;
   limits(): OutputLimits;
+  /** The notebook's name, for messages other notebooks show (e.g. "was deleted by %%cleanup in <name>"). */
+  readonly notebookName?: string;
+  /**
+   * The other notebooks' sessions of this window on the same pool: %%cleanup deletes theirs through them, so
+   * they know their session is gone (their next cell explains it and starts a new one).
+   */
+  peers?(): NotebookSessionHost[];
 }
 
 export interface CellResult {
@@ -163,8 +170,16 @@ async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink
       + `(${ids.length} live: ${ids.join(', ') || 'none'}), including other notebooks'. Run %%cleanup -f to confirm.`)]);
     return { outcome: 'failed' };
   }
+  const why = `was deleted by %%cleanup in ${host.notebookName ?? 'another notebook'}`;
   for (const id of ids) {
-    if (id === ours) await host.session.delete();
+    if (id === ours) {
+      await host.session.delete();
+      continue;
+    }
+    // Another notebook of this window uses it: delete it through its SparkSession, the way a kill from
+    // the Sessions view does, so its status updates and its next cell says why it starts a new session.
+    const peer = host.peers?.().find((p) => p.session !== host.session && p.session.sessionId === id);
+    if (peer) await peer.session.delete(why).catch(() => undefined);
     else await host.session.api.deleteSession(id, signal).catch(() => undefined);
   }
   sink.replace([textOutput(ids.length ? `Deleted ${ids.length} Spark session(s): ${ids.join(', ')}.` : 'No live Spark sessions to delete.')]);

@@ -51,14 +51,20 @@ export function poolTarget(pool: AttachedSparkPool): PoolTarget {
   };
 }
 
+/** Same Livy endpoint: session ids are shared (two Azure ML computes may attach the same Synapse pool). */
+function samePool(a: AttachedSparkPool, b: AttachedSparkPool): boolean {
+  const endpoint = (p: AttachedSparkPool) => p.synapseWorkspace.devEndpoint.replace(/\/+$/, '').toLowerCase();
+  return endpoint(a) === endpoint(b) && a.poolName.toLowerCase() === b.poolName.toLowerCase();
+}
+
 export class NotebookKernelSession implements NotebookSessionHost {
   readonly session: SparkSession;
   readonly target: PoolTarget;
   notebookConfig: SessionConfig | undefined;
   private restoring: Promise<void> | undefined;
 
-  constructor(readonly notebookKey: string, readonly pool: AttachedSparkPool, notebookName: string, private readonly deps: RegistryDeps,
-    private readonly storeKey: string) {
+  constructor(readonly notebookKey: string, readonly pool: AttachedSparkPool, readonly notebookName: string, private readonly deps: RegistryDeps,
+    private readonly storeKey: string, private readonly others: () => NotebookKernelSession[] = () => []) {
     this.target = poolTarget(pool);
     const stored = deps.store.get(storeKey);
     this.session = new SparkSession({
@@ -96,6 +102,11 @@ export class NotebookKernelSession implements NotebookSessionHost {
     return this.deps.settings.outputLimits();
   }
 
+  /** The other notebooks' sessions of this window on the same Spark pool (same Livy endpoint). */
+  peers(): NotebookKernelSession[] {
+    return this.others().filter((other) => other !== this && samePool(other.pool, this.pool));
+  }
+
   /** Resolves once a stored session was re-attached (or found gone). */
   async restored(): Promise<void> {
     await this.restoring;
@@ -123,7 +134,7 @@ export class NotebookSessionRegistry {
     const key = NotebookSessionRegistry.key(notebookKey, pool);
     let entry = this.sessions.get(key);
     if (!entry) {
-      entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key);
+      entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key, () => this.all());
       entry.session.onDidChange(() => this.changed.fire());
       this.sessions.set(key, entry);
       this.changed.fire();

@@ -7,31 +7,14 @@ import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipel
 import { SessionEndedError } from '../../../src/core/livy/errors';
 import { SdkLivyClient } from '../../../src/core/livy/livyClient';
 import { CREATED_BY_TAG, CREATED_BY_VALUE, SparkSession } from '../../../src/core/livy/sparkSession';
-import { runCell, type CellSink } from '../../../src/core/notebook/cellRunner';
-import type { CellOutputModel } from '../../../src/core/notebook/outputs';
+import { runCell } from '../../../src/core/notebook/cellRunner';
 import { ERROR_MIME } from '../../../src/core/notebook/outputs';
 import { parseCell } from '../../../src/core/notebook/magics';
 import { NotebookSessionRegistry, type StoredSession } from '../../../src/core/notebook/sessionRegistry';
 import { LIVY_TABLE_MIME } from '../../../src/protocol/livyTable';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from '../../support/emulator';
+import { emulatorLivyClient, RecordingSink } from '../../support/livySessions';
 import { attachedPoolsFromSeed } from '../../support/sparkCatalog';
-
-class RecordingSink implements CellSink {
-  history: CellOutputModel[][] = [];
-  order: number | undefined;
-  replace(outputs: CellOutputModel[]): void {
-    this.history.push(outputs);
-  }
-  setExecutionOrder(order: number | undefined): void {
-    this.order = order;
-  }
-  get last(): CellOutputModel[] {
-    return this.history.at(-1) ?? [];
-  }
-  text(): string {
-    return this.last.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : '')).join('\n');
-  }
-}
 
 describe('Livy client and notebook sessions against the emulator', function () {
   this.timeout(60_000);
@@ -41,9 +24,7 @@ describe('Livy client and notebook sessions against the emulator', function () {
 
   before(async () => {
     emu = await startTestEmulator({ livy: true, settings: { defaultColdStartMs: 600 } });
-    const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
-    client = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-      { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient });
+    client = emulatorLivyClient(emu);
     session = new SparkSession({ api: client, name: 'unit', request: () => ({ executorMemory: '4g' }) });
   });
 
