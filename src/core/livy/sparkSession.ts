@@ -47,6 +47,8 @@ export class SparkSession {
   private readonly progressListeners = new Set<(p: ColdStartProgress) => void>();
   private lastKeepAlive = 0;
   private idleTimer: unknown;
+  /** Statements this window runs now (their state is tracked here, not read from the server). */
+  private ownStatements = 0;
   private disposed = false;
   /** The request the live session was created with (for %%configure: restart only when it changes). */
   private createdWith: string | undefined;
@@ -99,6 +101,7 @@ export class SparkSession {
       this.adopt(info);
       this.createdWith = JSON.stringify(this.options.request()); // unknown; assume current settings
       this.log.info(`Re-attached to Spark session ${id} (${info.state}).`);
+      if (state === 'busy') this.watchUntilFree();
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -139,6 +142,7 @@ export class SparkSession {
     onProgress?: (p: ColdStartProgress) => void): Promise<StatementResult> {
     const id = await this.ensureReady(onProgress, signal);
     this.cancelIdleShutdown();
+    this.ownStatements++;
     this.machine.transition('busy');
     this.lastKeepAlive = this.clock.now();
     try {
@@ -151,6 +155,7 @@ export class SparkSession {
       if (err instanceof SessionEndedError && err.sessionId === id) this.markEnded(err.state);
       throw err;
     } finally {
+      this.ownStatements--;
       if (this.machine.state === 'busy') this.machine.transition('idle');
       this.armIdleShutdown();
     }
@@ -316,6 +321,20 @@ export class SparkSession {
       this.log.info(`Shutting down idle Spark session ${this.id} after ${Math.round(ms / 60_000)} min.`);
       this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) => this.log.warn(`Idle shutdown failed: ${err instanceof Error ? err.message : String(err)}`));
     }, ms);
+  }
+
+  /**
+   * A session adopted while busy (a statement from before a window reload runs on) changes state on the
+   * server only: read it now and then, backing off, until it is free, so the status bar and Sessions
+   * view do not keep saying "busy". Stops as soon as a cell of ours runs (it tracks the state itself).
+   */
+  private watchUntilFree(delayMs = 2000): void {
+    this.timers.setTimeout(() => {
+      if (this.disposed || this.ownStatements > 0 || this.state !== 'busy') return;
+      this.refresh().then(() => {
+        if (this.ownStatements === 0 && this.state === 'busy') this.watchUntilFree(Math.min(Math.round(delayMs * 1.5), 15_000));
+      }, (err) => this.log.debug(`Reading the state of Spark session ${this.id} failed: ${err instanceof Error ? err.message : String(err)}`));
+    }, delayMs);
   }
 
   private cancelIdleShutdown(): void {
