@@ -3,7 +3,7 @@
  * emulator's well-known development principal. Tokens come from the environment's authority.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import { createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
 import type { CloudEnvironment } from '../cloud/environments';
 import { UserFacingError } from '../util/errors';
@@ -49,14 +49,34 @@ export class ClientSecretSource implements CredentialSource {
     } catch (e) {
       if (signal?.aborted) throw e;
       if (!interactive) return undefined;
+      // MSAL reports an unreachable or untrusted authority as "endpoints_resolution_error" only: ask the
+      // authority ourselves to name the cause (a certificate not trusted, a refused connection).
+      const unreachable = /endpoints_resolution_error/i.test(firstLine(e)) ? await this.probeAuthority(signal) : undefined;
       throw new UserFacingError(
-        `${this.displayName} ${o.clientId} could not sign in to tenant ${o.tenantId} at ${o.environment.authorityHost}: ${firstLine(e)}`,
+        `${this.displayName} ${o.clientId} could not sign in to tenant ${o.tenantId} at ${o.environment.authorityHost}: ${unreachable ?? firstLine(e)}`,
         [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }],
         { cause: e },
       );
     }
     this.cred = cred;
     return { label: o.kind === 'emulator' ? `emulator (${o.clientId.slice(0, 8)})` : o.clientId, homeTenantId: o.tenantId, multiTenant: false };
+  }
+
+  /** Why the authority's OpenID configuration cannot be read, with the setting to check; undefined when it can. */
+  private async probeAuthority(signal?: AbortSignal): Promise<string | undefined> {
+    const o = this.options;
+    const url = `${o.environment.authorityHost.replace(/\/+$/, '')}/${o.tenantId}/v2.0/.well-known/openid-configuration`;
+    try {
+      const res = await o.httpClient.sendRequest(createPipelineRequest({ url, abortSignal: signal, timeout: 15_000 }));
+      return res.status >= 400 ? `the authority answered HTTP ${res.status} for ${url}; check the authority host in the settings.` : undefined;
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      const detail = `${code ? `${code}: ` : ''}${firstLine(err)}`;
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(detail)) {
+        return `its TLS certificate is not trusted (${detail}). If it is signed by a private CA (the emulator's, a proxy's), add that CA with synapseSpark.caBundlePath.`;
+      }
+      return `the authority cannot be reached (${detail}); check the authority host in the settings and the network.`;
+    }
   }
 
   async signOut(): Promise<void> {

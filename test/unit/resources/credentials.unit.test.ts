@@ -53,8 +53,16 @@ describe('credential selection and sign-in', function () {
     const env = emulatorEnvironment(emu);
     const source = createCredentialSource({ source: 'emulator', emulator: { clientId: emu.clientId, clientSecret: emu.clientSecret } },
       deps(env, { httpClient: createTrustingHttpClient([]) }));
-    await assert.rejects(source.signIn({ interactive: true }), (e: Error) => e instanceof UserFacingError && /could not sign in/.test(e.message));
+    await assert.rejects(source.signIn({ interactive: true }), (e: Error) => e instanceof UserFacingError
+      && /could not sign in/.test(e.message) && /TLS certificate is not trusted .*synapseSpark\.caBundlePath/.test(e.message) && !/endpoints_resolution_error/.test(e.message));
     assert.equal(await source.signIn({ interactive: false }), undefined, 'a silent restore fails quietly');
+  });
+
+  it('says the authority cannot be reached instead of an MSAL error code', async () => {
+    const env = resolveEnvironment('Custom', { resourceManagerEndpoint: emu.url, authorityHost: 'https://127.0.0.1:1', tenantId: emu.tenantId, resourceManagerScope: ARM_SCOPE });
+    const source = createCredentialSource({ source: 'emulator', emulator: { clientId: emu.clientId, clientSecret: emu.clientSecret } },
+      deps(env, { httpClient: createTrustingHttpClient(readCaBundles([emu.caPath])) }));
+    await assert.rejects(source.signIn({ interactive: true }), (e: Error) => /the authority cannot be reached \(ECONNREFUSED/.test(e.message));
   });
 
   it('refuses a wrong service principal secret with a message naming the principal', async () => {
