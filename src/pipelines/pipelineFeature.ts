@@ -275,7 +275,12 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
   commands.register('synapseSpark.jobs.refresh', () => jobsTree.refresh());
 
   // Batches log to one channel, each line under its file name: showing it is how a batch's log is opened.
-  commands.register('synapseSpark.jobs.showBatchLog', () => batchChannel.show());
+  commands.register('synapseSpark.jobs.showBatchLog', () => {
+    if (jobsTree.batches.length === 0) {
+      void vscode.window.showInformationMessage('No Spark batch has run in this window yet: "Run Python File on Spark Pool" starts one, and its log shows here.');
+    }
+    batchChannel.show();
+  });
 
   commands.register('synapseSpark.jobs.selectWorkspace', async (options?: { workspaceId?: string }) => {
     const ws = await pickWorkspace(requireArm(), options?.workspaceId, { ask: true, title: 'List and submit jobs in which Azure ML workspace?' });
