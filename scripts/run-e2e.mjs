@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { emulatorPython, startCodeServer, freePort, installExtension } from './lib/host.mjs';
+import { startCodeServer, freePort, installExtension } from './lib/host.mjs';
 import { runMochaLayer } from './lib/mocha.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
 import { startEmulatorProcess, writeFastSeed } from './lib/emulator.mjs';
@@ -23,7 +23,7 @@ export async function runE2e(grep) {
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   installExtension({ vsix, extensionsDir, userDataDir });
-  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp), python: emulatorPython() });
+  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   const port = await freePort();
   const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir })

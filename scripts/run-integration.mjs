@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { emulatorPython, startCodeServer, freePort } from './lib/host.mjs';
+import { startCodeServer, freePort } from './lib/host.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { readResult, resultFile, writeResult } from './lib/results.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
@@ -18,7 +18,7 @@ const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
 export async function runIntegration({ grep = '', bench = false } = {}) {
   const layer = bench ? 'host-bench' : 'integration';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
-  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp), python: emulatorPython() });
+  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   fs.rmSync(resultFile(layer), { force: true });
   const port = await freePort();

@@ -3,10 +3,11 @@
 // and a sample workspace whose settings point at the emulator. Ctrl+C stops everything it started.
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { emulatorPython, ensureCodeServer, ensureDebianPackages, installExtension, startCodeServer } from './lib/host.mjs';
+import { ensureCodeServer, ensureDebianPackages, installExtension, startCodeServer } from './lib/host.mjs';
 import { startEmulatorProcess } from './lib/emulator.mjs';
 import { prepareSampleWorkspace } from './lib/workspace.mjs';
 import { repoRoot, log, ScriptError } from './lib/util.mjs';
+import { ensureSparkEnv } from './lib/spark.mjs';
 
 const port = Number(process.env.PORT ?? 8080);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 10443);
@@ -27,12 +28,13 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   ensureDebianPackages();
   ensureCodeServer();
+  ensureSparkEnv();
   log('Building and packaging the extension');
   for (const args of [['run', '-s', 'compile'], ['run', '-s', 'package']]) {
     const res = spawnSync('npm', args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     if (res.status !== 0) throw new ScriptError(`npm ${args.join(' ')} failed`);
   }
-  const emulator = await startEmulatorProcess({ port: emulatorPort, dataDir: path.join(repoRoot, '.emulator-data'), python: emulatorPython() });
+  const emulator = await startEmulatorProcess({ port: emulatorPort, dataDir: path.join(repoRoot, '.emulator-data') });
   stops.push(emulator.stop);
   log(`Emulator at ${emulator.url} (CA: ${emulator.caPath})`);
 

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { emulatorPython, ensureCodeServer, ensureDebianPackages } from './lib/host.mjs';
+import { ensureSparkEnv } from './lib/spark.mjs';
 import { readResult, resultsDir } from './lib/results.mjs';
 import { repoRoot, log, ScriptError } from './lib/util.mjs';
 
@@ -22,6 +23,7 @@ function step(title, cmd, args) {
 try {
   ensureDebianPackages();
   ensureCodeServer();
+  ensureSparkEnv(); // the emulator's real Apache Spark, which the suites run against
 } catch (err) {
   if (!(err instanceof ScriptError)) throw err;
   console.error(err.message);
@@ -30,7 +32,8 @@ try {
 }
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
-process.env.SYNAPSE_EMULATOR_PYTHON = emulatorPython(); // in-process emulators of the unit suites too
+// Livy harness suites without the Spark engine run statements with this Python; full emulators use the engine's.
+process.env.SYNAPSE_EMULATOR_PYTHON = emulatorPython();
 const checks = [
   step('Type-checking and compiling', 'npm', ['run', '-s', 'compile']),
   step('Linting', 'npm', ['run', '-s', 'lint']),

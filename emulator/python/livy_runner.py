@@ -7,13 +7,18 @@ Protocol (JSON lines, like Livy's own fake_shell but simpler):
                       {"id": N, "status": "error", "execution_count": K, "ename", "evalue", "traceback": [...]}
                       {"id": N, "status": "cancelled", "execution_count": K}
   first line        : {"type": "ready", "python": "3.x.y", "pyspark": bool}
+  when Spark starts : {"type": "spark", "appId": "local-...", "uiUrl": "http://127.0.0.1:port", "version": "3.4.x"}
 
 The protocol streams are private duplicates of fd 0 and fd 1; fd 0 then reads /dev/null and fd 1 points to
 stderr, so user prints (Python or C level) never corrupt the protocol: they are captured per statement, and
 anything written outside a statement ends up in the session log (stderr).
 
-SIGINT interrupts the running statement (reported as "cancelled"); outside a statement it is ignored so the
-session stays usable. Heavy modules (pyspark, matplotlib) are imported only when a statement needs them.
+Spark is real: the session's SparkSession is built from the spark-defaults.conf the emulator wrote for it
+(SPARK_CONF_DIR), at the first statement that uses Spark. Each statement runs in its own Spark job group named
+by its statement id, as Livy does. SIGINT cancels the running statement as Livy does: the job group is
+cancelled and the statement ends when its code returns; code that is not waiting on Spark, or that does not
+return within the job-cancel timeout, is interrupted (KeyboardInterrupt). Outside a statement SIGINT is
+ignored so the session stays usable. Heavy modules (pyspark, matplotlib) are imported only when needed.
 """
 import ast
 import base64
@@ -27,12 +32,25 @@ import re
 import signal
 import sys
 import threading
+import time
 import traceback
 
 SPARK_NAMES = ("spark", "sc", "sqlContext")
 TABLE_MIME = "application/vnd.livy.table.v1+json"
 MAX_TABLE_ROWS = 1000
 RUNNER_FILE = os.path.abspath(__file__)
+# Livy's livy.rsc.job-cancel.timeout, shortened: how long a cancelled statement waiting on Spark may take to
+# return before it is interrupted.
+JOB_CANCEL_TIMEOUT_S = 5.0
+INTERNAL_PACKAGES = (os.sep + "pyspark" + os.sep, os.sep + "py4j" + os.sep)
+
+
+class NotebookExit(Exception):
+    """mssparkutils.notebook.exit(value): the statement ends normally with the value as its output."""
+
+    def __init__(self, value):
+        super().__init__(value)
+        self.value = value
 
 
 class UserFacingError(Exception):
@@ -52,11 +70,24 @@ def has_module(name):
 
 
 class Runner:
-    def __init__(self):
+    def __init__(self, send=lambda message: None):
+        self.send = send
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.executing = False
         self.next_count = 0
         self.pyspark_available = has_module("pyspark")
+        self.statement_id = None
+        self.data = None
+        self.cancel_requested_at = None
+        self.interrupted_jvm_call = False
+        self.spark_reported = False
+        conf = session_conf()
+        self.sql_row_limit = positive_int(conf.get("livy.rsc.sql.num-rows"), MAX_TABLE_ROWS)
+        self.job_cancel_timeout = positive_float(conf.get("livy.rsc.job-cancel.timeout"), JOB_CANCEL_TIMEOUT_S)
+        self.namespace["display"] = self.display
+        install_notebookutils(self)
+        if "mssparkutils" in sys.modules:
+            self.namespace["mssparkutils"] = sys.modules["mssparkutils"]
 
     # ---- statement execution -------------------------------------------------------------------
 
@@ -70,27 +101,55 @@ class Runner:
         kind = request.get("kind") or "pyspark"
         captured = io.StringIO()
         data = {}
+        self.statement_id = request.get("id")
+        self.data = data
+        self.cancel_requested_at = None
         try:
             self.executing = True
             try:
                 with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+                    self.enter_job_group()
                     if kind == "sql":
                         self.run_sql(code, data)
                     else:
                         self.run_cell(code, data)
+                        capture_figures(data)
             finally:
                 self.executing = False
+                self.after_statement()
         except KeyboardInterrupt:
             return {"status": "cancelled", "execution_count": count}
+        except NotebookExit as done:
+            text = captured.getvalue().rstrip()
+            value = "" if done.value is None else str(done.value)
+            data["text/plain"] = (text + "\n" if text else "") + "Notebook exited with value: " + value
+            return {"status": "ok", "execution_count": count, "data": data}
         except UserFacingError as err:
             return {"status": "error", "execution_count": count, "ename": err.ename,
                     "evalue": err.evalue, "traceback": []}
         except BaseException as err:  # user code: SystemExit too must not end the session
+            if self.cancel_requested_at is not None:
+                return {"status": "cancelled", "execution_count": count}  # Spark's answer to the cancelled job group
             return self.error_reply(err, count)
         text = captured.getvalue().rstrip()
         if text or not data:
             data["text/plain"] = text
         return {"status": "ok", "execution_count": count, "data": data}
+
+    def display(self, value=None, *args, **kwargs):
+        """Synapse's display(): a DataFrame (Spark or pandas) or rows become the statement's table output."""
+        if self.data is None:
+            raise UserFacingError("RuntimeError", "display() works inside a statement only")
+        if hasattr(value, "schema") and hasattr(value, "collect") and not self.spark_ready():
+            self.ensure_spark()
+        try:
+            self.data[TABLE_MIME] = to_table(value)
+        except UserFacingError:
+            html = rich_html(value)
+            if html:
+                self.data["text/html"] = html
+            else:
+                print(repr(value))
 
     def run_cell(self, code, data):
         try:
@@ -148,12 +207,21 @@ class Runner:
             raise UserFacingError("UnknownMagic", "unknown magic command '%%%s'" % name)
 
     def run_sql(self, code, data):
+        """Livy's SQL interpreter: application/json with the result's schema and its first rows."""
         if not self.pyspark_available:
-            raise UserFacingError(
-                "SparkNotAvailable", "SQL statements need pyspark, which is not installed for the emulator's "
-                "Python (%s). Install pyspark there to run SQL locally." % sys.executable)
+            raise UserFacingError("SparkNotAvailable", no_spark_message("SQL statements"))
         self.ensure_spark()
-        data[TABLE_MIME] = to_table(self.namespace["spark"].sql(code))
+        try:
+            frame = self.namespace["spark"].sql(code)
+            rows = frame.take(self.sql_row_limit)
+        except Exception as err:
+            if self.cancel_requested_at is not None:
+                raise
+            raise UserFacingError(type(err).__name__, trim_jvm_message(str(err)))
+        data["application/json"] = {
+            "schema": json.loads(frame.schema.json()),
+            "data": [[json_value(cell) for cell in row] for row in rows],
+        }
 
     # ---- spark -------------------------------------------------------------------------------
 
@@ -163,38 +231,105 @@ class Runner:
         if any(isinstance(node, ast.Name) and node.id in SPARK_NAMES for node in ast.walk(tree)):
             self.ensure_spark()
 
+    def spark_ready(self):
+        return "spark" in self.namespace
+
     def ensure_spark(self):
+        """Starts the session's Spark application (once): spark, sc and sqlContext, from spark-defaults.conf."""
         if "spark" in self.namespace:
-            return
+            return self.namespace["spark"]
+        if not self.pyspark_available:
+            raise UserFacingError("SparkNotAvailable", no_spark_message("Spark"))
         from pyspark.sql import SparkSession  # heavy: imported on first use only
 
-        builder = SparkSession.builder.master(os.environ.get("LIVY_EMU_SPARK_MASTER", "local[*]"))
-        builder = builder.appName(os.environ.get("LIVY_EMU_APP_NAME", "livy-emulator-session"))
+        started = time.monotonic()
+        sys.__stderr__.write("livy_runner: starting the Spark application\n")
+        builder = SparkSession.builder.appName(os.environ.get("LIVY_EMU_APP_NAME", "livy-session"))
+        if not os.environ.get("SPARK_CONF_DIR"):
+            builder = builder.master(os.environ.get("LIVY_EMU_SPARK_MASTER", "local[*]"))
         for key, value in session_conf().items():
             if key.startswith("spark."):
                 builder = builder.config(key, str(value))
-        spark = builder.getOrCreate()
-        self.namespace.update({"spark": spark, "sc": spark.sparkContext, "sqlContext": spark})
-        install_sigint_handler(self)  # SparkContext installs its own handler; ours must stay in charge
+        spark = builder.enableHiveSupport().getOrCreate() if os.environ.get("SPARK_CONF_DIR") else builder.getOrCreate()
+        self.adopt_spark(spark)
+        sys.__stderr__.write("livy_runner: Spark started in %.1f s\n" % (time.monotonic() - started))
+        return spark
 
-    def cancel_spark_jobs(self):
-        context = self.namespace.get("sc")
-        if context is not None:
-            threading.Thread(target=context.cancelAllJobs, daemon=True).start()
+    def adopt_spark(self, spark):
+        """Makes a SparkSession the session's own: globals, signal handling, job group, the start report."""
+        from pyspark.sql import SQLContext
+
+        self.namespace.setdefault("spark", spark)
+        self.namespace.setdefault("sc", spark.sparkContext)
+        self.namespace.setdefault("sqlContext", SQLContext(spark.sparkContext, spark))
+        install_sigint_handler(self)  # SparkContext installs its own handler; ours must stay in charge
+        self.enter_job_group()
+        if not self.spark_reported:
+            self.spark_reported = True
+            context = spark.sparkContext
+            self.send({"type": "spark", "appId": context.applicationId, "uiUrl": context.uiWebUrl,
+                       "version": spark.version})
+
+    def active_context(self):
+        if not self.pyspark_available or "pyspark" not in sys.modules:
+            return None
+        from pyspark import SparkContext
+
+        return SparkContext._active_spark_context
+
+    def enter_job_group(self):
+        """Livy runs each statement in a job group named by its statement id."""
+        context = self.active_context()
+        if context is None or self.statement_id is None:
+            return
+        context.setJobGroup(str(self.statement_id), "Livy statement %s" % self.statement_id, True)
+
+    def after_statement(self):
+        """A script may build its own SparkSession: adopt it so later statements and cancels know it."""
+        self.data = None
+        if self.interrupted_jvm_call:
+            self.interrupted_jvm_call = False
+            reset_py4j_connection()
+        if not self.spark_reported and self.active_context() is not None:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+            self.adopt_spark(spark)
+
+    def request_cancel(self, frame):
+        """SIGINT during a statement: cancel its job group; interrupt code that is not waiting on Spark."""
+        now = time.monotonic()
+        first = self.cancel_requested_at is None
+        if first:
+            self.cancel_requested_at = now
+        context = self.active_context()
+        in_jvm_call = context is not None and waiting_on_jvm(frame)
+        if first and context is not None and self.statement_id is not None:
+            group = str(self.statement_id)
+            threading.Thread(target=context.cancelJobGroup, args=(group,), daemon=True).start()
+        if in_jvm_call and now - self.cancel_requested_at < self.job_cancel_timeout:
+            return  # the cancelled jobs make the call return; the statement then ends as cancelled
+        if in_jvm_call:
+            self.interrupted_jvm_call = True
+        raise KeyboardInterrupt
 
     # ---- errors --------------------------------------------------------------------------------
 
     def error_reply(self, err, count):
+        """Synapse's shape: the Python exception's name and message first, Py4J/JVM noise trimmed (kept in the log)."""
         ename = type(err).__name__
-        evalue = str(err)
+        evalue = trim_jvm_message(str(err))
         if isinstance(err, SyntaxError):
             lines = traceback.format_exception_only(type(err), err)
         else:
             lines = traceback.format_exception(type(err), err, user_frames(err.__traceback__))
+            if evalue != str(err) or lines_have_internal_frames(lines):
+                sys.__stderr__.write("".join(traceback.format_exception(type(err), err, err.__traceback__)))
+                lines = [line for line in lines if not is_internal_frame(line)]
+                lines = lines[:-1] + ["%s: %s\n" % (ename, evalue)]
         name = getattr(err, "name", None)
         if isinstance(err, NameError) and name in SPARK_NAMES and not self.pyspark_available:
-            evalue = ("name '%s' is not defined: pyspark is not installed for the emulator's Python (%s); "
-                      "install it there to get a local SparkSession" % (name, sys.executable))
+            evalue = "name '%s' is not defined: %s" % (name, no_spark_message("a SparkSession"))
             lines = lines[:-1] + ["%s: %s\n" % (ename, evalue)]
         return {"status": "error", "execution_count": count, "ename": ename, "evalue": evalue,
                 "traceback": lines}
@@ -205,6 +340,128 @@ def user_frames(tb):
     while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) == RUNNER_FILE:
         tb = tb.tb_next
     return tb
+
+
+def is_internal_frame(line):
+    match = re.match(r'\s*File "([^"]+)"', line)
+    return bool(match) and any(part in match.group(1) for part in INTERNAL_PACKAGES)
+
+
+def lines_have_internal_frames(lines):
+    return any(is_internal_frame(line) for line in lines)
+
+
+def trim_jvm_message(text):
+    """Drops Java stack frames ('\tat ...') and the Py4J preamble; keeps the exception lines and causes."""
+    lines = text.split("\n")
+    kept = []
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("at ") or stripped.startswith("... ") or stripped == "JVM stacktrace:":
+            continue
+        if stripped.startswith("An error occurred while calling ") and stripped.endswith("."):
+            continue
+        kept.append(line[2:] if line.startswith(": ") else line)
+    return "\n".join(kept).strip() or text
+
+
+def waiting_on_jvm(frame):
+    """True when the interrupted code is inside a Py4J call (so a cancelled Spark job will make it return)."""
+    while frame is not None:
+        if (os.sep + "py4j" + os.sep) in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def reset_py4j_connection():
+    """An interrupt inside a Py4J call leaves this thread's connection mid-answer: drop it for a fresh one."""
+    try:
+        from pyspark import SparkContext
+
+        client = SparkContext._gateway._gateway_client
+        connection = client.get_thread_connection() if hasattr(client, "get_thread_connection") else None
+        if connection is not None:
+            connection.close(reset=True)
+    except Exception as err:  # best effort: the next call reports a broken connection itself
+        sys.__stderr__.write("livy_runner: could not reset the Py4J connection: %s\n" % err)
+
+
+def no_spark_message(what):
+    reason = os.environ.get("LIVY_EMU_NO_SPARK_REASON")
+    if reason:
+        return "%s needs the emulator's Spark engine, which is not available: %s" % (what, reason)
+    return ("%s needs Spark, but pyspark is not installed for the emulator's Python (%s): install the Spark "
+            "engine with `npm run spark:install`" % (what, sys.executable))
+
+
+def positive_int(value, default):
+    try:
+        number = int(str(value))
+        return number if number > 0 else default
+    except (TypeError, ValueError):
+        return default
+
+
+def positive_float(value, default):
+    text = str(value or "").strip().lower()
+    factor = 1.0
+    for suffix, scale in (("ms", 0.001), ("s", 1.0), ("m", 60.0)):
+        if text.endswith(suffix):
+            text, factor = text[: -len(suffix)], scale
+            break
+    try:
+        number = float(text) * factor
+        return number if number > 0 else default
+    except ValueError:
+        return default
+
+
+def json_value(value):
+    """A Spark SQL value as Livy's SQL output writes it in JSON."""
+    import datetime
+    import decimal
+
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if hasattr(value, "asDict"):
+        return {k: json_value(v) for k, v in value.asDict().items()}
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def capture_figures(data):
+    """Figures left open by a statement (plt.show() under Agg) become its image, as Synapse shows them inline."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None or "image/png" in data:
+        return
+    numbers = pyplot.get_fignums()
+    if not numbers:
+        return
+    figure = pyplot.figure(numbers[-1])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    pyplot.close("all")
+
+
+def install_notebookutils(runner):
+    """mssparkutils / notebookutils (emulator/python/notebookutils), bound to this session's Spark."""
+    try:
+        import notebookutils
+    except ImportError:
+        return
+    notebookutils.bind_session(runner.ensure_spark, NotebookExit)
+    sys.modules.setdefault("mssparkutils", notebookutils.mssparkutils)
 
 
 MAGIC_LINE = re.compile(r"^%(\w+)\s*(.*)$")
@@ -361,10 +618,9 @@ def figure_png(value):
 # ---- process plumbing --------------------------------------------------------------------------
 
 def install_sigint_handler(runner):
-    def on_sigint(_signum, _frame):
+    def on_sigint(_signum, frame):
         if runner.executing:  # outside a statement a late interrupt must not kill the loop
-            runner.cancel_spark_jobs()
-            raise KeyboardInterrupt
+            runner.request_cancel(frame)
 
     signal.signal(signal.SIGINT, on_sigint)
 
@@ -382,12 +638,15 @@ def private_protocol_streams():
 
 def main():
     protocol_in, protocol_out = private_protocol_streams()
-    runner = Runner()
-    install_sigint_handler(runner)
+    lock = threading.Lock()
 
     def send(message):
-        protocol_out.write(json.dumps(message, default=repr) + "\n")
-        protocol_out.flush()
+        with lock:
+            protocol_out.write(json.dumps(message, default=repr) + "\n")
+            protocol_out.flush()
+
+    runner = Runner(send)
+    install_sigint_handler(runner)
 
     send({"type": "ready", "python": sys.version.split()[0], "pyspark": runner.pyspark_available})
     for line in protocol_in:

@@ -3,6 +3,7 @@
  * token checks and where things live. Built once per running emulator; no module-level mutable state.
  */
 import type { FaultRegistry } from './admin/faults';
+import type { SparkEngine } from './spark/engine';
 import type { TokenSigner } from './identity/jwt';
 import type { StateStore, StoredResource } from './state/store';
 
@@ -10,8 +11,14 @@ export interface EmulatorContext {
   dataDir: string;
   /** PEM of the emulator CA (to call Azurite, which serves the emulator's certificate). */
   caPem: string;
-  /** Python executable for statement runners and pipeline steps. */
+  /** Python executable for statement runners and pipeline steps (the Spark engine's when it is installed). */
   python: string;
+  /** Real Apache Spark for Livy sessions, batches and pipeline Spark steps; undefined when not installed. */
+  spark?: SparkEngine;
+  /** Why there is no Spark engine, for logs and errors. */
+  sparkUnavailableReason?: string;
+  /** The local folder of the emulated ADLS Gen2 accounts: `{lakeRoot}/{account}/{filesystem}/...`. */
+  lakeRoot: string;
   store: StateStore;
   faults: FaultRegistry;
   signer: TokenSigner;

@@ -67,8 +67,11 @@ export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
         return ctx.store.data.settings.livyIdleTimeoutMs;
       },
       dataDir: path.join(ctx.dataDir, 'livy'),
+      lakeRoot: ctx.lakeRoot,
       resolveFile: (uri) => fetchFromBlobStore(ctx, uri),
       pythonPath: ctx.python,
+      spark: ctx.spark,
+      sparkUnavailableReason: ctx.sparkUnavailableReason,
       tenantId: ctx.store.data.tenantId,
     });
   let surface = make();

@@ -29,6 +29,9 @@ import { StateStore } from './state/store';
 import { startAzurite, type AzuriteHandle } from './storage/azurite';
 import { ensureTlsMaterial } from './tls';
 import { TYPES } from './arm/resources';
+import { SparkEngine } from './spark/engine';
+import { loadSparkEnv } from './spark/env';
+import { seedLake, workspaceLake, lakeAccounts } from './spark/lake';
 
 /** emulator/seed.default.json, found from both the sources and the compiled out/ tree. */
 export const DEFAULT_SEED_FILE = findUp(path.join('emulator', 'seed.default.json'));
@@ -62,6 +65,14 @@ export interface EmulatorOptions {
   storage?: boolean;
   /** Mount the Livy data plane (default true). */
   livy?: boolean;
+  /**
+   * Real Apache Spark for sessions, batches and Spark steps: true (default) uses the installed engine
+   * (.spark-env, `npm run spark:install`) when present; false runs statements in plain Python; a string
+   * names another engine folder.
+   */
+  spark?: boolean | string;
+  /** Most Spark applications (sessions, batches, steps) running at once; the rest wait (default 4). */
+  maxSparkApplications?: number;
   /** Log lines to stderr (default false). */
   verbose?: boolean;
 }
@@ -112,10 +123,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log = (m: string) => {
     if (options.verbose) process.stderr.write(`[emulator] ${m}\n`);
   };
+  const lakeRoot = path.join(dataDir, 'lake');
+  const sparkEnv = options.spark === false ? { reason: 'Spark is switched off for this emulator' }
+    : loadSparkEnv(typeof options.spark === 'string' ? options.spark : undefined);
   const ctx: EmulatorContext = {
     dataDir,
+    lakeRoot,
     caPem: tls.caPem,
-    python: options.python ?? process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3',
+    python: options.python ?? sparkEnv.env?.python ?? process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3',
+    sparkUnavailableReason: sparkEnv.reason,
     store,
     faults,
     signer: new TokenSigner(path.join(dataDir, 'keys')),
@@ -129,6 +145,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     log,
   };
+  if (sparkEnv.env) {
+    ctx.spark = new SparkEngine({
+      env: sparkEnv.env,
+      lakeRoot,
+      metastoreHome: path.join(dataDir, 'metastore'),
+      workspaceStorage: (name) => workspaceLake(ctx, name),
+      accounts: () => lakeAccounts(ctx),
+      maxApplications: () => options.maxSparkApplications ?? Number(process.env.SYNAPSE_EMULATOR_MAX_SPARK_APPS ?? 4),
+      log,
+    });
+  }
+  seedLake(lakeRoot);
 
   const livy: LivyMount | undefined = options.livy === false ? undefined : mountLivy(ctx, !options.reset);
   const runner = new PipelineRunner(ctx, livy);
@@ -151,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults.clear();
     addSeedFaults();
     await livy?.reset();
+    seedLake(lakeRoot);
     await ensureContainers();
   };
 
@@ -278,6 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stopped = true;
       await runner.cancelAll();
       await livy?.stop();
+      await ctx.spark?.stop();
       store.flush();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

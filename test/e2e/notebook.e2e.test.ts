@@ -9,10 +9,9 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
+import { sharedPath } from '../support/shared';
 import { attachedPoolsFromSeed } from '../support/sparkCatalog';
 import { useWorkbench, type Workbench } from './support/workbench';
-
-const corpusDir = [path.resolve('../shared/corpus/notebooks'), '/work/shared/corpus/notebooks'].find((d) => fs.existsSync(d));
 
 async function findInFrames(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -131,14 +130,13 @@ describe('Notebook kernel in the browser workbench', () => {
 
   it('recognises the magics of Synapse notebooks and keeps their metadata on save', async function () {
     this.timeout(180_000);
-    if (!corpusDir) this.skip();
+    const corpusDir = sharedPath('corpus/notebooks');
     const { page } = wb.get();
     const workspace = process.env.E2E_WORKSPACE!;
     const target = path.join(workspace, 'corpus');
     fs.mkdirSync(target, { recursive: true });
-    const picked = ['Introduction to Azure Synapse Studio Notebooks.ipynb', 'Lab 07 - Part 1 - Spark DataFrames.ipynb'];
-    const found = picked.map((name) => findFile(corpusDir!, name)).filter((f): f is string => !!f);
-    assert.ok(found.length > 0, 'corpus notebooks not found');
+    const picked = ['Introduction to Azure Synapse Studio Notebooks.ipynb'];
+    const found = picked.map((name) => findFile(corpusDir, name) ?? assert.fail(`corpus notebook '${name}' is missing from ${corpusDir}`));
     for (const source of found) {
       const dest = path.join(target, path.basename(source).replace(/\s+/g, '-'));
       fs.copyFileSync(source, dest);

@@ -3,8 +3,7 @@
  * session-records, JS/.NET test-proxy JSON) into one shape for replay against the emulator.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { recordingsDir } from './shared';
+import { sharedPath } from './shared';
 import { parse as parseYaml } from 'yaml';
 
 export interface RecordedExchange {
@@ -19,7 +18,6 @@ export interface RecordedExchange {
   body: unknown;
 }
 
-const RECORDINGS = recordingsDir();
 const SYNAPSE_TESTS = 'azure-cli/src/azure-cli/azure/cli/command_modules/synapse/tests/latest/recordings';
 const JAVA_RECORDS = 'azure-sdk-for-java/sdk/synapse/azure-analytics-synapse-spark/src/test/resources/session-records';
 const JS_RECORDS = 'azure-sdk-for-js/sdk/synapse/synapse-spark/recordings/node/synapse_managed_private_endpoints';
@@ -37,12 +35,8 @@ export const LIVY_RECORDINGS: Record<string, string> = {
   'net-batch-starts': `${NET_RECORDS}/SparkBatchClientLiveTests/TestSparkBatchJobCompletesWhenJobStarts.EXCERPT_first3entries.json`,
 };
 
-export function recordingsAvailable(): boolean {
-  return fs.existsSync(RECORDINGS);
-}
-
 export function loadRecording(relative: string): RecordedExchange[] {
-  const text = fs.readFileSync(path.join(RECORDINGS, relative), 'utf8');
+  const text = fs.readFileSync(sharedPath(`azure-api/recordings/${relative}`), 'utf8');
   if (relative.endsWith('.yaml')) {
     return fromCliYaml(parseYaml(text));
   }

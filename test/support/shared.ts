@@ -1,18 +1,32 @@
 /**
- * Where the read-only reference material lives: the `shared/` folder beside the repository (as on
- * developer machines and in CI), or SYNAPSE_SHARED_DIR. Tests that need it fail loudly without it.
+ * Where the read-only reference material lives: test/fixtures/shared in the repository (recordings,
+ * specs and corpus files copied from their upstream repositories; see its SOURCES.md), or the folder
+ * named by SYNAPSE_SHARED_DIR as an explicit override. A missing file fails the test that needs it,
+ * naming the file; nothing is skipped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+// Compiled, this runs from out/test/support/.
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const inRepo = path.join(repoRoot, 'test', 'fixtures', 'shared');
 
 export function sharedDir(): string {
-  const candidates = [process.env.SYNAPSE_SHARED_DIR, path.resolve(repoRoot, '..', 'shared')];
-  for (const dir of candidates) {
-    if (dir && fs.existsSync(path.join(dir, 'azure-api')) && fs.existsSync(path.join(dir, 'corpus'))) return dir;
+  const dir = process.env.SYNAPSE_SHARED_DIR || inRepo;
+  if (!fs.existsSync(dir)) {
+    const why = process.env.SYNAPSE_SHARED_DIR ? 'SYNAPSE_SHARED_DIR names a folder that does not exist' : 'the test fixtures are missing from the repository';
+    throw new Error(`The shared reference folder ${dir} was not found: ${why}.`);
   }
-  throw new Error(`The shared reference folder was not found beside the repository (${candidates.filter(Boolean).join(', ')}): set SYNAPSE_SHARED_DIR to the folder that holds corpus/ and azure-api/.`);
+  return dir;
 }
 
-export const recordingsDir = (): string => path.join(sharedDir(), 'azure-api', 'recordings');
+/** A file or folder under the shared reference folder, which must exist. */
+export function sharedPath(relative: string): string {
+  const full = path.join(sharedDir(), relative);
+  if (!fs.existsSync(full)) {
+    throw new Error(`Missing test reference file ${relative} (expected at ${full}); see test/fixtures/shared/SOURCES.md.`);
+  }
+  return full;
+}
+
+export const recordingsDir = (): string => sharedPath('azure-api/recordings');

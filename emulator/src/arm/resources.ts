@@ -37,9 +37,10 @@ export function systemData(createdBy: string, at = nowIso()): Record<string, str
   };
 }
 
-export function synapseWorkspaceBody(sub: string, rg: string, name: string, location: string, tenantId: string): ArmBody {
+export function synapseWorkspaceBody(sub: string, rg: string, name: string, location: string, tenantId: string,
+  lake?: { account: string; filesystem: string }): ArmBody {
   const id = synapseWorkspaceId(sub, rg, name);
-  const storage = `${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 18)}adls`;
+  const storage = lake?.account ?? `${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 18)}adls`;
   return {
     id,
     name,
@@ -48,7 +49,7 @@ export function synapseWorkspaceBody(sub: string, rg: string, name: string, loca
     tags: {},
     identity: { type: 'SystemAssigned', tenantId, principalId: stableGuid(`${id}/identity`) },
     properties: {
-      defaultDataLakeStorage: { accountUrl: `https://${storage}.dfs.core.windows.net`, filesystem: 'synapsefs' },
+      defaultDataLakeStorage: { accountUrl: `https://${storage}.dfs.core.windows.net`, filesystem: lake?.filesystem ?? 'synapsefs' },
       encryption: { doubleEncryptionEnabled: false },
       provisioningState: 'Succeeded',
       // connectivityEndpoints is filled per request (see synapse.ts): `dev` points back at this emulator.

@@ -1,23 +1,28 @@
 /**
- * One Livy batch: walks the cold-start stages, then runs its `file` with its `args` as a Python process and
- * ends `success`/Succeeded on exit code 0, `dead`/Failed otherwise, or `killed`/Cancelled on delete. The
- * process's stdout/stderr lines become the batch's log[].
+ * One Livy batch: walks the cold-start stages, then runs its `file` with its `args` through spark-submit on
+ * the emulator's Spark engine (conf, pyFiles, jars, files, driver and executor settings as on a pool; plain
+ * Python when no engine is installed) and ends `success`/Succeeded on exit code 0, `dead`/Failed otherwise,
+ * or `killed`/Cancelled on delete. The process's stdout/stderr lines become the batch's log[].
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { resolveJobFile } from './fileMapping';
 import { appendLog, isEnded, markEnded, setState, type JobRecord } from './jobRecord';
+import type { ApplicationSlot } from '../spark/engine';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
 
 export interface BatchData {
   job: JobRecord;
   exitCode?: number | null;
+  /** The running application's UI (its monitoring REST API). */
+  sparkUiUrl?: string;
 }
 
 export class LivyBatch {
   private child: ChildProcess | undefined;
+  private slot: ApplicationSlot | undefined;
   private shuttingDown = false;
 
   constructor(readonly data: BatchData, private readonly rt: LivyRuntime,
@@ -43,23 +48,54 @@ export class LivyBatch {
     if (!file.endsWith('.py')) {
       throw new Error(`The emulator runs Python batch files only; '${String(request.file)}' is not a .py file.`);
     }
-    const pyFiles = await Promise.all(((request.pyFiles as string[] | undefined) ?? [])
-      .map((uri) => resolveJobFile(uri, this.rt.ctx)));
+    const list = (key: string) => ((request[key] as string[] | undefined) ?? []);
+    const resolveAll = (key: string) => Promise.all(list(key).map((uri) => resolveJobFile(uri, this.rt.ctx)));
+    const [pyFiles, jars, files] = [await resolveAll('pyFiles'), await resolveAll('jars'), await resolveAll('files')];
     const cwd = await this.rt.workDir('batch', job.workspace, job.pool, job.id);
     if (isEnded(job) || this.shuttingDown) {
       return;
     }
-    const pythonPath = [path.dirname(file), ...pyFiles, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-    const child = spawn(this.rt.ctx.pythonPath, ['-u', file, ...((request.args as string[] | undefined) ?? [])], {
+    const args = list('args');
+    let command: string[];
+    let env: Record<string, string>;
+    const spark = this.rt.ctx.spark;
+    if (spark) {
+      this.slot = spark.acquire();
+      if (this.slot.waited) {
+        appendLog(job, 'stderr', `Waiting for a free Spark application slot: ${this.slot.waited.running} of ${this.slot.waited.limit} are in use on this machine.`);
+      }
+      await this.slot.ready;
+      if (isEnded(job) || this.shuttingDown) {
+        this.releaseSlot();
+        return;
+      }
+      const prepared = await spark.prepare({
+        workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined,
+      });
+      appendLog(job, 'stderr', `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}).`);
+      for (const note of prepared.notes) appendLog(job, 'stderr', `Spark configuration: ${note}.`);
+      command = spark.submitCommand({ name: job.name, file, args, pyFiles, jars, files });
+      env = { ...prepared.env, ...this.rt.synapseEnv(job), PYTHONPATH: [this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+    } else {
+      appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. The file runs with plain Python.`);
+      command = [this.rt.ctx.pythonPath, '-u', file, ...args];
+      env = { ...this.rt.synapseEnv(job), PYTHONPATH: [path.dirname(file), ...pyFiles, this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+    }
+    const child = spawn(command[0], command.slice(1), {
       cwd,
-      env: { ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', MPLBACKEND: 'Agg' },
+      env: { ...process.env, ...env, PYTHONUNBUFFERED: '1', MPLBACKEND: 'Agg' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // spark-submit's JVM and Python in one group, ended together
     });
     this.child = child;
     job.appInfoLevel = 'full';
     setState(job, 'running', this.rt.now());
     readline.createInterface({ input: child.stdout! }).on('line', (line) => appendLog(job, 'stdout', line));
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => appendLog(job, 'stderr', line));
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      appendLog(job, 'stderr', line);
+      const ui = /Bound SparkUI to [^,]+, and started at (http:\/\/\S+)/.exec(line);
+      if (ui) void this.learnAppId(ui[1]);
+    });
     let spawnError: Error | undefined;
     child.on('error', (err) => {
       spawnError = err;
@@ -67,8 +103,29 @@ export class LivyBatch {
     child.on('close', (code, signal) => this.onExit(code, signal, spawnError));
   }
 
+  /** The application id from the running application's own REST API. */
+  private async learnAppId(uiUrl: string): Promise<void> {
+    try {
+      const response = await fetch(`${uiUrl}/api/v1/applications`, { signal: AbortSignal.timeout(5000) });
+      const apps = await response.json() as { id?: string }[];
+      if (apps[0]?.id && !isEnded(this.job)) {
+        this.job.appId = apps[0].id;
+        this.data.sparkUiUrl = uiUrl;
+      }
+    } catch {
+      // the application ended first: its id stays the scheduler's
+    }
+  }
+
+  private releaseSlot(): void {
+    this.slot?.release();
+    this.slot = undefined;
+  }
+
   private onExit(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): void {
     this.child = undefined;
+    this.releaseSlot();
+    this.data.sparkUiUrl = undefined;
     this.data.exitCode = code;
     if (isEnded(this.job) || this.shuttingDown) {
       return;
@@ -76,7 +133,7 @@ export class LivyBatch {
     if (code === 0) {
       markEnded(this.job, 'success', 'Succeeded', this.rt.now());
     } else if (spawnError) {
-      this.fail('LIVY_JOB_STATE_DEAD', `Could not run ${this.rt.ctx.pythonPath}: ${spawnError.message}`, 'System');
+      this.fail('LIVY_JOB_STATE_DEAD', `Could not start the batch: ${spawnError.message}`, 'System');
     } else {
       const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
       this.fail(`Spark_Ambiguous_NonJvmUserApp_ExitWithStatus${code ?? 1}`,
@@ -97,7 +154,17 @@ export class LivyBatch {
     const now = this.rt.now();
     this.job.scheduler.cancellationRequestedAt = now;
     markEnded(this.job, 'killed', 'Cancelled', now);
-    this.child?.kill('SIGKILL');
+    this.killGroup();
+  }
+
+  private killGroup(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      this.child?.kill('SIGKILL');
+    }
   }
 
   markLostOnRestart(): void {
@@ -112,6 +179,7 @@ export class LivyBatch {
 
   shutdown(): void {
     this.shuttingDown = true;
-    this.child?.kill('SIGKILL');
+    this.killGroup();
+    this.releaseSlot();
   }
 }

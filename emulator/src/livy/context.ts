@@ -1,4 +1,5 @@
 import type { EmuRequest, EmuResponse } from '../http';
+import type { SparkEngine } from '../spark/engine';
 
 /** What the Livy surface needs to know about a Spark pool (from the ARM side of the emulator). */
 export interface PoolInfo {
@@ -52,6 +53,8 @@ export interface LivyContext {
   idleTimeoutMs: number;
   /** Root for session working folders, batch logs and mapped storage paths (see fileMapping.ts). */
   dataDir: string;
+  /** The emulated ADLS Gen2 accounts (`{lakeRoot}/{account}/{filesystem}/...`): abfss files of batches resolve there. */
+  lakeRoot?: string;
   /** Python 3 executable for statement runners and batches. */
   pythonPath: string;
   clock?: Clock;
@@ -66,6 +69,13 @@ export interface LivyContext {
   resolveFile?(uri: string): string | undefined | Promise<string | undefined>;
   /** Override the statement runner script (default: emulator/python/livy_runner.py). */
   runnerScript?: string;
+  /**
+   * Real Apache Spark for sessions and batches; without it statements run in plain Python (`pythonPath`) and
+   * Spark calls fail with a sentence that says how to install the engine.
+   */
+  spark?: SparkEngine;
+  /** Why there is no Spark engine (shown in session logs and Spark errors). */
+  sparkUnavailableReason?: string;
 }
 
 export const systemClock: Clock = {

@@ -14,7 +14,7 @@ import type { LivyContext } from './context';
 export class FileResolutionError extends Error {}
 
 export async function resolveJobFile(uri: string, ctx: LivyContext): Promise<string> {
-  const local = (await ctx.resolveFile?.(uri)) ?? builtInMapping(uri, ctx.dataDir);
+  const local = (await ctx.resolveFile?.(uri)) ?? builtInMapping(uri, ctx.dataDir, ctx.lakeRoot);
   if (!local) {
     throw new FileResolutionError(`The emulator cannot map '${uri}' to a local file: use an abfss:// or `
       + 'wasbs:// URI, a file:// URL or an absolute path.');
@@ -27,7 +27,7 @@ export async function resolveJobFile(uri: string, ctx: LivyContext): Promise<str
   return local;
 }
 
-function builtInMapping(uri: string, dataDir: string): string | undefined {
+function builtInMapping(uri: string, dataDir: string, lakeRoot?: string): string | undefined {
   if (uri.startsWith('file://')) {
     return fileURLToPath(uri);
   }
@@ -42,6 +42,8 @@ function builtInMapping(uri: string, dataDir: string): string | undefined {
   if (parts.includes('..')) {
     return undefined; // never escape the storage folder
   }
+  // ADLS Gen2 paths are the lake Spark sees; other storage URIs a folder per account under the data dir.
+  if (lakeRoot && /^abfss?:/.test(uri)) return path.join(lakeRoot, storage.account.toLowerCase(), storage.container, ...parts);
   return path.join(dataDir, 'storage', storage.account, storage.container, ...parts);
 }
 

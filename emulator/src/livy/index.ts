@@ -49,6 +49,7 @@ export interface LivySurface {
   shutdown(): Promise<void>;
 }
 
+const SPARK_API = /^sessions\/(\d+)\/applications\/([^/]+)(\/.*)?$/i;
 const LIVY_PATH = /^\/synapse\/([^/]+)\/livyApi\/versions\/([^/]+)\/sparkPools\/([^/]+)(?:\/(.*))?$/i;
 const SPARK_UI_LOG = /(?:^|\/)workspaces\/([^/]+)\/sparkpools\/([^/]+)\/(sessions|batches)\/(\d+)\/applications\/[^/]+\/driverlog\/(stdout|stderr)$/i;
 
@@ -88,6 +89,10 @@ export function createLivySurface(ctx: LivyContext): LivySurface {
       const poolInfo = await ctx.findPool(workspace, pool);
       if (!poolInfo) {
         return failure(404, 'BigDataPoolNotFound', `Spark pool '${pool}' not found in workspace '${workspace}'.`);
+      }
+      const app = SPARK_API.exec(subPath);
+      if (app) {
+        return sessions.sparkApi(req, workspace, pool, Number(app[1]), decodeURIComponent(app[2]), app[3] ?? '');
       }
       return dispatch(routes, { req, workspace, pool, poolInfo }, subPath);
     });

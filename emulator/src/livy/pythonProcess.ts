@@ -20,12 +20,20 @@ export type RunnerReply =
   | { id: number; status: 'error'; execution_count: number; ename: string; evalue: string; traceback: string[] }
   | { id: number; status: 'cancelled'; execution_count: number };
 
+/** The runner started Spark (lazily, at the first statement that uses it). */
+export interface SparkStarted {
+  appId: string;
+  uiUrl: string | null;
+  version: string;
+}
+
 export interface RunnerOptions {
   python: string;
   script: string;
   cwd: string;
   env: Record<string, string>;
   onLog(stream: 'stdout' | 'stderr', line: string): void;
+  onSpark?(info: SparkStarted): void;
   /** Called once when the process is gone, whatever the reason (also after kill()). */
   onExit(description: string): void;
 }
@@ -56,6 +64,7 @@ export class PythonRunner {
         cwd: options.cwd,
         env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1', MPLBACKEND: 'Agg' },
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true, // its own process group: kill() ends Spark's JVM with it
       });
       const runner = new PythonRunner(child);
       let ready = false;
@@ -72,7 +81,9 @@ export class PythonRunner {
           options.onLog('stdout', line);
           return;
         }
-        if (message.type === 'ready') {
+        if (message.type === 'spark') {
+          options.onSpark?.(message as unknown as SparkStarted);
+        } else if (message.type === 'ready') {
           ready = true;
           clearTimeout(timer);
           resolve(runner);
@@ -129,8 +140,14 @@ export class PythonRunner {
     }
   }
 
+  /** Ends the process and everything it started (Spark's JVM), as one process group. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (!this.exited) {
+    if (this.exited || this.child.pid === undefined) {
+      return;
+    }
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
       this.child.kill(signal);
     }
   }

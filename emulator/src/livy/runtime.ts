@@ -6,6 +6,7 @@ import {
   isEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission, type JobKind, type JobRecord,
 } from './jobRecord';
 import { Timers } from './timers';
+import { defaultRunnerScript } from './pythonProcess';
 
 /** What the session and batch managers share: the context, its clock, cancellable timers, folders. */
 export class LivyRuntime {
@@ -51,6 +52,22 @@ export class LivyRuntime {
     if (!(await step(delays().submission))) return false;
     markMonitoring(job, this.now(), this.bootId);
     return step(delays().starting);
+  }
+
+  /** What mssparkutils.env reads: the workspace, pool, submitter and Livy id of a job. */
+  synapseEnv(job: JobRecord): Record<string, string> {
+    return {
+      SYNAPSE_WORKSPACE_NAME: job.workspace,
+      SYNAPSE_POOL_NAME: job.pool,
+      SYNAPSE_USER_NAME: job.submitterName,
+      SYNAPSE_USER_ID: job.submitterId,
+      SYNAPSE_JOB_ID: String(job.id),
+    };
+  }
+
+  /** The folder that holds the emulator's notebookutils package (beside livy_runner.py). */
+  notebookUtilsPath(): string {
+    return path.dirname(this.ctx.runnerScript ?? defaultRunnerScript());
   }
 
   baseUrl(req: EmuRequest): string {

@@ -4,7 +4,8 @@
  * dies. Its data part (SessionData) is plain JSON for snapshots.
  */
 import { appendLog, isEnded, markEnded, setState, type JobRecord, type SparkServiceError } from './jobRecord';
-import { defaultRunnerScript, PythonRunner, type RunnerReply } from './pythonProcess';
+import { defaultRunnerScript, PythonRunner, type RunnerReply, type SparkStarted } from './pythonProcess';
+import type { ApplicationSlot } from '../spark/engine';
 import { badRequest, notFound } from './responses';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
@@ -19,6 +20,10 @@ export interface SessionData {
   idleTimeoutMs: number;
   lastActivity: number;
   conf: Record<string, string>;
+  /** The pool's Spark version, to say in the log when the local engine differs. */
+  poolSparkVersion?: string;
+  /** The running Spark application's UI (its monitoring REST API), once the session started Spark. */
+  sparkUiUrl?: string;
 }
 
 /** Re-send SIGINT while a cancelled statement keeps running (user code may swallow one interrupt). */
@@ -26,6 +31,7 @@ const INTERRUPT_REPEAT_MS = 500;
 
 export class LivySession {
   private runner: PythonRunner | undefined;
+  private slot: ApplicationSlot | undefined;
   private running: StatementRecord | undefined;
   private cancelIdleTimer: (() => void) | undefined;
   private stopInterrupting: (() => void) | undefined;
@@ -57,12 +63,21 @@ export class LivySession {
     const { job } = this;
     try {
       const cwd = await this.rt.workDir('session', job.workspace, job.pool, job.id);
+      const env = await this.sparkEnvironment(cwd);
+      if (env === undefined) return false;
       this.runner = await PythonRunner.start({
-        python: this.rt.ctx.pythonPath,
+        python: this.rt.ctx.spark?.env.python ?? this.rt.ctx.pythonPath,
         script: this.rt.ctx.runnerScript ?? defaultRunnerScript(),
         cwd,
-        env: { LIVY_EMU_SESSION_CONF: JSON.stringify(this.data.conf), LIVY_EMU_APP_NAME: `livy-session-${job.id}` },
+        env: {
+          ...env,
+          ...this.rt.synapseEnv(job),
+          LIVY_EMU_SESSION_CONF: JSON.stringify(this.data.conf),
+          LIVY_EMU_APP_NAME: job.name ?? `livy-session-${job.id}`,
+          ...(this.rt.ctx.sparkUnavailableReason ? { LIVY_EMU_NO_SPARK_REASON: this.rt.ctx.sparkUnavailableReason } : {}),
+        },
         onLog: (stream, line) => appendLog(job, stream, line),
+        onSpark: (info) => this.onSparkStarted(info),
         onExit: (description) => this.onRunnerExit(description),
       });
       if (isEnded(job) || this.shuttingDown) {
@@ -76,9 +91,54 @@ export class LivySession {
     }
   }
 
+  /**
+   * With the Spark engine: waits (in `starting`) for a free application slot, then writes the application's
+   * Spark configuration. Undefined when the session ended while it waited. Without the engine: no variables.
+   */
+  private async sparkEnvironment(dir: string): Promise<Record<string, string> | undefined> {
+    const spark = this.rt.ctx.spark;
+    const { job } = this;
+    if (!spark) {
+      appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. Statements run in plain Python.`);
+      return {};
+    }
+    const slot = spark.acquire();
+    this.slot = slot;
+    if (slot.waited) {
+      appendLog(job, 'stderr', `Waiting for a free Spark application slot: ${slot.waited.running} of ${slot.waited.limit} are in use on this machine.`);
+    }
+    await slot.ready;
+    if (isEnded(job) || this.shuttingDown) {
+      this.releaseSlot();
+      return undefined;
+    }
+    const prepared = await spark.prepare({
+      workspace: job.workspace, dir, appName: job.name ?? `livy-session-${job.id}`, request: job.request, userConf: this.data.conf,
+    });
+    appendLog(job, 'stderr', `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}); Spark starts with the first statement that uses it.`);
+    if (this.data.poolSparkVersion && !spark.version.startsWith(`${this.data.poolSparkVersion}.`) && spark.version !== this.data.poolSparkVersion) {
+      appendLog(job, 'stderr', `This pool is Spark ${this.data.poolSparkVersion}; the emulator runs Apache Spark ${spark.version} for it.`);
+    }
+    for (const note of prepared.notes) appendLog(job, 'stderr', `Spark configuration: ${note}.`);
+    return prepared.env;
+  }
+
+  private onSparkStarted(info: SparkStarted): void {
+    this.job.appId = info.appId;
+    this.data.sparkUiUrl = info.uiUrl ?? undefined;
+    appendLog(this.job, 'stderr', `Spark application ${info.appId} started (Apache Spark ${info.version}${info.uiUrl ? `, UI ${info.uiUrl}` : ''}).`);
+  }
+
+  private releaseSlot(): void {
+    this.slot?.release();
+    this.slot = undefined;
+  }
+
   /** The process is gone: expected after delete/timeout, a failure otherwise (crash or injected fault). */
   private onRunnerExit(description: string): void {
     this.runner = undefined;
+    this.data.sparkUiUrl = undefined;
+    this.releaseSlot();
     const now = this.rt.now();
     if (isEnded(this.job) || this.shuttingDown) {
       return;
@@ -129,6 +189,8 @@ export class LivySession {
     this.running = undefined;
     this.runner?.kill();
     this.runner = undefined;
+    this.data.sparkUiUrl = undefined;
+    this.releaseSlot();
   }
 
   // ---- idle timeout ------------------------------------------------------------------------------
@@ -274,6 +336,7 @@ export class LivySession {
     this.cancelIdleTimer?.();
     this.stopInterrupting?.();
     await this.runner?.stop(200);
+    this.releaseSlot();
   }
 }
 

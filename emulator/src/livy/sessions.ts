@@ -4,7 +4,7 @@ import type { PoolInfo } from './context';
 import type { JobRecord } from './jobRecord';
 import { JobManager } from './jobManager';
 import type { ParsedJobRequest } from './jobRequest';
-import { badRequest, empty, json, jsonBody, page } from './responses';
+import { badRequest, empty, json, jsonBody, LivyRequestError, notFound, page } from './responses';
 import type { LivyRuntime } from './runtime';
 import { LivySession, type SessionData } from './session';
 import { isKnownKind, statementBody } from './statements';
@@ -17,7 +17,7 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
   protected newJob(job: JobRecord, parsed: ParsedJobRequest, poolInfo: PoolInfo, now: number): LivySession {
     return new LivySession({
       job, statements: [], executionCount: 0, idleTimeoutMs: parsed.idleTimeoutMs ?? this.rt.ctx.idleTimeoutMs,
-      lastActivity: now, conf: parsed.conf,
+      lastActivity: now, conf: parsed.conf, poolSparkVersion: poolInfo.sparkVersion,
     }, this.rt, () => poolInfo.coldStart ?? this.rt.ctx.coldStart);
   }
 
@@ -70,6 +70,44 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
   cancelStatement(workspace: string, pool: string, id: number, statementId: number): EmuResponse {
     this.find(workspace, pool, id).cancelStatement(statementId);
     return json({ msg: 'canceled' });
+  }
+
+  /**
+   * The Spark monitoring REST API of the session's running application, passed through as Synapse does:
+   * `sessions/{id}/applications/{appId}/{jobs|stages|executors...}` answers what the application's own
+   * `/api/v1/applications/{appId}/...` answers.
+   */
+  async sparkApi(req: EmuRequest, workspace: string, pool: string, id: number, appId: string, rest: string): Promise<EmuResponse> {
+    const session = this.find(workspace, pool, id);
+    if (req.method.toUpperCase() !== 'GET') {
+      throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
+    }
+    const uiUrl = session.data.sparkUiUrl;
+    if (!uiUrl || session.job.appId !== appId) {
+      throw notFound('ApplicationNotFound', uiUrl
+        ? `Spark application '${appId}' is not the application of session ${id} (${session.job.appId}).`
+        : `Session ${id} has no running Spark application: Spark starts with the first statement that uses it.`);
+    }
+    const query = req.query.toString();
+    const target = `${uiUrl}/api/v1/applications/${encodeURIComponent(appId)}${rest}${query ? `?${query}` : ''}`;
+    let response: Response;
+    try {
+      response = await fetch(target, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
+    } catch (err) {
+      throw new LivyRequestError(502, 'SparkApplicationUnreachable',
+        `The Spark application of session ${id} did not answer: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? 'text/plain';
+    let body: unknown = text;
+    if (type.includes('json')) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { status: response.status, headers: type.includes('json') ? {} : { 'content-type': type }, body };
   }
 
   snapshot(): { counters: Record<string, number>; sessions: SessionData[] } {

@@ -1,8 +1,9 @@
 /**
  * Runs submitted jobs locally. A pipeline's steps run in dependency order (inputs bound to
  * `${{parent.jobs.<step>.outputs.<name>}}`), each as a child job visible through
- * `GET .../jobs?parentJobName=<pipeline>`; spark steps run their entry file with Python, command steps
- * their command with /bin/sh. Outputs are folders under `<dataDir>/jobs/<pipeline>/`. Statuses:
+ * `GET .../jobs?parentJobName=<pipeline>`; spark steps run their entry file with spark-submit on the
+ * emulator's Spark engine (in the Synapse workspace of the step's attached pool), command steps their
+ * command with /bin/sh. Outputs are folders under `<dataDir>/jobs/<pipeline>/`. Statuses:
  * NotStarted -> Queued -> Running -> Completed | Failed | Canceled. Cancel kills the process groups.
  * A step failure cancels the steps not yet started (azureml.continue_on_step_failure = False).
  */
@@ -15,6 +16,8 @@ import { dependencyOrder, stepDependencies, TERMINAL_JOB_STATES, type JobRunner 
 import { nowIso, systemData, TYPES } from '../arm/resources';
 import type { ArmBody, StoredResource } from '../state/store';
 import { AZURITE_ACCOUNT, downloadPrefix } from '../storage/azurite';
+import { parseBigDataPoolId } from '../arm/ids';
+import type { ApplicationSlot } from '../spark/engine';
 
 type Step = Record<string, unknown>;
 
@@ -187,33 +190,80 @@ export class PipelineRunner implements JobRunner {
     const outputs: Record<string, string> = {};
     for (const [k, v] of Object.entries((step.outputs ?? {}) as Record<string, Record<string, unknown>>)) {
       const bound = /\$\{\{\s*parent\.outputs\.([A-Za-z0-9_-]+)\s*\}\}/.exec(String(v?.value ?? ''));
+      const storageUri = typeof v?.uri === 'string' && /^(abfss?|wasbs?):\/\//.test(v.uri) ? v.uri : undefined;
+      if (storageUri) {
+        outputs[k] = storageUri; // a path on storage the step's Spark writes to directly
+        continue;
+      }
       outputs[k] = bound && pipelineDir ? path.join(pipelineDir, 'outputs', bound[1]) : path.join(stepDir, 'outputs', k);
       fs.mkdirSync(outputs[k], { recursive: true });
     }
     if (stepName) stepOutputs[stepName] = outputs;
     (job.body.properties as Record<string, unknown>).outputs = Object.fromEntries(
-      Object.entries(outputs).map(([k, dir]) => [k, { jobOutputType: 'uri_folder', mode: 'Direct', uri: `file://${dir}`, description: null }]),
+      Object.entries(outputs).map(([k, dir]) => [k, { jobOutputType: 'uri_folder', mode: 'Direct', uri: path.isAbsolute(dir) ? `file://${dir}` : dir, description: null }]),
     );
     const codeDir = await this.resolveCode(step, stepDir);
+    // Spark resolves bare paths against the workspace's lake: local folders go to Spark as file:// URIs.
+    const forSpark = (value: string) => (type === 'spark' && path.isAbsolute(value) ? `file://${value}` : value);
     const substitute = (s: string) =>
       s
-        .replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => inputs[k] ?? '')
-        .replace(/\$\{\{\s*outputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => outputs[k] ?? '');
+        .replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forSpark(inputs[k] ?? ''))
+        .replace(/\$\{\{\s*outputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forSpark(outputs[k] ?? ''));
+    const logFile = path.join(stepDir, 'user_logs', 'std_log.txt');
+    const env: Record<string, string> = { AZUREML_RUN_ID: job.body.name, AZUREML_OUTPUT_DIR: stepDir };
     let argv: string[];
+    let slot: ApplicationSlot | undefined;
     if (type === 'spark') {
       const entry = (step.entry ?? {}) as Record<string, unknown>;
       const file = String(entry.file ?? '');
       if (!file) throw new Error(`step ${stepName ?? job.body.name}: spark entry.file is missing`);
-      argv = [this.ctx.python, file, ...splitArgs(substitute(String(step.args ?? '')))];
+      const args = splitArgs(substitute(String(step.args ?? '')));
+      const spark = this.ctx.spark;
+      if (spark) {
+        const workspace = this.sparkWorkspace(job, step);
+        slot = spark.acquire();
+        if (slot.waited) fs.appendFileSync(logFile, `Waiting for a free Spark application slot (${slot.waited.running} of ${slot.waited.limit} in use).\n`);
+        await slot.ready;
+        if (run.canceled) {
+          slot.release();
+          return false;
+        }
+        const list = (a: string, b: string) => ((step[a] ?? step[b] ?? []) as string[]).map((f) => path.resolve(codeDir, f));
+        const [pyFiles, jars, files] = [list('pyFiles', 'py_files'), list('jars', 'jars'), list('files', 'files')];
+        const prepared = await spark.prepare({
+          workspace, dir: stepDir, appName: stepName ?? job.body.name,
+          userConf: Object.fromEntries(Object.entries((step.conf ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+        });
+        fs.appendFileSync(logFile, `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}) for Synapse workspace ${workspace}.\n`
+          + prepared.notes.map((n) => `Spark configuration: ${n}.\n`).join(''));
+        argv = spark.submitCommand({ name: stepName ?? job.body.name, file, args, pyFiles, jars, files });
+        Object.assign(env, prepared.env, { SYNAPSE_WORKSPACE_NAME: workspace });
+      } else {
+        fs.appendFileSync(logFile, `No Spark engine (${this.ctx.sparkUnavailableReason ?? 'not configured'}): the entry runs with plain Python.\n`);
+        argv = [this.ctx.python, file, ...args];
+      }
     } else {
       argv = ['/bin/sh', '-c', substitute(String(step.command ?? ''))];
     }
     this.setStatus(job, 'Running');
-    const code = await this.spawnLogged(argv, codeDir, path.join(stepDir, 'user_logs', 'std_log.txt'), run, {
-      AZUREML_RUN_ID: job.body.name,
-      AZUREML_OUTPUT_DIR: stepDir,
-    });
-    return code === 0 && !run.canceled;
+    try {
+      const code = await this.spawnLogged(argv, codeDir, logFile, run, env);
+      return code === 0 && !run.canceled;
+    } finally {
+      slot?.release();
+    }
+  }
+
+  /** The Synapse workspace of the pool a Spark step's compute is attached to (its lake and lake database). */
+  private sparkWorkspace(job: StoredResource, step: Step): string {
+    const ref = String(step.computeId ?? step.compute ?? '').replace(/^azureml:/, '');
+    const workspaceId = job.body.id.slice(0, job.body.id.toLowerCase().indexOf('/jobs/'));
+    const compute = ref.startsWith('/') ? this.ctx.store.get(ref) : this.ctx.store.get(`${workspaceId}/computes/${ref}`);
+    const pool = parseBigDataPoolId(compute?.body.properties.resourceId);
+    if (pool) return pool.workspaceName;
+    const any = Object.values(this.ctx.store.data.resources).find((r) => r.type === TYPES.synapseWorkspace);
+    if (!any) throw new Error(`step ${job.body.name}: compute '${ref}' is not an attached Synapse Spark pool`);
+    return any.body.name;
   }
 
   private resolveInputs(step: Step, parent: Record<string, unknown>, stepOutputs: Record<string, Record<string, string>>): Record<string, string> {

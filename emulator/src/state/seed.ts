@@ -61,6 +61,10 @@ export interface SeedSynapseWorkspace {
   name: string;
   location?: string;
   sparkPools?: SeedPool[];
+  /** Primary ADLS Gen2 account and file system (Spark's default file system); default `{name}adls`/`synapsefs`. */
+  defaultDataLakeStorage?: { account: string; filesystem: string };
+  /** Other ADLS Gen2 accounts its Spark may reach (linked storage). */
+  dataLakeAccounts?: string[];
 }
 
 export interface SeedAmlWorkspace {
@@ -160,8 +164,8 @@ export function stateFromSeed(seed: SeedFile): StateData {
       const location = rg.location ?? 'westeurope';
       state.resourceGroups[rgId.toLowerCase()] = { subscriptionId: sub.subscriptionId, name: rg.name, location };
       for (const sw of rg.synapseWorkspaces ?? []) {
-        const ws = synapseWorkspaceBody(sub.subscriptionId, rg.name, sw.name, sw.location ?? location, seed.tenantId);
-        put(TYPES.synapseWorkspace, rgId, ws);
+        const ws = synapseWorkspaceBody(sub.subscriptionId, rg.name, sw.name, sw.location ?? location, seed.tenantId, sw.defaultDataLakeStorage);
+        put(TYPES.synapseWorkspace, rgId, ws, sw.dataLakeAccounts?.length ? { dataLakeAccounts: sw.dataLakeAccounts } : undefined);
         for (const pool of sw.sparkPools ?? []) {
           const body = bigDataPoolBody(ws.id, ws.location as string, poolSpec(pool), '2024-01-15T09:00:00.0000000Z');
           put(TYPES.bigDataPool, ws.id, body, pool.coldStartMs !== undefined ? { coldStartMs: pool.coldStartMs } : undefined);

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { startLivyHarness, type LivyHarness } from '../../support/livyHarness';
 import { livy, sessionBody, waitFor, type RawResponse } from '../../support/livyTestClient';
-import { LIVY_RECORDINGS, loadRecording, recordingsAvailable, type RecordedExchange } from '../../support/livyRecordings';
+import { LIVY_RECORDINGS, loadRecording, type RecordedExchange } from '../../support/livyRecordings';
 
 const ENUMS: Record<string, string[]> = {
   state: ['not_started', 'starting', 'idle', 'busy', 'running', 'recovering', 'shutting_down', 'dead', 'killed',
@@ -112,11 +112,6 @@ describe('Livy emulator: conformance with recorded Synapse traffic', function ()
   this.timeout(30_000);
   let h: LivyHarness;
 
-  before(function () {
-    if (!recordingsAvailable()) {
-      this.skip(); // shared/azure-api is laid beside the repo on dev machines and CI
-    }
-  });
   beforeEach(async () => {
     // Stages long enough for the recorded early states (not_started, waiting) to be observable.
     h = await startLivyHarness({

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { defaultRunnerScript, PythonRunner, type RunnerReply } from '../../../emulator/src/livy/pythonProcess';
 
 /** The Python statement runner on its own, through its JSON-lines protocol. */
@@ -81,42 +80,5 @@ describe('Livy emulator: Python statement runner', function () {
     await new Promise((resolve) => setTimeout(resolve, 200));
     runner.interrupt();
     assert.equal((await pending).status, 'cancelled');
-  });
-});
-
-describe('Livy emulator: Python statement runner with pyspark importable', function () {
-  this.timeout(20_000);
-  let runner: PythonRunner;
-  let nextId = 0;
-
-  before(async () => {
-    // A minimal stand-in package (test/fixtures/fake-pyspark): the real pyspark is not installable here.
-    const fake = path.resolve(__dirname, '../../../../test/fixtures/fake-pyspark');
-    runner = await PythonRunner.start({
-      python: process.env.LIVY_TEST_PYTHON ?? 'python3', script: defaultRunnerScript(), cwd: os.tmpdir(),
-      env: { PYTHONPATH: fake, LIVY_EMU_SESSION_CONF: JSON.stringify({ 'spark.sql.shuffle.partitions': '4' }) },
-      onLog: () => undefined, onExit: () => undefined,
-    });
-  });
-  after(async () => {
-    await runner.stop();
-  });
-
-  const run = (code: string, kind = 'pyspark'): Promise<RunnerReply> =>
-    runner.execute({ id: nextId, code, kind, execution_count: nextId++ });
-
-  it('creates spark lazily, on the first statement that names it, with the session conf', async () => {
-    assert.deepEqual(await run("'spark' in globals()"), { id: 0, status: 'ok', execution_count: 0, data: { 'text/plain': 'False' } });
-    const conf = await run("spark.conf['spark.sql.shuffle.partitions'], sc is spark.sparkContext");
-    assert.deepEqual(conf.status === 'ok' && conf.data, { 'text/plain': "('4', True)" });
-  });
-
-  it('runs sql statements through spark.sql into a Livy table, reusing one SparkSession', async () => {
-    const reply = await run('SELECT 1', 'sql');
-    assert.equal(reply.status, 'ok');
-    assert.deepEqual(reply.status === 'ok' && reply.data['application/vnd.livy.table.v1+json'], {
-      headers: [{ name: 'query', type: 'STRING_TYPE' }, { name: 'created', type: 'INT_TYPE' }],
-      data: [['SELECT 1', 1]],
-    });
   });
 });

@@ -16,8 +16,19 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
   before(async () => {
     emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
     code = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-code-'));
-    fs.writeFileSync(path.join(code, 'produce.py'), 'import sys, os\nopen(os.path.join(sys.argv[2], "data.txt"), "w").write("hello " + sys.argv[1])\n');
-    fs.writeFileSync(path.join(code, 'consume.py'), 'import sys, os\ntext = open(os.path.join(sys.argv[1], "data.txt")).read()\nopen(os.path.join(sys.argv[2], "result.txt"), "w").write(text.upper())\n');
+    // Spark steps are PySpark scripts run by spark-submit: their folders arrive as URIs Spark reads and writes.
+    fs.writeFileSync(path.join(code, 'produce.py'), [
+      'import sys',
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.getOrCreate()',
+      'spark.createDataFrame([("hello " + sys.argv[1],)], ["value"]).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
+    ].join('\n'));
+    fs.writeFileSync(path.join(code, 'consume.py'), [
+      'import sys',
+      'from pyspark.sql import SparkSession, functions as F',
+      'spark = SparkSession.builder.getOrCreate()',
+      'spark.read.text(sys.argv[1]).select(F.upper("value").alias("value")).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
+    ].join('\n'));
   });
   after(async () => {
     await emu?.stop();
@@ -36,7 +47,8 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     assert.ok(secrets.body.key.length > 40);
   });
 
-  it('runs spark and command steps in dependency order with outputs in local folders', async () => {
+  it('runs spark steps with spark-submit and command steps in dependency order, with outputs in local folders', async function () {
+    this.timeout(150_000);
     const arm = armClient(emu);
     const codeUrl = `${WS}/codes/demo/versions/1?api-version=2022-10-01`;
     const codeVersion = await arm('PUT', codeUrl, { properties: { codeUri: pathToFileURL(code).href } });
@@ -60,14 +72,14 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
             inputs: { word: { job_input_type: 'literal', value: '${{parent.inputs.greeting}}' } },
             outputs: { data: { type: 'uri_folder' } },
           },
-          check: { type: 'command', command: 'test -f "${{inputs.d}}/data.txt"', inputs: { d: { value: '${{parent.jobs.produce.outputs.data}}' } } },
+          check: { type: 'command', command: 'test -f "${{inputs.d}}/_SUCCESS"', inputs: { d: { value: '${{parent.jobs.produce.outputs.data}}' } } },
         },
       },
     };
     const url = `${WS}/jobs/run1?api-version=2022-10-01`;
     assert.equal((await arm('PUT', url, job)).status, 201);
     const seen = new Set<string>();
-    const end = Date.now() + 20_000;
+    const end = Date.now() + 120_000;
     let status = '';
     while (Date.now() < end) {
       const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value ?? [];
@@ -78,8 +90,9 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     }
     assert.equal(status, 'Completed');
     assert.ok(seen.has('produce:Running') || seen.has('produce:Queued'), `intermediate states seen: ${[...seen].join(', ')}`);
-    const result = fs.readFileSync(path.join(emu.handle.dataDir, 'jobs', 'run1', 'outputs', 'final', 'result.txt'), 'utf8');
-    assert.equal(result, 'HELLO SPARK');
+    const final = path.join(emu.handle.dataDir, 'jobs', 'run1', 'outputs', 'final');
+    const parts = fs.readdirSync(final).filter((f) => f.startsWith('part-'));
+    assert.equal(parts.map((f) => fs.readFileSync(path.join(final, f), 'utf8')).join('').trim(), 'HELLO SPARK');
     const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value;
     assert.deepEqual(kids.map((k: { properties: { status: string } }) => k.properties.status), ['Completed', 'Completed', 'Completed']);
   });

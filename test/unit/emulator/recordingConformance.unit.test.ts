@@ -5,13 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parse } from 'yaml';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { armClient } from '../../support/armPipeline';
-import { recordingsDir } from '../../support/shared';
+import { sharedPath } from '../../support/shared';
 
-const REC = recordingsDir();
+const recording = (relative: string): string => sharedPath(`azure-api/recordings/${relative}`);
 const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 
 interface Exchange {
@@ -62,7 +61,7 @@ describe('emulator conformance with recorded ARM traffic', function () {
   before(async () => (emu = await startTestEmulator({ settings: { pageSize: 50 } })));
   after(async () => emu?.stop());
 
-  const poolRecording = cliExchanges(path.join(REC, 'azure-cli/src/azure-cli/azure/cli/command_modules/synapse/tests/latest/recordings/test_spark_pool.yaml'));
+  const poolRecording = cliExchanges(recording('azure-cli/src/azure-cli/azure/cli/command_modules/synapse/tests/latest/recordings/test_spark_pool.yaml'));
   const toSeeded = (uri: string) =>
     new URL(uri).pathname
       .replace('00000000-0000-0000-0000-000000000000', SUB1)
@@ -104,7 +103,7 @@ describe('emulator conformance with recorded ARM traffic', function () {
   });
 
   it('PUT job under a missing workspace answers the recorded ParentResourceNotFound', async () => {
-    const rec = JSON.parse(fs.readFileSync(path.join(REC, 'azure-sdk-for-js/sdk/machinelearning/arm-machinelearning/recordings/node/machinelearning_test/recording_job_create_test.json'), 'utf8')).Entries[0];
+    const rec = JSON.parse(fs.readFileSync(recording('azure-sdk-for-js/sdk/machinelearning/arm-machinelearning/recordings/node/machinelearning_test/recording_job_create_test.json'), 'utf8')).Entries[0];
     const uri = new URL(rec.RequestUri);
     const res = await armClient(emu)('PUT', uri.pathname.replace('azure_subscription_id', SUB1).replace('myjstest', 'rg-datascience') + uri.search, rec.RequestBody);
     assert.equal(res.status, rec.StatusCode);
@@ -114,7 +113,7 @@ describe('emulator conformance with recorded ARM traffic', function () {
   });
 
   it('a recorded PipelineJob PUT with spark steps answers 201 with the recorded body shape', async () => {
-    const rec = JSON.parse(fs.readFileSync(path.join(REC, 'azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json'), 'utf8')).Entries;
+    const rec = JSON.parse(fs.readFileSync(recording('azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json'), 'utf8')).Entries;
     const put = rec[0];
     const ws = `/subscriptions/${SUB1}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`;
     const res = await armClient(emu)('PUT', `${ws}/jobs/recorded_spark_pipeline?api-version=2022-10-01-preview`, put.RequestBody);

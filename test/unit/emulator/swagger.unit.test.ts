@@ -14,11 +14,11 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from '../../support/emulator';
 import { armClient } from '../../support/armPipeline';
-import { sharedDir } from '../../support/shared';
+import { sharedPath } from '../../support/shared';
 
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
 const RG = 'rg-datascience';
-const specRoot = () => path.join(sharedDir(), 'azure-api', 'specs', 'specification');
+const specRoot = () => sharedPath('azure-api/specs/specification');
 
 const specFiles = {
   livy: 'synapse/data-plane/Microsoft.Synapse/preview/2019-11-01-preview/sparkJob.json',
@@ -47,6 +47,7 @@ function buildAjv(): Ajv {
   for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'unixtime', 'duration', 'arm-id', 'base64url', 'decimal']) {
     ajv.addFormat(f, true);
   }
+  for (const file of Object.values(specFiles)) sharedPath(`azure-api/specs/specification/${file}`); // each named spec is there
   const files = new Set<string>();
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -1,15 +1,14 @@
 // Edit operations change only what they must: comments, blank lines, quoting and key order stay.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { analyzePipeline } from '../../../src/core/pipelines/analyze';
 import { PipelineEditError } from '../../../src/core/pipelines/edit/errors';
 import { addStep, connect, removeConf, removeStep, renameStep, setConf, setPipelineField, setStepField } from '../../../src/core/pipelines/edit/operations';
 import { applyEdits } from '../../../src/core/pipelines/text';
-import { corpusPipelinesDir } from './helpers';
+import { corpusFile } from './helpers';
 
-const SPARK_PIPELINE = () => fs.readFileSync(path.join(corpusPipelinesDir(), 'cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml'), 'utf8');
-const SHAKESPEARE = () => fs.readFileSync(path.join(corpusPipelinesDir(), 'cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml'), 'utf8');
+const SPARK_PIPELINE = () => fs.readFileSync(corpusFile('cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml'), 'utf8');
+const SHAKESPEARE = () => fs.readFileSync(corpusFile('cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml'), 'utf8');
 
 const comments = (text: string): string[] => text.split('\n').filter((l) => l.includes('#') && !l.includes('${{')).map((l) => l.slice(l.indexOf('#')));
 const js = (text: string): any => analyzePipeline(text).doc.toJS();

@@ -12,15 +12,14 @@ import { splitArgs, toLivyBatchBody } from '../../../src/core/pipelines/rest/liv
 import { toPipelineJobBody } from '../../../src/core/pipelines/rest/pipelineJob';
 import { toSparkJobBody } from '../../../src/core/pipelines/rest/sparkJob';
 import { sparkRunFromScript, sparkRunFromStep } from '../../../src/core/pipelines/rest/sparkRun';
-import { corpusPipelinesDir, readJson, sharedDir } from './helpers';
+import { corpusFile, readJson, sharedPath } from './helpers';
 
 const WS = { subscriptionId: 'sub', resourceGroup: 'rg', workspaceName: 'ws' };
-const PIPELINE = () => path.join(corpusPipelinesDir(), 'cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml');
+const PIPELINE = () => corpusFile('cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml');
 
 function recordedPipelineJob(): any {
-  const dir = path.join(sharedDir(), 'azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests');
-  const file = fs.readdirSync(dir).find((f) => f.includes('test_spark_components'))!;
-  const entry = readJson(path.join(dir, file)).Entries.find((e: any) => e.RequestMethod === 'PUT' && e.RequestBody?.properties?.jobType === 'Pipeline');
+  const file = sharedPath('azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json');
+  const entry = readJson(file).Entries.find((e: any) => e.RequestMethod === 'PUT' && e.RequestBody?.properties?.jobType === 'Pipeline');
   return entry.RequestBody;
 }
 
@@ -87,7 +86,7 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('registered components, default compute and command nodes', () => {
-    const file = path.join(corpusPipelinesDir(), 'cli/jobs/pipelines-with-components/basics/1b_e2e_registered_components/pipeline.yml');
+    const file = corpusFile('cli/jobs/pipelines-with-components/basics/1b_e2e_registered_components/pipeline.yml');
     const parsed = analyzePipeline(fs.readFileSync(file, 'utf8'), { filePath: file });
     const { body, unresolved } = toPipelineJobBody(parsed.model!, { workspace: WS, componentIds: { train_job: '/x/components/my_train/versions/7' } });
     const p = body.properties as any;
@@ -127,7 +126,7 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('a Spark step as a standalone jobType Spark body uses the spec\'s keys', () => {
-    const defs = readJson(path.join(sharedDir(), 'corpus/aml-rest/jobs-definitions.json')).definitions;
+    const defs = readJson(sharedPath('corpus/aml-rest/jobs-definitions.json')).definitions;
     const allowed = new Set([...Object.keys(defs.SparkJob.properties), ...Object.keys(defs.JobBase.properties), ...Object.keys(defs.ResourceBase.properties)]);
     const parsed = analyzePipeline(fs.readFileSync(PIPELINE(), 'utf8'), { filePath: PIPELINE() });
     const run = sparkRunFromStep(parsed.model!, 'count_by_rows');
@@ -147,7 +146,7 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('a script as a Livy batch uses SparkBatchJobOptions keys and maps sizing conf', () => {
-    const spec = readJson(path.join(sharedDir(), 'azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'));
+    const spec = readJson(sharedPath('azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'));
     const options = spec.definitions.SparkBatchJobOptions;
     const run = sparkRunFromScript({
       codeDir: '/ws/src',

@@ -8,7 +8,7 @@ import { pipelineGraph } from '../../../src/core/pipelines/graph';
 import { NodeFileReader } from '../../../src/core/pipelines/nodeFileReader';
 import { toSlashes } from '../../../src/core/pipelines/paths';
 import { newPipelineTemplate } from '../../../src/core/pipelines/template';
-import { corpusPipelinesDir } from './helpers';
+import { corpusFile } from './helpers';
 
 describe('pipelines: template', () => {
   for (const opts of [{}, { trainOn: 'spark' as const }, { sparkPool: 'pool1', commandCompute: 'cpu' }]) {
@@ -45,7 +45,7 @@ describe('pipelines: template', () => {
 
 describe('pipelines: graph', () => {
   it('lists steps, pipeline ports and edges from bindings', () => {
-    const file = path.join(corpusPipelinesDir(), 'cli/jobs/pipelines-with-components/basics/1a_e2e_local_components/pipeline.yml');
+    const file = corpusFile('cli/jobs/pipelines-with-components/basics/1a_e2e_local_components/pipeline.yml');
     const model = analyzePipeline(fs.readFileSync(file, 'utf8'), { filePath: file }).model!;
     const graph = pipelineGraph(model);
     const steps = graph.nodes.filter((n) => n.kind === 'step');

@@ -1,7 +1,7 @@
 /**
- * The "New Pipeline" template runs end to end where there is no Spark: written to a temp folder, submitted
- * to the in-process emulator (whose Python has no pyspark or scikit-learn) and followed to Completed, each
- * step's script taking its plain-Python fallback and reading/writing the files the next step expects.
+ * The "New Pipeline" template runs end to end on the emulator: written to a temp folder, submitted to the
+ * in-process emulator and followed to Completed. Its Spark steps run with PySpark on the emulator's real Spark;
+ * the command step runs with whatever Python the machine has (scikit-learn or the plain-Python fallback).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -33,8 +33,8 @@ function csvRows(dir: string): string[][] {
     .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',')));
 }
 
-describe('pipelines: the New Pipeline template runs without pyspark', function () {
-  this.timeout(60_000);
+describe('pipelines: the New Pipeline template runs on the emulator\'s Spark', function () {
+  this.timeout(180_000);
   let emu: TestEmulator;
   let client: AmlWorkspaceClient;
   const roots: string[] = [];
@@ -63,9 +63,9 @@ describe('pipelines: the New Pipeline template runs without pyspark', function (
       assert.equal(final.status, 'Completed', log);
       assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [['prepare', 'Completed'], ['score', 'Completed'], ['train', 'Completed']], log);
       assert.doesNotMatch(log, /ModuleNotFoundError|Traceback/);
-      assert.match(log, /prepare: wrote 4 rows to /);
-      assert.match(log, /train: fitted on 4 rows with plain Python/);
-      assert.match(log, /score: scored 4 rows into /);
+      assert.match(log, /prepare: wrote 4 rows with Spark to file:\/\//);
+      assert.match(log, opts.trainOn === 'spark' ? /train: fitted with Spark ML/ : /train: fitted on 4 rows with (plain Python|scikit-learn)/);
+      assert.match(log, /score: scored 4 rows with Spark into /);
 
       // The pipeline output holds the scored rows: the prepared columns plus a 0/1 prediction.
       const scored = final.outputs['score.scored_data'] ?? Object.entries(final.outputs).find(([k]) => /scored_data$/.test(k))?.[1];
