@@ -37,7 +37,7 @@ async function barePython(): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const emu = await startTestEmulator({ livy: true, settings: { defaultColdStartMs: 200 } });
+  const emu = await startTestEmulator({ livy: true, maxSparkApplications: SESSIONS + 1, settings: { defaultColdStartMs: 200 } });
   try {
     const dev = `${emu.url}/synapse/contoso-synapse`;
     const spark = new SparkClient(emu.credential(), dev, 'sparksmall', { httpClient: emu.httpClient });

@@ -71,7 +71,11 @@ export interface EmulatorOptions {
    * names another engine folder.
    */
   spark?: boolean | string;
-  /** Most Spark applications (sessions, batches, steps) running at once; the rest wait (default 4). */
+  /**
+   * Most Spark applications (sessions, batches, steps) running at once; the rest wait. Default: what this
+   * machine's memory holds at about 1.5 GB per application, leaving 4 GB (13 on 24 GB), or
+   * SYNAPSE_EMULATOR_MAX_SPARK_APPS.
+   */
   maxSparkApplications?: number;
   /** Log lines to stderr (default false). */
   verbose?: boolean;
@@ -152,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       metastoreHome: path.join(dataDir, 'metastore'),
       workspaceStorage: (name) => workspaceLake(ctx, name),
       accounts: () => lakeAccounts(ctx),
-      maxApplications: () => options.maxSparkApplications ?? Number(process.env.SYNAPSE_EMULATOR_MAX_SPARK_APPS ?? 4),
+      maxApplications: () => options.maxSparkApplications ?? defaultMaxSparkApplications(),
       log,
     });
   }
@@ -316,6 +320,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await azurite?.stop();
     },
   };
+}
+
+function defaultMaxSparkApplications(): number {
+  const fromEnv = Number(process.env.SYNAPSE_EMULATOR_MAX_SPARK_APPS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  const gib = 1024 ** 3;
+  return Math.max(2, Math.floor((os.totalmem() - 4 * gib) / (1.5 * gib)));
 }
 
 type SurfaceName = Surface | 'admin' | 'sparkui';

@@ -304,3 +304,38 @@ function processesUsing(dir: string): string[] {
   }
   return found;
 }
+
+describe('The emulator caps concurrent Spark applications', function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+
+  before(async () => {
+    emu = await startTestEmulator({ livy: true, maxSparkApplications: 1, settings: { defaultColdStartMs: 100 } });
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  it('keeps a session beyond the cap in starting, says why in its log, and starts it when a slot frees', async () => {
+    const client = emulatorLivyClient(emu);
+    const one = await client.createSession({ name: 'slot-one' });
+    const two = await client.createSession({ name: 'slot-two' });
+    const until = async (id: number, ok: (s: Awaited<ReturnType<SdkLivyClient['getSession']>>) => boolean, ms: number) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const s = await client.getSession(id);
+        if (ok(s)) return s;
+        if (Date.now() > deadline) assert.fail(`session ${id}: ${s.state}\n${s.log.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until(one.id, (s) => s.state === 'idle', 20_000);
+    const waiting = await until(two.id, (s) => s.log.some((l) => /Waiting for a free Spark application slot: 1 of 1/.test(l)), 20_000);
+    assert.strictEqual(waiting.state, 'starting');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.strictEqual((await client.getSession(two.id)).state, 'starting', 'still waiting while the slot is taken');
+    await client.deleteSession(one.id);
+    await until(two.id, (s) => s.state === 'idle', 20_000);
+    await client.deleteSession(two.id);
+  });
+});
