@@ -52,6 +52,8 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   /** The root nodes VS Code last loaded, and how many root loads there were (tests read them). */
   lastRoots: JobsNode[] = [];
   loads = 0;
+  /** Root loads started; a load that finishes after a newer one started (say, for another workspace) is stale. */
+  private started = 0;
 
   constructor(private readonly arm: () => ArmAccess | undefined, private readonly workspace: () => AmlWorkspaceRef | undefined) {}
 
@@ -97,9 +99,14 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
 
   async getChildren(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return [];
+    const load = ++this.started;
+    const workspace = this.workspace()?.id;
     const roots = await this.loadRoots();
-    this.lastRoots = roots;
-    this.loads++;
+    // Only the newest load, of the workspace still chosen, is what the view shows.
+    if (load === this.started && this.workspace()?.id === workspace) {
+      this.lastRoots = roots;
+      this.loads++;
+    }
     return roots;
   }
 

@@ -104,7 +104,7 @@ function stopChild(child: ChildProcess): Promise<void> {
  * (Azurite serves the emulator's certificate), through the SDK's `httpClient` option as in the extension's
  * datastore upload; TLS verification stays on.
  */
-function containerClient(serviceUrl: string, caPem: string, container: string): ContainerClient {
+export function containerClient(serviceUrl: string, caPem: string, container: string): ContainerClient {
   const agent = new https.Agent({ ca: caPem, keepAlive: false });
   const inner = createDefaultHttpClient();
   const httpClient: HttpClient = { sendRequest: (request) => ((request.agent ??= agent), inner.sendRequest(request)) };

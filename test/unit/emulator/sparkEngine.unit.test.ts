@@ -169,8 +169,10 @@ describe('The emulator runs real Apache Spark', function () {
       'print(mssparkutils.fs.head("/utils/b.txt"), sorted(f.name for f in mssparkutils.fs.ls("/utils")))',
       'print(mssparkutils.fs.exists("/utils/dir/a.txt"), mssparkutils.fs.rm("/utils/dir", True), mssparkutils.fs.exists("/utils/dir"))',
       'print(mssparkutils.env.getWorkspaceName(), mssparkutils.env.getPoolName())',
+      'print(spark.conf.get("spark.sql.shuffle.partitions"))',
     ].join('\n'), 'pyspark');
-    assert.deepStrictEqual(text(out).split('\n'), ["hello lake ['b.txt', 'dir/']", 'True True False', 'contoso-synapse sparksmall']);
+    // The session's own conf (as %%configure sends it) reaches its Spark application.
+    assert.deepStrictEqual(text(out).split('\n'), ["hello lake ['b.txt', 'dir/']", 'True True False', 'contoso-synapse sparksmall', '3']);
     const missing = await run(second, 'mssparkutils.credentials.getToken("Storage")', 'pyspark');
     assert.strictEqual(missing.status === 'error' && missing.ename, 'NotImplementedError');
     assert.match(missing.status === 'error' ? missing.evalue : '', /mssparkutils\.credentials\.getToken/);
@@ -337,5 +339,21 @@ describe('The emulator caps concurrent Spark applications', function () {
     await client.deleteSession(one.id);
     await until(two.id, (s) => s.state === 'idle', 20_000);
     await client.deleteSession(two.id);
+  });
+
+  it('runs a pool of another Spark version on the installed engine and says so in the session log', async () => {
+    const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
+    const legacy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: 'spark33legacy' },
+      { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient });
+    const created = await legacy.createSession({ name: 'legacy' });
+    const deadline = Date.now() + 20_000;
+    let info = await legacy.getSession(created.id);
+    while (info.state !== 'idle' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      info = await legacy.getSession(created.id);
+    }
+    assert.strictEqual(info.state, 'idle', info.log.join('\n'));
+    assert.ok(info.log.some((l) => /This pool is Spark 3\.3; the emulator runs Apache Spark 3\.4\.\d+ for it\./.test(l)), info.log.join('\n'));
+    await legacy.deleteSession(created.id);
   });
 });
