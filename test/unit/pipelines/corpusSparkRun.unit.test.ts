@@ -6,19 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeFileReader } from '../../../src/core/pipelines';
-import { submitPipeline } from '../../../src/core/pipelines/submit/submitPipeline';
-import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
-import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
 import { containerClient } from '../../../emulator/src/storage/azurite';
-import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { emulatorAccess } from '../../support/emulatorAccess';
 import { sharedPath } from '../../support/shared';
+import { useSubmitRuns } from '../../support/submitRuns';
 
-const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
-const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
 const entries = path.resolve(__dirname, '../../../../test/fixtures/spark-entries');
 
 function copyInto(dir: string, files: Record<string, string>): void {
@@ -30,30 +22,14 @@ function copyInto(dir: string, files: Record<string, string>): void {
 
 describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark', function () {
   this.timeout(240_000);
-  let emu: TestEmulator;
-  let client: AmlWorkspaceClient;
-  const roots: string[] = [];
-
-  before(async () => {
-    emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
-    client = new AmlWorkspaceClient(emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId }).arm, WS);
-  });
-  after(async () => {
-    await emu?.stop();
-    for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-  });
-
-  async function run(file: string, root: string): Promise<{ status: string; log: string }> {
-    const text = fs.readFileSync(file, 'utf8');
-    const result = await submitPipeline({ text, filePath: file, rootDir: root, reader: new NodeFileReader(), client });
-    const logs: string[] = [];
-    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 100, maxDelayMs: 500 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
-    return { status: final.status, log: logs.join('\n') };
-  }
+  const runs = useSubmitRuns();
+  const run = async (file: string, root: string) => {
+    const { final, log } = await runs.submitAndFollow(file, root);
+    return { status: final.status, log };
+  };
 
   it('shakespear_sample_and_word_count_using_spark: two Spark components, a uri_file passed between them', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-shakespeare-'));
-    roots.push(root);
+    const root = runs.tempDir('corpus-shakespeare-');
     const corpus = sharedPath('corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark');
     copyInto(root, {
       'pipeline.yml': path.join(corpus, 'pipeline.yml'),
@@ -73,8 +49,7 @@ describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark'
   });
 
   it('attached-spark-pipeline-user-identity: the Titanic component on the attached pool, input from the datastore', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-titanic-'));
-    roots.push(root);
+    const root = runs.tempDir('corpus-titanic-');
     const corpus = sharedPath('corpus/aml-pipelines/cli/jobs/spark');
     copyInto(root, {
       'spark-job-component.yml': path.join(corpus, 'spark-job-component.yml'),
@@ -84,9 +59,9 @@ describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark'
     assert.match(pipeline, /compute: <ATTACHED_SPARK_POOL_NAME>/);
     fs.writeFileSync(path.join(root, 'pipeline.yml'), pipeline.replace('<ATTACHED_SPARK_POOL_NAME>', 'azureml:sparksmall'));
     // The input the file names: azureml://datastores/workspaceblobstore/paths/data/titanic.csv
-    const datastore = await client.defaultDatastore();
+    const datastore = await runs.client().defaultDatastore();
     assert.equal(datastore.name, 'workspaceblobstore');
-    const container = containerClient(emu.handle.blobServiceUrl!, emu.caPem, datastore.containerName);
+    const container = containerClient(runs.emu().handle.blobServiceUrl!, runs.emu().caPem, datastore.containerName);
     const csv = fs.readFileSync(path.join(entries, 'titanic', 'data', 'titanic.csv'));
     await container.getBlockBlobClient('data/titanic.csv').uploadData(csv);
     const { status, log } = await run(path.join(root, 'pipeline.yml'), root);

@@ -5,18 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeFileReader } from '../../../src/core/pipelines';
 import { newPipelineTemplate, type NewPipelineOptions } from '../../../src/core/pipelines/template';
-import { submitPipeline } from '../../../src/core/pipelines/submit/submitPipeline';
-import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
-import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
-import { startTestEmulator, type TestEmulator } from '../../support/emulator';
-import { emulatorAccess } from '../../support/emulatorAccess';
-
-const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
-const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
+import { useSubmitRuns } from '../../support/submitRuns';
 
 function writeTemplate(root: string, opts: NewPipelineOptions): string {
   const t = newPipelineTemplate(opts);
@@ -35,31 +26,16 @@ function csvRows(dir: string): string[][] {
 
 describe('pipelines: the New Pipeline template runs on the emulator\'s Spark', function () {
   this.timeout(180_000);
-  let emu: TestEmulator;
-  let client: AmlWorkspaceClient;
-  const roots: string[] = [];
-
-  before(async () => {
-    emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
-    client = new AmlWorkspaceClient(emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId }).arm, WS);
-  });
-  after(async () => {
-    await emu?.stop();
-    for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-  });
+  const runs = useSubmitRuns();
 
   for (const opts of [{ name: 'fresh' }, { name: 'fresh-spark-train', trainOn: 'spark' as const }, { name: 'on-pool', sparkPool: 'sparksmall' }]) {
     it(`submitted to the emulator, every step completes: ${JSON.stringify(opts)}`, async () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'template-run-'));
-      roots.push(root);
+      const root = runs.tempDir('template-run-');
       const file = writeTemplate(root, opts);
       assert.equal(path.basename(file), `${opts.name}.pipeline.yml`);
       const text = fs.readFileSync(file, 'utf8');
       assert.match(text, new RegExp(`az ml job create --file ${opts.name}\\.pipeline\\.yml$`, 'm'), 'the comment names the real file');
-      const result = await submitPipeline({ text, filePath: file, rootDir: root, reader: new NodeFileReader(), client });
-      const logs: string[] = [];
-      const final = await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
-      const log = logs.join('\n');
+      const { final, log } = await runs.submitAndFollow(file, root);
       assert.equal(final.status, 'Completed', log);
       assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [['prepare', 'Completed'], ['score', 'Completed'], ['train', 'Completed']], log);
       assert.doesNotMatch(log, /ModuleNotFoundError|Traceback/);
