@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     const beforeTimes = stats(await plainOverhead(ops, before.id));
     const beforeDir = path.join(emu.handle.dataDir, 'livy', 'livy', 'sessions', 'contoso-synapse', 'sparksmall', String(before.id));
     const withoutSpark = rssUnder(beforeDir);
+    await new Promise((r) => setTimeout(r, 5000)); // let the JVM's start-up compilation settle
     const afterTimes = stats(await plainOverhead(ops, session.id));
     printTable(`Plain-Python statement (${ROUNDS} rounds of \`${PLAIN_CODE}\`)`, ['session', 'median ms', 'p95 ms', 'ratio (median)'], [
       ['no Spark engine (statements as before Spark was real)', noEngineTimes.median.toFixed(1), noEngineTimes.p95.toFixed(1), '1.00'],
