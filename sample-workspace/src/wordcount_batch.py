@@ -1,18 +1,20 @@
-"""A Spark batch job: count words of a small text. Run it with "Run Python File on Spark Pool"."""
+"""A Spark batch job: count the words of a small text and save the counts as parquet on the workspace's lake.
+
+Run it with "Run Python File on Spark Pool"; extra arguments are counted too.
+"""
 import sys
-from collections import Counter
+
+from pyspark.sql import SparkSession
 
 TEXT = "spark prepares data and azure ml trains models and spark scores them"
+OUTPUT = "/sample/wordcount"  # the workspace's primary storage: abfss://<filesystem>@<account>.dfs.core.windows.net/sample/wordcount
+
+spark = SparkSession.builder.appName("wordcount").getOrCreate()
 words = TEXT.split() + sys.argv[1:]
+counts = spark.sparkContext.parallelize(words).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b).toDF(["word", "count"])
+counts.write.mode("overwrite").parquet(OUTPUT)
 
-try:
-    from pyspark.sql import SparkSession
-
-    spark = SparkSession.builder.appName("wordcount").getOrCreate()
-    counts = dict(spark.sparkContext.parallelize(words).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b).collect())
-except ImportError:
-    counts = Counter(words)
-
-for word, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-    print(f"{word}\t{count}")
-print(f"wordcount: {len(words)} words, {len(counts)} distinct")
+for row in spark.read.parquet(OUTPUT).orderBy(["count", "word"], ascending=[False, True]).collect():
+    print(f"{row['word']}\t{row['count']}")
+print(f"wordcount: {len(words)} words, {counts.count()} distinct")
+print(f"wordcount: wrote {spark.read.parquet(OUTPUT).count()} rows of parquet to {spark.read.parquet(OUTPUT).inputFiles()[0].rsplit('/', 1)[0]}")

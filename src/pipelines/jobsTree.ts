@@ -51,6 +51,8 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   readonly batches: BatchEntry[] = [];
   /** The root nodes VS Code last loaded, and how many root loads there were (tests read them). */
   lastRoots: JobsNode[] = [];
+  /** The workspace those roots list (undefined before a workspace is chosen). */
+  lastWorkspace: string | undefined;
   loads = 0;
   /** Root loads started; a load that finishes after a newer one started (say, for another workspace) is stale. */
   private started = 0;
@@ -100,11 +102,12 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   async getChildren(node?: JobsNode): Promise<JobsNode[]> {
     if (node) return [];
     const load = ++this.started;
-    const workspace = this.workspace()?.id;
+    const workspace = this.workspace();
     const roots = await this.loadRoots();
     // Only the newest load, of the workspace still chosen, is what the view shows.
-    if (load === this.started && this.workspace()?.id === workspace) {
+    if (load === this.started && this.workspace()?.id === workspace?.id) {
       this.lastRoots = roots;
+      this.lastWorkspace = workspace?.name;
       this.loads++;
     }
     return roots;

@@ -43,7 +43,7 @@ export interface PipelineFeatureApi {
   runNotice(jobName: string): RunNotice | undefined;
   runLog(jobName: string): string;
   /** What the Jobs view last showed (the items VS Code got from the tree's last root load) and how many loads so far. */
-  jobsView(): { loads: number; items: vscode.TreeItem[]; description: string | undefined };
+  jobsView(): { loads: number; items: vscode.TreeItem[]; description: string | undefined; listed: string | undefined };
   /** Whether a run view panel of the job is open. */
   hasRunPanel(jobName: string): boolean;
 }
@@ -419,7 +419,9 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     runState: (jobName) => RunPanel.find(jobName)?.runState,
     runNotice: (jobName) => RunPanel.find(jobName)?.notice,
     runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
-    jobsView: () => ({ loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)), description: jobsView.description }),
+    jobsView: () => ({
+      loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)), description: jobsView.description, listed: jobsTree.lastWorkspace,
+    }),
     hasRunPanel: (jobName) => RunPanel.find(jobName) !== undefined,
   };
 }

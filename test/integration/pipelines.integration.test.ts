@@ -186,14 +186,13 @@ describe('Pipelines and Spark jobs (emulator)', function () {
   it('the Jobs view follows the workspace chosen for it, named in its title', async () => {
     await vscode.commands.executeCommand('synapseSpark.jobs.focus');
     const jobIds = () => api.pipelines.jobsView().items.map((i) => String(i.id ?? '')).filter((id) => id.includes('/jobs/'));
-    let loads = api.pipelines.jobsView().loads;
+    // Focusing the view may start a load of the previous workspace: wait for a load of the chosen one.
     await vscode.commands.executeCommand('synapseSpark.jobs.selectWorkspace', { workspaceId: 'contoso-aml-sandbox' });
-    await waitFor(() => api.pipelines.jobsView().loads > loads, 'the Jobs view to reload');
+    await waitFor(() => api.pipelines.jobsView().listed === 'contoso-aml-sandbox', 'the Jobs view to list the sandbox workspace');
     assert.strictEqual(api.pipelines.jobsView().description, 'contoso-aml-sandbox');
     assert.deepStrictEqual(jobIds().filter((id) => !id.includes('/workspaces/contoso-aml-sandbox/')), [], 'only the jobs of the chosen workspace');
-    loads = api.pipelines.jobsView().loads;
     await vscode.commands.executeCommand('synapseSpark.jobs.selectWorkspace', { workspaceId: 'contoso-aml' });
-    await waitFor(() => api.pipelines.jobsView().loads > loads, 'the Jobs view to reload');
+    await waitFor(() => api.pipelines.jobsView().listed === 'contoso-aml', 'the Jobs view to list contoso-aml');
     assert.strictEqual(api.pipelines.jobsView().description, 'contoso-aml');
     const ids = jobIds();
     assert.ok(ids.length > 0 && ids.every((id) => id.includes('/workspaces/contoso-aml/')), ids.join('\n'));
@@ -236,11 +235,13 @@ describe('Pipelines and Spark jobs (emulator)', function () {
     }
   });
 
-  it('runs a Python file as a Spark batch and reads its log', async () => {
+  it('runs a Python file as a Spark batch that writes parquet to the lake, and reads its log', async () => {
     const file = vscode.Uri.joinPath(root, 'src', 'wordcount_batch.py');
     const result = (await vscode.commands.executeCommand('synapseSpark.runPythonFileOnSpark', file, { computeName: 'sparksmall', args: 'extra words', conf: { 'spark.executor.instances': 2 } })) as { state: string; log: string[] };
     assert.strictEqual(result.state, 'success', result.log.join('\n'));
-    assert.ok(result.log.some((l) => /^wordcount: 14 words/.test(l)), result.log.join('\n'));
+    assert.ok(result.log.some((l) => /^wordcount: 14 words, 12 distinct/.test(l)), result.log.join('\n'));
+    // It ran with spark-submit on the emulator's Spark and wrote parquet to the workspace's lake.
+    assert.ok(result.log.some((l) => /^wordcount: wrote 12 rows of parquet to abfss:\/\/synapse@contosodatalake\.dfs\.core\.windows\.net\/sample\/wordcount$/.test(l)), result.log.join('\n'));
     // The Jobs view lists the batch in its own words, and clicking it shows the batch log.
     await vscode.commands.executeCommand('synapseSpark.jobs.refresh');
     const item = await waitFor(() => api.pipelines.jobsView().items.find((i) => i.contextValue === 'synapseSpark.batch' && i.label === 'wordcount_batch.py'

@@ -200,6 +200,11 @@ describe('The emulator runs real Apache Spark', function () {
     assert.strictEqual(job.body.jobId, mine[0].jobId);
     const stage = await get(`/stages/${mine[0].stageIds[0]}`);
     assert.ok(Array.isArray(stage.body) && stage.body[0].stageId === mine[0].stageIds[0]);
+    const attempt = await get(`/stages/${mine[0].stageIds[0]}/${stage.body[0].attemptId}?details=false`);
+    assert.strictEqual(attempt.body.stageId, mine[0].stageIds[0]);
+    assert.strictEqual(attempt.body.tasks, undefined, 'the query string reaches Spark');
+    const stages = await get('/stages?status=complete');
+    assert.ok((stages.body as { stageId: number }[]).some((st) => st.stageId === mine[0].stageIds[0]));
     const executors = await get('/executors');
     assert.strictEqual(executors.body[0].id, 'driver');
     const wrongApp = await emu.httpClient.sendRequest(createPipelineRequest({ url: base.replace(String(info.appId), 'application_0_0001') + '/jobs', headers: createHttpHeaders({ authorization: `Bearer ${token}` }) }));
@@ -331,14 +336,21 @@ describe('The emulator caps concurrent Spark applications', function () {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    await until(one.id, (s) => s.state === 'idle', 20_000);
-    const waiting = await until(two.id, (s) => s.log.some((l) => /Waiting for a free Spark application slot: 1 of 1/.test(l)), 20_000);
+    // Whichever reaches submission first takes the slot; the other waits in starting and says why.
+    let first: number | undefined;
+    for (const deadline = Date.now() + 20_000; first === undefined && Date.now() < deadline;) {
+      for (const id of [one.id, two.id]) if (first === undefined && (await client.getSession(id)).state === 'idle') first = id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(first !== undefined, 'one of the two sessions starts');
+    const second = first === one.id ? two.id : one.id;
+    const waiting = await until(second, (s) => s.log.some((l) => /Waiting for a free Spark application slot: 1 of 1/.test(l)), 20_000);
     assert.strictEqual(waiting.state, 'starting');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.strictEqual((await client.getSession(two.id)).state, 'starting', 'still waiting while the slot is taken');
-    await client.deleteSession(one.id);
-    await until(two.id, (s) => s.state === 'idle', 20_000);
-    await client.deleteSession(two.id);
+    assert.strictEqual((await client.getSession(second)).state, 'starting', 'still waiting while the slot is taken');
+    await client.deleteSession(first);
+    await until(second, (s) => s.state === 'idle', 20_000);
+    await client.deleteSession(second);
   });
 
   it('runs a pool of another Spark version on the installed engine and says so in the session log', async () => {
