@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { sharedPath } from '../support/shared';
+import { referencePath } from '../support/reference';
 import { attachedPoolsFromSeed } from '../support/sparkCatalog';
 import { useWorkbench, type Workbench } from './support/workbench';
 
@@ -130,7 +130,7 @@ describe('Notebook kernel in the browser workbench', () => {
 
   it('recognises the magics of Synapse notebooks and keeps their metadata on save', async function () {
     this.timeout(180_000);
-    const corpusDir = sharedPath('corpus/notebooks');
+    const corpusDir = referencePath('corpus/notebooks');
     const { page } = wb.get();
     const workspace = process.env.E2E_WORKSPACE!;
     const target = path.join(workspace, 'corpus');

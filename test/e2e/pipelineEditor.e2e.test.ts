@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { sharedPath } from '../support/shared';
+import { referencePath } from '../support/reference';
 import { useWorkbench } from './support/workbench';
 
 /** What the test reads from the webview: the focused element, the selection, the form, the viewport. */
@@ -143,7 +143,7 @@ describe('Pipeline editor in the browser workbench', () => {
     const workspace = process.env.E2E_WORKSPACE;
     assert.ok(workspace, 'E2E_WORKSPACE is not set: run through `npm run test:e2e`');
     const dest = path.join(workspace, 'corpus-wordcount');
-    fs.cpSync(sharedPath(corpusFolder), dest, { recursive: true });
+    fs.cpSync(referencePath(corpusFolder), dest, { recursive: true });
     file = path.join(dest, 'wordcount.pipeline.yml');
     fs.renameSync(path.join(dest, 'pipeline.yml'), file);
     original = fs.readFileSync(file, 'utf8');

@@ -1,9 +1,9 @@
 /**
- * Loads the recorded real Livy exchanges in shared/azure-api/recordings (Azure CLI YAML, Java
+ * Loads the recorded real Livy exchanges in test/fixtures/reference/azure-api/recordings (Azure CLI YAML, Java
  * session-records, JS/.NET test-proxy JSON) into one shape for replay against the emulator.
  */
 import * as fs from 'node:fs';
-import { sharedPath } from './shared';
+import { referencePath } from './reference';
 import { parse as parseYaml } from 'yaml';
 
 export interface RecordedExchange {
@@ -36,7 +36,7 @@ export const LIVY_RECORDINGS: Record<string, string> = {
 };
 
 export function loadRecording(relative: string): RecordedExchange[] {
-  const text = fs.readFileSync(sharedPath(`azure-api/recordings/${relative}`), 'utf8');
+  const text = fs.readFileSync(referencePath(`azure-api/recordings/${relative}`), 'utf8');
   if (relative.endsWith('.yaml')) {
     return fromCliYaml(parseYaml(text));
   }

@@ -1,5 +1,5 @@
 /**
- * Replays the ARM exchanges recorded against real Azure (shared/azure-api/recordings) on the emulator,
+ * Replays the ARM exchanges recorded against real Azure (test/fixtures/reference/azure-api/recordings) on the emulator,
  * with recorded names mapped onto seeded ones, and compares status, the headers that matter, and the
  * shape of bodies (keys and value types; ids, names and timestamps aside).
  */
@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import { parse } from 'yaml';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { armClient } from '../../support/armPipeline';
-import { sharedPath } from '../../support/shared';
+import { referencePath } from '../../support/reference';
 
-const recording = (relative: string): string => sharedPath(`azure-api/recordings/${relative}`);
+const recording = (relative: string): string => referencePath(`azure-api/recordings/${relative}`);
 const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 
 interface Exchange {

@@ -1,5 +1,5 @@
 /**
- * Validates the emulator's responses against the real Azure REST specs (shared/azure-api/specs) with
+ * Validates the emulator's responses against the real Azure REST specs (test/fixtures/reference/azure-api/specs) with
  * ajv. Each swagger file is added under its own file URI, so relative cross-file $refs resolve as in
  * the spec repository. Azure answers null for unset optional fields (the recordings show it), so
  * typed properties also accept null, and a bare `type: object` means any value, as AutoRest reads it;
@@ -14,11 +14,11 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from '../../support/emulator';
 import { armClient } from '../../support/armPipeline';
-import { sharedPath } from '../../support/shared';
+import { referencePath } from '../../support/reference';
 
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
 const RG = 'rg-datascience';
-const specRoot = () => sharedPath('azure-api/specs/specification');
+const specRoot = () => referencePath('azure-api/specs/specification');
 
 const specFiles = {
   livy: 'synapse/data-plane/Microsoft.Synapse/preview/2019-11-01-preview/sparkJob.json',
@@ -47,7 +47,7 @@ function buildAjv(): Ajv {
   for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'unixtime', 'duration', 'arm-id', 'base64url', 'decimal']) {
     ajv.addFormat(f, true);
   }
-  for (const file of Object.values(specFiles)) sharedPath(`azure-api/specs/specification/${file}`); // each named spec is there
+  for (const file of Object.values(specFiles)) referencePath(`azure-api/specs/specification/${file}`); // each named spec is there
   const files = new Set<string>();
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

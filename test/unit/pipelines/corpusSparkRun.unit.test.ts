@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { containerClient } from '../../../emulator/src/storage/azurite';
-import { sharedPath } from '../../support/shared';
+import { referencePath } from '../../support/reference';
 import { useSubmitRuns } from '../../support/submitRuns';
 
 const entries = path.resolve(__dirname, '../../../../test/fixtures/spark-entries');
@@ -30,7 +30,7 @@ describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark'
 
   it('shakespear_sample_and_word_count_using_spark: two Spark components, a uri_file passed between them', async () => {
     const root = runs.tempDir('corpus-shakespeare-');
-    const corpus = sharedPath('corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark');
+    const corpus = referencePath('corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark');
     copyInto(root, {
       'pipeline.yml': path.join(corpus, 'pipeline.yml'),
       'sample_word/component.yml': path.join(corpus, 'sample_word', 'component.yml'),
@@ -50,7 +50,7 @@ describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark'
 
   it('attached-spark-pipeline-user-identity: the Titanic component on the attached pool, input from the datastore', async () => {
     const root = runs.tempDir('corpus-titanic-');
-    const corpus = sharedPath('corpus/aml-pipelines/cli/jobs/spark');
+    const corpus = referencePath('corpus/aml-pipelines/cli/jobs/spark');
     copyInto(root, {
       'spark-job-component.yml': path.join(corpus, 'spark-job-component.yml'),
       'src/titanic.py': path.join(entries, 'titanic', 'src', 'titanic.py'),

@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileKind, PipelineFileReader } from '../../../src/core/pipelines/fileReader';
 
-export { sharedPath } from '../../support/shared';
-import { sharedPath } from '../../support/shared';
+export { referencePath } from '../../support/reference';
+import { referencePath } from '../../support/reference';
 
-export const corpusPipelinesDir = (): string => sharedPath('corpus/aml-pipelines');
+export const corpusPipelinesDir = (): string => referencePath('corpus/aml-pipelines');
 
 /** A file of the Azure ML corpus, e.g. `cli/jobs/spark/spark-job-component.yml`; missing, it fails by name. */
-export const corpusFile = (relative: string): string => sharedPath(`corpus/aml-pipelines/${relative}`);
+export const corpusFile = (relative: string): string => referencePath(`corpus/aml-pipelines/${relative}`);
 
 export function corpusYamlFiles(): string[] {
   const out: string[] = [];

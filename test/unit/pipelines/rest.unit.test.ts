@@ -12,13 +12,13 @@ import { splitArgs, toLivyBatchBody } from '../../../src/core/pipelines/rest/liv
 import { toPipelineJobBody } from '../../../src/core/pipelines/rest/pipelineJob';
 import { toSparkJobBody } from '../../../src/core/pipelines/rest/sparkJob';
 import { sparkRunFromScript, sparkRunFromStep } from '../../../src/core/pipelines/rest/sparkRun';
-import { corpusFile, readJson, sharedPath } from './helpers';
+import { corpusFile, readJson, referencePath } from './helpers';
 
 const WS = { subscriptionId: 'sub', resourceGroup: 'rg', workspaceName: 'ws' };
 const PIPELINE = () => corpusFile('cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml');
 
 function recordedPipelineJob(): any {
-  const file = sharedPath('azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json');
+  const file = referencePath('azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json');
   const entry = readJson(file).Entries.find((e: any) => e.RequestMethod === 'PUT' && e.RequestBody?.properties?.jobType === 'Pipeline');
   return entry.RequestBody;
 }
@@ -126,7 +126,7 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('a Spark step as a standalone jobType Spark body uses the spec\'s keys', () => {
-    const defs = readJson(sharedPath('corpus/aml-rest/jobs-definitions.json')).definitions;
+    const defs = readJson(referencePath('corpus/aml-rest/jobs-definitions.json')).definitions;
     const allowed = new Set([...Object.keys(defs.SparkJob.properties), ...Object.keys(defs.JobBase.properties), ...Object.keys(defs.ResourceBase.properties)]);
     const parsed = analyzePipeline(fs.readFileSync(PIPELINE(), 'utf8'), { filePath: PIPELINE() });
     const run = sparkRunFromStep(parsed.model!, 'count_by_rows');
@@ -146,7 +146,7 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('a script as a Livy batch uses SparkBatchJobOptions keys and maps sizing conf', () => {
-    const spec = readJson(sharedPath('azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'));
+    const spec = readJson(referencePath('azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'));
     const options = spec.definitions.SparkBatchJobOptions;
     const run = sparkRunFromScript({
       codeDir: '/ws/src',
