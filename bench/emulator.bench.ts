@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as readline from 'node:readline';
-import { SparkClient } from '@azure/synapse-spark';
 import { startTestEmulator } from '../test/support/emulator';
+import { livyOps, runStatement, waitIdle } from './livyOps';
 import { printTable, stats } from './table';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -39,37 +39,16 @@ async function barePython(): Promise<number[]> {
 async function main(): Promise<void> {
   const emu = await startTestEmulator({ livy: true, maxSparkApplications: SESSIONS + 1, settings: { defaultColdStartMs: 200 } });
   try {
-    const dev = `${emu.url}/synapse/contoso-synapse`;
-    const spark = new SparkClient(emu.credential(), dev, 'sparksmall', { httpClient: emu.httpClient });
-    const ops = spark.sparkSessionOperations;
-    const waitIdle = async (id: number) => {
-      for (;;) {
-        const s = await ops.getSparkSession(id);
-        if (s.state === 'idle') return;
-        if (['dead', 'error', 'killed'].includes(String(s.state))) throw new Error(`session ${id} ended ${s.state}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    const runStatement = async (id: number) => {
-      const st = await ops.createSparkStatement(id, { code: CODE, kind: 'pyspark' });
-      for (;;) {
-        const s = await ops.getSparkStatement(id, st.id);
-        if (s.state === 'available') {
-          if (s.output?.status !== 'ok') throw new Error(`statement failed: ${JSON.stringify(s.output)}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    };
+    const ops = livyOps(emu);
 
     // 1. Round trip against bare Python, interleaved warm-up first.
     const session = await ops.createSparkSession({ name: 'bench' });
-    await waitIdle(session.id);
-    for (let i = 0; i < 5; i++) await runStatement(session.id);
+    await waitIdle(ops, session.id);
+    for (let i = 0; i < 5; i++) await runStatement(ops, session.id, CODE);
     const viaEmulator: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const start = performance.now();
-      await runStatement(session.id);
+      await runStatement(ops, session.id, CODE);
       viaEmulator.push(performance.now() - start);
     }
     const bare = await barePython();
@@ -88,8 +67,8 @@ async function main(): Promise<void> {
     const ids = await Promise.all(Array.from({ length: SESSIONS }, (_, i) =>
       ops.createSparkSession({ name: `bench-${i}` }).then((s) => s.id)));
     const results = await Promise.allSettled(ids.map(async (id) => {
-      await waitIdle(id);
-      await runStatement(id);
+      await waitIdle(ops, id);
+      await runStatement(ops, id, CODE);
     }));
     errors += results.filter((r) => r.status === 'rejected').length;
     const allIdleAndRun = performance.now() - started;

@@ -13,41 +13,14 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { SparkClient } from '@azure/synapse-spark';
 import { loadSparkEnv } from '../emulator/src/spark/env';
-import { startTestEmulator, type TestEmulator } from '../test/support/emulator';
+import { startTestEmulator } from '../test/support/emulator';
+import { livyOps as operations, runStatement, waitIdle, type LivyOps as Ops } from './livyOps';
 import { printTable, stats } from './table';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SPARK_CODE = 'spark.range(100).count()';
 const PLAIN_CODE = 'sum(range(1000))';
-
-type Ops = SparkClient['sparkSessionOperations'];
-
-function operations(emu: TestEmulator): Ops {
-  return new SparkClient(emu.credential(), `${emu.url}/synapse/contoso-synapse`, 'sparksmall', { httpClient: emu.httpClient }).sparkSessionOperations;
-}
-
-async function waitIdle(ops: Ops, id: number): Promise<void> {
-  for (;;) {
-    const s = await ops.getSparkSession(id);
-    if (s.state === 'idle') return;
-    if (['dead', 'error', 'killed'].includes(String(s.state))) throw new Error(`session ${id} ended ${s.state}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function runStatement(ops: Ops, id: number, code: string): Promise<void> {
-  const st = await ops.createSparkStatement(id, { code, kind: 'pyspark' });
-  for (;;) {
-    const s = await ops.getSparkStatement(id, st.id);
-    if (s.state === 'available') {
-      if (s.output?.status !== 'ok') throw new Error(`statement failed: ${JSON.stringify(s.output)}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 async function timed(times: number[], work: () => Promise<void>): Promise<void> {
   const start = performance.now();

@@ -140,8 +140,6 @@ class Runner:
         """Synapse's display(): a DataFrame (Spark or pandas) or rows become the statement's table output."""
         if self.data is None:
             raise UserFacingError("RuntimeError", "display() works inside a statement only")
-        if hasattr(value, "schema") and hasattr(value, "collect") and not self.spark_ready():
-            self.ensure_spark()
         try:
             self.data[TABLE_MIME] = to_table(value)
         except UserFacingError:
@@ -231,9 +229,6 @@ class Runner:
         if any(isinstance(node, ast.Name) and node.id in SPARK_NAMES for node in ast.walk(tree)):
             self.ensure_spark()
 
-    def spark_ready(self):
-        return "spark" in self.namespace
-
     def ensure_spark(self):
         """Starts the session's Spark application (once): spark, sc and sqlContext, from spark-defaults.conf."""
         if "spark" in self.namespace:
@@ -250,7 +245,7 @@ class Runner:
         for key, value in session_conf().items():
             if key.startswith("spark."):
                 builder = builder.config(key, str(value))
-        spark = builder.enableHiveSupport().getOrCreate() if os.environ.get("SPARK_CONF_DIR") else builder.getOrCreate()
+        spark = builder.getOrCreate()  # the lake database (Hive catalog) comes from spark-defaults.conf
         self.adopt_spark(spark)
         sys.__stderr__.write("livy_runner: Spark started in %.1f s\n" % (time.monotonic() - started))
         return spark

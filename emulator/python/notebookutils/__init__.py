@@ -63,6 +63,14 @@ class FileInfo:
         return "FileInfo(path=%s, name=%s, size=%s)" % (self.path, self.name, self.size)
 
 
+def _write(stream, content):
+    try:
+        stream.write(bytearray(str(content).encode("utf-8")))
+    finally:
+        stream.close()
+    return True
+
+
 class _Fs:
     def _jvm(self):
         spark = _spark()
@@ -110,12 +118,7 @@ class _Fs:
         fs, hadoop_path, _jvm, _conf = self._fs(path)
         if fs.exists(hadoop_path) and not overwrite:
             raise FileExistsError("%s already exists: pass overwrite=True to replace it" % path)
-        stream = fs.create(hadoop_path, True)
-        try:
-            stream.write(bytearray(str(content).encode("utf-8")))
-        finally:
-            stream.close()
-        return True
+        return _write(fs.create(hadoop_path, True), content)
 
     def append(self, path, content, createFileIfNotExists=False):
         fs, hadoop_path, _jvm, _conf = self._fs(path)
@@ -123,12 +126,7 @@ class _Fs:
             if not createFileIfNotExists:
                 raise FileNotFoundError("%s does not exist: pass createFileIfNotExists=True to create it" % path)
             return self.put(path, content)
-        stream = fs.append(hadoop_path)
-        try:
-            stream.write(bytearray(str(content).encode("utf-8")))
-        finally:
-            stream.close()
-        return True
+        return _write(fs.append(hadoop_path), content)
 
     def cp(self, source, destination, recurse=False):
         src_fs, src, jvm, conf = self._fs(source)

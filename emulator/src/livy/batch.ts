@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { resolveJobFile } from './fileMapping';
 import { appendLog, isEnded, markEnded, setState, type JobRecord } from './jobRecord';
-import type { ApplicationSlot } from '../spark/engine';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
 
@@ -22,7 +21,6 @@ export interface BatchData {
 
 export class LivyBatch {
   private child: ChildProcess | undefined;
-  private slot: ApplicationSlot | undefined;
   private shuttingDown = false;
 
   constructor(readonly data: BatchData, private readonly rt: LivyRuntime,
@@ -60,22 +58,15 @@ export class LivyBatch {
     let env: Record<string, string>;
     const spark = this.rt.ctx.spark;
     if (spark) {
-      this.slot = spark.acquire();
-      if (this.slot.waited) {
-        appendLog(job, 'stderr', `Waiting for a free Spark application slot: ${this.slot.waited.running} of ${this.slot.waited.limit} are in use on this machine.`);
-      }
-      await this.slot.ready;
-      if (isEnded(job) || this.shuttingDown) {
-        this.releaseSlot();
-        return;
-      }
-      const prepared = await spark.prepare({
-        workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined,
-      });
-      appendLog(job, 'stderr', `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}).`);
-      for (const note of prepared.notes) appendLog(job, 'stderr', `Spark configuration: ${note}.`);
+      const started = await spark.startApplication(
+        { workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined },
+        (line) => appendLog(job, 'stderr', line),
+        () => !isEnded(job) && !this.shuttingDown,
+      );
+      if (!started) return;
+      this.releaseSlot = started.release;
       command = spark.submitCommand({ name: job.name, file, args, pyFiles, jars, files });
-      env = { ...prepared.env, ...this.rt.synapseEnv(job), PYTHONPATH: [this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+      env = { ...started.env, ...this.rt.synapseEnv(job), PYTHONPATH: [this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
     } else {
       appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. The file runs with plain Python.`);
       command = [this.rt.ctx.pythonPath, '-u', file, ...args];
@@ -117,10 +108,8 @@ export class LivyBatch {
     }
   }
 
-  private releaseSlot(): void {
-    this.slot?.release();
-    this.slot = undefined;
-  }
+  /** Frees the batch's application slot; a no-op before it has one. */
+  private releaseSlot: () => void = () => undefined;
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): void {
     this.child = undefined;

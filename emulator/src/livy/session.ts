@@ -5,7 +5,6 @@
  */
 import { appendLog, isEnded, markEnded, setState, type JobRecord, type SparkServiceError } from './jobRecord';
 import { defaultRunnerScript, PythonRunner, type RunnerReply, type SparkStarted } from './pythonProcess';
-import type { ApplicationSlot } from '../spark/engine';
 import { badRequest, notFound } from './responses';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
@@ -31,7 +30,6 @@ const INTERRUPT_REPEAT_MS = 500;
 
 export class LivySession {
   private runner: PythonRunner | undefined;
-  private slot: ApplicationSlot | undefined;
   private running: StatementRecord | undefined;
   private cancelIdleTimer: (() => void) | undefined;
   private stopInterrupting: (() => void) | undefined;
@@ -73,7 +71,7 @@ export class LivySession {
           ...env,
           ...this.rt.synapseEnv(job),
           LIVY_EMU_SESSION_CONF: JSON.stringify(this.data.conf),
-          LIVY_EMU_APP_NAME: job.name ?? `livy-session-${job.id}`,
+          LIVY_EMU_APP_NAME: job.name,
           ...(this.rt.ctx.sparkUnavailableReason ? { LIVY_EMU_NO_SPARK_REASON: this.rt.ctx.sparkUnavailableReason } : {}),
         },
         onLog: (stream, line) => appendLog(job, stream, line),
@@ -102,25 +100,18 @@ export class LivySession {
       appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. Statements run in plain Python.`);
       return {};
     }
-    const slot = spark.acquire();
-    this.slot = slot;
-    if (slot.waited) {
-      appendLog(job, 'stderr', `Waiting for a free Spark application slot: ${slot.waited.running} of ${slot.waited.limit} are in use on this machine.`);
-    }
-    await slot.ready;
-    if (isEnded(job) || this.shuttingDown) {
-      this.releaseSlot();
-      return undefined;
-    }
-    const prepared = await spark.prepare({
-      workspace: job.workspace, dir, appName: job.name ?? `livy-session-${job.id}`, request: job.request, userConf: this.data.conf,
-    });
-    appendLog(job, 'stderr', `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}); Spark starts with the first statement that uses it.`);
+    const started = await spark.startApplication(
+      { workspace: job.workspace, dir, appName: job.name, request: job.request, userConf: this.data.conf },
+      (line) => appendLog(job, 'stderr', line),
+      () => !isEnded(job) && !this.shuttingDown,
+    );
+    if (!started) return undefined;
+    this.releaseSlot = started.release;
+    appendLog(job, 'stderr', 'Spark starts with the first statement that uses it.');
     if (this.data.poolSparkVersion && !spark.version.startsWith(`${this.data.poolSparkVersion}.`) && spark.version !== this.data.poolSparkVersion) {
       appendLog(job, 'stderr', `This pool is Spark ${this.data.poolSparkVersion}; the emulator runs Apache Spark ${spark.version} for it.`);
     }
-    for (const note of prepared.notes) appendLog(job, 'stderr', `Spark configuration: ${note}.`);
-    return prepared.env;
+    return started.env;
   }
 
   private onSparkStarted(info: SparkStarted): void {
@@ -129,10 +120,8 @@ export class LivySession {
     appendLog(this.job, 'stderr', `Spark application ${info.appId} started (Apache Spark ${info.version}${info.uiUrl ? `, UI ${info.uiUrl}` : ''}).`);
   }
 
-  private releaseSlot(): void {
-    this.slot?.release();
-    this.slot = undefined;
-  }
+  /** Frees the session's application slot (once); a no-op before it has one. */
+  private releaseSlot: () => void = () => undefined;
 
   /** The process is gone: expected after delete/timeout, a failure otherwise (crash or injected fault). */
   private onRunnerExit(description: string): void {

@@ -17,7 +17,6 @@ import { nowIso, systemData, TYPES } from '../arm/resources';
 import type { ArmBody, StoredResource } from '../state/store';
 import { AZURITE_ACCOUNT, downloadPrefix } from '../storage/azurite';
 import { parseBigDataPoolId } from '../arm/ids';
-import type { ApplicationSlot } from '../spark/engine';
 
 type Step = Record<string, unknown>;
 
@@ -212,7 +211,7 @@ export class PipelineRunner implements JobRunner {
     const logFile = path.join(stepDir, 'user_logs', 'std_log.txt');
     const env: Record<string, string> = { AZUREML_RUN_ID: job.body.name, AZUREML_OUTPUT_DIR: stepDir };
     let argv: string[];
-    let slot: ApplicationSlot | undefined;
+    let release: (() => void) | undefined;
     if (type === 'spark') {
       const entry = (step.entry ?? {}) as Record<string, unknown>;
       const file = String(entry.file ?? '');
@@ -221,23 +220,17 @@ export class PipelineRunner implements JobRunner {
       const spark = this.ctx.spark;
       if (spark) {
         const workspace = this.sparkWorkspace(job, step);
-        slot = spark.acquire();
-        if (slot.waited) fs.appendFileSync(logFile, `Waiting for a free Spark application slot (${slot.waited.running} of ${slot.waited.limit} in use).\n`);
-        await slot.ready;
-        if (run.canceled) {
-          slot.release();
-          return false;
-        }
         const list = (a: string, b: string) => ((step[a] ?? step[b] ?? []) as string[]).map((f) => path.resolve(codeDir, f));
         const [pyFiles, jars, files] = [list('pyFiles', 'py_files'), list('jars', 'jars'), list('files', 'files')];
-        const prepared = await spark.prepare({
-          workspace, dir: stepDir, appName: stepName ?? job.body.name,
-          userConf: Object.fromEntries(Object.entries((step.conf ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
-        });
-        fs.appendFileSync(logFile, `Spark engine: Apache Spark ${spark.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}) for Synapse workspace ${workspace}.\n`
-          + prepared.notes.map((n) => `Spark configuration: ${n}.\n`).join(''));
+        const started = await spark.startApplication(
+          { workspace, dir: stepDir, appName: stepName ?? job.body.name, userConf: Object.fromEntries(Object.entries((step.conf ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])) },
+          (line) => fs.appendFileSync(logFile, `${line}\n`),
+          () => !run.canceled,
+        );
+        if (!started) return false;
+        release = started.release;
         argv = spark.submitCommand({ name: stepName ?? job.body.name, file, args, pyFiles, jars, files });
-        Object.assign(env, prepared.env, { SYNAPSE_WORKSPACE_NAME: workspace });
+        Object.assign(env, started.env, { SYNAPSE_WORKSPACE_NAME: workspace });
       } else {
         fs.appendFileSync(logFile, `No Spark engine (${this.ctx.sparkUnavailableReason ?? 'not configured'}): the entry runs with plain Python.\n`);
         argv = [this.ctx.python, file, ...args];
@@ -250,7 +243,7 @@ export class PipelineRunner implements JobRunner {
       const code = await this.spawnLogged(argv, codeDir, logFile, run, env);
       return code === 0 && !run.canceled;
     } finally {
-      slot?.release();
+      release?.();
     }
   }
 

@@ -150,6 +150,32 @@ export class SparkEngine {
     };
   }
 
+  /**
+   * What every application does before it runs: takes an application slot (waiting for one, and saying so,
+   * when the machine is full), then writes its configuration and says what Spark it gets. Undefined when
+   * `stillWanted` turns false while it waited (deleted, cancelled, the emulator stopping); otherwise release()
+   * must be called when the application ends.
+   */
+  async startApplication(app: ApplicationRequest, log: (line: string) => void, stillWanted: () => boolean):
+    Promise<(PreparedApplication & { release(): void }) | undefined> {
+    const slot = this.acquire();
+    if (slot.waited) log(`Waiting for a free Spark application slot: ${slot.waited.running} of ${slot.waited.limit} are in use on this machine.`);
+    await slot.ready;
+    if (!stillWanted()) {
+      slot.release();
+      return undefined;
+    }
+    try {
+      const prepared = await this.prepare(app);
+      log(`Spark engine: Apache Spark ${this.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}) in Synapse workspace ${app.workspace}.`);
+      for (const note of prepared.notes) log(`Spark configuration: ${note}.`);
+      return { ...prepared, release: () => slot.release() };
+    } catch (err) {
+      slot.release();
+      throw err;
+    }
+  }
+
   /** spark-submit's command line for a Python entry file, as a pool's batch job or Spark step runs it. */
   submitCommand(app: { name: string; file: string; args: string[]; pyFiles?: string[]; jars?: string[]; files?: string[] }): string[] {
     const { pyFiles = [], jars = [], files = [] } = app;
