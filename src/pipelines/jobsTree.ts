@@ -94,7 +94,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
     item.description = `${status} · ${p.jobType ?? 'Job'}`;
     item.tooltip = `${node.job.name}\n${p.experimentName ?? ''}\n${node.job.systemData?.createdAt ?? ''}`;
     item.iconPath = icon(status);
-    item.contextValue = TERMINAL_STATES.has(status) ? 'synapseSpark.job' : 'synapseSpark.job.active';
+    item.contextValue = !TERMINAL_STATES.has(status) ? 'synapseSpark.job.active' : status === 'Completed' ? 'synapseSpark.job' : 'synapseSpark.job.ended';
     item.command = { command: 'synapseSpark.jobs.openRun', title: 'Open Run', arguments: [node] };
     return item;
   }

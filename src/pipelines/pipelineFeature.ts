@@ -12,13 +12,13 @@ import { SparkBatchRunner } from '../core/jobs/sparkBatchRunner';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import { newPipelineTemplate, NodeFileReader } from '../core/pipelines';
-import { submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
+import { newJobName, submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
+import { downloadDatastorePath, parseDatastoreUri, rerunBody } from '../core/jobs/jobActions';
 import type { Literal } from '../core/pipelines/types';
 import { UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { parseFromEditor, type EditorState, type ToEditor } from '../protocol/pipelineEditor';
-import type { RunNotice, RunState } from '../protocol/runView';
-import { RUN_VIEW_TYPE } from '../protocol/runView';
+import { parseFromRun, RUN_VIEW_TYPE, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
 import { JobsTree, type JobsNode } from './jobsTree';
 import { EDITOR_VIEW_TYPES, PipelineEditorProvider, rootDirOf } from './pipelineEditorProvider';
 import { RunPanel, RunPanelSerializer, type RunPanelDeps } from './runPanel';
@@ -42,6 +42,8 @@ export interface PipelineFeatureApi {
   /** Why the run view of the job is not live (signed out, reconnecting, stopped), if it is not. */
   runNotice(jobName: string): RunNotice | undefined;
   runLog(jobName: string): string;
+  /** Delivers a message as if the run view of the job sent it; resolves with the reply of a request. */
+  sendRunMessage(jobName: string, message: unknown): Promise<ToRun | undefined>;
   /** What the Jobs view last showed (the items VS Code got from the tree's last root load) and how many loads so far. */
   jobsView(): { loads: number; items: vscode.TreeItem[]; description: string | undefined; listed: string | undefined };
   /** Whether a run view panel of the job is open. */
@@ -303,6 +305,69 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     jobsTree.refresh();
   });
 
+  const jobTarget = (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }): { jobName: string; workspace: AmlWorkspaceRef } | undefined => {
+    if (node && 'kind' in node && node.kind === 'job') return { jobName: node.job.name, workspace: node.workspace };
+    const ws = (node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? rememberedWorkspace();
+    return node && 'jobName' in node && ws ? { jobName: node.jobName, workspace: ws } : undefined;
+  };
+
+  // Submits the job again with the same definition, inputs and settings, and follows the new run.
+  commands.register('synapseSpark.jobs.rerun', async (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }) => {
+    const target = jobTarget(node);
+    if (!target) throw new UserFacingError('Choose a failed or canceled job in the Jobs view to run it again.');
+    const client = new AmlWorkspaceClient(requireArm(), target.workspace);
+    const newName = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rerunning ${target.jobName}`, cancellable: true }, async (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const job = await client.getJob(target.jobName, abort.signal);
+      const name = newJobName({ displayName: job.properties.displayName ?? target.jobName, experimentName: job.properties.experimentName });
+      await client.putJob(name, rerunBody(job), abort.signal);
+      return name;
+    });
+    log.info(`Job ${target.jobName} submitted again as ${newName}.`);
+    RunPanel.show(runDeps, { jobName: newName, workspace: target.workspace });
+    jobsTree.refresh();
+    return { jobName: newName };
+  });
+
+  // Downloads an output Azure ML reports as azureml://datastores/<name>/paths/<path> into a local folder.
+  commands.register('synapseSpark.jobs.downloadOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string; key?: string; targetFolder?: string }) => {
+    const workspace = args?.workspace ?? rememberedWorkspace();
+    const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
+    if (!workspace || !args?.uri) throw new UserFacingError('Choose an output in a run view to download it.');
+    if (!parsed) throw new UserFacingError(`${args.uri} is not on an Azure ML datastore, so it cannot be downloaded from here.`);
+    let folder = args.targetFolder;
+    if (!folder) {
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: `Download ${args.key ?? parsed.path}` });
+      if (!picked?.[0]) throw new UserCancelledError();
+      folder = path.join(picked[0].fsPath, (args.key ?? path.posix.basename(parsed.path.replace(/\/+$/, ''))).replace(/[^A-Za-z0-9._-]+/g, '_'));
+    }
+    const access = requireArm();
+    const client = new AmlWorkspaceClient(access, workspace);
+    const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${args.key ?? parsed.path}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const ds = await client.datastore(parsed.datastore, abort.signal);
+      const key = await client.datastoreAccountKey(parsed.datastore, abort.signal);
+      if (!key) throw new UserFacingError(`Datastore ${parsed.datastore} has no account key this account can read; browse it in Azure ML studio instead.`);
+      return downloadDatastorePath(ds, key, access.httpClient(), parsed.path, folder!, (p) => progress.report({ message: `${p.files} file(s)${p.current ? `: ${p.current}` : ''}` }), abort.signal);
+    });
+    log.info(`Downloaded ${files} file(s) of ${args.uri} to ${folder}.`);
+    if (!args.targetFolder) {
+      void vscode.window.showInformationMessage(`Downloaded ${files} file(s) to ${folder}.`, 'Reveal').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder!));
+      });
+    }
+    return { folder, files };
+  });
+
+  commands.register('synapseSpark.jobs.browseOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string }) => {
+    const workspace = args?.workspace ?? rememberedWorkspace();
+    const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
+    if (!workspace || !parsed) throw new UserFacingError('Choose a datastore output in a run view to browse it.');
+    await vscode.env.openExternal(vscode.Uri.parse(requireArm().amlStudioDatastoreUrl(workspace, parsed.datastore)));
+  });
+
   commands.register('synapseSpark.runPythonFileOnSpark', async (uri?: vscode.Uri, options?: { computeName?: string; args?: string; conf?: Record<string, Literal> }) => {
     const access = requireArm();
     const poolCatalog = requireCatalog();
@@ -419,6 +484,12 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     runState: (jobName) => RunPanel.find(jobName)?.runState,
     runNotice: (jobName) => RunPanel.find(jobName)?.notice,
     runLog: (jobName) => RunPanel.find(jobName)?.logText ?? '',
+    sendRunMessage: async (jobName, message) => {
+      const panel = RunPanel.find(jobName);
+      const parsed = parseFromRun(message);
+      if (!panel || !parsed) throw new Error(`No run view of ${jobName}, or a malformed message.`);
+      return panel.handle(parsed);
+    },
     jobsView: () => ({
       loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)), description: jobsView.description, listed: jobsTree.lastWorkspace,
     }),

@@ -1,6 +1,7 @@
 /**
  * The run view: a webview panel per submitted job that follows it (polling with backoff) and shows the
- * step graph with live states, step logs and outputs, with cancel and "open in Azure ML studio". Panels
+ * step graph with live states, step errors and logs (from run history's log files) and outputs (download,
+ * copy, browse), with cancel of the job or one step, rerun of a failed job and "open in Azure ML studio". Panels
  * come back after a window reload through a WebviewPanelSerializer (their state is the job and workspace).
  */
 import * as vscode from 'vscode';
@@ -12,7 +13,7 @@ import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
 import { describeError, isCancellation, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
-import { parseFromRun, RUN_VIEW_TYPE, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
+import { parseFromRun, RUN_VIEW_TYPE, type FromRun, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export interface RunPanelState {
@@ -76,31 +77,66 @@ export class RunPanel {
     panel.webview.onDidReceiveMessage(async (raw) => {
       const message = parseFromRun(raw);
       if (!message) return deps.log.warn('Run view: dropped a malformed message.');
-      if (message.type === 'ready') {
-        if (this.state) this.post({ type: 'state', state: this.state });
-        if (this.noticeValue) this.post({ type: 'notice', notice: this.noticeValue });
-        this.post({ type: 'logs', logs: this.logs });
-      } else if (message.type === 'retry') {
-        void this.follow();
-      } else if (message.type === 'signIn') {
-        await vscode.commands.executeCommand('synapseSpark.signIn');
-      } else if (message.type === 'openStudio') {
-        const arm = deps.arm();
-        if (arm) await vscode.env.openExternal(vscode.Uri.parse(arm.amlStudioJobUrl(target.workspace, target.jobName)));
-      } else if (message.type === 'cancel') {
-        try {
-          await this.cancel();
-          this.post({ type: 'result', requestId: message.requestId, ok: true });
-        } catch (err) {
-          this.post({ type: 'result', requestId: message.requestId, ok: false, error: describeError(err) });
-        }
-      }
+      const reply = await this.handle(message);
+      if (reply) this.post(reply);
     });
     panel.onDidDispose(() => {
       this.abort.abort();
       RunPanel.panels.delete(target.jobName);
     });
     void this.follow();
+  }
+
+  /** Handles a message of the webview (tests deliver them directly); answers the reply of a request. */
+  async handle(message: FromRun): Promise<ToRun | undefined> {
+    const target = this.target;
+    const request = async (requestId: number, work: () => Promise<void>): Promise<ToRun> => {
+      try {
+        await work();
+        return { type: 'result', requestId, ok: true };
+      } catch (err) {
+        if (!isCancellation(err)) this.deps.log.warn(`Run view of ${target.jobName}: ${describeError(err)}`);
+        return { type: 'result', requestId, ok: false, error: describeError(err) };
+      }
+    };
+    switch (message.type) {
+      case 'ready':
+        if (this.state) this.post({ type: 'state', state: this.state });
+        if (this.noticeValue) this.post({ type: 'notice', notice: this.noticeValue });
+        this.post({ type: 'logs', logs: this.logs });
+        return undefined;
+      case 'retry':
+        void this.follow();
+        return undefined;
+      case 'signIn':
+        await vscode.commands.executeCommand('synapseSpark.signIn');
+        return undefined;
+      case 'openStudio': {
+        const arm = this.deps.arm();
+        if (arm) await vscode.env.openExternal(vscode.Uri.parse(arm.amlStudioJobUrl(target.workspace, target.jobName)));
+        return undefined;
+      }
+      case 'cancel':
+        return request(message.requestId, () => this.cancel());
+      case 'cancelStep':
+        return request(message.requestId, () => this.cancelStep(message.step));
+      case 'rerun':
+        return request(message.requestId, async () => {
+          await vscode.commands.executeCommand('synapseSpark.jobs.rerun', { jobName: target.jobName, workspace: target.workspace });
+        });
+      case 'output': {
+        const uri = this.state?.outputs[message.key];
+        if (!uri) return undefined;
+        if (message.action === 'copy') {
+          await vscode.env.clipboard.writeText(uri);
+          void vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
+        } else {
+          const command = message.action === 'download' ? 'synapseSpark.jobs.downloadOutput' : 'synapseSpark.jobs.browseOutput';
+          await vscode.commands.executeCommand(command, { jobName: target.jobName, workspace: target.workspace, key: message.key, uri });
+        }
+        return undefined;
+      }
+    }
   }
 
   get runState(): RunState | undefined {
@@ -135,6 +171,15 @@ export class RunPanel {
   async cancel(): Promise<void> {
     await this.client().cancelJob(this.target.jobName);
     this.deps.log.info(`Cancel requested for job ${this.target.jobName}.`);
+  }
+
+  /** Cancels one step: its run (a pipeline child) takes the same cancel call as a job. */
+  async cancelStep(step: string): Promise<void> {
+    const run = this.state?.steps.find((s) => s.step === step);
+    if (!run?.runId) throw new UserFacingError(`Step ${step} has not been submitted yet, so there is nothing to cancel.`);
+    if (['completed', 'failed', 'canceled'].includes(run.nodeStatus)) throw new UserFacingError(`Step ${step} has already ended (${run.status}).`);
+    await this.client().cancelJob(run.runId);
+    this.deps.log.info(`Cancel requested for step ${step} (run ${run.runId}) of job ${this.target.jobName}.`);
   }
 
   /**
@@ -199,9 +244,10 @@ export class RunPanel {
         terminal: snapshot.terminal,
         graph,
         steps: snapshot.steps.length > 0
-          ? snapshot.steps.map((s) => ({ step: s.step, status: s.status, nodeStatus: stepStatusOf(s.status) }))
+          ? snapshot.steps.map((s) => ({ step: s.step, status: s.status, nodeStatus: stepStatusOf(s.status), runId: s.runId, ...(s.error ? { error: s.error } : {}) }))
           : [{ step: snapshot.name, status: snapshot.status, nodeStatus: stepStatusOf(snapshot.status) }],
         outputs: snapshot.outputs,
+        canRerun: snapshot.terminal && snapshot.status !== 'Completed',
         logsAvailable: monitor.hasLogs,
         persist: this.target,
       };

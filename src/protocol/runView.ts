@@ -10,8 +10,12 @@ export interface RunState {
   status: string;
   terminal: boolean;
   graph: GraphView;
-  steps: { step: string; status: string; nodeStatus: NodeStatus }[];
+  /** `runId` is the step's run (its cancel target); `error` why it failed, as run history says. */
+  steps: { step: string; status: string; nodeStatus: NodeStatus; runId?: string; error?: string }[];
+  /** Output name -> the URI Azure ML reports (`azureml://datastores/.../paths/...` for datastore outputs). */
   outputs: Record<string, string>;
+  /** A failed or canceled job: "Rerun" submits it again with the same inputs. */
+  canRerun?: boolean;
   /** Why live updates stopped, if they did. */
   error?: string;
   logsAvailable: boolean;
@@ -22,10 +26,19 @@ export interface RunState {
 export type FromRun =
   | { type: 'ready' }
   | { type: 'cancel'; requestId: number }
+  /** Cancel one pipeline step (its run). */
+  | { type: 'cancelStep'; requestId: number; step: string }
+  /** Submit the job again with the same inputs; the new run opens in its own view. */
+  | { type: 'rerun'; requestId: number }
+  /** An output's actions: download it, copy its URI, or browse its datastore in Azure ML studio. */
+  | { type: 'output'; action: OutputAction; key: string }
   | { type: 'openStudio' }
   /** The notice's button: follow the run again, or sign in (the panel resumes by itself after sign-in). */
   | { type: 'retry' }
   | { type: 'signIn' };
+
+export type OutputAction = 'download' | 'copy' | 'browse';
+const OUTPUT_ACTIONS: readonly string[] = ['download', 'copy', 'browse'];
 
 /**
  * Why the view is not live right now (not signed in, reconnecting after a transient failure, stopped);
@@ -48,6 +61,9 @@ export function parseFromRun(v: unknown): FromRun | undefined {
   if (!isObject(v)) return undefined;
   if (v.type === 'ready' || v.type === 'openStudio' || v.type === 'retry' || v.type === 'signIn') return { type: v.type };
   if (v.type === 'cancel' && isNumber(v.requestId)) return { type: 'cancel', requestId: v.requestId };
+  if (v.type === 'rerun' && isNumber(v.requestId)) return { type: 'rerun', requestId: v.requestId };
+  if (v.type === 'cancelStep' && isNumber(v.requestId) && isString(v.step)) return { type: 'cancelStep', requestId: v.requestId, step: v.step };
+  if (v.type === 'output' && isString(v.key) && isString(v.action) && OUTPUT_ACTIONS.includes(v.action)) return { type: 'output', action: v.action as OutputAction, key: v.key };
   return undefined;
 }
 

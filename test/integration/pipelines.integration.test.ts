@@ -6,16 +6,14 @@
  * principal through the feature's test hook until the sign-in side provides ArmAccess.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToEditor } from '../../src/protocol/pipelineEditor';
 import { AmlWorkspaceClient } from '../../src/core/jobs/amlWorkspaceClient';
 import { emulatorAdmin } from '../support/emulatorAdmin';
-import { emulatorAccess, type EmulatorAccess } from '../support/emulatorAccess';
-
-const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
+import { waitUntil } from '../support/waitUntil';
+import type { EmulatorAccess } from '../support/emulatorAccess';
+import { activateOnEmulator } from './emulatorHost';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,15 +22,7 @@ function runTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('synapseSpark.run'));
 }
 
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000) => waitUntil(read, what, timeoutMs);
 
 describe('Pipelines and Spark jobs (emulator)', function () {
   this.timeout(120_000);
@@ -41,14 +31,8 @@ describe('Pipelines and Spark jobs (emulator)', function () {
   let pipeline: vscode.Uri;
   let access: EmulatorAccess;
 
-  before(async function () {
-    const url = process.env.SYNAPSE_EMULATOR_URL;
-    const ca = process.env.SYNAPSE_EMULATOR_CA;
-    if (!url || !ca) this.skip();
-    api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
-    const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'emulator', 'seed.default.json'), 'utf8'));
-    access = emulatorAccess({ url: url!, caPem: fs.readFileSync(ca!, 'utf8'), tenantId: seed.tenantId });
-    api.pipelines.useAccess(access.arm, access.catalog);
+  before(async () => {
+    ({ api, access } = await activateOnEmulator());
     root = vscode.workspace.workspaceFolders![0].uri;
     pipeline = vscode.Uri.joinPath(root, 'pipelines', 'prepare-train.pipeline.yml');
   });

@@ -87,6 +87,7 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
     httpClient: () => httpClient,
     listAmlWorkspaces,
     amlStudioJobUrl: (ws, job) => `${conn.url}/_emulator/studio/runs/${job}?wsid=${ws.id}`,
+    amlStudioDatastoreUrl: (ws, ds) => `${conn.url}/_emulator/studio/data/datastore/${ds}/edit?wsid=${ws.id}`,
   };
   const catalog: SparkPoolCatalog = {
     async listAttachedPools() {

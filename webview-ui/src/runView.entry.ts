@@ -1,4 +1,7 @@
-/** The run view webview: the submitted job's step graph with live states, step logs, outputs, cancel. */
+/**
+ * The run view webview: the submitted job's step graph with live states, the selected step's error and log,
+ * outputs (download, copy, browse), cancel of the run or of a step, and rerun of a failed run.
+ */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { parseToRun, type FromRun, type RunState, type ToRun } from '../../src/protocol/runView';
 import { Bridge } from './shared/bridge';
@@ -15,12 +18,16 @@ document.body.innerHTML = `
     <strong id="title"></strong><span id="job-status" class="status" role="status"></span>
     <span id="notice" class="notice" role="alert" hidden></span><vscode-button id="notice-action" hidden></vscode-button>
     <span class="spacer"></span>
+    <vscode-button id="rerun" secondary hidden>Rerun</vscode-button>
     <vscode-button id="cancel" secondary disabled>Cancel run</vscode-button>
     <vscode-button id="studio" secondary>Open in Azure ML studio</vscode-button>
   </div>
   <div class="main">
     <div class="canvas" id="canvas"></div>
-    <div class="side"><h2 id="log-title">Logs</h2><pre class="log" id="log"></pre><h2>Outputs</h2><dl class="outputs" id="outputs"></dl></div>
+    <div class="side"><div id="step-bar" class="step-bar" hidden><span id="step-info" role="status"></span>
+      <vscode-button id="cancel-step" secondary>Cancel step</vscode-button></div>
+      <pre id="step-error" class="step-error" role="alert" hidden></pre>
+      <h2 id="log-title">Logs</h2><pre class="log" id="log" tabindex="0" aria-live="off"></pre><h2>Outputs</h2><dl class="outputs" id="outputs"></dl></div>
   </div>`;
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -35,7 +42,32 @@ const graph = new GraphView($('canvas'), {
   },
 });
 
+function renderStep(): void {
+  const step = selected ? state?.steps.find((s) => s.step === selected) : undefined;
+  $('step-bar').hidden = !step;
+  $('step-info').textContent = step ? `${step.step}: ${step.status}` : '';
+  ($('cancel-step') as HTMLElement & { disabled: boolean }).disabled = !step?.runId || !['queued', 'running', 'notStarted'].includes(step.nodeStatus);
+  $('step-error').hidden = !step?.error;
+  $('step-error').textContent = step?.error ? `Error: ${step.error}` : '';
+}
+
+function notify(text: string): void {
+  $('notice').textContent = text;
+  $('notice').hidden = !text;
+}
+
+function outputButton(label: string, action: 'download' | 'copy' | 'browse', key: string, title: string): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.setAttribute('secondary', '');
+  b.textContent = label;
+  b.title = title;
+  b.setAttribute('aria-label', `${label} ${key}`);
+  b.addEventListener('click', () => bridge.post({ type: 'output', action, key }));
+  return b;
+}
+
 function renderLog(): void {
+  renderStep();
   $('log-title').textContent = selected ? `Log of ${selected}` : 'Logs (all steps)';
   const text = selected ? logs.get(selected) ?? '' : [...logs.entries()].map(([s, t]) => `== ${s} ==\n${t}`).join('\n');
   $('log').textContent = text || (state && !state.logsAvailable ? 'Step logs are available in Azure ML studio.' : 'No log yet.');
@@ -64,6 +96,7 @@ const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
     $('job-status').textContent = state.error ? `${state.status} (${state.error})` : state.status;
     document.body.dataset.status = state.status;
     ($('cancel') as HTMLElement & { disabled: boolean }).disabled = state.terminal;
+    $('rerun').hidden = !state.canRerun;
     const statuses = new Map(state.steps.map((s) => [`step:${s.step}`, s.nodeStatus]));
     void graph.render({ nodes: state.graph.nodes.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status })), edges: state.graph.edges });
     const outputs = $('outputs');
@@ -72,7 +105,13 @@ const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
       const dt = document.createElement('dt');
       dt.textContent = k;
       const dd = document.createElement('dd');
-      dd.textContent = v;
+      const uri = document.createElement('code');
+      uri.textContent = v;
+      dd.append(uri);
+      const onDatastore = v.startsWith('azureml://datastores/');
+      if (onDatastore) dd.append(outputButton('Download', 'download', k, 'Download this output to a local folder'));
+      dd.append(outputButton('Copy', 'copy', k, 'Copy the URI'));
+      if (onDatastore) dd.append(outputButton('Browse', 'browse', k, 'Browse the datastore in Azure ML studio'));
       outputs.append(dt, dd);
     }
     renderLog();
@@ -87,6 +126,15 @@ $('cancel').addEventListener('click', async () => {
   }
 });
 $('studio').addEventListener('click', () => bridge.post({ type: 'openStudio' }));
+$('rerun').addEventListener('click', async () => {
+  const res = await bridge.request({ type: 'rerun' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  if (res.type === 'result' && !res.ok) notify(`Rerun failed: ${res.error ?? 'unknown error'}`);
+});
+$('cancel-step').addEventListener('click', async () => {
+  if (!selected) return;
+  const res = await bridge.request({ type: 'cancelStep', step: selected } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  if (res.type === 'result' && !res.ok) notify(`Cancel of ${selected} failed: ${res.error ?? 'unknown error'}`);
+});
 $('notice-action').addEventListener('click', () => {
   const action = $('notice-action').dataset.action;
   if (action === 'signIn' || action === 'retry') bridge.post({ type: action });

@@ -1,6 +1,7 @@
 /**
  * What submit and the run view need from one Azure ML workspace: the default datastore and its key, code
- * and component versions, computes, and jobs (PUT, GET, list, children, cancel, step logs). Operations the
+ * and component versions, computes, jobs (PUT, GET, list, cancel) and, through run history, pipeline steps
+ * and log files. Operations the
  * SDK types well go through @azure/arm-machinelearning; job bodies (Spark jobs and pipeline nodes are
  * newer than the SDK's models) go as raw JSON through the same client pipeline, so auth, retry and the
  * environment's CA trust stay the same for every call.
@@ -11,6 +12,7 @@ import type { ArmAccess } from '../model/armAccess';
 import type { AmlWorkspaceRef } from '../model/sparkTargets';
 import { UserFacingError } from '../util/errors';
 import type { WorkspaceRef } from '../pipelines/rest/armIds';
+import { RunHistoryClient, serviceErrorOf, type HistoryRun } from './runHistory';
 
 /** The API version of raw job requests: Spark jobs and pipeline Spark nodes need 2023-04-01 or later. */
 export const JOBS_API_VERSION = '2024-04-01';
@@ -57,6 +59,7 @@ export function workspaceRefOf(ws: AmlWorkspaceRef): WorkspaceRef {
 export class AmlWorkspaceClient {
   readonly client: AzureMachineLearningWorkspaces;
   private readonly endpoint: string;
+  private history: RunHistoryClient | undefined;
 
   constructor(readonly arm: ArmAccess, readonly workspace: AmlWorkspaceRef) {
     this.endpoint = arm.resourceManagerEndpoint().replace(/\/$/, '');
@@ -65,6 +68,21 @@ export class AmlWorkspaceClient {
       credentialScopes: [arm.resourceManagerScope()],
       httpClient: arm.httpClient(),
     });
+  }
+
+  /** Run history of this workspace (pipeline steps, run details and log files), found through its discovery URL. */
+  get runHistory(): RunHistoryClient {
+    this.history ??= new RunHistoryClient(
+      { sendAuthenticated: (request) => this.client.sendRequest(request), httpClient: this.arm.httpClient() },
+      { id: this.workspace.id, discoveryUrl: (signal) => this.discoveryUrl(signal) },
+    );
+    return this.history;
+  }
+
+  private async discoveryUrl(signal?: AbortSignal): Promise<string | undefined> {
+    const url = `${this.endpoint}${this.workspace.id}?api-version=${JOBS_API_VERSION}`;
+    const ws = JSON.parse((await this.send('GET', url, undefined, signal)).bodyAsText ?? '{}') as { properties?: { discoveryUrl?: string } };
+    return ws.properties?.discoveryUrl || undefined;
   }
 
   get ref(): WorkspaceRef {
@@ -76,12 +94,17 @@ export class AmlWorkspaceClient {
   }
 
   async defaultDatastore(signal?: AbortSignal): Promise<DatastoreInfo> {
-    const ds = await this.client.datastores.get(this.rg, this.workspace.name, 'workspaceblobstore', { abortSignal: signal });
+    return this.datastore('workspaceblobstore', signal);
+  }
+
+  /** A blob datastore of the workspace (where outputs and uploads live). */
+  async datastore(name: string, signal?: AbortSignal): Promise<DatastoreInfo> {
+    const ds = await this.client.datastores.get(this.rg, this.workspace.name, name, { abortSignal: signal });
     const p = ds.properties as unknown as Record<string, string>;
     if (p.datastoreType !== 'AzureBlob') {
-      throw new UserFacingError(`The default datastore of ${this.workspace.name} is not an Azure Blob datastore.`);
+      throw new UserFacingError(`The datastore ${name} of ${this.workspace.name} is not an Azure Blob datastore.`);
     }
-    return { name: ds.name ?? 'workspaceblobstore', accountName: p.accountName, containerName: p.containerName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol ?? 'https' };
+    return { name: ds.name ?? name, accountName: p.accountName, containerName: p.containerName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol ?? 'https' };
   }
 
   async datastoreAccountKey(name: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -142,15 +165,7 @@ export class AmlWorkspaceClient {
     });
     const res = await this.client.sendRequest(request);
     if (res.status >= 400) {
-      let code = `HTTP${res.status}`;
-      let message = res.bodyAsText ?? '';
-      try {
-        const err = JSON.parse(res.bodyAsText ?? '{}').error;
-        code = err?.code ?? code;
-        message = err?.message ?? message;
-      } catch {
-        // not JSON: keep the text
-      }
+      const { code, message } = serviceErrorOf(res);
       throw new ArmRequestError(res.status, code, `${code}: ${message}`);
     }
     return res;
@@ -160,26 +175,19 @@ export class AmlWorkspaceClient {
     return JSON.parse((await this.send('PUT', this.jobsUrl(`/${encodeURIComponent(name)}`), body, signal)).bodyAsText ?? '{}');
   }
 
+  /**
+   * A job by name. ARM answers a pipeline step (child) with a stub without `properties`; as azure-ai-ml does,
+   * that job then comes from run history.
+   */
   async getJob(name: string, signal?: AbortSignal): Promise<AmlJob> {
-    return JSON.parse((await this.send('GET', this.jobsUrl(`/${encodeURIComponent(name)}`), undefined, signal)).bodyAsText ?? '{}');
+    const job = JSON.parse((await this.send('GET', this.jobsUrl(`/${encodeURIComponent(name)}`), undefined, signal)).bodyAsText ?? '{}') as AmlJob;
+    if (job.properties) return job;
+    return jobFromRun(job.id ?? name, await this.runHistory.getRun(name, signal));
   }
 
   /** Recent top-level jobs, newest first, up to `max`. */
   async listJobs(max = 50, signal?: AbortSignal): Promise<AmlJob[]> {
     return this.listPaged(this.jobsUrl(), max, signal);
-  }
-
-  /**
-   * The step (child) jobs of a pipeline. AML serves them through run history; the emulator through
-   * `jobs?parentJobName=` (see emulator/README.md). An empty list where neither answers.
-   */
-  async listChildJobs(pipelineName: string, signal?: AbortSignal): Promise<AmlJob[]> {
-    try {
-      return await this.listPaged(this.jobsUrl('', { parentJobName: pipelineName }), 500, signal);
-    } catch (err) {
-      if (err instanceof ArmRequestError && err.status === 400) return [];
-      throw err;
-    }
   }
 
   private async listPaged(url: string, max: number, signal?: AbortSignal): Promise<AmlJob[]> {
@@ -193,22 +201,22 @@ export class AmlWorkspaceClient {
     return out.slice(0, max);
   }
 
-  /** Requests cancellation (202); the job reaches Canceled on its own, which the monitor sees. */
+  /** Requests cancellation (202) of a job or one pipeline step; it reaches Canceled on its own, which the monitor sees. */
   async cancelJob(name: string, signal?: AbortSignal): Promise<void> {
     await this.send('POST', this.jobsUrl(`/${encodeURIComponent(name)}/cancel`), undefined, signal);
   }
+}
 
-  /**
-   * A job's user log from byte `offset` on (the emulator's `userlogs` extension). `undefined` when the
-   * service has no such route (Azure: the log is in studio).
-   */
-  async readUserLog(jobName: string, offset: number, signal?: AbortSignal): Promise<{ text: string; size: number } | undefined> {
-    try {
-      const res = await this.send('GET', this.jobsUrl(`/${encodeURIComponent(jobName)}/userlogs`, { offset: String(offset) }), undefined, signal);
-      return { text: res.bodyAsText ?? '', size: Number(res.headers.get('x-ms-log-size') ?? offset) };
-    } catch (err) {
-      if (err instanceof ArmRequestError && (err.status === 404 || err.status === 400)) return undefined;
-      throw err;
-    }
-  }
+/** A run history run as the job shape the rest of the extension reads (how azure-ai-ml shows a pipeline child). */
+export function jobFromRun(id: string, run: HistoryRun): AmlJob {
+  return {
+    id,
+    name: run.runId,
+    properties: {
+      status: run.status ?? undefined,
+      displayName: run.displayName ?? undefined,
+      properties: run.properties ?? undefined,
+      parentJobName: run.parentRunId ?? undefined,
+    },
+  };
 }

@@ -1,10 +1,12 @@
 /**
  * Follows an Azure ML job to its end: polls the job and (for pipelines) its step jobs, reports each change,
  * and backs off while nothing changes (fast right after submit and after every change, slower during long
- * quiet steps). Step logs are tailed by offset so each poll fetches only what is new.
+ * quiet steps). Steps come from run history; their log files are tailed by offset (Range requests) so each
+ * poll fetches only what is new.
  */
 import type { StepStatus } from '../pipelines/graph';
 import { TERMINAL_STATES, type AmlJob, type AmlWorkspaceClient } from './amlWorkspaceClient';
+import { completeUtf8Length, logFilesToFollow, RunHistoryError, type HistoryRun } from './runHistory';
 
 export interface BackoffOptions {
   minDelayMs: number;
@@ -15,10 +17,13 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { minDelayMs: 500, maxDelayMs: 10_000, factor: 1.6 };
 
 export interface StepState {
-  /** Node name in the pipeline. */
+  /** Node key in the pipeline (the child run's display name). */
   step: string;
-  jobName: string;
+  /** The child run's id (a GUID in Azure ML; opaque). */
+  runId: string;
   status: string;
+  /** Why the step failed, as run history reports it. */
+  error?: string;
 }
 
 export interface JobSnapshot {
@@ -28,14 +33,24 @@ export interface JobSnapshot {
   jobType?: string;
   terminal: boolean;
   steps: StepState[];
+  /** Output name (`step.output` for step outputs) -> the URI Azure ML reports, e.g. `azureml://datastores/.../paths/...`. */
   outputs: Record<string, string>;
   studioUrl?: string;
 }
 
 export interface LogChunk {
+  /** The step's node key; the job's own name for its own log (a pipeline's orchestration log, a single job's). */
   step: string;
-  jobName: string;
+  runId: string;
   text: string;
+}
+
+/** The default datastore of a workspace, where Azure ML writes outputs that name no path of their own. */
+export const DEFAULT_OUTPUT_DATASTORE = 'workspaceblobstore';
+
+/** Azure ML's default output location: `azureml://datastores/${{default_datastore}}/paths/azureml/${{name}}/${{output_name}}/`. */
+export function defaultOutputUri(runId: string, output: string): string {
+  return `azureml://datastores/${DEFAULT_OUTPUT_DATASTORE}/paths/azureml/${runId}/${output}/`;
 }
 
 /** AML job status -> the graph's step status. */
@@ -64,12 +79,29 @@ export function stepStatusOf(status: string | undefined): StepStatus {
   }
 }
 
-export function snapshotOf(job: AmlJob, children: AmlJob[]): JobSnapshot {
+const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The job and its step runs as one snapshot. A child is matched to its node by `displayName` (the node key);
+ * its `runId` is opaque. Outputs are the URIs Azure ML reports: the pipeline's own, and each completed step's
+ * (its explicit path, else Azure ML's default path under the step's run id).
+ */
+export function snapshotOf(job: AmlJob, children: HistoryRun[]): JobSnapshot {
   const status = job.properties.status ?? 'Unknown';
   const outputs: Record<string, string> = {};
   for (const [k, v] of Object.entries(job.properties.outputs ?? {})) if (v?.uri) outputs[k] = v.uri;
-  for (const child of children) {
-    for (const [k, v] of Object.entries(child.properties.outputs ?? {})) if (v?.uri) outputs[`${stepOf(child)}.${k}`] = v.uri;
+  const nodes = job.properties.jobs ?? {};
+  const steps: StepState[] = children.map((c) => {
+    const error = c.error?.error?.message ?? undefined;
+    return { step: c.displayName || c.name || c.runId, runId: c.runId, status: c.status ?? 'Unknown', ...(error ? { error } : {}) };
+  });
+  for (const s of steps) {
+    if (s.status !== 'Completed') continue;
+    const declared = (nodes[s.step]?.outputs ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(declared)) {
+      const uri = v && typeof v === 'object' ? (v as { uri?: unknown }).uri : undefined;
+      outputs[`${s.step}.${k}`] = typeof uri === 'string' && URI.test(uri) ? uri : defaultOutputUri(s.runId, k);
+    }
   }
   return {
     name: job.name,
@@ -77,18 +109,14 @@ export function snapshotOf(job: AmlJob, children: AmlJob[]): JobSnapshot {
     displayName: job.properties.displayName,
     jobType: job.properties.jobType,
     terminal: TERMINAL_STATES.has(status),
-    steps: children.map((c) => ({ step: stepOf(c), jobName: c.name, status: c.properties.status ?? 'Unknown' })),
+    steps,
     outputs,
     studioUrl: job.properties.services?.Studio?.endpoint ?? undefined,
   };
 }
 
-function stepOf(child: AmlJob): string {
-  return child.properties.properties?.['azureml.nodeid'] ?? child.properties.displayName ?? child.name;
-}
-
 function fingerprint(s: JobSnapshot): string {
-  return JSON.stringify([s.status, s.steps.map((x) => [x.step, x.status]), s.outputs]);
+  return JSON.stringify([s.status, s.steps.map((x) => [x.step, x.status, x.error]), s.outputs]);
 }
 
 export interface FollowOptions {
@@ -106,36 +134,64 @@ export function nextDelay(current: number, changed: boolean, o: BackoffOptions):
 }
 
 export class JobMonitor {
+  /** `runId/file` -> bytes already read. */
   private readonly logOffsets = new Map<string, number>();
+  /** Runs whose log was read after they ended: nothing more will come. */
+  private readonly logsDone = new Set<string>();
   private logsUnavailable = false;
 
   constructor(private readonly client: AmlWorkspaceClient, readonly jobName: string) {}
 
   async poll(signal?: AbortSignal): Promise<JobSnapshot> {
     const job = await this.client.getJob(this.jobName, signal);
-    const children = job.properties.jobType === 'Pipeline' ? await this.client.listChildJobs(this.jobName, signal) : [];
+    const children = job.properties.jobType === 'Pipeline' ? await this.client.runHistory.listChildren(this.jobName, undefined, signal) : [];
     return snapshotOf(job, children);
   }
 
-  /** New log text of every step that has started (or of the job itself when it has no steps). */
+  /**
+   * New log text of the job and of every step that has started: each run's `logFiles` from run history, read
+   * from the last offset with Range requests. A run's log is read one last time after it ends.
+   */
   async readLogs(snapshot: JobSnapshot, signal?: AbortSignal): Promise<LogChunk[]> {
     if (this.logsUnavailable) return [];
-    const sources = snapshot.steps.length > 0
-      ? snapshot.steps.filter((s) => stepStatusOf(s.status) !== 'notStarted')
-      : [{ step: snapshot.name, jobName: snapshot.name, status: snapshot.status }];
+    const sources = [
+      { step: snapshot.name, runId: snapshot.name, status: snapshot.status },
+      ...snapshot.steps.filter((s) => stepStatusOf(s.status) !== 'notStarted'),
+    ].filter((s) => !this.logsDone.has(s.runId));
     const chunks: LogChunk[] = [];
-    for (const s of sources) {
-      const offset = this.logOffsets.get(s.jobName) ?? 0;
-      const read = await this.client.readUserLog(s.jobName, offset, signal);
-      if (!read) {
-        this.logsUnavailable = true;
+    try {
+      for (const s of sources) chunks.push(...(await this.readRunLog(s.step, s.runId, signal)));
+    } catch (err) {
+      if (err instanceof RunHistoryError && (err.status === 401 || err.status === 403)) {
+        this.logsUnavailable = true; // no permission to read logs: the run itself can still be followed
         return chunks;
       }
-      if (read.text) {
-        this.logOffsets.set(s.jobName, offset + Buffer.byteLength(read.text));
-        chunks.push({ step: s.step, jobName: s.jobName, text: read.text });
-      }
+      throw err;
     }
+    return chunks;
+  }
+
+  private async readRunLog(step: string, runId: string, signal?: AbortSignal): Promise<LogChunk[]> {
+    let details;
+    try {
+      details = await this.client.runHistory.getDetails(runId, signal);
+    } catch (err) {
+      if (err instanceof RunHistoryError && err.status === 404) return []; // not in run history (yet)
+      throw err;
+    }
+    const ended = TERMINAL_STATES.has(details.status ?? '');
+    const chunks: LogChunk[] = [];
+    for (const file of logFilesToFollow(details.logFiles)) {
+      const key = `${runId}/${file}`;
+      const offset = this.logOffsets.get(key) ?? 0;
+      const bytes = await this.client.runHistory.readLog(details.logFiles![file], offset, signal);
+      // Only whole characters: a multi-byte character cut by the read waits for the next one.
+      const whole = completeUtf8Length(bytes);
+      if (whole === 0) continue;
+      this.logOffsets.set(key, offset + whole);
+      chunks.push({ step, runId, text: Buffer.from(bytes.subarray(0, whole)).toString('utf8') });
+    }
+    if (ended) this.logsDone.add(runId);
     return chunks;
   }
 

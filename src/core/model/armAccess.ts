@@ -27,4 +27,6 @@ export interface ArmAccess {
   listAmlWorkspaces(signal?: AbortSignal): Promise<AmlWorkspaceRef[]>;
   /** Azure ML studio link for a job, with the environment's host. */
   amlStudioJobUrl(workspace: AmlWorkspaceRef, jobName: string): string;
+  /** Azure ML studio's browser of a datastore (its files), with the environment's host. */
+  amlStudioDatastoreUrl(workspace: AmlWorkspaceRef, datastore: string): string;
 }

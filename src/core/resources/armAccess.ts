@@ -66,4 +66,10 @@ export class ConnectionArmAccess implements ArmAccess {
     const base = browserUrl(env, 'amlStudio', workspace.id);
     return base.replace(/\/\?wsid=/, `/runs/${encodeURIComponent(jobName)}?wsid=`);
   }
+
+  amlStudioDatastoreUrl(workspace: AmlWorkspaceRef, datastore: string): string {
+    const env = this.current().account.arm.environment;
+    const base = browserUrl(env, 'amlStudio', workspace.id);
+    return base.replace(/\/\?wsid=/, `/data/datastore/${encodeURIComponent(datastore)}/edit?wsid=`);
+  }
 }

@@ -139,7 +139,9 @@ describe('pipeline submit against the emulator', function () {
       onSnapshot: (s) => events.push(`state ${s.status}`),
       onLog: (c) => events.push(`log ${c.step}: ${c.text.trim().replace(/\n/g, ' | ')}`),
     });
-    assert.deepEqual(events, ['log only: first line | second line', 'state Completed']);
+    // The pipeline's own orchestration log comes first; then the step's, whole; then the terminal state.
+    assert.match(events[0], new RegExp(`^log ${result.jobName}: .*Submitting 1 run`));
+    assert.deepEqual(events.slice(1), ['log only: first line | second line', 'state Completed']);
   });
 
   it('the emulator keeps component versions immutable and rejects a component without a runnable spec', async () => {
