@@ -33,6 +33,8 @@ export async function runIntegration({ grep = '', bench = false } = {}) {
       SYNAPSE_TEST_BENCH: bench ? '1' : '',
       SYNAPSE_EMULATOR_URL: emulator.url,
       SYNAPSE_EMULATOR_CA: emulator.caPath,
+      // A command that fails rejects executeCommand, so a test of it fails too.
+      SYNAPSE_COMMANDS_RETHROW: '1',
     },
   }).catch(async (err) => { await emulator.stop(); throw err; });
   const browser = await launchBrowser();

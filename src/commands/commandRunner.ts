@@ -12,13 +12,16 @@ const showError: ErrorPresenter = (message, ...actions) => vscode.window.showErr
 
 /**
  * Registers commands so that each one runs inside the same error boundary: a cancelled action
- * stays quiet, any other failure is logged and shown once with its next steps.
+ * stays quiet, any other failure is logged and shown once with its next steps. In the test host
+ * (SYNAPSE_COMMANDS_RETHROW=1) the failure also rejects `executeCommand`, so a test of a command fails
+ * when the command does.
  */
 export class CommandRunner {
   private readonly registered = new Set<string>();
   private presentError: ErrorPresenter = showError;
 
-  constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[]) {}
+  constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[],
+    private readonly rethrow = process.env.SYNAPSE_COMMANDS_RETHROW === '1') {}
 
   register(id: string, handler: CommandHandler): void {
     this.registered.add(id);
@@ -51,6 +54,7 @@ export class CommandRunner {
         this.log.error(err instanceof Error ? err : describeError(err));
       }
       void this.show(err);
+      if (this.rethrow) throw err;
       return undefined;
     }
   }

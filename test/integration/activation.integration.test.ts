@@ -41,6 +41,10 @@ describe('Extension in a real VS Code host', () => {
     await vscode.commands.executeCommand('synapseSpark.refresh');
   });
 
+  it('a command that fails rejects executeCommand in the test host, so command tests cannot pass over a failure', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('synapseSpark.jobs.openRun')), /Choose a job in the Jobs view/);
+  });
+
   it('shows its log through the command wrapper', async () => {
     await vscode.commands.executeCommand('synapseSpark.showLog');
   });

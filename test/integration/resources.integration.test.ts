@@ -249,8 +249,8 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
       { input: 'largepool' },
       { pick: /^System-assigned/ },
     );
-    await vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node);
-    // The runner shows the error after the command returned; the action then runs the attach wizard.
+    // The command fails (executeCommand rejects in the test host); the runner shows the error, whose action then runs the attach wizard.
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node)), /Azure ML refused to link fabrikam-synapse/);
     const attached = await eventually(async () => (ui.remaining === 0 && ui.running === 0
       ? (await api.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool') : undefined), 30_000, 'the attach started from the error action to finish');
     assert.strictEqual(ui.remaining, 0);
