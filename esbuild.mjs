@@ -1,5 +1,5 @@
 // Bundles the extension (Node, CommonJS, `vscode` external) and the webview-ui entry points (browser)
-// into dist/. Type checking is separate (`npm run typecheck`). `--watch` rebuilds on change,
+// into dist/. Type checking is separate (`npm run compile`). `--watch` rebuilds on change,
 // `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';

@@ -39,13 +39,6 @@ export interface ResourceCommandDeps {
   pollIntervalMs?: number;
 }
 
-export const RESOURCE_COMMANDS = [
-  'synapseSpark.signIn', 'synapseSpark.signOut', 'synapseSpark.selectSubscriptions', 'synapseSpark.selectEnvironment',
-  'synapseSpark.linkSynapseWorkspace', 'synapseSpark.unlinkSynapseWorkspace', 'synapseSpark.attachSparkPool', 'synapseSpark.detachSparkPool',
-  'synapseSpark.copyResourceId', 'synapseSpark.openInPortal', 'synapseSpark.openInSynapseStudio', 'synapseSpark.openInAmlStudio',
-  'synapseSpark.loadMore', 'synapseSpark.retryLoad', 'synapseSpark.openLink',
-] as const;
-
 export function registerResourceCommands(commands: CommandRunner, deps: ResourceCommandDeps): void {
   const c = new ResourceCommands(deps);
   commands.register('synapseSpark.signIn', () => c.signIn());

@@ -4,8 +4,6 @@
  */
 import { hasFields, isGraph, isNumber, isObject, isScalar, isString, isStringArray, type GraphView } from './messages';
 
-export const PIPELINE_EDITOR_VIEW_TYPE = 'synapseSpark.pipelineEditor';
-
 export interface PortView {
   name: string;
   /** The value as written: a binding, a literal or a path ('' when only declared). */
