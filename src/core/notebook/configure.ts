@@ -17,16 +17,46 @@ export const CONFIGURE_KEYS = ['name', ...MEMORY_KEYS, ...INT_KEYS, 'conf', ...L
 
 export type ConfigureResult = { config: SessionConfig; ignored: string[] } | { error: string };
 
-export function parseConfigureBody(body: string): ConfigureResult {
-  const text = body.trim();
-  if (!text) return { error: '%%configure needs a JSON object on the lines after it, e.g. {"executorMemory": "8g", "numExecutors": 2}.' };
+/** `body` is the cell's text after the `%%configure` line, which starts at line `firstLine` (1-based) of the cell. */
+export function parseConfigureBody(body: string, firstLine = 2): ConfigureResult {
+  if (!body.trim()) return { error: '%%configure needs a JSON object on the lines after it, e.g. {"executorMemory": "8g", "numExecutors": 2}.' };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body);
   } catch (err) {
-    return { error: `The %%configure body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return { error: describeJsonError(body, err instanceof Error ? err.message : String(err), firstLine) };
   }
   return validateSessionConfig(value, '%%configure');
+}
+
+/**
+ * A JSON syntax error as a person reads it: the line and column in the cell, the line itself with a caret
+ * under the spot, and what is likely wrong there (a trailing comma, single quotes, an unquoted value).
+ */
+export function describeJsonError(text: string, message: string, firstLine = 1): string {
+  const at = /position (\d+)/.exec(message);
+  if (!at) {
+    return /end of JSON/i.test(message)
+      ? 'The %%configure JSON ends before it is complete: is a closing } or ] missing?'
+      : `The %%configure body is not valid JSON: ${message}`;
+  }
+  const pos = Math.min(Number(at[1]), text.length);
+  const before = text.slice(0, pos);
+  const lineIndex = before.split('\n').length - 1;
+  const column = pos - (before.lastIndexOf('\n') + 1) + 1;
+  const lineText = text.split('\n')[lineIndex] ?? '';
+  const char = text[pos] ?? '';
+  const previous = before.trimEnd().slice(-1);
+  const word = /^[A-Za-z0-9_.+-]*/.exec(text.slice(pos))?.[0] ?? '';
+  const started = /[A-Za-z0-9_.+-]*$/.exec(before)?.[0] ?? '';
+  let hint = '';
+  if (!text.slice(pos).trim()) hint = 'The JSON ends before it is complete: is a closing } or ] missing?';
+  else if (previous === ',' && (char === '}' || char === ']')) hint = 'A comma before a closing bracket is not allowed in JSON: remove the trailing comma.';
+  else if (char === "'") hint = 'JSON strings and keys use double quotes ("), not single quotes.';
+  else if (/[A-Za-z]/.test(started + word)) hint = `Text values and keys need double quotes: "${started}${word}".`;
+  else if (char === '/') hint = 'JSON has no comments.';
+  const quoted = `  ${lineText}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+  return `The %%configure JSON has an error at line ${firstLine + lineIndex}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}.\n${quoted}${hint ? `\n${hint}` : ''}`;
 }
 
 export function validateSessionConfig(value: unknown, where: string): ConfigureResult {

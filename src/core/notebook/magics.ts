@@ -75,7 +75,7 @@ export function parseCell(source: string, languageId = 'python'): CellCommand {
   switch (name) {
     case 'configure': {
       if (unexpected.length) return { type: 'invalid', message: `%%configure accepts only -f (got '${unexpected.join(' ')}').` };
-      const parsed = parseConfigureBody(body);
+      const parsed = parseConfigureBody(body, first + 2);
       return 'error' in parsed ? { type: 'invalid', message: parsed.error } : { type: 'configure', force, ...parsed };
     }
     case 'cleanup':

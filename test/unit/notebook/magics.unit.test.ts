@@ -38,7 +38,7 @@ describe('cell magics', () => {
     assert.match(message, /'executorMemory' must be a size/);
     assert.match(message, /'numExecutors' must be a positive whole number/);
     assert.match(message, /unknown key 'colour'/);
-    assert.match((parseCell('%%configure\n{not json') as { message: string }).message, /not valid JSON/);
+    assert.match((parseCell('%%configure\n{not json') as { message: string }).message, /JSON has an error at line 2, column 2/);
     assert.match((parseCell('%%configure') as { message: string }).message, /needs a JSON object/);
     assert.match((parseCell('%%configure -x\n{}') as { message: string }).message, /only -f/);
   });
