@@ -261,6 +261,11 @@ class ResourceCommands {
         throw new UserFacingError(`Azure ML created the compute ${computeName} but its attach failed${compute.provisioningErrors?.length ? `: ${compute.provisioningErrors.join('; ')}` : '.'} Detach it and try again.`,
           [{ title: 'Detach', command: 'synapseSpark.detachSparkPool', args: [compute] }]);
       }
+      // Say that the wizard is done, and offer the new row (after the tree reloaded below).
+      void this.ui.info(`Attached ${p.name} to ${ws.name} as ${computeName}: notebooks and pipelines can run on it now.`, 'Reveal in Tree').then(async (picked) => {
+        if (picked !== 'Reveal in Tree') return;
+        if (!(await this.d.tree.revealCompute(ws.id, computeName))) this.d.log.warn(`The compute ${computeName} is not in the Workspaces view (yet); refresh it.`);
+      });
       return compute;
     } catch (e) {
       if (e instanceof UserFacingError) throw e;

@@ -7,6 +7,7 @@ import { AmlWorkspaceClient, TERMINAL_STATES, type AmlJob } from '../core/jobs/a
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
 import { describeError } from '../core/util/errors';
+import { withAccessibleLabel } from '../tree/accessibleItem';
 
 export interface BatchEntry {
   id: number;
@@ -64,6 +65,10 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   }
 
   getTreeItem(node: JobsNode): vscode.TreeItem {
+    return withAccessibleLabel(this.itemOf(node));
+  }
+
+  private itemOf(node: JobsNode): vscode.TreeItem {
     if (node.kind === 'error') {
       const item = new vscode.TreeItem(`Could not load jobs: ${node.message}`);
       item.iconPath = new vscode.ThemeIcon('warning');

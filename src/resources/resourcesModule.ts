@@ -47,9 +47,9 @@ export function activateResources(context: vscode.ExtensionContext, log: Logger,
   const catalog = new ArmSparkPoolCatalog(() => connection.get(), log);
   const tree = new WorkspacesTreeProvider(connection);
   const status = new AccountStatusBar(connection);
+  tree.view = vscode.window.createTreeView('synapseSpark.workspaces', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
-    connection, tree, status,
-    vscode.window.createTreeView('synapseSpark.workspaces', { treeDataProvider: tree, showCollapseAll: true }),
+    connection, tree, status, tree.view,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsResources(e)) return;
       connection.rebuild();
@@ -76,7 +76,7 @@ export function activateResources(context: vscode.ExtensionContext, log: Logger,
         commands.useErrorPresenter(u ? (message, ...actions) => u.error(message, ...actions) : undefined);
       },
       tree,
-      children: async (node) => (await tree.getChildren(node)).map((n) => ({ node: n, item: n.getTreeItem() })),
+      children: async (node) => (await tree.getChildren(node)).map((n) => ({ node: n, item: tree.getTreeItem(n) })),
       statusText: () => status.text,
       requestCount: () => { try { return connection.get().arm.requestCount; } catch { return 0; } },
     },

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { toUserError } from '../core/arm/errors';
 import type { AzureConnection } from '../resources/azureConnection';
-import { AmlWorkspaceNode, ErrorNode, SubscriptionNode, type TreeContext, type TreeNode } from './workspaceNodes';
+import { AmlWorkspaceNode, ComputesFolderNode, ErrorNode, SparkComputeNode, SubscriptionNode, type TreeContext, type TreeNode } from './workspaceNodes';
+import { withAccessibleLabel } from './accessibleItem';
 
 export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -27,7 +28,23 @@ export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    return withAccessibleLabel(node.getTreeItem());
+  }
+
+  /** The view showing this tree (reveal needs it). */
+  view: vscode.TreeView<TreeNode> | undefined;
+
+  /** Selects an attached compute's row, loading the rows on the way; false when it is not listed. */
+  async revealCompute(workspaceId: string, computeName: string): Promise<boolean> {
+    if (!this.workspaceNodes.has(workspaceId.toLowerCase())) {
+      for (const sub of await this.getChildren()) await this.getChildren(sub);
+    }
+    const ws = this.workspaceNodes.get(workspaceId.toLowerCase());
+    const folder = ws && (await this.getChildren(ws)).find((n) => n instanceof ComputesFolderNode);
+    const node = folder && (await this.getChildren(folder)).find((n) => n instanceof SparkComputeNode && n.compute.name.toLowerCase() === computeName.toLowerCase());
+    if (!node || !this.view) return false;
+    await this.view.reveal(node, { select: true, focus: true, expand: false });
+    return true;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {

@@ -97,7 +97,12 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     assert.strictEqual(byName.get('sparksmall')?.contextValue, 'sparkPool.attached');
     assert.strictEqual(byName.get('sparkmedium')?.description, 'not attached');
     assert.strictEqual(byName.get('sparkmedium')?.contextValue, 'sparkPool');
+    // A screen reader announces the words a row shows (label, description), not its tooltip.
+    const folder = await path(contoso, 'contoso-aml', 'Attached Spark computes');
+    assert.strictEqual(folder.item.accessibilityInformation?.label, 'Attached Spark computes');
+    assert.strictEqual(byName.get('sparkmedium')?.accessibilityInformation?.label, 'sparkmedium, not attached');
     const compute = await path(contoso, 'contoso-aml', 'Attached Spark computes', 'sparksmall');
+    assert.match(String(compute.item.accessibilityInformation?.label), /^sparksmall, contoso-synapse\/sparksmall · Succeeded$/);
     assert.match(String(compute.item.description), /contoso-synapse\/sparksmall · Succeeded/);
     assert.match((compute.item.tooltip as vscode.MarkdownString).value, /Spark 3\.4[\s\S]*Autoscale: 3–10 nodes[\s\S]*Auto-pause: after 15 min/);
     const pools2 = await api.sparkPools.listAttachedPools();
@@ -120,9 +125,14 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     let changes = 0;
     const sub = api.sparkPools.onDidChange(() => changes++);
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
-    ui.script({ input: 'sparkmed' }, { pick: /^System-assigned/ });
+    ui.script({ input: 'sparkmed' }, { pick: /^System-assigned/ }, { info: /^Attached sparkmedium to contoso-aml as sparkmed: /, choose: 'Reveal in Tree' });
     await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
-    assert.strictEqual(ui.remaining, 0);
+    assert.strictEqual(ui.remaining, 0, 'the wizard says it is done, and offers the new row');
+    // "Reveal in Tree" selects the new compute's row.
+    await eventually(async () => {
+      const selected = api.resources.testing.tree.view?.selection[0];
+      return selected && label({ node: selected, item: api.resources.testing.tree.getTreeItem(selected) }) === 'sparkmed' ? selected : undefined;
+    }, 15_000, 'the new compute to be selected in the Workspaces view');
     assert.ok(ui.progressTitles.some((t) => /Attaching sparkmedium to contoso-aml as sparkmed/.test(t)));
     const after = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     assert.strictEqual(after.item.description, 'attached as sparkmed');

@@ -14,7 +14,9 @@ export type Step =
   /** An error message matching `error`; `choose` is the action button to press (none: dismiss it). */
   | { error: string | RegExp; choose?: string }
   /** The Back button of a wizard's pick or input (a prompt without one is unexpected). */
-  | { back: true };
+  | { back: true }
+  /** An information message matching `info` whose action `choose` is pressed (unscripted ones are only recorded). */
+  | { info: string | RegExp; choose: string };
 
 const matches = (label: string, want: string | RegExp) => (typeof want === 'string' ? label === want : want.test(label));
 
@@ -117,9 +119,16 @@ export class ScriptedUi implements CommandUi {
     }
   }
 
-  async info(message: string): Promise<string | undefined> {
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
     this.infos.push(message);
-    return undefined;
+    const step = this.steps[0];
+    if (!step || !('info' in step) || !matches(message, step.info)) return undefined;
+    this.steps.shift();
+    if (!actions.includes(step.choose)) {
+      this.unexpected.push(`info action "${step.choose}" not among ${actions.join(', ')}`);
+      return undefined;
+    }
+    return step.choose;
   }
 
   /** Never throws (the runner shows errors without awaiting them): a mismatch is recorded in `unexpected`. */
