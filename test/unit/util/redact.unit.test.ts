@@ -22,9 +22,25 @@ describe('redact', () => {
     assert.ok(out.includes('x=1'), 'keeps what is not secret');
   });
 
+  it('masks secrets however their keys and values are quoted', () => {
+    const cases = [
+      '{"accountKey": "abc/DEF+gh=="}', "{'clientSecret': 'p@ss w0rd'}", '{"AccountKey":"abc/DEF+gh=="}', 'password="hunter2"',
+      '{"secretsType": "AccountKey", "key": "abc/DEF+gh=="}', '"sasToken": "sv=2021&sig=abc%2F"', "access_token='eyJz'",
+      '{"refreshToken": "0.AAA-bbb"}',
+    ];
+    for (const text of cases) {
+      const out = redact(text);
+      for (const secret of ['abc/DEF+gh==', 'p@ss', 'hunter2', 'abc%2F', 'eyJz', '0.AAA-bbb']) assert.ok(!out.includes(secret), `${text} -> ${out}`);
+    }
+    assert.strictEqual(redact('{"accountKey": "abc"}'), '{"accountKey": "***"}', 'the JSON stays well formed');
+    assert.strictEqual(redact('{"key": "abc"}'), '{"key": "***"}');
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'Attached pool sparkpool01 as compute spark-small in 12 s.';
     assert.strictEqual(redact(text), text);
+    const conf = '{"spark.executor.memory": "4g", "keyColumn": "id", "secretsType": "AccountKey", "signature": "x"}';
+    assert.strictEqual(redact(conf), conf);
   });
 });
 
