@@ -346,4 +346,26 @@ describe('Pipeline editor in the browser workbench', () => {
       await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 }).catch(() => undefined);
     }
   });
+
+  it('names every control of the step form for assistive technology, and says what each Remove acts on', async function () {
+    this.timeout(120_000);
+    // A pipeline whose Spark step has conf settings (a Remove button each) and an input.
+    await wb.get().runCommand('View: Close All Editors');
+    await wb.get().quickOpen('prepare-train.pipeline.yml');
+    const frame = await wb.get().webviewFrame('svg.graph g.node[data-node-id="step:prepare"]');
+    await frame.locator('svg.graph g.node[data-node-id="step:prepare"]').click();
+    await frame.locator('#side h2').waitFor({ timeout: 15_000 });
+    await frame.locator('#side vscode-textfield[data-conf]').first().waitFor({ timeout: 15_000 });
+    // The accessibility tree as a screen reader gets it (shadow DOM included): role and name of every control.
+    const snapshot = await frame.locator('#side').ariaSnapshot();
+    const controls = snapshot.split('\n').map((l) => /^\s*- (textbox|combobox|button|checkbox|listbox)(?: "([^"]*)")?/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    assert.ok(controls.length >= 6, `the form's controls:\n${snapshot}`);
+    const unnamed = controls.filter((m) => !m[2]?.trim());
+    assert.deepStrictEqual(unnamed.map((m) => m[0].trim()), [], `controls without a name:\n${snapshot}`);
+    for (const name of ['Name', 'Entry file', 'Arguments']) assert.ok(controls.some((m) => m[1] === 'textbox' && m[2] === name), `a textbox named ${name}:\n${snapshot}`);
+    assert.ok(controls.some((m) => m[1] === 'combobox' && /^Compute/.test(m[2])), `the compute combobox is named:\n${snapshot}`);
+    const removes = controls.filter((m) => m[1] === 'button' && /^Remove/.test(m[2]));
+    assert.ok(removes.length >= 2, snapshot);
+    assert.strictEqual(new Set(removes.map((m) => m[2])).size, removes.length, `each Remove button says what it removes:\n${removes.map((m) => m[2]).join('\n')}`);
+  });
 });

@@ -180,19 +180,39 @@ function renderProblems(): void {
   list.hidden = list.childElementCount === 0;
 }
 
+/**
+ * A labelled form row. The visible label cannot point into a component's shadow DOM, so it also becomes the
+ * control's accessible name (`label` of vscode-textfield / vscode-single-select), or, for a group of
+ * controls, the group's name.
+ */
 function field(label: string, control: HTMLElement): HTMLElement {
   const div = document.createElement('div');
   div.className = 'field';
   const l = document.createElement('label');
   l.textContent = label;
+  if (isLabelled(control)) {
+    const labelled = control as HTMLElement & { label: string };
+    if (!labelled.label) labelled.label = label;
+  } else {
+    control.setAttribute('role', 'group');
+    control.setAttribute('aria-label', label);
+  }
   div.append(l, control);
   return div;
 }
 
+function isLabelled(control: HTMLElement): boolean {
+  return control.tagName === 'VSCODE-TEXTFIELD' || control.tagName === 'VSCODE-SINGLE-SELECT';
+}
+
 function textfield(value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}): HTMLElement {
-  const tf = document.createElement('vscode-textfield') as HTMLElement & { value: string };
+  const tf = document.createElement('vscode-textfield') as HTMLElement & { value: string; label: string };
   tf.value = value ?? '';
-  for (const [k, v] of Object.entries(attrs)) tf.setAttribute(k, v);
+  // `label` (the inner input's accessible name) is a property of the component, not an attribute.
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'label') tf.label = v;
+    else tf.setAttribute(k, v);
+  }
   tf.addEventListener('change', () => {
     if (tf.value !== (value ?? '')) onCommit(tf.value);
   });
@@ -201,7 +221,7 @@ function textfield(value: string | undefined, onCommit: (v: string) => void, att
 
 /** A drop-down of `options`; the empty option reads `emptyLabel`. */
 function select(options: string[], value: string | undefined, onCommit: (v: string) => void, attrs: Record<string, string> = {}, emptyLabel = '(none)'): HTMLElement {
-  const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string; label: string };
   for (const o of options) {
     const opt = document.createElement('vscode-option') as HTMLElement & { value: string };
     opt.value = o;
@@ -209,17 +229,22 @@ function select(options: string[], value: string | undefined, onCommit: (v: stri
     if (o === (value ?? '')) opt.setAttribute('selected', '');
     sel.appendChild(opt);
   }
-  for (const [k, v] of Object.entries(attrs)) sel.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'label') sel.label = v;
+    else sel.setAttribute(k, v);
+  }
   sel.addEventListener('change', () => {
     if (sel.value !== (value ?? '')) onCommit(sel.value);
   });
   return sel;
 }
 
-function button(text: string, onClick: () => void, secondary = true): HTMLElement {
+/** `name` is the accessible name when the visible text alone does not say what the button acts on. */
+function button(text: string, onClick: () => void, secondary = true, name?: string): HTMLElement {
   const b = document.createElement('vscode-button');
   if (secondary) b.setAttribute('secondary', '');
   b.textContent = text;
+  if (name) b.setAttribute('aria-label', name);
   b.addEventListener('click', onClick);
   return b;
 }
@@ -281,8 +306,8 @@ function renderForm(): void {
   const actions = document.createElement('div');
   actions.className = 'row';
   actions.append(
-    button('Show in text', () => bridge.post({ type: 'reveal', step: step.name })),
-    button('Remove step', () => void edit({ kind: 'removeStep', step: step.name })),
+    button('Show in text', () => bridge.post({ type: 'reveal', step: step.name }), true, `Show in text: step ${step.name}`),
+    button('Remove step', () => void edit({ kind: 'removeStep', step: step.name }), true, `Remove step ${step.name}`),
   );
   side.appendChild(actions);
   if (focusKey) {
@@ -308,14 +333,15 @@ function confField(step: StepView): HTMLElement {
     name.className = 'name';
     name.textContent = key;
     name.title = key;
-    row.append(name, textfield(String(value), (v) => void edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { 'data-conf': key }), button('Remove', () => void edit({ kind: 'removeConf', step: step.name, key })));
+    row.append(name, textfield(String(value), (v) => void edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { 'data-conf': key, label: `Value of ${key}` }),
+      button('Remove', () => void edit({ kind: 'removeConf', step: step.name, key }), true, `Remove Spark setting ${key}`));
     box.appendChild(row);
   }
   const add = document.createElement('div');
   add.className = 'row';
-  const k = textfield('', () => {}, { placeholder: 'spark.key', 'data-field': 'conf-new-key' }) as HTMLElement & { value: string };
-  const v = textfield('', () => {}, { placeholder: 'value', 'data-field': 'conf-new-value' }) as HTMLElement & { value: string };
-  add.append(k, v, button('Add', () => k.value && void edit({ kind: 'setConf', step: step.name, key: k.value, value: coerce(v.value) })));
+  const k = textfield('', () => {}, { placeholder: 'spark.key', 'data-field': 'conf-new-key', label: 'New Spark setting: key' }) as HTMLElement & { value: string };
+  const v = textfield('', () => {}, { placeholder: 'value', 'data-field': 'conf-new-value', label: 'New Spark setting: value' }) as HTMLElement & { value: string };
+  add.append(k, v, button('Add', () => k.value && void edit({ kind: 'setConf', step: step.name, key: k.value, value: coerce(v.value) }), true, 'Add the Spark setting'));
   box.appendChild(add);
   return field('Spark conf', box);
 }
@@ -369,7 +395,7 @@ function inputsField(step: StepView): HTMLElement {
     const name = document.createElement('span');
     name.className = 'name';
     name.textContent = input.name;
-    row.append(name, textfield(input.value, (v) => void edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { 'data-input': input.name }));
+    row.append(name, textfield(input.value, (v) => void edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { 'data-input': input.name, label: `Input ${input.name}` }));
     if (sources.length > 0) {
       const bound = STEP_OUTPUT.exec(input.value ?? '');
       const current = bound ? `${bound[1]}.${bound[2]}` : '';
@@ -379,19 +405,19 @@ function inputsField(step: StepView): HTMLElement {
         if (!v) return;
         const [fromStep, fromOutput] = v.split('.');
         void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: input.name });
-      }, { title: 'Bind to the output of another step' }, notFromStepLabel(input.value)));
+      }, { title: 'Bind to the output of another step', label: `Bind input ${input.name} to a step output` }, notFromStepLabel(input.value)));
     }
     box.appendChild(row);
   }
   if (sources.length > 0) {
     const add = document.createElement('div');
     add.className = 'row';
-    const n = textfield('', () => {}, { placeholder: 'new input', 'data-field': 'input-new' }) as HTMLElement & { value: string };
+    const n = textfield('', () => {}, { placeholder: 'new input', 'data-field': 'input-new', label: 'New input name' }) as HTMLElement & { value: string };
     add.append(n, select(['', ...sources], '', (v) => {
       if (!v || !n.value) return;
       const [fromStep, fromOutput] = v.split('.');
       void edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput: n.value });
-    }, { title: 'Connect a new input to the output of another step' }, '(choose a step output)'));
+    }, { title: 'Connect a new input to the output of another step', label: 'Step output for the new input' }, '(choose a step output)'));
     box.appendChild(add);
   }
   return field('Inputs', box);
