@@ -16,8 +16,17 @@ export function parseBindings(value: string): Binding[] {
   return out;
 }
 
+/** Expressions the service resolves when the job runs (documented "server expressions"). */
+export const RUNTIME_EXPRESSIONS = ['default_datastore', 'name', 'output_name'];
+
 export function parseBindingExpression(expr: string): Binding {
   const parts = expr.split('.');
+  if (RUNTIME_EXPRESSIONS.includes(expr)) {
+    return { kind: 'runtime', expr };
+  }
+  if (parts.length === 2 && (parts[0] === 'inputs' || parts[0] === 'outputs') && parts[1] !== '') {
+    return { kind: 'ownPort', expr };
+  }
   if (parts[0] === 'parent') {
     if (parts.length === 3 && parts[1] === 'inputs') {
       return { kind: 'pipelineInput', name: parts[2], expr };
@@ -31,6 +40,11 @@ export function parseBindingExpression(expr: string): Binding {
     }
   }
   return { kind: 'unsupported', expr };
+}
+
+/** Whether the binding refers to a port of the parent pipeline or of another step (an edge in the graph). */
+export function isParentBinding(b: Binding): boolean {
+  return b.kind === 'pipelineInput' || b.kind === 'pipelineOutput' || b.kind === 'stepOutput' || b.kind === 'stepInput';
 }
 
 export function stepOutputBinding(step: string, port: string): string {

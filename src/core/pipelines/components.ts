@@ -2,9 +2,11 @@
 import { isMap, parseDocument } from 'yaml';
 import { readText, type PipelineFileReader } from './fileReader';
 import { dirname, isRemote, resolvePath, stripFilePrefix } from './paths';
+import { parsePipelineText } from './parse';
 import { componentFromObject, isObject, mergeSpecs } from './spec';
 import type { LineIndex } from './text';
 import type { ComponentRef, Diagnostic, PipelineModel } from './types';
+import { validateModel } from './validate';
 import { spanOf, stringOf, toJs } from './yamlNodes';
 
 /** Parses the `component:` node of a step. `baseDir` is the pipeline file's folder, if known. */
@@ -48,7 +50,7 @@ function parseRegisteredName(rest: string): { kind: 'registered'; name: string; 
  * Loads every file component through `reader`, fills in its definition and recomputes the steps'
  * effective specs. Returns problems found on the way (missing file, YAML errors inside it).
  */
-export async function resolveFileComponents(model: PipelineModel, reader: PipelineFileReader): Promise<Diagnostic[]> {
+export async function resolveFileComponents(model: PipelineModel, reader: PipelineFileReader, depth = 0): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const cache = new Map<string, Promise<string | undefined>>();
   for (const step of model.steps) {
@@ -86,6 +88,12 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
       continue;
     }
     ref.definition = componentFromObject(obj, dirname(path));
+    if (!step.typeWritten && ref.definition.type) {
+      step.type = ref.definition.type;
+    }
+    if (ref.definition.type === 'pipeline') {
+      diagnostics.push(...(await loadNestedPipeline(ref.path, path, text, reader, depth, ref)));
+    }
     if (ref.definition.type && ref.definition.type !== step.type) {
       diagnostics.push({
         severity: 'error',
@@ -97,4 +105,32 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
     step.effective = mergeSpecs(ref.definition.spec, step.own);
   }
   return diagnostics;
+}
+
+/** Nesting deeper than this is reported rather than followed (a component that uses itself). */
+const MAX_NESTING = 8;
+
+/** Parses a pipeline component file used by a `type: pipeline` step, resolves its own file components and validates it. */
+async function loadNestedPipeline(
+  shown: string,
+  path: string,
+  text: string,
+  reader: PipelineFileReader,
+  depth: number,
+  ref: Extract<ComponentRef, { kind: 'file' }>,
+): Promise<Diagnostic[]> {
+  if (depth >= MAX_NESTING) {
+    return [{ severity: 'error', code: 'component-error', message: `Pipeline component '${shown}' nests more than ${MAX_NESTING} levels deep (does it use itself?).`, range: ref.range }];
+  }
+  const nested = parsePipelineText(text, path);
+  const problems = [...nested.diagnostics];
+  if (nested.model) {
+    problems.push(...(await resolveFileComponents(nested.model, reader, depth + 1)));
+    problems.push(...validateModel(nested.model));
+    ref.definition!.pipeline = nested.model;
+  }
+  // Problems inside the component file are reported at the `component:` value, naming the line in that file.
+  return problems
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({ severity: 'error' as const, code: 'component-error' as const, message: `In pipeline component '${shown}' (line ${d.range.start.line + 1}): ${d.message}`, range: ref.range }));
 }

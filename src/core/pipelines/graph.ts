@@ -90,6 +90,8 @@ export interface GraphNode {
   outputs: string[];
   /** Placeholder the run view fills from the job's live state. */
   status: StepStatus;
+  /** A `type: pipeline` step whose component file was loaded: the nested pipeline's graph (expandable). */
+  subgraph?: PipelineGraph;
 }
 
 export interface GraphEdge {
@@ -115,7 +117,15 @@ export function effectiveCompute(model: PipelineModel, step: PipelineStep): stri
   return compute?.replace(/^azureml:/, '');
 }
 
-export function pipelineGraph(model: PipelineModel): PipelineGraph {
+/** The nested pipeline of a `type: pipeline` step, when its component file was loaded. */
+export function nestedPipeline(step: PipelineStep): PipelineModel | undefined {
+  return step.component?.kind === 'file' || step.component?.kind === 'inline' ? step.component.definition?.pipeline : undefined;
+}
+
+export function pipelineGraph(model: PipelineModel, depth = 0): PipelineGraph {
+  if (depth > 8) {
+    return { nodes: [], edges: [] };
+  }
   const nodes: GraphNode[] = [];
   for (const input of model.inputs) {
     nodes.push({ id: `pipelineInput:${input.name}`, kind: 'pipelineInput', label: input.name, inputs: [], outputs: [input.name], status: 'unknown' });
@@ -132,6 +142,10 @@ export function pipelineGraph(model: PipelineModel): PipelineGraph {
       outputs: unique([...step.outputs.map((p) => p.name), ...Object.keys(step.effective.outputs)]),
       status: 'unknown',
     });
+    const nested = nestedPipeline(step);
+    if (nested) {
+      nodes[nodes.length - 1].subgraph = pipelineGraph(nested, depth + 1);
+    }
   }
   for (const output of model.outputs) {
     nodes.push({ id: `pipelineOutput:${output.name}`, kind: 'pipelineOutput', label: output.name, inputs: [output.name], outputs: [], status: 'unknown' });

@@ -46,7 +46,35 @@ export function parsePipelineText(text: string, filePath?: string): ParsedPipeli
     return parsed;
   }
   parsed.model = buildModel(root, lines, diagnostics, filePath);
+  if (parsed.model.kind === 'component') {
+    const span = spanOf(typeNode) ?? [0, 0];
+    diagnostics.push({
+      severity: 'info',
+      code: 'pipeline-component',
+      message:
+        "This file is a pipeline component (its inputs are declared with types and defaults, not given values): it is validated as a component. " +
+        "Register it with 'az ml component create', or use it from a pipeline job's step with 'type: pipeline'; it cannot be submitted as a job.",
+      range: lines.range(span[0], span[1]),
+    });
+  }
   return parsed;
+}
+
+/**
+ * Whether a `type: pipeline` document is a pipeline component rather than a job: its `$schema` says so, or
+ * (no schema) it declares inputs the way components do (every input a mapping with a `type` and no `path`
+ * or value) and has a `name`.
+ */
+export function isPipelineComponentObject(obj: Record<string, unknown>): boolean {
+  const schema = typeof obj.$schema === 'string' ? obj.$schema : '';
+  if (/pipelineComponent/i.test(schema)) {
+    return true;
+  }
+  if (/pipelineJob/i.test(schema)) {
+    return false;
+  }
+  const inputs = isObject(obj.inputs) ? Object.values(obj.inputs) : [];
+  return typeof obj.name === 'string' && inputs.length > 0 && inputs.every((v) => isObject(v) && typeof v.type === 'string' && !('path' in v));
 }
 
 function yamlProblem(severity: 'error' | 'warning', message: string, pos: [number, number], lines: LineIndex): Diagnostic {
@@ -68,6 +96,8 @@ function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], 
   const tags = isObject(obj.tags) ? Object.fromEntries(Object.entries(obj.tags).map(([k, v]) => [k, String(v)])) : {};
   const model: PipelineModel = {
     filePath,
+    kind: isPipelineComponentObject(obj) ? 'component' : 'job',
+    name: typeof obj.name === 'string' ? obj.name : undefined,
     displayName: typeof obj.display_name === 'string' ? obj.display_name : undefined,
     description: typeof obj.description === 'string' ? obj.description : undefined,
     experimentName: typeof obj.experiment_name === 'string' ? obj.experiment_name : undefined,
@@ -118,9 +148,12 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
   const component = parseComponentRef(valueOf(value, 'component'), baseDir, lines);
   const componentSpec = component?.kind === 'inline' ? component.definition.spec : undefined;
   const typeNode = valueOf(value, 'type');
+  const written = isScalar(typeNode) ? String(typeNode.value ?? '') : '';
   return {
     name,
-    type: isScalar(typeNode) ? String(typeNode.value ?? '') : '',
+    // The CLI and the SDK load a node without `type:` as a command node.
+    type: written === '' && isMap(value) ? 'command' : written,
+    typeWritten: written !== '',
     nameRange,
     range: lines.range(keySpan[0], valueSpan[1]),
     displayName: typeof obj.display_name === 'string' ? obj.display_name : undefined,

@@ -50,10 +50,12 @@ function parsePort(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
       }
     }
     if (port.path !== undefined && hasBinding(port.path)) {
-      port.kind = 'binding';
-      port.bindings = parseBindings(port.path);
       const pathSpan = spanOf(pairOf(value, 'path')?.value) ?? valueSpan;
+      port.bindings = parseBindings(port.path);
       port.bindingRange = lines.range(pathSpan[0], pathSpan[1]);
+      // A path built only from run-time expressions (`azureml://datastores/${{default_datastore}}/paths/${{name}}`)
+      // is still a typed data port: it keeps its type and mode.
+      port.kind = port.bindings.some((b) => b.kind !== 'runtime') ? 'binding' : 'data';
     } else {
       port.kind = 'data';
     }

@@ -110,7 +110,9 @@ export function mergeSpecs(component: JobSpec | undefined, own: JobSpec): JobSpe
   if (component.conf || own.conf) {
     merged.conf = { ...component.conf, ...own.conf };
   }
-  merged.inputs = { ...component.inputs, ...own.inputs };
-  merged.outputs = { ...component.outputs, ...own.outputs };
+  // The component declares its ports (type, mode, default, optional); the step only binds values to them, so
+  // a step's `inputs:`/`outputs:` never replace a declaration. Ports the component does not declare are kept.
+  merged.inputs = { ...own.inputs, ...component.inputs };
+  merged.outputs = { ...own.outputs, ...component.outputs };
   return merged;
 }

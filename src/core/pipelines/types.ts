@@ -9,6 +9,8 @@ export type DiagnosticCode =
   | 'not-a-pipeline'
   | 'unknown-step-type'
   | 'unsupported-step-type'
+  | 'unsubmittable-step-type'
+  | 'pipeline-component'
   | 'missing-field'
   | 'invalid-field'
   | 'binding-syntax'
@@ -41,6 +43,10 @@ export type Binding =
   | { kind: 'pipelineOutput'; name: string; expr: string }
   | { kind: 'stepOutput'; step: string; port: string; expr: string }
   | { kind: 'stepInput'; step: string; port: string; expr: string }
+  /** `${{inputs.x}}` / `${{outputs.y}}`: the step's own ports (used inside a node's settings). */
+  | { kind: 'ownPort'; expr: string }
+  /** Resolved by the service at run time: `${{default_datastore}}`, `${{name}}`, `${{output_name}}`. */
+  | { kind: 'runtime'; expr: string }
   | { kind: 'unsupported'; expr: string };
 
 /** One entry of an `inputs:` or `outputs:` map, at pipeline or step level. */
@@ -101,6 +107,8 @@ export interface JobSpec {
 
 export interface ComponentDefinition {
   type?: string;
+  /** For `type: pipeline` component files: the nested pipeline, parsed (its file components resolved). */
+  pipeline?: PipelineModel;
   name?: string;
   version?: string;
   displayName?: string;
@@ -117,8 +125,10 @@ export type ComponentRef =
 
 export interface PipelineStep {
   name: string;
-  /** As written; only `spark` and `command` are editable. */
+  /** As written; a step without `type:` is a command step (the CLI and SDK default it). Only `spark` and `command` are editable. */
   type: string;
+  /** False when the step has no `type:` and `type` is the default. */
+  typeWritten: boolean;
   nameRange: Range;
   range: Range;
   displayName?: string;
@@ -159,6 +169,12 @@ export interface PipelineEdge {
 export interface PipelineModel {
   /** Absolute path of the YAML file, when known. */
   filePath?: string;
+  /**
+   * `job`: a pipeline job (`az ml job create`). `component`: a pipeline component file (pipelineComponent
+   * schema: inputs declared with types and defaults, no values), registered with `az ml component create`.
+   */
+  kind: 'job' | 'component';
+  name?: string;
   displayName?: string;
   description?: string;
   experimentName?: string;
@@ -174,5 +190,7 @@ export interface PipelineModel {
 }
 
 export const EDITABLE_STEP_TYPES = ['spark', 'command'] as const;
+/** Step types the submit path can send (pipeline: by registering the nested pipeline component first). */
+export const SUBMITTABLE_STEP_TYPES = ['spark', 'command', 'pipeline'];
 /** Types the CLI knows; we parse and keep them but only edit spark/command. */
 export const KNOWN_STEP_TYPES = ['spark', 'command', 'parallel', 'sweep', 'pipeline', 'data_transfer', 'import', 'automl'];

@@ -1,6 +1,7 @@
 // What to upload before submitting: each step's code folder and local data inputs, with a content
 // hash (sha256 over sorted relative paths and file bytes) so unchanged content can be skipped.
 import { createHash } from 'node:crypto';
+import { nestedPipeline } from './graph';
 import type { PipelineFileReader } from './fileReader';
 import { dirname, isRemote, resolvePath } from './paths';
 import type { PipelineModel } from './types';
@@ -75,10 +76,17 @@ export async function planUploads(model: PipelineModel, reader: PipelineFileRead
     entry.usedBy.push(user);
     wanted.set(path, entry);
   };
-  for (const step of model.steps) {
+  // Steps of nested pipeline components (type: pipeline) have code folders too.
+  const withNested = (m: PipelineModel, prefix: string, depth: number): { step: PipelineModel['steps'][number]; user: string }[] =>
+    m.steps.flatMap((step) => {
+      const nested = depth < 8 ? nestedPipeline(step) : undefined;
+      const own = { step, user: `${prefix}${step.name}` };
+      return nested ? [own, ...withNested(nested, `${prefix}${step.name}/`, depth + 1)] : [own];
+    });
+  for (const { step, user } of withNested(model, '', 0)) {
     const spec = step.effective;
     if (spec.code !== undefined && spec.baseDir && !isRemote(spec.code)) {
-      want(resolvePath(spec.baseDir, spec.code), 'code', step.name);
+      want(resolvePath(spec.baseDir, spec.code), 'code', user);
     }
   }
   const pipelineDir = model.filePath ? dirname(model.filePath) : undefined;

@@ -1,8 +1,9 @@
 // Semantic checks that need no file access: names, step types, required fields, bindings, cycles
 // and computes.
+import { hasBinding, parseBindings } from './bindings';
 import { edgesOnCycles } from './graph';
 import type { Range } from './text';
-import { KNOWN_STEP_TYPES, type Binding, type Diagnostic, type PipelineModel, type PipelineStep, type PortValue } from './types';
+import { KNOWN_STEP_TYPES, SUBMITTABLE_STEP_TYPES, type Binding, type Diagnostic, type PipelineModel, type PipelineStep, type PortValue } from './types';
 
 export interface ValidationContext {
   /** Names of the workspace's attached computes; when given, unknown computes are errors. */
@@ -56,6 +57,15 @@ function checkStepType(step: PipelineStep, out: Diagnostic[]): void {
     out.push(error('missing-field', `Step '${step.name}' has no 'type'.`, step.nameRange));
   } else if (!KNOWN_STEP_TYPES.includes(step.type)) {
     out.push(error('unknown-step-type', `Step '${step.name}' has unknown type '${step.type}'.`, range));
+  } else if (!SUBMITTABLE_STEP_TYPES.includes(step.type)) {
+    // Valid for Azure ML, shown in the graph, but this extension cannot submit it: submit refuses the file
+    // before anything is uploaded (see submitPipeline).
+    out.push({
+      severity: 'warning',
+      code: 'unsubmittable-step-type',
+      message: `Step '${step.name}' has type '${step.type}', which this extension cannot submit (only spark, command and pipeline steps); submit it with 'az ml job create'.`,
+      range,
+    });
   } else if (step.type !== 'spark' && step.type !== 'command') {
     out.push({ severity: 'info', code: 'unsupported-step-type', message: `Step '${step.name}' (type '${step.type}') is kept as is; only spark and command steps can be edited here.`, range });
   }
@@ -123,8 +133,17 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
       }
       return;
     }
+    case 'ownPort':
+    case 'runtime':
+      return;
     case 'unsupported':
-      out.push(error('binding-syntax', `'\${{${binding.expr}}}' is not a pipeline binding; use \${{parent.inputs.<name>}}, \${{parent.outputs.<name>}} or \${{parent.jobs.<step>.outputs.<name>}}.`, range));
+      out.push(
+        error(
+          'binding-syntax',
+          `'\${{${binding.expr}}}' is not a pipeline binding; use \${{parent.inputs.<name>}}, \${{parent.outputs.<name>}}, \${{parent.jobs.<step>.outputs.<name>}}, \${{inputs.<name>}}, \${{outputs.<name>}} or a run-time expression (\${{default_datastore}}, \${{name}}, \${{output_name}}).`,
+          range,
+        ),
+      );
   }
 }
 
@@ -148,6 +167,17 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
     uses.push({ compute: model.compute, range: model.computeRange, where: 'the pipeline' });
   }
   for (const use of uses) {
+    if (hasBinding(use.compute)) {
+      // `compute: ${{parent.inputs.x}}`: the compute is promoted to a pipeline input; check the binding only.
+      for (const binding of parseBindings(use.compute)) {
+        if (binding.kind === 'pipelineInput') {
+          checkBinding(model, binding, use.range, out);
+        } else {
+          out.push(error('binding-syntax', `Compute '${use.compute}' of ${use.where} can only bind to a pipeline input (\${{parent.inputs.<name>}}).`, use.range));
+        }
+      }
+      continue;
+    }
     const name = computeName(use.compute);
     if (name === 'serverless') {
       continue;

@@ -46,15 +46,46 @@ describe('pipelines: diagnostics', () => {
     assert.equal(only(analyzePipeline('- a\n- b\n').diagnostics, 'not-a-pipeline').severity, 'error');
   });
 
-  it('reports unknown step types at the type value, and keeps other known types with an info', () => {
-    const text = `${HEAD}jobs:\n  a:\n    type: sparky\n  b:\n    type: parallel\n    component: azureml:p:1\n`;
+  it('reports unknown step types at the type value, warns about types submit cannot send, and keeps pipeline steps with an info', () => {
+    const text = `${HEAD}jobs:\n  a:\n    type: sparky\n  b:\n    type: parallel\n    component: azureml:p:1\n  c:\n    type: pipeline\n    component: azureml:pc:1\n`;
     const { diagnostics, model } = analyzePipeline(text);
     const d = only(diagnostics, 'unknown-step-type');
     assert.equal(textAt(text, d.range), 'sparky');
+    const warning = only(diagnostics, 'unsubmittable-step-type');
+    assert.equal(warning.severity, 'warning');
+    assert.equal(textAt(text, warning.range), 'parallel');
+    assert.match(warning.message, /'parallel'/);
     const info = only(diagnostics, 'unsupported-step-type');
     assert.equal(info.severity, 'info');
-    assert.equal(textAt(text, info.range), 'parallel');
-    assert.deepEqual(model!.steps.map((s) => s.type), ['sparky', 'parallel']);
+    assert.equal(textAt(text, info.range), 'pipeline');
+    assert.deepEqual(model!.steps.map((s) => s.type), ['sparky', 'parallel', 'pipeline']);
+  });
+
+  it('takes a step without type for a command step, as the CLI does', () => {
+    const text = `${HEAD}jobs:\n  c:\n    command: echo hi\n    environment: azureml:env:1\n    compute: cpu\n`;
+    const { diagnostics, model } = analyzePipeline(text);
+    assert.deepEqual(diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.equal(model!.steps[0].type, 'command');
+    assert.equal(model!.steps[0].typeWritten, false);
+  });
+
+  it('accepts a compute bound to a pipeline input, and checks that the input exists', () => {
+    const text = `${HEAD}inputs:\n  node_compute: cpu\njobs:\n  c:\n    command: echo hi\n    compute: \${{parent.inputs.node_compute}}\n  d:\n    command: echo hi\n    compute: \${{parent.inputs.nope}}\n`;
+    const { diagnostics } = analyzePipeline(text, { computes: ['cpu'] });
+    const errors = diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(errors.map((e) => e.code), ['binding-unknown-input']);
+    assert.equal(textAt(text, errors[0].range), '${{parent.inputs.nope}}');
+  });
+
+  it('accepts run-time expressions in output paths; the output keeps its type and mode', () => {
+    const path = 'azureml://datastores/${{default_datastore}}/paths/${{name}}/${{output_name}}';
+    const text = `${HEAD}jobs:\n  c:\n    command: echo hi\n    compute: cpu\n    outputs:\n      out:\n        type: uri_file\n        mode: upload\n        path: ${path}\n      bad:\n        path: \${{jobs.x}}\n`;
+    const { diagnostics, model } = analyzePipeline(text);
+    const errors = diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(errors.map((e) => e.code), ['binding-syntax']);
+    assert.equal(textAt(text, errors[0].range), '${{jobs.x}}');
+    const out = model!.steps[0].outputs[0];
+    assert.deepEqual([out.kind, out.type, out.mode, out.path], ['data', 'uri_file', 'upload', path]);
   });
 
   it('requires a Spark entry and a command', () => {

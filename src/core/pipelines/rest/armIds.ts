@@ -10,13 +10,22 @@ export function workspaceArmId(ws: WorkspaceRef): string {
   return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspaceName}`;
 }
 
-/** `cpu-cluster`, `azureml:cpu-cluster` or an ARM id -> the compute's ARM id. `serverless` stays as is. */
+/**
+ * `cpu-cluster`, `azureml:cpu-cluster` or an ARM id -> the compute's ARM id. `serverless` stays as is, and so
+ * does a binding (`${{parent.inputs.compute_name}}`): the SDK sends it unchanged and the service resolves it.
+ */
 export function computeArmId(ws: WorkspaceRef, compute: string): string {
   const bare = compute.replace(/^azureml:/, '');
-  if (bare.startsWith('/subscriptions/') || bare === 'serverless') {
+  if (bare.startsWith('/subscriptions/') || bare === 'serverless' || bare.includes('${{')) {
     return bare;
   }
   return `${workspaceArmId(ws)}/computes/${bare}`;
+}
+
+/** `azureml:workspaceblobstore` or `workspaceblobstore` -> the datastore's ARM id (what the SDK sends for `settings.default_datastore`). */
+export function datastoreArmId(ws: WorkspaceRef, datastore: string): string {
+  const bare = datastore.replace(/^azureml:/, '');
+  return bare.startsWith('/subscriptions/') ? bare : `${workspaceArmId(ws)}/datastores/${bare}`;
 }
 
 export function componentVersionArmId(ws: WorkspaceRef, name: string, version: string): string {

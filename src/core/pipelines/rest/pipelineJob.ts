@@ -2,7 +2,7 @@
 // Node shapes follow the PipelineJob recorded from azure-ai-ml (snake_case inside `jobs`).
 import { dirname } from '../paths';
 import type { PipelineModel, PipelineStep } from '../types';
-import { componentVersionArmId, computeArmId, type WorkspaceRef } from './armIds';
+import { componentVersionArmId, computeArmId, datastoreArmId, type WorkspaceRef } from './armIds';
 import { restIdentity, restInput, restOutput, restPorts, type PortContext } from './ports';
 
 export interface PipelineRestContext {
@@ -42,6 +42,9 @@ export function toPipelineJobBody(model: PipelineModel, ctx: PipelineRestContext
   if (model.settings.defaultCompute) {
     settings.default_compute = computeArmId(ctx.workspace, model.settings.defaultCompute);
   }
+  if (model.settings.defaultDatastore) {
+    settings.default_datastore = datastoreArmId(ctx.workspace, model.settings.defaultDatastore);
+  }
   const properties = compact({
     jobType: 'Pipeline',
     displayName: ctx.displayName ?? model.displayName,
@@ -62,7 +65,11 @@ export function toPipelineJobBody(model: PipelineModel, ctx: PipelineRestContext
   return { body: { properties }, unresolved };
 }
 
-function stepNode(step: PipelineStep, ctx: PipelineRestContext, ports: PortContext, unresolved: Unresolved[]): Record<string, unknown> {
+/**
+ * One node of `properties.jobs` (also used for the jobs of a pipeline component's spec). Spark and command
+ * nodes carry their run settings; a `pipeline` node only its ports and the nested component's id.
+ */
+export function stepNode(step: PipelineStep, ctx: PipelineRestContext, ports: PortContext, unresolved: Unresolved[]): Record<string, unknown> {
   const base = compact({
     type: step.type,
     name: step.name,
@@ -98,12 +105,40 @@ function stepNode(step: PipelineStep, ctx: PipelineRestContext, ports: PortConte
       ...base,
       resources: step.own.resources,
       environment_variables: step.own.environmentVariables,
-      distribution: step.own.distribution,
+      distribution: restDistribution(step.own.distribution),
       limits: step.own.limits,
     });
   }
+  if (step.type === 'pipeline') {
+    return base;
+  }
   unresolved.push({ step: step.name, kind: 'unsupportedStep', detail: `Step type '${step.type}' is sent with its common fields only.` });
   return base;
+}
+
+const DISTRIBUTION_TYPES: Record<string, string> = { pytorch: 'PyTorch', tensorflow: 'TensorFlow', mpi: 'Mpi', ray: 'Ray' };
+
+/**
+ * YAML `distribution` -> the node's REST form, as azure-ai-ml renders it: `type` becomes `distribution_type`
+ * (PyTorch, TensorFlow, Mpi) and the other keys stay snake_case. TensorFlow's `parameter_server_count`
+ * defaults to 0 in the SDK's TensorFlowDistribution, so it is always sent.
+ */
+export function restDistribution(distribution: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!distribution) {
+    return undefined;
+  }
+  const { type, ...rest } = distribution;
+  const key = String(type ?? '').toLowerCase();
+  const out: Record<string, unknown> = { distribution_type: DISTRIBUTION_TYPES[key] ?? type };
+  if (key === 'tensorflow' && rest.parameter_server_count === undefined) {
+    out.parameter_server_count = 0;
+  }
+  for (const [k, v] of Object.entries(rest)) {
+    if (v !== undefined && v !== null) {
+      out[k] = v;
+    }
+  }
+  return out;
 }
 
 function componentId(step: PipelineStep, ctx: PipelineRestContext, unresolved: Unresolved[]): string | undefined {

@@ -16,9 +16,10 @@ import { loadPipeline } from '../analyze';
 import type { PipelineFileReader } from '../fileReader';
 import { isRemote, resolvePath } from '../paths';
 import { codeVersionArmId, componentVersionArmId } from '../rest/armIds';
-import { toAnonymousComponent } from '../rest/componentSpec';
+import { nestedPipeline } from '../graph';
+import { toAnonymousComponent, toAnonymousPipelineComponent } from '../rest/componentSpec';
 import { toPipelineJobBody } from '../rest/pipelineJob';
-import type { Diagnostic, PipelineModel, PipelineStep } from '../types';
+import { SUBMITTABLE_STEP_TYPES, type Diagnostic, type PipelineModel, type PipelineStep } from '../types';
 import { planUploads, type UploadItem } from '../uploadPlan';
 import type { AmlJob, AmlWorkspaceClient } from '../../jobs/amlWorkspaceClient';
 import { datastoreUri, DatastoreUploader, uploadPrefix } from '../../jobs/datastoreUpload';
@@ -108,6 +109,19 @@ export function newJobName(model: Pick<PipelineModel, 'displayName' | 'experimen
   return `${/^[a-z0-9]/.test(base) ? base : `p_${base}`}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
+/** One message per step (at any nesting depth) whose type this extension cannot submit. */
+function unsubmittableSteps(model: PipelineModel, prefix: string, depth = 0): string[] {
+  const out: string[] = [];
+  for (const step of model.steps) {
+    if (!SUBMITTABLE_STEP_TYPES.includes(step.type)) {
+      out.push(`Step '${prefix}${step.name}' has type '${step.type}', which this extension cannot submit yet (only spark, command and pipeline steps); submit this file with 'az ml job create'.`);
+    }
+    const nested = depth < 8 ? nestedPipeline(step) : undefined;
+    if (nested) out.push(...unsubmittableSteps(nested, `${prefix}${step.name}/`, depth + 1));
+  }
+  return out;
+}
+
 function needsAnonymousComponent(step: PipelineStep): boolean {
   return !step.component || step.component.kind === 'inline' || step.component.kind === 'file';
 }
@@ -130,9 +144,16 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     throw err;
   });
   const parsed = await loadPipeline(opts.text, { filePath: opts.filePath, reader: opts.reader, rootDir: opts.rootDir, computes });
-  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (parsed.model?.kind === 'component') {
+    throw new SubmitRefusedError([
+      "This file is a pipeline component, not a pipeline job: register it with 'az ml component create', or submit a pipeline job that uses it in a 'type: pipeline' step.",
+    ]);
+  }
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error').map(describeDiagnostic);
+  // Steps of types this extension cannot send (nested ones too) block the submit like errors, before anything is uploaded.
+  errors.push(...(parsed.model ? unsubmittableSteps(parsed.model, '') : []));
   if (!parsed.model || errors.length > 0) {
-    throw new SubmitRefusedError(errors.map(describeDiagnostic));
+    throw new SubmitRefusedError(errors);
   }
   const model = parsed.model;
   const plan = await planUploads(model, opts.reader);
@@ -178,20 +199,36 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
       if (!existing) done.push(`code version ${u.hash.slice(0, 12)}... (${u.localPath})`);
       codeIds.set(u.localPath, u.assetId);
     }
-    const componentIds: Record<string, string> = {};
-    for (const step of model.steps) {
-      checkCancelled();
-      if (step.component?.kind === 'registered' && !step.component.version) {
-        progress('register', `Resolving azureml:${step.component.name}@latest...`);
-        const version = await client.latestComponentVersion(step.component.name, signal);
-        componentIds[step.name] = componentVersionArmId(client.ref, step.component.name, version);
-      } else if (needsAnonymousComponent(step) && (step.type === 'spark' || step.type === 'command')) {
-        const component = toAnonymousComponent(model, step, client.ref, codeIdFor(step, codeIds, client));
-        progress('register', `Registering the component of step '${step.name}'...`);
-        componentIds[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
-        done.push(`component of '${step.name}' (azureml_anonymous:${component.version.slice(0, 8)})`);
+    // Component versions the steps point at, by step name; a nested pipeline component is registered after the
+    // components of its own steps, since its spec names them.
+    const registerAll = async (m: PipelineModel, prefix: string): Promise<Record<string, string>> => {
+      const ids: Record<string, string> = {};
+      for (const step of m.steps) {
+        checkCancelled();
+        const label = `${prefix}${step.name}`;
+        const nested = nestedPipeline(step);
+        if (step.component?.kind === 'registered' && !step.component.version) {
+          progress('register', `Resolving azureml:${step.component.name}@latest...`);
+          const version = await client.latestComponentVersion(step.component.name, signal);
+          ids[step.name] = componentVersionArmId(client.ref, step.component.name, version);
+        } else if (step.type === 'pipeline' && nested) {
+          const childIds = await registerAll(nested, `${label}/`);
+          const { component, unresolved } = toAnonymousPipelineComponent(nested, client.ref, childIds);
+          const blockingNested = unresolved.filter((u) => u.kind !== 'unsupportedStep');
+          if (blockingNested.length > 0) throw new UserFacingError(`The pipeline component of step '${label}' is incomplete: ${blockingNested.map((u) => u.detail).join(' ')}`);
+          progress('register', `Registering the pipeline component of step '${label}'...`);
+          ids[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
+          done.push(`pipeline component of '${label}' (azureml_anonymous:${component.version.slice(0, 8)})`);
+        } else if (needsAnonymousComponent(step) && (step.type === 'spark' || step.type === 'command')) {
+          const component = toAnonymousComponent(m, step, client.ref, codeIdFor(step, codeIds, client));
+          progress('register', `Registering the component of step '${label}'...`);
+          ids[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
+          done.push(`component of '${label}' (azureml_anonymous:${component.version.slice(0, 8)})`);
+        }
       }
-    }
+      return ids;
+    };
+    const componentIds = await registerAll(model, '');
     const dataUris = Object.fromEntries(uploads.filter((u) => u.kind === 'data').map((u) => [u.localPath, u.assetId]));
     const rest = toPipelineJobBody(model, { workspace: client.ref, componentIds, dataUris, experimentName: opts.experimentName });
     const blocking = rest.unresolved.filter((u) => u.kind !== 'unsupportedStep');
