@@ -6,6 +6,8 @@ import {
   addStep, analyzePipeline, connect, pipelineGraph, removeConf, removeStep, renameStep, setConf, setStepField,
   type Diagnostic, type EditResult, type ParsedPipeline, type PipelineStep, type PortValue,
 } from '../core/pipelines';
+import type { GraphNode } from '../core/pipelines/graph';
+import type { GraphNodeView } from '../protocol/messages';
 import type { EditOp, EditorState, ProblemView, StepView } from '../protocol/pipelineEditor';
 
 function portText(p: PortValue): string {
@@ -51,7 +53,7 @@ export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], v
   return {
     version,
     graph: {
-      nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, stepType: n.stepType, compute: n.compute, inputs: n.inputs, outputs: n.outputs, errors: n.kind === 'step' ? errorsByStep.get(n.id.slice(5)) : undefined })),
+      nodes: graph.nodes.map((n) => ({ ...nodeView(n), errors: n.kind === 'step' ? errorsByStep.get(n.id.slice(5)) : undefined })),
       edges: graph.edges,
     },
     steps: parsed.model.steps.map(stepView),
@@ -91,4 +93,11 @@ export function applyEditOp(text: string, op: EditOp, sparkPool?: string): EditR
     case 'connect':
       return connect(text, op.fromStep, op.fromOutput, op.toStep, op.toInput);
   }
+}
+
+/** A graph node as the webview draws it; a nested pipeline's steps come along for its drill-in view. */
+function nodeView(n: GraphNode): GraphNodeView {
+  const view: GraphNodeView = { id: n.id, kind: n.kind, label: n.label, stepType: n.stepType, compute: n.compute, inputs: n.inputs, outputs: n.outputs };
+  if (n.subgraph) view.subgraph = { nodes: n.subgraph.nodes.map(nodeView), edges: n.subgraph.edges };
+  return view;
 }

@@ -39,6 +39,8 @@ export interface GraphNodeView {
   status?: NodeStatus;
   /** Number of error diagnostics on the step. */
   errors?: number;
+  /** A step that runs a pipeline component: its steps (shown when the user opens it). */
+  subgraph?: GraphView;
 }
 
 export interface GraphEdgeView {

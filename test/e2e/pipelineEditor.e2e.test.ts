@@ -133,6 +133,8 @@ function assertContrast(colours: Record<string, string>, theme: string): void {
 }
 
 const corpusFolder = 'corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark';
+const fixturesDir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+const nestedFolder = 'azureml-examples/cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component';
 
 describe('Pipeline editor in the browser workbench', () => {
   const wb = useWorkbench();
@@ -367,5 +369,29 @@ describe('Pipeline editor in the browser workbench', () => {
     const removes = controls.filter((m) => m[1] === 'button' && /^Remove/.test(m[2]));
     assert.ok(removes.length >= 2, snapshot);
     assert.strictEqual(new Set(removes.map((m) => m[2])).size, removes.length, `each Remove button says what it removes:\n${removes.map((m) => m[2]).join('\n')}`);
+  });
+  it('opens a pipeline component step to show its own steps, read-only, and Back returns', async function () {
+    this.timeout(120_000);
+    const workspace = process.env.E2E_WORKSPACE!;
+    const dest = path.join(workspace, 'train-eval');
+    fs.cpSync(path.join(fixturesDir, 'real-pipelines', nestedFolder), dest, { recursive: true });
+    fs.renameSync(path.join(dest, 'pipeline.yml'), path.join(dest, 'train-eval.pipeline.yml'));
+    await wb.get().runCommand('View: Close All Editors');
+    await wb.get().quickOpen('train-eval.pipeline.yml');
+    const outer = 'step:train_and_evaluate_model1';
+    const frame = await wb.get().webviewFrame(`svg.graph g.node[data-node-id="${outer}"]`);
+    await frame.locator(`svg.graph g.node[data-node-id="${outer}"]`).click();
+    await frame.locator('#side').getByText(/runs a pipeline component of 3 steps/).waitFor({ timeout: 15_000 });
+    await frame.locator('#side vscode-button', { hasText: 'Open nested pipeline' }).click();
+    // The canvas now shows the component's own steps, and the toolbar says where we are.
+    for (const inner of ['train_job', 'score_job', 'evaluate_job']) await frame.locator(`svg.graph g.node[data-node-id="step:${inner}"]`).waitFor({ timeout: 15_000 });
+    assert.match(await frame.locator('#crumb-path').textContent() ?? '', /train_and_evaluate_model1/);
+    assert.strictEqual(await frame.locator(`svg.graph g.node[data-node-id="${outer}"]`).count(), 0);
+    await frame.locator('svg.graph g.node[data-node-id="step:train_job"]').click();
+    await frame.locator('#side h2', { hasText: 'train_job' }).waitFor({ timeout: 10_000 });
+    assert.strictEqual(await frame.locator('#side vscode-textfield').count(), 0, 'the nested steps are read-only here');
+    await frame.locator('#back').click();
+    await frame.locator(`svg.graph g.node[data-node-id="${outer}"]`).waitFor({ timeout: 15_000 });
+    assert.ok(await frame.locator('#crumbs').isHidden());
   });
 });

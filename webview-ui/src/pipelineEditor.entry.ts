@@ -13,6 +13,7 @@ import { Bridge } from './shared/bridge';
 import { GraphView } from './graph/graphView';
 import css from './editor.css';
 import graphCss from './graph/graph.css';
+import type { GraphView as GraphData } from '../../src/protocol/messages';
 
 const style = document.createElement('style');
 style.textContent = css + graphCss;
@@ -23,6 +24,7 @@ document.body.innerHTML = `
     <vscode-button id="add-spark" secondary>Add Spark step</vscode-button>
     <vscode-button id="add-command" secondary>Add command step</vscode-button>
     <vscode-button id="fit" secondary title="Fit the graph (0)">Fit</vscode-button>
+    <span id="crumbs" class="crumbs" hidden><vscode-button id="back" secondary>Back</vscode-button><span id="crumb-path" role="status"></span></span>
     <span class="spacer"></span>
     <span class="status" id="status" role="status"></span>
   </div>
@@ -35,6 +37,10 @@ document.body.innerHTML = `
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let state: EditorState | undefined;
 let selected: string | undefined = (new URLSearchParams(location.search).get('step')) ?? undefined;
+/** Steps of `type: pipeline` opened from the top (their nested pipelines are shown read-only). */
+let nested: string[] = [];
+/** The selected step inside the opened nested pipeline. */
+let nestedSelected: string | undefined;
 /** A rename sent to the extension whose new state has not arrived yet: the selection follows it. */
 let pendingRename: { from: string; to: string } | undefined;
 
@@ -50,6 +56,11 @@ const bridge = new Bridge<ToEditor, FromEditor>(parseToEditor, (m) => {
 const graph = new GraphView($('canvas'), {
   onSelect: (id) => {
     const next = id?.startsWith('step:') ? id.slice(5) : undefined;
+    if (nested.length) {
+      nestedSelected = next;
+      renderForm();
+      return;
+    }
     // A message about an edit of the previous step does not belong to the next one.
     if (next !== selected) setStatus('');
     selected = next;
@@ -59,6 +70,11 @@ const graph = new GraphView($('canvas'), {
   // Enter on a step opens its form: the keyboard goes to the form's first field (Escape comes back).
   onActivate: (id) => {
     if (!id.startsWith('step:')) return;
+    if (nested.length) {
+      nestedSelected = id.slice(5);
+      renderForm();
+      return focusForm();
+    }
     if (selected !== id.slice(5)) {
       selected = id.slice(5);
       renderForm();
@@ -69,10 +85,11 @@ const graph = new GraphView($('canvas'), {
     if (id.startsWith('step:')) bridge.post({ type: 'reveal', step: id.slice(5) });
   },
   onDelete: (id) => {
-    if (id.startsWith('step:')) void edit({ kind: 'removeStep', step: id.slice(5) });
+    if (id.startsWith('step:') && !nested.length) void edit({ kind: 'removeStep', step: id.slice(5) });
   },
   // An output dragged onto a step binds the input it was dropped on, else a new input named after the output.
   onConnect: (from, to) => {
+    if (nested.length) return; // a nested pipeline is read-only here
     const fromStep = from.node.slice(5);
     const toStep = to.node.slice(5);
     const taken = new Set(state?.steps.find((s) => s.name === toStep)?.inputs.map((i) => i.name) ?? []);
@@ -123,13 +140,83 @@ async function render(): Promise<void> {
     open.addEventListener('click', () => bridge.post({ type: 'openAsText' }));
     $('side').appendChild(open);
   }
-  await graph.render(state.graph);
+  const shown = shownGraph();
+  renderCrumbs();
+  await graph.render(shown);
   if (!state) return;
+  if (nested.length) {
+    renderForm();
+    renderProblems();
+    return;
+  }
   // The layout is asynchronous: a newer state (the rename's) may have arrived meanwhile.
   followRename(state);
   if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== `step:${selected}`) graph.select(`step:${selected}`, false);
   renderForm();
   renderProblems();
+}
+
+/** The graph on the canvas: the pipeline's, or the opened nested pipeline's (back to the top when it is gone). */
+function shownGraph(): GraphData {
+  let g: GraphData = state?.graph ?? { nodes: [], edges: [] };
+  for (let i = 0; i < nested.length; i++) {
+    const sub = g.nodes.find((n) => n.id === `step:${nested[i]}`)?.subgraph;
+    if (!sub) {
+      nested = nested.slice(0, i);
+      nestedSelected = undefined;
+      break;
+    }
+    g = sub;
+  }
+  return g;
+}
+
+function renderCrumbs(): void {
+  $('crumbs').hidden = nested.length === 0;
+  $('crumb-path').textContent = nested.length ? `Pipeline component: ${nested.join(' › ')} (read-only; edit its file)` : '';
+  $('back').textContent = nested.length > 1 ? `Back to ${nested[nested.length - 2]}` : 'Back to the pipeline';
+  for (const id of ['add-spark', 'add-command']) ($(id) as HTMLElement & { disabled: boolean }).disabled = nested.length > 0;
+}
+
+/** Shows a `type: pipeline` step's own steps on the canvas. */
+function openNested(step: string): void {
+  nested = [...nested, step];
+  nestedSelected = undefined;
+  void render().then(() => graph.focus());
+}
+
+function closeNested(): void {
+  const left = nested.pop();
+  nestedSelected = undefined;
+  void render().then(() => {
+    if (left) graph.select(`step:${left}`);
+  });
+}
+
+/** Read-only details of a step of an opened nested pipeline. */
+function renderNestedForm(side: HTMLElement): void {
+  const node = shownGraph().nodes.find((n) => n.id === `step:${nestedSelected}`);
+  if (!node) {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = `The steps of ${nested[nested.length - 1]}. Select one to see it; Back returns to the pipeline.`;
+    side.appendChild(p);
+    return;
+  }
+  const h = document.createElement('h2');
+  h.textContent = `${node.label} (${node.stepType ?? 'step'})`;
+  side.appendChild(h);
+  const dl = document.createElement('dl');
+  dl.className = 'outputs';
+  for (const [k, v] of [['Compute', node.compute ?? '(pipeline default)'], ['Inputs', node.inputs.join(', ') || 'none'], ['Outputs', node.outputs.join(', ') || 'none']]) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    dl.append(dt, dd);
+  }
+  side.appendChild(dl);
+  if (node.subgraph) side.appendChild(button('Open nested pipeline', () => openNested(node.id.slice(5)), true, `Open nested pipeline ${node.label}`));
 }
 
 /** Once the state shows a pending rename done, the renamed step stays selected under its new name. */
@@ -260,6 +347,7 @@ function renderForm(): void {
   const focusKey = fromActive ?? refocus;
   side.replaceChildren();
   refocus = undefined;
+  if (nested.length) return renderNestedForm(side);
   const step = state?.steps.find((s) => s.name === selected);
   if (!step) {
     const p = document.createElement('p');
@@ -274,8 +362,13 @@ function renderForm(): void {
   if (!step.editable) {
     const p = document.createElement('p');
     p.className = 'hint';
-    p.textContent = `Steps of type '${step.type}' are kept as written; edit them in the text.`;
+    const sub = state?.graph.nodes.find((n) => n.id === `step:${step.name}`)?.subgraph;
+    const steps = sub?.nodes.filter((n) => n.kind === 'step').length ?? 0;
+    p.textContent = sub
+      ? `This step runs a pipeline component of ${steps} step${steps === 1 ? '' : 's'}; it is kept as written (edit it in the text or the component's file).`
+      : `Steps of type '${step.type}' are kept as written; edit them in the text.`;
     side.appendChild(p);
+    if (sub) side.appendChild(button('Open nested pipeline', () => openNested(step.name), true, `Open nested pipeline ${step.name}`));
     return;
   }
   side.appendChild(field('Name', textfield(step.name, (v) => {
@@ -443,6 +536,14 @@ $('add-command').addEventListener('click', () => {
   void edit({ kind: 'addStep', name, stepType: 'command' }).then((ok) => ok && (selected = name));
 });
 $('fit').addEventListener('click', () => graph.fit());
+$('back').addEventListener('click', () => closeNested());
+// Backspace in the graph of an opened nested pipeline goes back up, as the Back button does.
+$('canvas').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Backspace' && nested.length) {
+    ev.preventDefault();
+    closeNested();
+  }
+});
 // Escape in the form goes back to the step in the graph.
 $('side').addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape') {
