@@ -121,6 +121,61 @@ function rangeOf(node: unknown, lines: LineIndex): Range | undefined {
 
 const RANGED_FIELDS = ['type', 'code', 'entry', 'command', 'resources', 'identity', 'conf', 'args'];
 
+/** Keys a pipeline node of each editable type may have (the CLI v2 node schemas); others are typos or misplaced. */
+const COMMON_NODE_KEYS = ['type', 'name', 'display_name', 'description', 'tags', 'properties', 'component', 'compute', 'inputs', 'outputs', 'resources',
+  'identity', 'code', 'environment', 'experiment_name', '$schema', 'is_deterministic', 'version'];
+const NODE_KEYS: Record<string, readonly string[]> = {
+  spark: [...COMMON_NODE_KEYS, 'entry', 'py_files', 'jars', 'files', 'archives', 'conf', 'args', 'driver_cores', 'driver_memory', 'executor_cores',
+    'executor_memory', 'executor_instances', 'dynamic_allocation_enabled', 'dynamic_allocation_min_executors', 'dynamic_allocation_max_executors'],
+  command: [...COMMON_NODE_KEYS, 'command', 'environment_variables', 'distribution', 'limits', 'services', 'queue_settings'],
+};
+
+/** An unknown key of a spark or command node, at its own line, with the likely intended key. */
+function checkNodeKeys(step: string, type: string, value: unknown, lines: LineIndex, diagnostics: Diagnostic[]): void {
+  const known = NODE_KEYS[type];
+  if (!known || !isMap(value)) return;
+  for (const pair of value.items) {
+    const key = keyText(pair);
+    if (known.includes(key)) continue;
+    const span = spanOf(pair.key);
+    if (!span) continue;
+    const guess = closest(key, known);
+    diagnostics.push({
+      severity: 'error',
+      code: 'unknown-field',
+      message: `Step '${step}' (${type}) has an unknown key '${key}'.${guess ? ` Did you mean '${guess}'?` : ''}`,
+      range: lines.range(span[0], span[1]),
+    });
+  }
+}
+
+/** The candidate nearest to `word` by edit distance, when it is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Edit distance where swapping two neighbouring letters counts as one edit (entyr -> entry). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
 function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: Diagnostic[], baseDir?: string): PipelineStep {
   const name = keyText(pair);
   const keySpan = spanOf(pair.key) ?? [0, 0];
@@ -144,6 +199,8 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
   }
   const computeNode = valueOf(value, 'compute');
   const computeSpan = spanOf(computeNode);
+  const typeText = isScalar(valueOf(value, 'type')) ? String((valueOf(value, 'type') as { value?: unknown }).value ?? '') : '';
+  checkNodeKeys(name, typeText || 'command', value, lines, diagnostics);
   const own = specFromObject(obj, baseDir);
   const component = parseComponentRef(valueOf(value, 'component'), baseDir, lines);
   const componentSpec = component?.kind === 'inline' ? component.definition.spec : undefined;

@@ -13,6 +13,7 @@ export type DiagnosticCode =
   | 'pipeline-component'
   | 'missing-field'
   | 'invalid-field'
+  | 'unknown-field'
   | 'binding-syntax'
   | 'binding-unknown-step'
   | 'binding-unknown-output'

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { analyzePipeline, loadPipeline } from '../../../src/core/pipelines/analyze';
 import type { Diagnostic } from '../../../src/core/pipelines/types';
 import { MemFileReader, textAt } from './helpers';
+import { describeDiagnostic } from '../../../src/core/pipelines/submit/submitPipeline';
 
 const HEAD = 'type: pipeline\n';
 
@@ -201,5 +202,23 @@ describe('pipelines: diagnostics', () => {
       const parsed = await loadPipeline(text, { filePath: file, reader, rootDir: root, checkLocalFiles: false });
       assert.match(only(parsed.diagnostics, 'component-error').message, /type 'command'/);
     });
+  });
+  it('reports a typo\'d step key at its own line, with the key it probably meant', () => {
+    const text = `${HEAD}jobs:\n  a:\n    type: spark\n    code: ./src\n    entyr:\n      file: main.py\n    resources:\n      instance_type: standard_e4s_v3\n    confs: {}\n    frobnicate: 1\n`;
+    const unknown = analyzePipeline(text).diagnostics.filter((d) => d.code === 'unknown-field');
+    assert.deepEqual(unknown.map((d) => [d.range.start.line, textAt(text, d.range)]), [[5, 'entyr'], [9, 'confs'], [10, 'frobnicate']]);
+    assert.match(unknown[0].message, /unknown key 'entyr'\. Did you mean 'entry'\?$/);
+    assert.match(unknown[1].message, /Did you mean 'conf'\?$/);
+    assert.doesNotMatch(unknown[2].message, /Did you mean/);
+    assert.ok(unknown.every((d) => d.severity === 'error'));
+    // Command steps have their own keys; other node types are not checked here.
+    const command = `${HEAD}jobs:\n  b:\n    type: command\n    command: echo\n    enviroment_variables: {A: 1}\n  c:\n    type: sweep\n    trial: x\n`;
+    const cmd = analyzePipeline(command).diagnostics.filter((d) => d.code === 'unknown-field');
+    assert.deepEqual(cmd.map((d) => d.message), ["Step 'b' (command) has an unknown key 'enviroment_variables'. Did you mean 'environment_variables'?"]);
+  });
+
+  it('lists a problem for the submit message with its words first and workspace-relative paths', () => {
+    const d = { severity: 'error' as const, code: 'missing-folder' as const, message: "Code folder of step 'a' '/work/ws/src/missing' is not an existing folder.", range: { start: { line: 12, col: 4 }, end: { line: 12, col: 8 } } };
+    assert.equal(describeDiagnostic(d, '/work/ws'), "Code folder of step 'a' 'src/missing' is not an existing folder. (line 13)");
   });
 });

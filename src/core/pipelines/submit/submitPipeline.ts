@@ -12,6 +12,7 @@
  * job it created, so a cancelled submit never leaves a job running.
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { loadPipeline } from '../analyze';
 import type { PipelineFileReader } from '../fileReader';
 import { isRemote, resolvePath } from '../paths';
@@ -99,8 +100,14 @@ export class SubmitFailedError extends UserFacingError {
   }
 }
 
-export function describeDiagnostic(d: Diagnostic): string {
-  return `line ${d.range.start.line + 1}: ${d.message}`;
+/** A problem as the submit message lists it: its words first, paths relative to the workspace, then its line. */
+export function describeDiagnostic(d: Diagnostic, rootDir?: string): string {
+  let message = d.message;
+  if (rootDir) {
+    const root = rootDir.replace(/[\\/]+$/, '');
+    message = message.split(`${root}/`).join('').split(`${root}\\`).join('');
+  }
+  return `${message} (line ${d.range.start.line + 1})`;
 }
 
 /** A job name like AML's: letters, digits and '_', unique enough to never collide. */
@@ -149,7 +156,7 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
       "This file is a pipeline component, not a pipeline job: register it with 'az ml component create', or submit a pipeline job that uses it in a 'type: pipeline' step.",
     ]);
   }
-  const errors = parsed.diagnostics.filter((d) => d.severity === 'error').map(describeDiagnostic);
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => describeDiagnostic(d, opts.rootDir ?? (opts.filePath ? path.dirname(opts.filePath) : undefined)));
   // Steps of types this extension cannot send (nested ones too) block the submit like errors, before anything is uploaded.
   errors.push(...(parsed.model ? unsubmittableSteps(parsed.model, '') : []));
   if (!parsed.model || errors.length > 0) {
