@@ -57,7 +57,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.strictEqual(err.name, 'ZeroDivisionError');
     assert.match(err.message, /division by zero/);
     assert.match(err.stack, /Traceback/);
-    assert.ok(err.stack.startsWith(`ZeroDivisionError: ${err.message}\n`), err.stack);
+    assert.ok(err.stack.endsWith(`\nZeroDivisionError: ${err.message}`) && err.stack.startsWith('Traceback (most recent call last):'), `Python's order: ${err.stack}`);
     // Saved as an ipynb traceback without trailing newlines, so a reopen (stack = traceback.join('\n')) shows the same text.
     assert.ok(await notebook.save());
     const savedError = JSON.parse(fs.readFileSync(notebook.uri.fsPath, 'utf8')).cells[2].outputs

@@ -32,15 +32,15 @@ export function textOutput(text: string, mime = 'text/plain'): CellOutputModel {
 }
 
 /**
- * An error item. Its stack always starts with `Name: message` and then the traceback, one line per line
- * with no trailing newlines, so VS Code's .ipynb serializer saves the same lines as `traceback` (see
- * ipynbError) and a reopened notebook shows the same text, name included.
+ * An error item. Its stack reads as Python prints it (and Jupyter shows it): the traceback, then
+ * `Name: message` last, one line per line with no trailing newlines, so VS Code's .ipynb serializer saves
+ * the same lines as `traceback` (see ipynbError) and a reopened notebook shows the same text, name included.
  */
 export function errorOutput(name: string, message: string, traceback?: string | string[]): CellOutputModel {
   return { items: [{ mime: ERROR_MIME, error: { name, message, stack: errorStack(name, message, traceback) } }] };
 }
 
-/** `Name: message`, then the traceback's lines (without a last line repeating `Name: message`), joined by "\n". */
+/** The traceback's lines (without a last line repeating `Name: message`), then `Name: message`, joined by "\n". */
 export function errorStack(name: string, message: string, traceback?: string | string[]): string {
   const header = name && message ? `${name}: ${message}` : name || message;
   const text = Array.isArray(traceback) ? traceback.join('') : traceback ?? '';
@@ -48,7 +48,7 @@ export function errorStack(name: string, message: string, traceback?: string | s
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   while (lines.length && lines[0].trim() === '') lines.shift();
   if (lines.length && lines[lines.length - 1] === header) lines.pop();
-  return [header, ...lines].join('\n');
+  return [...lines, header].join('\n');
 }
 
 /**

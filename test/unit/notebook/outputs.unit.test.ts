@@ -17,19 +17,19 @@ describe('statement output mapping', () => {
     });
     assert.deepStrictEqual(out.items, [{
       mime: ERROR_MIME,
-      error: { name: 'ZeroDivisionError', message: 'division by zero', stack: 'ZeroDivisionError: division by zero\nTraceback (most recent call last):\n  File "<stdin>", line 1' },
+      error: { name: 'ZeroDivisionError', message: 'division by zero', stack: 'Traceback (most recent call last):\n  File "<stdin>", line 1\nZeroDivisionError: division by zero' },
     }]);
   });
 
-  it('starts every error stack with Name: message and keeps no trailing newlines', () => {
+  it('ends every error stack with Name: message, after the traceback as Python prints it, and keeps no trailing newlines', () => {
     assert.strictEqual(errorStack('MagicError', "Unknown cell magic '%%x'"), "MagicError: Unknown cell magic '%%x'");
     assert.strictEqual(errorStack('NameError', "name 'y' is not defined", ['Traceback (most recent call last):\n', '  File "<stdin>", line 1, in <module>\n    y\n',
-      "NameError: name 'y' is not defined\n"]), "NameError: name 'y' is not defined\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n    y");
-    assert.strictEqual(errorStack('E', 'boom', 'line 1\r\nline 2\r\n\n'), 'E: boom\nline 1\nline 2');
+      "NameError: name 'y' is not defined\n"]), "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n    y\nNameError: name 'y' is not defined");
+    assert.strictEqual(errorStack('E', 'boom', 'line 1\r\nline 2\r\n\n'), 'line 1\nline 2\nE: boom');
     assert.strictEqual(errorStack('', 'only a message'), 'only a message');
     assert.deepStrictEqual(errorOutput('MagicError', 'bad magic').items, [{ mime: ERROR_MIME, error: { name: 'MagicError', message: 'bad magic', stack: 'MagicError: bad magic' } }]);
     const [truncated] = mapStatementOutput({ status: 'error', executionCount: 1, ename: 'E', evalue: 'v', traceback: ['x'.repeat(30) + '\n'] }, { maxBytes: 10 });
-    assert.strictEqual((truncated.items[0] as { error: { stack: string } }).error.stack, `E: v\n${'x'.repeat(10)}\n[traceback truncated]`);
+    assert.strictEqual((truncated.items[0] as { error: { stack: string } }).error.stack, `${'x'.repeat(10)}\n[traceback truncated]\nE: v`);
   });
 
   it('saves errors as ipynb tracebacks without newlines that reopen to the same stack', () => {
@@ -46,7 +46,7 @@ describe('statement output mapping', () => {
       assert.strictEqual(saved.ename, error.name);
       assert.strictEqual(saved.evalue, error.message);
       assert.ok(saved.traceback.every((l) => !l.includes('\n')), JSON.stringify(saved.traceback));
-      assert.strictEqual(saved.traceback[0], `${error.name}: ${error.message.split('\n')[0]}`, 'the saved traceback keeps the name');
+      assert.ok(saved.traceback.join('\n').endsWith(`${error.name}: ${error.message}`), 'the saved traceback keeps the name, last');
       // VS Code's ipynb serializer reopens an error output with stack = traceback.join('\n').
       assert.strictEqual(saved.traceback.join('\n'), error.stack);
     }
