@@ -1,6 +1,6 @@
 // YAML text -> Document + PipelineModel + structural diagnostics. No file access, no semantics
 // beyond the document's shape (see validate.ts and analyze.ts for the rest).
-import { isMap, isScalar, parseDocument, type Document, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { parseComponentRef } from './components';
 import { computeEdges } from './graph';
 import { dirname } from './paths';
@@ -30,7 +30,14 @@ export function parsePipelineText(text: string, filePath?: string): ParsedPipeli
     diagnostics.push(yamlProblem('warning', warn.message, warn.pos, lines));
   }
   const parsed: ParsedPipeline = { text, doc, lines, diagnostics };
-  const root = doc.contents;
+  // Aliases (`*name`) and merge keys (`<<: *name`) are read as the values they stand for, on a copy of the
+  // document (edits keep working on the text as written). An alias bomb stops here with a clear error.
+  const expanded = expandAliases(doc);
+  if ('error' in expanded) {
+    diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: expanded.error, range: lines.range(0, 0) });
+    return parsed;
+  }
+  const root = expanded.doc.contents;
   const typeNode = valueOf(root, 'type');
   if (!isMap(root) || stringOf(typeNode) !== 'pipeline') {
     const span = spanOf(typeNode) ?? spanOf(root) ?? [0, 0];
@@ -112,6 +119,50 @@ function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], 
   };
   model.edges = computeEdges(model);
   return model;
+}
+
+/** How many alias expansions a file may have before it is treated as an alias bomb (as PyYAML-safe tools do). */
+const MAX_ALIAS_EXPANSIONS = 1000;
+
+/** The document with every alias replaced by a copy of what it names, and merge keys merged; the original when it has none. */
+function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error: string } {
+  let aliases = 0;
+  visit(doc, { Alias: () => { aliases++; } });
+  if (aliases === 0) return { doc };
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { error: `The YAML's aliases expand too far (${/excessive alias/i.test(why) ? `more than ${MAX_ALIAS_EXPANSIONS} copies` : why}): it looks like an alias bomb, so it is not read.` };
+  }
+  const copy = doc.clone() as Document.Parsed;
+  visit(copy, {
+    Alias: (_key, node) => {
+      const target = node.resolve(copy);
+      return target ? (target.clone() as YamlNode) : undefined;
+    },
+  });
+  visit(copy, {
+    Map: (_key, map) => {
+      const merges = map.items.filter((p) => isScalar(p.key) && p.key.value === '<<');
+      if (merges.length === 0) return undefined;
+      const own = new Set(map.items.filter((p) => !merges.includes(p)).map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
+      map.items = map.items.filter((p) => !merges.includes(p));
+      for (const merge of merges) {
+        const sources = isMap(merge.value) ? [merge.value] : isSeq(merge.value) ? merge.value.items.filter(isMap) : [];
+        for (const source of sources) {
+          for (const pair of source.items) {
+            const key = isScalar(pair.key) ? String(pair.key.value) : '';
+            if (own.has(key)) continue;
+            own.add(key);
+            map.items.push(pair);
+          }
+        }
+      }
+      return undefined;
+    },
+  });
+  return { doc: copy };
 }
 
 function rangeOf(node: unknown, lines: LineIndex): Range | undefined {
