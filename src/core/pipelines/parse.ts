@@ -52,6 +52,8 @@ export function parsePipelineText(text: string, filePath?: string): ParsedPipeli
     });
     return parsed;
   }
+  // Keys of the file as written (merge keys and anchors' hosts count as written).
+  checkKeys(doc.contents, [...PIPELINE_KEYS, '<<'], 'The pipeline', lines, diagnostics);
   parsed.model = buildModel(root, lines, diagnostics, filePath);
   if (parsed.model.kind === 'component') {
     const span = spanOf(typeNode) ?? [0, 0];
@@ -111,9 +113,9 @@ function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], 
     compute: stringOf(valueOf(root, 'compute')),
     computeRange: rangeOf(valueOf(root, 'compute'), lines),
     settings,
-    inputs: parsePorts(valueOf(root, 'inputs'), lines, diagnostics),
-    outputs: parsePorts(valueOf(root, 'outputs'), lines, diagnostics),
-    steps: mapPairs(valueOf(root, 'jobs')).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
+    inputs: parsePorts(mappingOf(root, 'inputs', 'the pipeline', lines, diagnostics), lines, diagnostics),
+    outputs: parsePorts(mappingOf(root, 'outputs', 'the pipeline', lines, diagnostics), lines, diagnostics),
+    steps: mapPairs(mappingOf(root, 'jobs', 'the pipeline', lines, diagnostics)).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
     edges: [],
     tags,
   };
@@ -165,6 +167,17 @@ function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error
   return { doc: copy };
 }
 
+const WHAT_MAPS: Record<string, string> = { jobs: 'step names to steps', inputs: 'input names to values', outputs: 'output names to outputs' };
+
+/** The key's value when it is a mapping (or absent/empty); anything else is an error at the value, read as empty. */
+function mappingOf(parent: unknown, key: string, owner: string, lines: LineIndex, diagnostics: Diagnostic[]): unknown {
+  const node = valueOf(parent, key);
+  if (node === undefined || node === null || isMap(node) || (isScalar(node) && (node.value === null || node.value === ''))) return node;
+  const span = spanOf(node) ?? [0, 0];
+  diagnostics.push({ severity: 'error', code: 'invalid-field', message: `'${key}' of ${owner} must be a mapping of ${WHAT_MAPS[key] ?? 'names to values'}.`, range: lines.range(span[0], span[1]) });
+  return undefined;
+}
+
 function rangeOf(node: unknown, lines: LineIndex): Range | undefined {
   const span = spanOf(node);
   return span && lines.range(span[0], span[1]);
@@ -181,20 +194,29 @@ const NODE_KEYS: Record<string, readonly string[]> = {
   command: [...COMMON_NODE_KEYS, 'command', 'environment_variables', 'distribution', 'limits', 'services', 'queue_settings'],
 };
 
+/** Keys of a pipeline job or pipeline component file (the CLI v2 schemas). */
+const PIPELINE_KEYS = ['$schema', 'type', 'name', 'display_name', 'description', 'tags', 'properties', 'experiment_name', 'compute', 'settings',
+  'inputs', 'outputs', 'jobs', 'identity', 'services', 'version', 'is_deterministic', 'code'];
+
 /** An unknown key of a spark or command node, at its own line, with the likely intended key. */
 function checkNodeKeys(step: string, type: string, value: unknown, lines: LineIndex, diagnostics: Diagnostic[]): void {
   const known = NODE_KEYS[type];
-  if (!known || !isMap(value)) return;
-  for (const pair of value.items) {
+  if (known) checkKeys(value, known, `Step '${step}' (${type})`, lines, diagnostics);
+}
+
+function checkKeys(map: unknown, known: readonly string[], owner: string, lines: LineIndex, diagnostics: Diagnostic[]): void {
+  if (!isMap(map)) return;
+  for (const pair of map.items) {
     const key = keyText(pair);
     if (known.includes(key)) continue;
     const span = spanOf(pair.key);
     if (!span) continue;
     const guess = closest(key, known);
+    // The CLI reports unknown fields as warnings and drops them; the likely intended key makes it useful.
     diagnostics.push({
-      severity: 'error',
+      severity: 'warning',
       code: 'unknown-field',
-      message: `Step '${step}' (${type}) has an unknown key '${key}'.${guess ? ` Did you mean '${guess}'?` : ''}`,
+      message: `${owner} has an unknown key '${key}'.${guess ? ` Did you mean '${guess}'?` : ''}`,
       range: lines.range(span[0], span[1]),
     });
   }
@@ -268,8 +290,8 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
     compute: stringOf(computeNode),
     computeRange: computeSpan && lines.range(computeSpan[0], computeSpan[1]),
     component,
-    inputs: parsePorts(valueOf(value, 'inputs'), lines, diagnostics),
-    outputs: parsePorts(valueOf(value, 'outputs'), lines, diagnostics),
+    inputs: parsePorts(mappingOf(value, 'inputs', `step '${name}'`, lines, diagnostics), lines, diagnostics),
+    outputs: parsePorts(mappingOf(value, 'outputs', `step '${name}'`, lines, diagnostics), lines, diagnostics),
     own,
     effective: mergeSpecs(componentSpec, own),
     fieldRanges,

@@ -1,6 +1,7 @@
 // Job-definition fields from plain objects: shared by step definitions and component files, which
 // use the same snake_case keys (code, entry, py_files, conf, args, command, ...).
 import type { ComponentDefinition, JobSpec, Literal, PortDecl } from './types';
+import { stripFilePrefix } from './paths';
 
 type Obj = Record<string, unknown>;
 
@@ -59,7 +60,8 @@ export function specFromObject(obj: Obj, baseDir: string | undefined): JobSpec {
   const identity = isObject(obj.identity) && str(obj.identity.type) ? { type: str(obj.identity.type)! } : undefined;
   const envVars = literals(obj.environment_variables);
   return {
-    code: str(obj.code),
+    // `file:` marks a local path explicitly (`code: file:./src`), as the CLI accepts.
+    code: str(obj.code) === undefined ? undefined : stripFilePrefix(str(obj.code)!),
     baseDir,
     entry,
     pyFiles: strings(obj.py_files),

@@ -210,7 +210,7 @@ describe('pipelines: diagnostics', () => {
     assert.match(unknown[0].message, /unknown key 'entyr'\. Did you mean 'entry'\?$/);
     assert.match(unknown[1].message, /Did you mean 'conf'\?$/);
     assert.doesNotMatch(unknown[2].message, /Did you mean/);
-    assert.ok(unknown.every((d) => d.severity === 'error'));
+    assert.ok(unknown.every((d) => d.severity === 'warning'), 'warnings, as the CLI reports unknown fields');
     // Command steps have their own keys; other node types are not checked here.
     const command = `${HEAD}jobs:\n  b:\n    type: command\n    command: echo\n    enviroment_variables: {A: 1}\n  c:\n    type: sweep\n    trial: x\n`;
     const cmd = analyzePipeline(command).diagnostics.filter((d) => d.code === 'unknown-field');
@@ -220,5 +220,20 @@ describe('pipelines: diagnostics', () => {
   it('lists a problem for the submit message with its words first and workspace-relative paths', () => {
     const d = { severity: 'error' as const, code: 'missing-folder' as const, message: "Code folder of step 'a' '/work/ws/src/missing' is not an existing folder.", range: { start: { line: 12, col: 4 }, end: { line: 12, col: 8 } } };
     assert.equal(describeDiagnostic(d, '/work/ws'), "Code folder of step 'a' 'src/missing' is not an existing folder. (line 13)");
+  });
+  it('says where a section is not a mapping, accepts file: code paths, and flags unknown top-level keys', async () => {
+    const cases: [string, RegExp, number][] = [
+      ['jobs: 5\n', /'jobs' of the pipeline must be a mapping of step names to steps/, 1],
+      ['inputs: nope\njobs: {}\n', /'inputs' of the pipeline must be a mapping/, 1],
+      ['jobs:\n  a:\n    type: command\n    command: echo\n    outputs: [x]\n', /'outputs' of step 'a' must be a mapping/, 5],
+      ['jobz: {}\n', /The pipeline has an unknown key 'jobz'\. Did you mean 'jobs'\?/, 1],
+    ];
+    for (const [body, message, line] of cases) {
+      const d = analyzePipeline(`${HEAD}${body}`).diagnostics.find((x) => message.test(x.message));
+      assert.ok(d, `${body}: ${JSON.stringify(analyzePipeline(`${HEAD}${body}`).diagnostics.map((x) => x.message))}`);
+      assert.equal(d.range.start.line, line, body);
+    }
+    const outside = await loadPipeline(`${HEAD}jobs:\n  a:\n    type: command\n    code: file:../..\n    command: echo\n`, { filePath: '/w/p/p.yml', reader: new MemFileReader(), rootDir: '/w' });
+    assert.match(outside.diagnostics.map((x) => x.message).join('\n'), /Code folder of step 'a' .* is outside the folder/);
   });
 });
