@@ -129,3 +129,25 @@ export async function downloadPrefix(serviceUrl: string, caPem: string, containe
   }
   return count;
 }
+
+/**
+ * Uploads every file under `dir` to `<container>/<prefix><relative path>` (the reverse of downloadPrefix).
+ * Used to put a finished step's output folders on the default datastore. Returns the number of files.
+ */
+export async function uploadFolder(serviceUrl: string, caPem: string, container: string, prefix: string, dir: string): Promise<number> {
+  const client = containerClient(serviceUrl, caPem, container);
+  let count = 0;
+  const walk = async (sub: string): Promise<void> => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        await walk(rel);
+      } else if (entry.isFile()) {
+        await client.getBlockBlobClient(`${prefix}${rel}`).uploadData(fs.readFileSync(path.join(dir, rel)));
+        count++;
+      }
+    }
+  };
+  if (fs.existsSync(dir)) await walk('');
+  return count;
+}
