@@ -185,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   /** State, faults and Livy jobs from the seed again (admin API and `handle.admin.reset`). */
   const reset = async () => {
     await runner.cancelAll();
+    runLogs.forget();
     store.data = freshState();
     store.flush();
     faults.clear();

@@ -46,6 +46,11 @@ export class RunLogs {
 
   constructor(private readonly ctx: EmulatorContext) {}
 
+  /** Forgets what was uploaded (state reset: run names may be used again). */
+  forget(): void {
+    this.uploaded.clear();
+  }
+
   /** Uploads the run's log files that have grown since their last upload. Failures are logged, not thrown. */
   async sync(job: StoredResource): Promise<void> {
     const service = this.ctx.blobServiceUrl();
