@@ -18,7 +18,7 @@ import type { EmulatorContext } from '../context';
 import { dependencyOrder, stepDependencies, TERMINAL_JOB_STATES, type JobRunner } from '../arm/jobs';
 import { nowIso, TYPES } from '../arm/resources';
 import type { ArmBody, StoredResource } from '../state/store';
-import { AZURITE_ACCOUNT, downloadPrefix, uploadFolder } from '../storage/azurite';
+import { AZURITE_ACCOUNT, downloadPrefix, uploadPath } from '../storage/azurite';
 import { parseBigDataPoolId } from '../arm/ids';
 import { PIPELINE_LOG, runDir, type RunLogs } from '../runhistory/logs';
 
@@ -46,6 +46,8 @@ interface OutputUpload {
   path: string;
   /** The pipeline-level output this step output is bound to, if any. */
   parentOutput?: string;
+  /** The user named this path (a file output then goes exactly there). */
+  explicit: boolean;
 }
 
 function isCanceled(run: Run): boolean {
@@ -327,18 +329,21 @@ export class PipelineRunner implements JobRunner {
       const ownPath = explicit ? DATASTORE_URI.exec(explicit) : null;
       const target = ownPath ? { datastore: ownPath[1], path: `${ownPath[2]}/` } : { datastore: DEFAULT_DATASTORE, path: `azureml/${job.body.name}/${k}/` };
       visible[k] = `azureml://datastores/${target.datastore}/paths/${target.path}`;
-      uploads.push({ name: k, dir: outputs[k], ...target, parentOutput: bound && !explicit ? bound[1] : undefined });
+      uploads.push({ name: k, dir: outputs[k], ...target, parentOutput: bound && !explicit ? bound[1] : undefined, explicit: Boolean(ownPath) });
     }
     if (stepName) stepOutputs[stepName] = outputs;
-    if (job.meta?.parentJobName) {
-      (job.meta ??= {}).outputs = visible;
-    } else {
-      const declared = (job.body.properties.outputs ?? {}) as Record<string, Record<string, unknown>>;
-      job.body.properties.outputs = Object.fromEntries(
-        Object.entries(visible).map(([k, uri]) => [k, { jobOutputType: 'uri_folder', mode: 'ReadWriteMount', description: null, ...(declared[k] ?? {}), uri }]),
-      );
-    }
-    this.ctx.store.changed();
+    const declaredOutputs = { ...((job.body.properties.outputs ?? {}) as Record<string, Record<string, unknown>>) };
+    const showOutputs = () => {
+      if (job.meta?.parentJobName) {
+        (job.meta ??= {}).outputs = { ...visible };
+      } else {
+        job.body.properties.outputs = Object.fromEntries(
+          Object.entries(visible).map(([k, uri]) => [k, { jobOutputType: 'uri_folder', mode: 'ReadWriteMount', description: null, ...(declaredOutputs[k] ?? {}), uri }]),
+        );
+      }
+      this.ctx.store.changed();
+    };
+    showOutputs();
     const codeDir = await this.resolveCode(step, stepDir);
     // Spark resolves bare paths against the workspace's lake: local folders go to Spark as file:// URIs.
     const forSpark = (value: string) => (type === 'spark' && path.isAbsolute(value) ? `file://${value}` : value);
@@ -388,7 +393,8 @@ export class PipelineRunner implements JobRunner {
       return this.fail(job, `Execution failed. User process '${program}' exited with status code ${code ?? 'unknown'}. Please check log file 'user_logs/std_log.txt' for error details.`);
     }
     try {
-      await this.uploadOutputs(job, uploads, pipeline);
+      Object.assign(visible, await this.uploadOutputs(job, uploads, pipeline));
+      showOutputs();
     } catch (e) {
       const message = `Could not upload the outputs: ${e instanceof Error ? e.message : String(e)}`;
       fs.appendFileSync(logFile, `${message}\n`);
@@ -403,24 +409,31 @@ export class PipelineRunner implements JobRunner {
   }
 
   /**
-   * Copies a finished step's local output folders to their datastore paths (the local folders stay: later
-   * steps read them), then points pipeline-level outputs bound to them at the step's datastore URI.
+   * Copies a finished step's local outputs to their datastore paths (the local copies stay: later steps read
+   * them) and points pipeline-level outputs bound to them at the step's datastore URI. A step that wrote a
+   * file where its output folder was (a uri_file output) gets that file as one blob: at the user's own path,
+   * or as `<output name>` under the default output folder. Answers the final URI of each output.
    */
-  private async uploadOutputs(job: StoredResource, uploads: OutputUpload[], pipeline: StoredResource | undefined): Promise<void> {
+  private async uploadOutputs(job: StoredResource, uploads: OutputUpload[], pipeline: StoredResource | undefined): Promise<Record<string, string>> {
     const blob = this.ctx.blobServiceUrl();
     const workspaceId = job.body.id.slice(0, job.body.id.toLowerCase().indexOf('/jobs/'));
+    const uris: Record<string, string> = {};
     for (const u of uploads) {
+      const isFile = fs.statSync(u.dir, { throwIfNoEntry: false })?.isFile() ?? false;
+      const blobPath = !isFile ? u.path : u.explicit ? u.path.replace(/\/+$/, '') : `${u.path}${u.name}`;
       if (blob) {
         const container = this.ctx.store.get(`${workspaceId}/datastores/${u.datastore}`)?.body.properties.containerName;
         if (!container) throw new Error(`output ${u.name}: datastore '${u.datastore}' has no blob storage in this emulator`);
-        await uploadFolder(blob, this.ctx.caPem, String(container), u.path, u.dir);
+        await uploadPath(blob, this.ctx.caPem, String(container), blobPath, u.dir);
       }
+      uris[u.name] = `azureml://datastores/${u.datastore}/paths/${blobPath}`;
       const parentOutput = u.parentOutput ? (pipeline?.body.properties.outputs as Record<string, Record<string, unknown>> | undefined)?.[u.parentOutput] : undefined;
       if (parentOutput) {
-        parentOutput.uri = `azureml://datastores/${u.datastore}/paths/${u.path}`;
+        parentOutput.uri = uris[u.name];
         this.ctx.store.changed();
       }
     }
+    return uris;
   }
 
   /** The Synapse workspace of the pool a Spark step's compute is attached to (its lake and lake database). */

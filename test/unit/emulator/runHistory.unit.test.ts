@@ -281,11 +281,11 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.equal(await armStatus('partial'), 'Canceled');
   });
 
-  it('uploads a standalone job\'s outputs to the default datastore and names them there', async () => {
+  it('uploads a standalone job\'s outputs (a folder and a file) to the default datastore and names them there', async () => {
     await submit('solo', {
       jobType: 'Command',
-      command: 'echo hi > ${{outputs.result}}/hello.txt; echo done',
-      outputs: { result: { jobOutputType: 'uri_folder' } },
+      command: 'echo hi > ${{outputs.result}}/hello.txt; rmdir ${{outputs.single}} && echo one > ${{outputs.single}}; echo done',
+      outputs: { result: { jobOutputType: 'uri_folder' }, single: { jobOutputType: 'uri_file' } },
     });
     await waitEnded('solo');
     const job = (await arm('GET', `${WS}/jobs/solo?${API}`)).body;
@@ -294,6 +294,11 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     const ds = await arm('GET', `${WS}/datastores/workspaceblobstore?${API}`);
     const blob = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient('azureml/solo/result/hello.txt');
     assert.equal((await blob.downloadToBuffer()).toString(), 'hi\n');
+    // A file written where the output folder was becomes one blob, named after the output.
+    assert.equal(job.properties.outputs.single.uri, 'azureml://datastores/workspaceblobstore/paths/azureml/solo/single/single');
+    assert.equal(job.properties.outputs.single.jobOutputType, 'uri_file');
+    const file = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient('azureml/solo/single/single');
+    assert.equal((await file.downloadToBuffer()).toString(), 'one\n');
     const d = (await history.details('solo')).body;
     assert.equal((await readSas(d.logFiles['user_logs/std_log.txt'])).text, 'done\n');
     assert.equal(d.runId, 'solo');
