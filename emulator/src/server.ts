@@ -5,6 +5,8 @@
  *   /{tenant}/oauth2/..., discovery docs    identity
  *   /synapse/{workspace}/livyApi/...        Livy (token audience https://dev.azuresynapse.net)
  *   /sparkui/...                            Spark UI driver logs (Livy appInfo links)
+ *   /discovery                              Azure ML service discovery (no auth, CORS *)
+ *   /history/v1.0/...                       Azure ML RunHistory (token audience https://management.azure.com)
  *   everything else                         ARM (token audience https://management.azure.com)
  * Faults apply before authentication, as a gateway throttles before the service sees the call.
  */
@@ -23,6 +25,8 @@ import { TokenSigner } from './identity/jwt';
 import { createIdentityRouter } from './identity/surface';
 import { mountLivy, type LivyMount } from './livy-mount';
 import { PipelineRunner } from './pipelines/runner';
+import { RUN_LOG_CONTAINER, RunLogs } from './runhistory/logs';
+import { createRunHistorySurface } from './runhistory/surface';
 import type { Router } from './router';
 import { readSeedFile, stateFromSeed, type EmulatorSettings, type SeedFile } from './state/seed';
 import { StateStore } from './state/store';
@@ -163,13 +167,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   seedLake(lakeRoot);
 
   const livy: LivyMount | undefined = options.livy === false ? undefined : mountLivy(ctx, !options.reset);
-  const runner = new PipelineRunner(ctx, livy);
+  const runLogs = new RunLogs(ctx);
+  const runner = new PipelineRunner(ctx, livy, runLogs);
   runner.recover();
   const arm = createArmSurface(ctx, () => runner);
+  const runHistory = createRunHistorySurface(ctx, runLogs);
   const identity = createIdentityRouter(ctx, () => loadSeed().servicePrincipals);
 
   const ensureContainers = async () => {
     if (!azurite) return;
+    await azurite.ensureContainer(RUN_LOG_CONTAINER);
     for (const ds of Object.values(store.data.resources).filter((r) => r.type === TYPES.datastore)) {
       await azurite.ensureContainer(String(ds.body.properties.containerName));
     }
@@ -178,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   /** State, faults and Livy jobs from the seed again (admin API and `handle.admin.reset`). */
   const reset = async () => {
     await runner.cancelAll();
+    runLogs.forget();
     store.data = freshState();
     store.flush();
     faults.clear();
@@ -237,7 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     // Faults: latency, then dropped connection, then an injected status.
-    const target = { surface: surface === 'sparkui' ? ('livy' as Surface) : surface, method: emu.method, path: emu.path };
+    const target = { surface: faultSurface(surface), method: emu.method, path: emu.path };
     const slow = faults.take(['latency'], target);
     if (slow) await new Promise((r) => setTimeout(r, slow.latencyMs ?? 1000));
     if (faults.take(['drop'], target)) {
@@ -257,6 +265,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!auth.ok) return send(res, auth.response);
       emu.tokenAudience = auth.audience;
       send(res, livy ? await livy.handle(emu) : { status: 404, body: { code: 'NotFound', message: 'The Livy surface is not mounted.' } });
+    } else if (surface === 'discovery') {
+      send(res, discovery(emu));
+    } else if (surface === 'history') {
+      const auth = checkBearer(emu, ctx.signer, ARM_AUDIENCES, 'arm');
+      if (!auth.ok) return send(res, auth.response);
+      emu.tokenAudience = auth.audience;
+      send(res, await runHistory.handle(emu));
     } else if (surface === 'sparkui') {
       send(res, livy ? await livy.handleSparkUi(emu, emu.path.replace(/^\/sparkui\/?/i, '')) : { status: 404 });
     } else {
@@ -329,16 +344,42 @@ function defaultMaxSparkApplications(): number {
   return Math.max(2, Math.floor((os.totalmem() - 4 * gib) / (1.5 * gib)));
 }
 
-type SurfaceName = Surface | 'admin' | 'sparkui';
+type SurfaceName = Surface | 'admin' | 'sparkui' | 'discovery' | 'history';
 
 function surfaceOf(p: string): SurfaceName {
   if (/^\/_emulator(\/|$)/i.test(p)) return 'admin';
+  if (/^\/discovery\/?$/i.test(p)) return 'discovery';
+  if (/^\/history\/v1\.0(\/|$)/i.test(p)) return 'history';
   if (/^\/synapse\//i.test(p)) return 'livy';
   if (/^\/sparkui(\/|$)/i.test(p)) return 'sparkui';
   if (/^\/[^/]+\/(oauth2\/|v2\.0\/\.well-known\/|\.well-known\/|discovery\/)/i.test(p) || /^\/common\/discovery\//i.test(p)) {
     if (!/^\/(subscriptions|providers|tenants)\//i.test(p)) return 'identity';
   }
   return 'arm';
+}
+
+/** Faults name three surfaces: Spark UI counts as Livy, and Azure ML's data planes as ARM. */
+function faultSurface(surface: Exclude<SurfaceName, 'admin'>): Surface {
+  if (surface === 'sparkui') return 'livy';
+  if (surface === 'discovery' || surface === 'history') return 'arm';
+  return surface;
+}
+
+/**
+ * Azure ML's service discovery document (the workspace's `discoveryUrl`): a flat map of service base URLs,
+ * served without auth and with CORS `*` as recorded. Every service is this emulator; clients use `api`.
+ */
+function discovery(req: EmuRequest): EmuResponse {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return { status: 405, headers: { 'access-control-allow-origin': '*' }, body: { error: { code: 'MethodNotAllowed', message: `${req.method} is not allowed on ${req.path}.` } } };
+  }
+  const base = req.baseUrl ?? '';
+  const services = ['api', 'catalog', 'experimentation', 'history', 'hyperdrive', 'labeling', 'modelmanagement', 'pipelines'];
+  return {
+    status: 200,
+    headers: { 'access-control-allow-origin': '*' },
+    body: { ...Object.fromEntries(services.map((k) => [k, base])), studio: `${base}/_emulator/studio` },
+  };
 }
 
 async function route(router: Router, req: EmuRequest, surface: SurfaceName): Promise<EmuResponse> {

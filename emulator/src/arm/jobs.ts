@@ -4,15 +4,15 @@
  *    executes it locally; status moves NotStarted -> Queued/Running -> Completed | Failed | Canceled.
  *  - cancel answers 202 with body `null`, `Location: .../mfeOperationResults/jc:{guid}:{job}` and
  *    `x-ms-async-operation-timeout: PT1H`; that Location answers 202 `{}` then 200 empty (recorded).
- *  - List hides pipeline step (child) jobs unless `parentJobName=<job>` is given: an emulator extension
- *    standing in for AML's run-history child-run API.
+ *  - Pipeline steps are child runs (GUID names) that live in RunHistory (`emulator/src/runhistory/`): the
+ *    list never includes them, and GET on one answers 200 with a stub without `properties` (recorded), which
+ *    tells clients to fetch it from RunHistory. Cancel works on a child too (that step alone).
+ *  - Query parameters ARM does not define are ignored, as ARM does.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { EmulatorContext } from '../context';
 import type { EmuRequest, EmuResponse } from '../http';
 import type { Router } from '../router';
-import type { ArmBody } from '../state/store';
+import type { ArmBody, StoredResource } from '../state/store';
 import { clone, requireAmlWorkspace, requireChild, requireObjectBody } from './common';
 import { badRequest } from './errors';
 import type { Operations } from './lro';
@@ -48,13 +48,12 @@ export function registerJobs(router: Router, ctx: EmulatorContext, ops: Operatio
 
   router.get(jobs, (req, p) => {
     const ws = requireAmlWorkspace(ctx, p, true);
-    const parent = req.query.get('parentJobName');
     const jobType = req.query.get('jobType');
     const tag = req.query.get('tag');
     const view = (req.query.get('listViewType') ?? 'ActiveOnly').toLowerCase();
     const all = ctx.store
       .children(ws.body.id, TYPES.job)
-      .filter((r) => (parent ? String(r.meta?.parentJobName ?? '').toLowerCase() === parent.toLowerCase() : !r.meta?.parentJobName))
+      .filter((r) => !isChildRun(r))
       .filter((r) => !jobType || String(r.body.properties.jobType).toLowerCase() === jobType.toLowerCase())
       .filter((r) => !tag || Object.prototype.hasOwnProperty.call(r.body.properties.tags ?? {}, tag))
       .filter((r) => view === 'all' || (view === 'archivedonly') === Boolean(r.body.properties.isArchived))
@@ -63,32 +62,12 @@ export function registerJobs(router: Router, ctx: EmulatorContext, ops: Operatio
     return { status: 200, body: paginate(req, all, ctx.store.data.settings.pageSize) };
   });
 
-  router.get(`${jobs}/{id}`, (_req, p) => ({ status: 200, body: clone(find(p).body) }));
+  router.get(`${jobs}/{id}`, (_req, p) => {
+    const job = find(p);
+    return { status: 200, body: isChildRun(job) ? childStub(job) : clone(job.body) };
+  });
 
   router.put(`${jobs}/{id}`, (req, p) => putJob(ctx, runner, req, p));
-
-  // Emulator extension standing in for AML's run-history artifact `user_logs/std_log.txt`: the log of a
-  // step (child) job or a standalone job as text/plain, from byte `offset` on; `x-ms-log-size` is the total.
-  router.get(`${jobs}/{id}/userlogs`, (req, p) => {
-    const job = find(p);
-    const parent = job.meta?.parentJobName as string | undefined;
-    const step = job.meta?.stepName as string | undefined;
-    const file = parent && step
-      ? path.join(ctx.dataDir, 'jobs', parent, step, 'user_logs', 'std_log.txt')
-      : path.join(ctx.dataDir, 'jobs', job.body.name, 'user_logs', 'std_log.txt');
-    const offset = Math.max(0, Number(req.query.get('offset') ?? 0) || 0);
-    let bytes = Buffer.alloc(0);
-    try {
-      bytes = fs.readFileSync(file);
-    } catch {
-      // no log yet: the step has not started
-    }
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-ms-log-size': String(bytes.length) },
-      body: bytes.subarray(Math.min(offset, bytes.length)),
-    };
-  });
 
   router.post(`${jobs}/{id}/cancel`, (req, p) => {
     const job = find(p);
@@ -110,6 +89,22 @@ export function registerJobs(router: Router, ctx: EmulatorContext, ops: Operatio
       body: 'null',
     };
   });
+}
+
+/** A pipeline step's run (created by the runner, served by RunHistory). */
+export function isChildRun(r: StoredResource): boolean {
+  return Boolean(r.meta?.parentJobName);
+}
+
+/** What ARM answers for a pipeline child run: no `properties`, only these four fields (recorded). */
+function childStub(job: StoredResource): Record<string, unknown> {
+  const sd = (job.body.systemData ?? {}) as Record<string, unknown>;
+  return {
+    id: job.body.id,
+    name: job.body.name,
+    type: TYPES.job,
+    systemData: { createdAt: sd.createdAt ?? null, createdBy: sd.createdBy ?? null, createdByType: sd.createdByType ?? null },
+  };
 }
 
 function putJob(ctx: EmulatorContext, runner: () => JobRunner | undefined, req: EmuRequest, p: Record<string, string>): EmuResponse {

@@ -20,6 +20,8 @@ import type { StateData } from './store';
 export interface EmulatorSettings {
   /** Items per page of every ARM list (nextLink beyond it). */
   pageSize: number;
+  /** Runs per page of RunHistory `runs/{id}/children` (continuationToken and nextLink beyond it); Azure pages at about 50. */
+  runHistoryPageSize: number;
   /** How long compute attach/detach and job cancel take before their operation reports Succeeded. */
   lroDurationMs: number;
   /** Retry-After (whole seconds) on 201/202 answers and in-progress polls. */
@@ -36,6 +38,7 @@ export interface EmulatorSettings {
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   pageSize: 20,
+  runHistoryPageSize: 50,
   lroDurationMs: 3000,
   retryAfterSeconds: 1,
   tokenLifetimeSeconds: 3600,

@@ -129,3 +129,32 @@ export async function downloadPrefix(serviceUrl: string, caPem: string, containe
   }
   return count;
 }
+
+/**
+ * Uploads a local folder or file (the reverse of downloadPrefix): every file under a folder `local` goes to
+ * `<container>/<prefix><relative path>`; a file `local` becomes the one blob named `prefix`. Used to put a
+ * finished step's outputs on the datastore. Returns the number of blobs written.
+ */
+export async function uploadPath(serviceUrl: string, caPem: string, container: string, prefix: string, local: string): Promise<number> {
+  const client = containerClient(serviceUrl, caPem, container);
+  const stat = fs.statSync(local, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (stat.isFile()) {
+    await client.getBlockBlobClient(prefix).uploadData(fs.readFileSync(local));
+    return 1;
+  }
+  let count = 0;
+  const walk = async (sub: string): Promise<void> => {
+    for (const entry of fs.readdirSync(path.join(local, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        await walk(rel);
+      } else if (entry.isFile()) {
+        await client.getBlockBlobClient(`${prefix}${rel}`).uploadData(fs.readFileSync(path.join(local, rel)));
+        count++;
+      }
+    }
+  };
+  await walk('');
+  return count;
+}

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { armClient, type ArmResponse } from '../../support/armPipeline';
+import { runHistoryClient } from '../../support/runHistory';
 
 const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 const RG = 'rg-datascience';
@@ -136,18 +137,20 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     assert.equal(put.body.properties.status, 'NotStarted');
     assert.equal(put.body.properties.properties['azureml.runsource'], 'azureml.PipelineRun');
     await waitFor(async () => (await arm('GET', url)).body.properties.status === 'Running');
-    const children = await arm('GET', `${WS}/contoso-aml/jobs?api-version=2022-10-01&parentJobName=pipe1`);
-    assert.deepEqual(children.body.value.map((j: { properties: { displayName: string } }) => j.properties.displayName).sort(), ['first', 'second']);
-    const topLevel = await arm('GET', `${WS}/contoso-aml/jobs?api-version=2022-10-01`);
-    assert.ok(topLevel.body.value.every((j: { name: string }) => !j.name.startsWith('pipe1_')), 'children are hidden from the plain list');
+    const history = runHistoryClient(emu, `${WS}/contoso-aml`);
+    const { runs: children } = await history.children('pipe1');
+    assert.deepEqual(children.map((j: { displayName: string }) => j.displayName).sort(), ['first', 'second']);
+    const topLevel = await arm('GET', `${WS}/contoso-aml/jobs?api-version=2022-10-01&parentJobName=pipe1`);
+    const childIds = new Set(children.map((c: { runId: string }) => c.runId));
+    assert.ok(topLevel.body.value.every((j: { name: string }) => !childIds.has(j.name)), 'children are never in the ARM list, whatever the query');
 
     const ml = new AzureMachineLearningWorkspaces(emu.credential(), SUB1, { endpoint: emu.url, httpClient: emu.httpClient, credentialScopes: ['https://management.azure.com/.default'] });
     await ml.jobs.beginCancelAndWait(RG, 'contoso-aml', 'pipe1', { updateIntervalInMs: 20 });
     const after = await arm('GET', url);
     assert.equal(after.body.properties.status, 'Canceled');
     await waitFor(async () => {
-      const kids = (await arm('GET', `${WS}/contoso-aml/jobs?api-version=2022-10-01&parentJobName=pipe1`)).body.value;
-      return kids.every((k: { properties: { status: string } }) => k.properties.status === 'Canceled');
+      const { runs: kids } = await history.children('pipe1');
+      return kids.every((k: { status: string }) => k.status === 'Canceled');
     });
   });
 

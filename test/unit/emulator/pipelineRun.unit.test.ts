@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { armClient } from '../../support/armPipeline';
+import { runHistoryClient } from '../../support/runHistory';
+import { containerClient } from '../../../emulator/src/storage/azurite';
 
 const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 const WS = `/subscriptions/${SUB1}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`;
@@ -47,9 +49,10 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     assert.ok(secrets.body.key.length > 40);
   });
 
-  it('runs spark steps with spark-submit and command steps in dependency order, with outputs in local folders', async function () {
+  it('runs spark steps with spark-submit and command steps in dependency order; outputs end on the default datastore', async function () {
     this.timeout(150_000);
     const arm = armClient(emu);
+    const history = runHistoryClient(emu, WS);
     const codeUrl = `${WS}/codes/demo/versions/1?api-version=2022-10-01`;
     const codeVersion = await arm('PUT', codeUrl, { properties: { codeUri: pathToFileURL(code).href } });
     const codeId = codeVersion.body.id;
@@ -82,8 +85,8 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     const end = Date.now() + 120_000;
     let status = '';
     while (Date.now() < end) {
-      const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value ?? [];
-      for (const k of kids) seen.add(`${k.properties.displayName}:${k.properties.status}`);
+      const { runs: kids } = await history.children('run1');
+      for (const k of kids) seen.add(`${k.displayName}:${k.status}`);
       status = (await arm('GET', url)).body.properties.status;
       if (['Completed', 'Failed', 'Canceled'].includes(status)) break;
       await new Promise((r) => setTimeout(r, 30));
@@ -93,8 +96,19 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     const final = path.join(emu.handle.dataDir, 'jobs', 'run1', 'outputs', 'final');
     const parts = fs.readdirSync(final).filter((f) => f.startsWith('part-'));
     assert.equal(parts.map((f) => fs.readFileSync(path.join(final, f), 'utf8')).join('').trim(), 'HELLO SPARK');
-    const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run1`)).body.value;
-    assert.deepEqual(kids.map((k: { properties: { status: string } }) => k.properties.status), ['Completed', 'Completed', 'Completed']);
+    const { runs: kids } = await history.children('run1');
+    assert.deepEqual(kids.map((k: { status: string }) => k.status), ['Completed', 'Completed', 'Completed']);
+    // The pipeline output bound to consume's output now names consume's default output path on the datastore.
+    const consume = kids.find((k: { displayName: string }) => k.displayName === 'consume');
+    const parentOut = (await arm('GET', url)).body.properties.outputs.final.uri;
+    assert.equal(parentOut, `azureml://datastores/workspaceblobstore/paths/azureml/${consume.runId}/out/`);
+    const ds = await arm('GET', `${WS}/datastores/workspaceblobstore?api-version=2022-10-01`);
+    const container = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName);
+    const blobs: string[] = [];
+    for await (const b of container.listBlobsFlat({ prefix: `azureml/${consume.runId}/out/` })) blobs.push(b.name);
+    assert.ok(blobs.some((b) => /\/part-[^/]+$/.test(b)), `uploaded: ${blobs.join(', ')}`);
+    const produce = kids.find((k: { displayName: string }) => k.displayName === 'produce');
+    assert.equal(produce.outputs.data.assetId, `azureml://datastores/workspaceblobstore/paths/azureml/${produce.runId}/data/`);
   });
 
   it('fails the pipeline and cancels dependants when a step fails', async () => {
@@ -115,8 +129,8 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
       status = (await arm('GET', url)).body.properties.status;
     }
     assert.equal(status, 'Failed');
-    const kids = (await arm('GET', `${WS}/jobs?api-version=2022-10-01&parentJobName=run2`)).body.value;
-    const byName = Object.fromEntries(kids.map((k: { properties: { displayName: string; status: string } }) => [k.properties.displayName, k.properties.status]));
+    const { runs: kids } = await runHistoryClient(emu, WS).children('run2');
+    const byName = Object.fromEntries(kids.map((k: { displayName: string; status: string }) => [k.displayName, k.status]));
     assert.deepEqual(byName, { a: 'Failed', b: 'Canceled' });
   });
 
