@@ -74,7 +74,7 @@ export class AmlWorkspaceClient {
   get runHistory(): RunHistoryClient {
     this.history ??= new RunHistoryClient(
       { sendAuthenticated: (request) => this.client.sendRequest(request), httpClient: this.arm.httpClient() },
-      { id: this.workspace.id, discoveryUrl: (signal) => this.discoveryUrl(signal) },
+      { id: this.workspace.id, cacheKey: `${this.endpoint}${this.workspace.id}`, discoveryUrl: (signal) => this.discoveryUrl(signal) },
     );
     return this.history;
   }

@@ -56,8 +56,10 @@ export interface RunHistoryTransport {
 }
 
 export interface RunHistoryWorkspace {
-  /** The workspace's ARM id, `/subscriptions/.../workspaces/{w}`: the cache key and the path under `history/v1.0`. */
+  /** The workspace's ARM id, `/subscriptions/.../workspaces/{w}`: the path under `history/v1.0`. */
   id: string;
+  /** What the discovery answer is cached under: the workspace in its cloud (ARM endpoint and id). Default: `id`. */
+  cacheKey?: string;
   /** Answers the workspace's `properties.discoveryUrl` (an ARM GET of the workspace). */
   discoveryUrl(signal?: AbortSignal): Promise<string | undefined>;
 }
@@ -82,8 +84,12 @@ export class RunHistoryClient {
   }
 
   /** The run history base of this workspace, from its discovery document (fetched once per workspace). */
+  private get cacheKey(): string {
+    return (this.workspace.cacheKey ?? this.workspace.id).toLowerCase();
+  }
+
   async base(signal?: AbortSignal): Promise<string> {
-    const key = this.workspace.id.toLowerCase();
+    const key = this.cacheKey;
     let pending = discoveryCache.get(key);
     if (!pending) {
       pending = this.discover(signal);
@@ -113,7 +119,14 @@ export class RunHistoryClient {
 
   private async get<T>(url: string, signal?: AbortSignal): Promise<T> {
     const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal, headers: createHttpHeaders({ accept: 'application/json' }) });
-    const res = await this.transport.sendAuthenticated(request);
+    let res: PipelineResponse;
+    try {
+      res = await this.transport.sendAuthenticated(request);
+    } catch (err) {
+      // The host discovery named may have moved: ask discovery again next time.
+      if (!signal?.aborted) discoveryCache.delete(this.cacheKey);
+      throw err;
+    }
     if (res.status >= 400) {
       const { code, message } = serviceErrorOf(res);
       throw new RunHistoryError(res.status, code, `${code}: ${message}`);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newPipelineTemplate, type NewPipelineOptions } from '../../../src/core/pipelines/template';
 import { useSubmitRuns } from '../../support/submitRuns';
+import { downloadDatastorePath, parseDatastoreUri } from '../../../src/core/jobs/jobActions';
 
 function writeTemplate(root: string, opts: NewPipelineOptions): string {
   const t = newPipelineTemplate(opts);
@@ -46,7 +47,13 @@ describe('pipelines: the New Pipeline template runs on the emulator\'s Spark', f
       // The pipeline output holds the scored rows: the prepared columns plus a 0/1 prediction.
       const scored = final.outputs['score.scored_data'] ?? Object.entries(final.outputs).find(([k]) => /scored_data$/.test(k))?.[1];
       assert.ok(scored, JSON.stringify(final.outputs));
-      const dir = String(scored).replace(/^file:\/\//, '');
+      // It is reported where Azure ML puts it, on the workspace's datastore: download it as a user would.
+      const where = parseDatastoreUri(String(scored));
+      assert.ok(where, `a datastore URI: ${scored}`);
+      const client = runs.client();
+      const dir = runs.tempDir('scored-');
+      const files = await downloadDatastorePath(await client.datastore(where.datastore), (await client.datastoreAccountKey(where.datastore))!, client.arm.httpClient(), where.path, dir);
+      assert.ok(files > 0);
       const rows = csvRows(dir);
       assert.deepEqual(rows[0], ['feature_a', 'feature_b', 'label', 'prediction']);
       assert.equal(rows.length, 5);
