@@ -123,6 +123,9 @@ export class NotebookSessionRegistry {
   private readonly sessions = new Map<string, NotebookKernelSession>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly progressChanged = new Emitter<NotebookKernelSession>();
+  /** A notebook's running statement or its Spark progress changed (fires on every progress poll). */
+  readonly onDidChangeProgress = this.progressChanged.event;
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -136,6 +139,7 @@ export class NotebookSessionRegistry {
     if (!entry) {
       entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key, () => this.all());
       entry.session.onDidChange(() => this.changed.fire());
+      entry.session.onDidChangeProgress(() => this.progressChanged.fire(entry!));
       this.sessions.set(key, entry);
       this.changed.fire();
     }
@@ -172,5 +176,6 @@ export class NotebookSessionRegistry {
     for (const entry of this.sessions.values()) entry.session.dispose();
     this.sessions.clear();
     this.changed.dispose();
+    this.progressChanged.dispose();
   }
 }
