@@ -56,7 +56,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   describe(node: Extract<SessionsNode, { kind: 'session' }>): string {
     const s = node.session;
     const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
-    return [running ?? s.state.replace(/_/g, ' '), s.appId, s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '']
+    return [running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', s.appId]
       .filter(Boolean).join(' · ');
   }
 
