@@ -16,9 +16,12 @@ export interface ProgressMarker {
   statementId: number;
 }
 
-/** True for outputs written by progressOutput / summaryOutput. */
+/** True for outputs written by progressOutput / summaryOutput, also as reopened from a saved .ipynb. */
 export function isProgressOutput(output: { metadata?: Record<string, unknown> }): boolean {
-  return !!output.metadata && PROGRESS_METADATA_KEY in output.metadata;
+  const m = output.metadata;
+  if (!m) return false;
+  const saved = m.metadata as Record<string, unknown> | undefined;
+  return PROGRESS_METADATA_KEY in m || (!!saved && typeof saved === 'object' && 'synapse_spark_progress' in saved);
 }
 
 function metadata(marker: ProgressMarker): Record<string, unknown> {

@@ -105,6 +105,9 @@ describe('Spark progress of a running statement', () => {
       assert.ok(isProgressOutput(out));
       assert.deepStrictEqual(out.metadata?.[PROGRESS_METADATA_KEY], { kind: 'live', statementId: 3 });
       assert.deepStrictEqual(out.items.map((i) => i.mime), ['text/markdown', 'text/plain']);
+      // As VS Code's .ipynb serializer reads it back: only the nbformat output metadata is left.
+      assert.ok(isProgressOutput({ metadata: { outputType: 'display_data', metadata: { synapse_spark_progress: 'summary' } } }));
+      assert.ok(!isProgressOutput({ metadata: { outputType: 'display_data', metadata: {} } }));
       const plain = (out.items[1] as { text: string }).text.split('\n');
       assert.strictEqual(plain.length, 2);
       assert.match(plain[1], /^Spark job 2 \(collect at <stdin>:1 `x`, stage sum at <stdin>:1\), running: 150\/200 tasks \(75%\), stage 2 of 2, 1 failed$/);
