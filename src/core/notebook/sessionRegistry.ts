@@ -31,6 +31,8 @@ export interface NotebookSettings {
   /** 0 = never. */
   idleShutdownMinutes(): number;
   outputLimits(): OutputLimits;
+  /** Live Spark progress under running cells (default on). */
+  sparkProgress?(): boolean;
 }
 
 export interface RegistryDeps {
@@ -100,6 +102,10 @@ export class NotebookKernelSession implements NotebookSessionHost {
 
   limits(): OutputLimits {
     return this.deps.settings.outputLimits();
+  }
+
+  sparkProgress(): boolean {
+    return this.deps.settings.sparkProgress?.() ?? true;
   }
 
   /** The other notebooks' sessions of this window on the same Spark pool (same Livy endpoint). */

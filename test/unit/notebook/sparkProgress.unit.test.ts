@@ -324,6 +324,18 @@ describe('Spark progress of a running statement', () => {
       assert.strictEqual(text(sink.last[1]), 'done');
     });
 
+    it('reads nothing when the setting turns progress off', async () => {
+      const clock = new FakeClock();
+      const livy = new ScriptedLivy(clock, 0);
+      const session = await sessionOn(clock, livy);
+      livy.doneAt = clock.now() + 5000;
+      livy.jobs = () => [job({ jobId: 1, numCompletedTasks: 8, status: 'SUCCEEDED' })];
+      const sink = new RecordingSink();
+      await clock.run(runCell(parseCell('work()'), hostFor(session, false), sink, new AbortController().signal));
+      assert.deepStrictEqual(sink.history.map((h) => h.map(text)), [['done']]);
+      assert.deepStrictEqual(monitoring(livy), []);
+    });
+
     it('shows nothing extra for a statement that ends before the first poll, and spends no request on it', async () => {
       const clock = new FakeClock();
       const livy = new ScriptedLivy(clock, 0);
@@ -343,9 +355,10 @@ function text(output: CellOutputModel): string {
   return plain && 'text' in plain ? plain.text : '';
 }
 
-function hostFor(session: SparkSession): NotebookSessionHost {
+function hostFor(session: SparkSession, sparkProgress = true): NotebookSessionHost {
   return {
     session,
+    sparkProgress: () => sparkProgress,
     target: { poolName: 'pool', synapseWorkspace: 'ws', amlWorkspace: 'aml' },
     notebookConfig: undefined,
     defaults: () => ({}),
