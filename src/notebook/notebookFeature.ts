@@ -15,6 +15,7 @@ import { notebookKey, SparkKernels } from './kernels';
 import { VsCodeNotebookSettings } from './settings';
 import { SessionStatusBar } from './statusBar';
 import { SessionsTree, type SessionsNode } from './sessionsView';
+import { describeRunning } from '../core/notebook/progressOutput';
 
 /** One row of the Sessions view as the view shows it (test hook). */
 export interface SessionsViewRow {
@@ -160,6 +161,11 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     apiFor,
     mine: (pool) => new Set(registry.all().filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId !== undefined)
       .map((h) => h.session.sessionId!)),
+    running: (pool, sessionId) => {
+      const host = registry.all().find((h) => h.pool.computeId === pool.computeId && h.session.sessionId === sessionId);
+      const statement = host?.session.runningStatement;
+      return statement ? describeRunning(statement.statementId, statement.progress) : undefined;
+    },
   });
   const statusBar = new SessionStatusBar(kernels, registry);
   const logs = new SessionLogProvider(async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
@@ -175,6 +181,10 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     if (view.visible) tree.refresh();
   }, 15_000);
   context.subscriptions.push(registry, kernels, tree, statusBar, view, registry.onDidChange(refreshSoon),
+    // A running statement's progress redraws its session's row only (no listing request per poll).
+    registry.onDidChangeProgress((host) => {
+      if (host.session.sessionId !== undefined) tree.refreshSession(host.pool.computeId, host.session.sessionId);
+    }),
     // A pool attached or detached shows (or goes) in the Sessions view at once, not at the next poll.
     kernels.onDidChangePools(() => tree.refresh()),
     { dispose: () => { clearInterval(poll); clearTimeout(refreshTimer); } });

@@ -7,7 +7,8 @@ export function toNotebookOutputs(outputs: CellOutputModel[]): vscode.NotebookCe
     const error = o.items.find((i): i is Extract<OutputItemModel, { error: unknown }> => 'error' in i);
     // VS Code's .ipynb serializer saves `originalError` as the output (traceback lines without "\n"),
     // so a reopened notebook shows the same error text.
-    return new vscode.NotebookCellOutput(o.items.map(toItem), error ? { originalError: ipynbError(error.error) } : undefined);
+    const metadata = error ? { ...o.metadata, originalError: ipynbError(error.error) } : o.metadata;
+    return new vscode.NotebookCellOutput(o.items.map(toItem), metadata);
   });
 }
 

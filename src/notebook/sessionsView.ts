@@ -19,6 +19,8 @@ export interface SessionsSource {
   apiFor(pool: AttachedSparkPool): LivyApi;
   /** Session ids this window's notebooks use, per compute id. */
   mine(pool: AttachedSparkPool): Set<number>;
+  /** The statement this window runs on the session now and its Spark progress, e.g. "statement 3: 150/200 tasks". */
+  running?(pool: AttachedSparkPool, sessionId: number): string | undefined;
 }
 
 export function formatAge(from: Date | undefined, now = Date.now()): string {
@@ -35,11 +37,27 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   /** The last listing per pool (tests and the status bar read it). */
   readonly lastListing = new Map<string, LivySessionInfo[]>();
+  /** The session nodes last listed, by `computeId:sessionId`, so one can be redrawn without listing again. */
+  private readonly sessionNodes = new Map<string, SessionsNode>();
 
   constructor(private readonly source: SessionsSource) {}
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  /** Redraws one session's row (its running statement's progress changed); no Livy request. */
+  refreshSession(computeId: string, sessionId: number): void {
+    const node = this.sessionNodes.get(`${computeId}:${sessionId}`);
+    if (node) this.changed.fire(node);
+  }
+
+  /** The description a session row shows (tests read it). */
+  describe(node: Extract<SessionsNode, { kind: 'session' }>): string {
+    const s = node.session;
+    const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
+    return [running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', s.appId]
+      .filter(Boolean).join(' · ');
   }
 
   getTreeItem(node: SessionsNode): vscode.TreeItem {
@@ -55,9 +73,11 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
       case 'session': {
         const s = node.session;
         const item = new vscode.TreeItem(`${s.name ?? 'session'} #${s.id}`, vscode.TreeItemCollapsibleState.None);
-        item.description = [s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : ''].filter(Boolean).join(' · ');
+        const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
+        item.description = this.describe(node);
         item.tooltip = new vscode.MarkdownString([
-          `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state.replace(/_/g, ' ')}`, s.submitterName && `Owner: ${s.submitterName}`,
+          `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state.replace(/_/g, ' ')}`, running && `Running: ${running}`,
+          s.submitterName && `Owner: ${s.submitterName}`,
           s.appId && `Application: ${s.appId}`, s.sparkUiUrl && `[Spark UI](${s.sparkUiUrl})`, s.driverLogUrl && `[Driver log](${s.driverLogUrl})`,
         ].filter(Boolean).join('\n\n'));
         item.iconPath = new vscode.ThemeIcon(s.state === 'idle' ? 'pass' : s.state === 'busy' ? 'sync~spin' : 'loading~spin');
@@ -85,7 +105,12 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
       this.lastListing.set(node.pool.computeId, sessions);
       const mine = this.source.mine(node.pool);
       if (!sessions.length) return [{ kind: 'empty', pool: node.pool }];
-      return sessions.map((session) => ({ kind: 'session', pool: node.pool, session, mine: mine.has(session.id) }));
+      for (const key of [...this.sessionNodes.keys()]) if (key.startsWith(`${node.pool.computeId}:`)) this.sessionNodes.delete(key);
+      return sessions.map((session) => {
+        const child: SessionsNode = { kind: 'session', pool: node.pool, session, mine: mine.has(session.id) };
+        this.sessionNodes.set(`${node.pool.computeId}:${session.id}`, child);
+        return child;
+      });
     } catch (err) {
       return [{ kind: 'error', pool: node.pool, message: err instanceof Error ? err.message : String(err) }];
     }

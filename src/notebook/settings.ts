@@ -46,6 +46,10 @@ export class VsCodeNotebookSettings implements NotebookSettings {
     return { maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024, textTableRows: 50 };
   }
 
+  sparkProgress(): boolean {
+    return this.config.get<boolean>('sparkProgress', true);
+  }
+
   prewarm(): boolean {
     return this.config.get<boolean>('prewarm', false);
   }

@@ -75,7 +75,10 @@ export async function waitFor<T>(what: string, read: () => T | Promise<T>, ok: (
 }
 
 export const decode = (item: vscode.NotebookCellOutputItem): string => new TextDecoder().decode(item.data);
-export const items = (cell: vscode.NotebookCell): vscode.NotebookCellOutputItem[] => cell.outputs.flatMap((o) => o.items);
+/** Live Spark progress and its end-of-cell summary are outputs of their own, marked in their metadata. */
+export const isSparkProgress = (o: vscode.NotebookCellOutput): boolean => !!o.metadata && 'synapseSparkProgress' in o.metadata;
+/** The items of the statement's own outputs (Spark progress and summary left out). */
+export const items = (cell: vscode.NotebookCell): vscode.NotebookCellOutputItem[] => cell.outputs.filter((o) => !isSparkProgress(o)).flatMap((o) => o.items);
 export const text = (cell: vscode.NotebookCell): string => items(cell).filter((i) => i.mime.startsWith('text/')).map(decode).join('\n');
 
 export interface NotebookPool {

@@ -5,11 +5,18 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse, OperationOptions } from '@azure/core-client';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
 import { SparkClient, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
-import type { LivySessionInfo, LivyStatementInfo, SessionRequest, StatementKind, StatementOutput } from './types';
+import type {
+  LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
+} from './types';
 
 export const LIVY_API_VERSION = '2019-11-01-preview';
+/**
+ * The Livy version under which Synapse passes Spark's monitoring REST API through (the one Microsoft's
+ * docs and clients use), whatever version the statement calls use.
+ */
+export const SPARK_MONITORING_API_VERSION = '2019-11-01-preview';
 
 /** What the session and statement code needs from Livy; a fake can stand in for it in unit tests. */
 export interface LivyApi {
@@ -22,6 +29,10 @@ export interface LivyApi {
   /** The statement, and the wait the service asked for (Retry-After), if any. */
   getStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }>;
   cancelStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<void>;
+  /** The Spark jobs of the session's application (newest first), through the Livy pass-through to Spark's REST API. */
+  getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]>;
+  /** The application's stage attempts (no tasks), optionally only those with a status (e.g. `active`). */
+  getSparkStages(sessionId: number, appId: string, status?: 'active' | 'complete' | 'pending' | 'failed', signal?: AbortSignal): Promise<SparkStageData[]>;
 }
 
 export interface LivyEndpoint {
@@ -167,6 +178,36 @@ export class SdkLivyClient implements LivyApi {
     return this.call(`cancel statement ${statementId} of Spark session ${sessionId}`, async () => {
       await this.client.sparkSessionOperations.cancelSparkStatement(sessionId, statementId, { abortSignal: signal });
     });
+  }
+
+  getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
+    return this.call(`read the Spark jobs of session ${sessionId}`, () => this.sparkApi<SparkJobData[]>(sessionId, appId, '/jobs', signal));
+  }
+
+  getSparkStages(sessionId: number, appId: string, status?: 'active' | 'complete' | 'pending' | 'failed', signal?: AbortSignal): Promise<SparkStageData[]> {
+    return this.call(`read the Spark stages of session ${sessionId}`,
+      () => this.sparkApi<SparkStageData[]>(sessionId, appId, `/stages${status ? `?status=${status}` : ''}`, signal));
+  }
+
+  /**
+   * GET on Spark's monitoring REST API of the session's application through Synapse's Livy pass-through,
+   * through the SDK client's own pipeline (same credential, scope, retry and HttpClient as every Livy call).
+   */
+  private async sparkApi<T>(sessionId: number, appId: string, suffix: string, signal?: AbortSignal): Promise<T> {
+    const base = `${this.endpoint.devEndpoint.replace(/\/+$/, '')}/livyApi/versions/${SPARK_MONITORING_API_VERSION}`
+      + `/sparkPools/${encodeURIComponent(this.endpoint.poolName)}/sessions/${sessionId}/applications/${encodeURIComponent(appId)}`;
+    const response = await this.client.sendRequest(createPipelineRequest({
+      url: `${base}${suffix}`, method: 'GET', abortSignal: signal, headers: createHttpHeaders({ accept: 'application/json' }),
+    }));
+    const text = response.bodyAsText ?? '';
+    if (response.status < 200 || response.status >= 300) {
+      throw Object.assign(new Error(text.trim() || `HTTP ${response.status}`), { statusCode: response.status, response: { bodyAsText: text } });
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw Object.assign(new Error(`The Spark monitoring API answered something other than JSON: ${text.slice(0, 200)}`), { statusCode: response.status });
+    }
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {

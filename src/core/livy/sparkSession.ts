@@ -12,6 +12,7 @@ import { SessionEndedError } from './errors';
 import { isNotFound, type LivyApi } from './livyClient';
 import { abortError, PollingPolicy, systemClock, type Clock } from './polling';
 import { fromServerState, isTerminal, SessionStateMachine, type SessionState } from './sessionState';
+import { SparkProgressTracker, type StatementProgress } from './sparkProgress';
 import { runStatement, type StatementResult } from './statementRunner';
 import type { LivySessionInfo, SessionRequest, StatementKind } from './types';
 
@@ -33,6 +34,28 @@ export interface SparkSessionOptions {
   timers?: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 }
 
+/** Live Spark progress of a statement run through SparkSession.run. */
+export interface SparkProgressListener {
+  /** New counts while the statement runs. */
+  onUpdate(progress: StatementProgress): void;
+  /** The Spark monitoring pass-through failed: stop showing progress (the session logs why, once). */
+  onHidden?(): void;
+}
+
+export interface SessionStatementResult extends StatementResult {
+  /**
+   * The statement's final Spark progress (one short read after it ended), or undefined when there is none
+   * to show (no Spark jobs, the statement ended before the first poll, the monitoring API failed).
+   */
+  sparkProgress?: Promise<StatementProgress | undefined>;
+}
+
+/** What the Sessions view shows for a statement this window runs. */
+export interface RunningStatement {
+  statementId: number;
+  progress?: StatementProgress;
+}
+
 const START_POLLING = { initialDelayMs: 100, factor: 1.5, maxDelayMs: 1000 };
 export const CREATED_BY_TAG = 'createdBy';
 export const CREATED_BY_VALUE = 'azureml-synapse-spark-vscode';
@@ -41,6 +64,14 @@ export class SparkSession {
   private machine = new SessionStateMachine();
   private readonly changed = new Emitter<SparkSession>();
   readonly onDidChange = this.changed.event;
+  private readonly progressChanged = new Emitter<SparkSession>();
+  /** The running statement's Spark progress changed (kept apart from onDidChange: it fires every poll). */
+  readonly onDidChangeProgress = this.progressChanged.event;
+  private running: RunningStatement | undefined;
+  /** The session whose monitoring failure was logged (logged once per session). */
+  private progressFailureLogged: number | undefined;
+  /** An application whose monitoring pass-through answered 404 for a whole grace period ("sessionId/appId"). */
+  private progressAbsentFor: string | undefined;
   private id: number | undefined;
   private last: LivySessionInfo | undefined;
   private starting: Promise<number> | undefined;
@@ -76,6 +107,11 @@ export class SparkSession {
 
   get info(): LivySessionInfo | undefined {
     return this.last;
+  }
+
+  /** The statement this window runs on the session now, with its Spark progress when known. */
+  get runningStatement(): RunningStatement | undefined {
+    return this.running;
   }
 
   get api(): LivyApi {
@@ -138,27 +174,82 @@ export class SparkSession {
     this.ensureReady().catch((err) => this.log.warn(`Prewarming the Spark session failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
+  /**
+   * Runs one statement. With `sparkProgress`, its Spark jobs are followed while it runs (see
+   * SparkProgressTracker); the result never waits for that: its `sparkProgress` promise brings the final counts.
+   */
   async run(code: string, kind: StatementKind, signal?: AbortSignal,
-    onProgress?: (p: ColdStartProgress) => void): Promise<StatementResult> {
+    onProgress?: (p: ColdStartProgress) => void, sparkProgress?: SparkProgressListener): Promise<SessionStatementResult> {
     const id = await this.ensureReady(onProgress, signal);
     this.cancelIdleShutdown();
     this.ownStatements++;
     this.machine.transition('busy');
     this.lastKeepAlive = this.clock.now();
+    let tracker: SparkProgressTracker | undefined;
     try {
-      return await runStatement(this.options.api, id, code, kind, {
+      const result: SessionStatementResult = await runStatement(this.options.api, id, code, kind, {
         signal,
         clock: this.clock,
         onPoll: () => void this.keepAlive(),
+        onSubmitted: (statementId) => {
+          this.running = { statementId };
+          this.progressChanged.fire(this);
+          if (sparkProgress) {
+            tracker = this.trackProgress(id, statementId, sparkProgress);
+            tracker.start();
+          }
+        },
       });
+      // The result is handed back now; the final Spark counts follow (one short read).
+      if (tracker) result.sparkProgress = tracker.finish();
+      return result;
     } catch (err) {
+      tracker?.stop();
       if (err instanceof SessionEndedError && err.sessionId === id) this.markEnded(err.state);
       throw err;
     } finally {
+      if (this.running) {
+        this.running = undefined;
+        this.progressChanged.fire(this);
+      }
       this.ownStatements--;
       if (this.machine.state === 'busy') this.machine.transition('idle');
       this.armIdleShutdown();
     }
+  }
+
+  private trackProgress(sessionId: number, statementId: number, listener: SparkProgressListener): SparkProgressTracker {
+    return new SparkProgressTracker({
+      api: this.options.api,
+      sessionId,
+      statementId,
+      clock: this.clock,
+      notFoundGraceMs: this.progressAbsentFor === `${sessionId}/${this.last?.appId}` ? 0 : undefined,
+      appId: () => (this.last?.id === sessionId ? this.last.appId : undefined),
+      readAppId: async (signal) => {
+        const info = await this.options.api.getSession(sessionId, signal);
+        if (this.id === sessionId) this.last = info;
+        return info.appId;
+      },
+      onUpdate: (progress) => {
+        if (this.running?.statementId === statementId) {
+          this.running = { statementId, progress };
+          this.progressChanged.fire(this);
+        }
+        listener.onUpdate(progress);
+      },
+      onFailure: (err) => {
+        const why = err instanceof Error ? err.message : String(err);
+        if (isNotFound(err)) this.progressAbsentFor = `${sessionId}/${this.last?.appId}`;
+        if (this.progressFailureLogged !== sessionId) {
+          this.progressFailureLogged = sessionId;
+          this.log.warn(`Spark progress is not available for session ${sessionId} (statement ${statementId}); cells run without it: ${why}`);
+        } else {
+          this.log.debug(`Spark progress of statement ${statementId} of session ${sessionId} failed: ${why}`);
+        }
+        listener.onHidden?.();
+      },
+    });
   }
 
   /** Reads the session from Livy (state, log, appInfo) and updates the machine. */
@@ -223,6 +314,7 @@ export class SparkSession {
     this.disposed = true;
     this.cancelIdleShutdown();
     this.changed.dispose();
+    this.progressChanged.dispose();
     this.machine.dispose();
   }
 

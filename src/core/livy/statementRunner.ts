@@ -23,6 +23,8 @@ export interface RunStatementOptions {
   polling?: PollingOptions;
   /** Called after each poll (e.g. to keep the session alive during long statements). */
   onPoll?(statement: LivyStatementInfo): void;
+  /** Called once Livy accepted the statement, with its id (e.g. to follow its Spark jobs). */
+  onSubmitted?(statementId: number): void;
 }
 
 const FINAL = ['available', 'error', 'cancelled'];
@@ -41,6 +43,7 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
     throw await submitFailure(api, sessionId, err);
   }
   let requests = 1;
+  options.onSubmitted?.(submitted.id);
   const policy = new PollingPolicy(options.polling);
   let statement = submitted;
   let retryAfterMs: number | undefined;

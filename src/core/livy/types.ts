@@ -77,3 +77,47 @@ export const ENDED_SERVER_STATES: readonly string[] = ['error', 'dead', 'killed'
 export function isEndedServerState(state: string): boolean {
   return ENDED_SERVER_STATES.includes(state);
 }
+
+/**
+ * One Spark job as Spark's monitoring REST API (`/applications/{appId}/jobs`) reports it through the Livy
+ * pass-through. Spark omits absent optional fields; dates are `2025-03-19T07:33:40.386GMT` (see parseSparkDate).
+ */
+export interface SparkJobData {
+  jobId: number;
+  name: string;
+  description?: string;
+  submissionTime?: string;
+  completionTime?: string;
+  stageIds: number[];
+  /** Livy sets it to the statement id; absent for jobs started outside a statement's thread. */
+  jobGroup?: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN' | (string & {});
+  numTasks: number;
+  numActiveTasks: number;
+  numCompletedTasks: number;
+  numSkippedTasks: number;
+  numFailedTasks: number;
+  numKilledTasks: number;
+  numCompletedIndices?: number;
+  numActiveStages: number;
+  numCompletedStages: number;
+  numSkippedStages: number;
+  numFailedStages: number;
+}
+
+/** One stage attempt from `/applications/{appId}/stages` (without tasks). Note `numCompleteTasks`, not Completed. */
+export interface SparkStageData {
+  status: 'ACTIVE' | 'COMPLETE' | 'FAILED' | 'PENDING' | 'SKIPPED' | (string & {});
+  stageId: number;
+  attemptId: number;
+  numTasks: number;
+  numActiveTasks: number;
+  numCompleteTasks: number;
+  numFailedTasks: number;
+  numKilledTasks?: number;
+  numCompletedIndices?: number;
+  name: string;
+  description?: string;
+  submissionTime?: string;
+  completionTime?: string;
+}

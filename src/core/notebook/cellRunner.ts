@@ -6,11 +6,13 @@
 import { formatColdStart, formatElapsed, type ColdStartProgress } from '../livy/coldStart';
 import { SessionEndedError, StatementCancelledError } from '../livy/errors';
 import { CREATED_BY_TAG, CREATED_BY_VALUE, type SparkSession } from '../livy/sparkSession';
+import type { StatementProgress } from '../livy/sparkProgress';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
 import type { CellOutcome } from './cellQueue';
 import { mergeSessionConfig, type SessionConfig } from './configure';
 import { HELP_ROWS, type CellCommand } from './magics';
 import { errorOutput, mapStatementOutput, textOutput, type CellOutputModel, type OutputLimits } from './outputs';
+import { progressOutput, summaryOutput } from './progressOutput';
 
 export interface CellSink {
   replace(outputs: CellOutputModel[]): void;
@@ -35,6 +37,8 @@ export interface NotebookSessionHost {
   limits(): OutputLimits;
   /** The notebook's name, for messages other notebooks show (e.g. "was deleted by %%cleanup in <name>"). */
   readonly notebookName?: string;
+  /** Show live Spark job progress under running cells (default on). */
+  sparkProgress?(): boolean;
   /**
    * The other notebooks' sessions of this window on the same pool: %%cleanup deletes theirs through them, so
    * they know their session is gone (their next cell explains it and starts a new one).
@@ -71,13 +75,41 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         // screen (looking stuck) for as long as the statement runs.
         let started: { progress: ColdStartProgress; at: number } | undefined;
         const id = await host.session.ensureReady((p) => { started = { progress: p, at: Date.now() }; progress(p); }, signal);
+        const preamble: CellOutputModel[] = [];
         if (started) {
           const took = started.progress.elapsedMs + Date.now() - started.at;
-          sink.replace([textOutput(`Spark session ${id} started on ${describeTarget(host.target)} in ${formatElapsed(took)}; running the cell…`)]);
+          preamble.push(textOutput(`Spark session ${id} started on ${describeTarget(host.target)} in ${formatElapsed(took)}; running the cell…`));
+          sink.replace(preamble);
         }
-        const result = await host.session.run(command.code, command.kind, signal, progress);
-        sink.replace(mapStatementOutput(result.output, host.limits()));
+        // Live Spark progress goes under the preamble while the statement runs; once its result is in, nothing
+        // else may overwrite it (a late poll is dropped), and a monitoring failure takes the progress away.
+        let ended = false;
+        let shown = false;
+        let lastSeen: StatementProgress | undefined;
+        const runStarted = Date.now();
+        const live = host.sparkProgress?.() === false ? undefined : {
+          onUpdate: (p: StatementProgress) => {
+            if (ended) return;
+            shown = true;
+            lastSeen = p;
+            sink.replace([...preamble, progressOutput(p)]);
+          },
+          onHidden: () => {
+            if (ended || !shown) return;
+            shown = false;
+            sink.replace(preamble);
+          },
+        };
+        const result = await host.session.run(command.code, command.kind, signal, progress, live);
+        ended = true;
+        const elapsed = Date.now() - runStarted;
+        const outputs = mapStatementOutput(result.output, host.limits());
+        // The result is written at once (with the last counts seen); the final counts follow one short read later.
+        const uiUrl = host.session.info?.sparkUiUrl;
+        sink.replace(shown && lastSeen ? [summaryOutput(lastSeen, elapsed, uiUrl), ...outputs] : outputs);
         sink.setExecutionOrder(result.output.executionCount + 1);
+        const final = await result.sparkProgress?.catch(() => undefined);
+        if (final) sink.replace([summaryOutput(final, elapsed, host.session.info?.sparkUiUrl ?? uiUrl), ...outputs]);
         return { outcome: result.output.status === 'ok' ? 'succeeded' : 'failed' };
       }
       case 'configure':

@@ -16,6 +16,8 @@ export type OutputItemModel =
 
 export interface CellOutputModel {
   items: OutputItemModel[];
+  /** The output's metadata (e.g. PROGRESS_METADATA marks Spark progress, not the statement's own output). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface OutputLimits {

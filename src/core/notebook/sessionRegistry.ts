@@ -31,6 +31,8 @@ export interface NotebookSettings {
   /** 0 = never. */
   idleShutdownMinutes(): number;
   outputLimits(): OutputLimits;
+  /** Live Spark progress under running cells (default on). */
+  sparkProgress?(): boolean;
 }
 
 export interface RegistryDeps {
@@ -102,6 +104,10 @@ export class NotebookKernelSession implements NotebookSessionHost {
     return this.deps.settings.outputLimits();
   }
 
+  sparkProgress(): boolean {
+    return this.deps.settings.sparkProgress?.() ?? true;
+  }
+
   /** The other notebooks' sessions of this window on the same Spark pool (same Livy endpoint). */
   peers(): NotebookKernelSession[] {
     return this.others().filter((other) => other !== this && samePool(other.pool, this.pool));
@@ -123,6 +129,9 @@ export class NotebookSessionRegistry {
   private readonly sessions = new Map<string, NotebookKernelSession>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly progressChanged = new Emitter<NotebookKernelSession>();
+  /** A notebook's running statement or its Spark progress changed (fires on every progress poll). */
+  readonly onDidChangeProgress = this.progressChanged.event;
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -136,6 +145,7 @@ export class NotebookSessionRegistry {
     if (!entry) {
       entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key, () => this.all());
       entry.session.onDidChange(() => this.changed.fire());
+      entry.session.onDidChangeProgress(() => this.progressChanged.fire(entry!));
       this.sessions.set(key, entry);
       this.changed.fire();
     }
@@ -172,5 +182,6 @@ export class NotebookSessionRegistry {
     for (const entry of this.sessions.values()) entry.session.dispose();
     this.sessions.clear();
     this.changed.dispose();
+    this.progressChanged.dispose();
   }
 }

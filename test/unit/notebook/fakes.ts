@@ -1,7 +1,7 @@
 /** A virtual clock and a scripted in-memory Livy for timing tests (no real time passes). */
-import type { LivyApi } from '../../../src/core/livy/livyClient';
+import { LivyHttpError, type LivyApi } from '../../../src/core/livy/livyClient';
 import { abortError, type Clock } from '../../../src/core/livy/polling';
-import type { LivySessionInfo, LivyStatementInfo, StatementOutput } from '../../../src/core/livy/types';
+import type { LivySessionInfo, LivyStatementInfo, SparkJobData, SparkStageData, StatementOutput } from '../../../src/core/livy/types';
 
 export class FakeClock implements Clock {
   time = 1_000_000;
@@ -42,12 +42,22 @@ export class FakeClock implements Clock {
   }
 }
 
-/** One statement that finishes at `doneAt` (virtual ms); counts every request. */
+/**
+ * One statement that finishes at `doneAt` (virtual ms); counts every request. Its Spark application
+ * (`appId`, undefined until Spark runs) answers the monitoring pass-through from `jobs`/`stages` (functions
+ * of the virtual time), or fails with `sparkFailure` (an HTTP status, or 0 for a network error).
+ */
 export class ScriptedLivy implements Partial<LivyApi> {
   requests: { op: string; at: number }[] = [];
   cancelled = false;
   sessionState = 'idle';
   retryAfterMs: number | undefined;
+  appId: string | undefined = 'application_1_0001';
+  jobs: (now: number) => SparkJobData[] = () => [];
+  stages: (now: number) => SparkStageData[] = () => [];
+  sparkFailure: number | undefined;
+  /** Virtual latency of each monitoring request. */
+  sparkLatencyMs = 0;
 
   constructor(private readonly clock: FakeClock, public doneAt: number, private readonly output: StatementOutput =
   { status: 'ok', executionCount: 0, data: { 'text/plain': 'done' } }) {}
@@ -75,6 +85,25 @@ export class ScriptedLivy implements Partial<LivyApi> {
 
   async getSession(id: number): Promise<LivySessionInfo> {
     this.requests.push({ op: 'GET session', at: this.clock.now() });
-    return { id, state: this.sessionState, tags: {}, log: [], errors: [{ errorCode: 'LIVY_JOB_STATE_DEAD', message: 'Python process died.' }], coldStart: {} };
+    return { id, state: this.sessionState, appId: this.appId, tags: {}, log: [], errors: [{ errorCode: 'LIVY_JOB_STATE_DEAD', message: 'Python process died.' }], coldStart: {} };
+  }
+
+  async getSparkJobs(_sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
+    this.requests.push({ op: 'JOBS', at: this.clock.now() });
+    await this.spark(appId, signal);
+    return this.jobs(this.clock.now());
+  }
+
+  async getSparkStages(_sessionId: number, appId: string, _status?: string, signal?: AbortSignal): Promise<SparkStageData[]> {
+    this.requests.push({ op: 'STAGES', at: this.clock.now() });
+    await this.spark(appId, signal);
+    return this.stages(this.clock.now());
+  }
+
+  private async spark(appId: string, signal?: AbortSignal): Promise<void> {
+    if (this.sparkLatencyMs) await this.clock.sleep(this.sparkLatencyMs, signal);
+    if (this.sparkFailure === 0) throw new LivyHttpError('Could not read the Spark jobs: connect ECONNREFUSED', undefined);
+    if (this.sparkFailure !== undefined) throw new LivyHttpError(`Could not read the Spark jobs (HTTP ${this.sparkFailure})`, this.sparkFailure);
+    if (appId !== this.appId) throw new LivyHttpError(`no such app: ${appId}`, 404);
   }
 }
