@@ -1,8 +1,9 @@
 /**
  * When to ask Livy again. Livy has no push or long poll, so the statement runner polls: very fast at
  * first (most cells finish in well under a second, and their completion should be seen within tens of
- * milliseconds), then geometrically slower, capped at ~2 s so a long statement costs few requests
- * (a 10 s statement: about 18 GETs). A Retry-After from the service is always honoured.
+ * milliseconds), then geometrically slower, capped at 1 s so a long statement's end is seen within a second
+ * and still costs few requests (a 10 s statement: about 21 GETs). A Retry-After from the service is always
+ * honoured.
  */
 
 export interface PollingOptions {
@@ -13,7 +14,7 @@ export interface PollingOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_POLLING: PollingOptions = { initialDelayMs: 5, factor: 1.5, maxDelayMs: 2000 };
+export const DEFAULT_POLLING: PollingOptions = { initialDelayMs: 5, factor: 1.5, maxDelayMs: 1000 };
 
 export class PollingPolicy {
   private attempt = 0;
