@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/util/logger';
 import { validateSessionConfig, type SessionConfig } from '../core/notebook/configure';
 import type { NotebookSettings } from '../core/notebook/sessionRegistry';
-import type { OutputLimits } from '../core/notebook/outputs';
+import { DEFAULT_SQL_ROW_LIMIT, type OutputLimits } from '../core/notebook/outputs';
 
 const SECTION = 'synapseSpark.notebook';
 
@@ -27,8 +27,10 @@ export class VsCodeNotebookSettings implements NotebookSettings {
       const v = c.get<number>(`session.${key}`, 0);
       if (v) raw[key] = v;
     }
-    const conf = c.get<Record<string, unknown>>('session.conf', {});
-    if (conf && Object.keys(conf).length) raw.conf = conf;
+    const conf = { ...c.get<Record<string, unknown>>('session.conf', {}) };
+    // How many rows of a SQL result the session returns (Livy's own setting; a conf entry of the user's wins).
+    if (conf['livy.rsc.sql.num-rows'] === undefined && this.sqlRowLimit() !== DEFAULT_SQL_ROW_LIMIT) conf['livy.rsc.sql.num-rows'] = String(this.sqlRowLimit());
+    if (Object.keys(conf).length) raw.conf = conf;
     const result = validateSessionConfig(raw, 'The synapseSpark.notebook.session settings');
     if ('error' in result) {
       if (this.warned !== result.error) this.log.warn(`${result.error} They are ignored.`);
@@ -43,7 +45,12 @@ export class VsCodeNotebookSettings implements NotebookSettings {
   }
 
   outputLimits(): OutputLimits {
-    return { maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024, textTableRows: 50 };
+    return { maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024, textTableRows: 50, sqlRowLimit: this.sqlRowLimit() };
+  }
+
+  private sqlRowLimit(): number {
+    const v = this.config.get<number>('sqlRowLimit', DEFAULT_SQL_ROW_LIMIT);
+    return Number.isInteger(v) && v > 0 ? Math.min(v, 1_000_000) : DEFAULT_SQL_ROW_LIMIT;
   }
 
   sparkProgress(): boolean {

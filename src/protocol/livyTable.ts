@@ -14,6 +14,11 @@ export interface LivyTableColumn {
 export interface LivyTable {
   headers: LivyTableColumn[];
   data: unknown[][];
+  /**
+   * Set when `data` holds only the first rows of a larger result: `total` when it is known (rows dropped to fit
+   * the output size cap), absent when the service stopped at its row limit and more rows were never fetched.
+   */
+  truncated?: { total?: number };
 }
 
 /** Validates an untrusted value as a LivyTable; returns a reason when it is not one. */
@@ -24,5 +29,7 @@ export function parseLivyTable(value: unknown): { table: LivyTable } | { error: 
     return { error: 'headers must be a list of {name, type}' };
   }
   if (!Array.isArray(data) || !data.every((row) => Array.isArray(row))) return { error: 'data must be a list of rows' };
-  return { table: { headers, data } };
+  const { truncated } = value as Partial<LivyTable>;
+  const total = truncated && typeof truncated === 'object' && Number.isInteger(truncated.total) ? truncated.total : undefined;
+  return { table: { headers, data, ...(truncated && typeof truncated === 'object' ? { truncated: total === undefined ? {} : { total } } : {}) } };
 }

@@ -124,6 +124,20 @@ describe('Notebook kernel in the browser workbench', () => {
     await frame.locator('.livy-table', { hasText: 'Seattle' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.notebook-editor .cell-statusbar-container .codicon-notebook-state-success').first().waitFor({ timeout: 30_000 });
     console.log(`    screenshot: ${await wb.get().screenshot('notebook-run-all-table')}`);
+    // The keyboard stays in the table: Tab past its last control comes back to the first, Shift+Tab goes round.
+    const table = frame.locator('.livy-table', { hasText: 'Seattle' }).first();
+    const controls = table.locator('button:not([disabled]), th[tabindex="0"]');
+    const count = await controls.count();
+    assert.ok(count >= 2, `the table's controls: ${count}`);
+    const focused = () => table.evaluate((root) => {
+      const all = [...root.querySelectorAll('button:not([disabled]), th[tabindex="0"]')];
+      return all.indexOf(root.ownerDocument.activeElement as (typeof all)[number]);
+    });
+    await controls.nth(count - 1).focus();
+    await page.keyboard.press('Tab');
+    assert.strictEqual(await focused(), 0, 'Tab past the last control wraps to the first');
+    await page.keyboard.press('Shift+Tab');
+    assert.strictEqual(await focused(), count - 1, 'Shift+Tab from the first goes back to the last');
     // Once the cells are done, the status bar shows the notebook's session as idle (not still starting).
     await page.locator('.statusbar-item', { hasText: /Spark sparksmall: idle \(#\d+\)/ }).first().waitFor({ timeout: 60_000 });
   });

@@ -58,8 +58,10 @@ class TableView {
     this.pages = pageCount(table.data.length, PAGE_SIZE);
 
     const toolbar = el('div', 'livy-table-toolbar');
-    const summary = el('span', 'livy-table-summary', `${table.data.length} row${table.data.length === 1 ? '' : 's'} × ${table.headers.length} column${table.headers.length === 1 ? '' : 's'}`);
-    const copy = button('Copy as CSV', () => {
+    const summary = el('span', 'livy-table-summary', summaryText(table));
+    // With only the first rows at hand, sorting and copying act on those: the labels say so.
+    const partial = table.truncated !== undefined;
+    const copy = button(partial ? 'Copy shown rows as CSV' : 'Copy as CSV', () => {
       void navigator.clipboard.writeText(toCsv(table, this.order)).then(() => { copy.textContent = 'Copied'; });
     });
     toolbar.append(summary, copy);
@@ -77,7 +79,7 @@ class TableView {
       th.tabIndex = 0;
       th.setAttribute('role', 'columnheader');
       th.dataset.column = String(i);
-      th.title = `${h.name} (${h.type}): click to sort`;
+      th.title = `${h.name} (${h.type}): click to sort${partial ? ' the rows shown' : ''}`;
       th.append(el('span', 'livy-col-name', h.name), el('span', 'livy-col-type', h.type.replace(/_TYPE$/, '').toLowerCase()));
       th.addEventListener('click', () => this.sortBy(i));
       onActivateKey(th, () => this.sortBy(i));
@@ -90,7 +92,26 @@ class TableView {
     const scroller = el('div', 'livy-table-scroll');
     scroller.appendChild(grid);
     this.root.append(toolbar, scroller);
+    this.trapFocus();
     this.update();
+  }
+
+  /**
+   * Tab and Shift+Tab cycle through the table's controls (headers, buttons) instead of leaving the output
+   * (Tab past the last header used to drop out, and Shift+Tab could not come back); Escape lets the notebook
+   * take the focus back to the cell.
+   */
+  private trapFocus(): void {
+    this.root.addEventListener('keydown', (e) => {
+      if (e.key !== 'Tab') return;
+      const controls = [...this.root.querySelectorAll<HTMLElement>('button:not([disabled]), th[tabindex="0"]')];
+      if (controls.length === 0) return;
+      const at = controls.indexOf(this.root.ownerDocument.activeElement as HTMLElement);
+      const next = e.shiftKey ? (at <= 0 ? controls.length - 1 : at - 1) : (at < 0 || at === controls.length - 1 ? 0 : at + 1);
+      e.preventDefault();
+      e.stopPropagation();
+      controls[next].focus();
+    });
   }
 
   /** Refreshes headers, rows and paging controls without replacing any focusable node. */
@@ -153,6 +174,17 @@ class TableView {
     this.page = Math.min(Math.max(page, 0), this.pages - 1);
     this.update();
   }
+}
+
+/** "3 rows × 2 columns", or for a partial result "first 1,000 of 100,000 rows" / "first 1,000 rows; more were not fetched". */
+function summaryText(table: LivyTable): string {
+  const n = table.data.length;
+  const cols = `${table.headers.length} column${table.headers.length === 1 ? '' : 's'}`;
+  const count = n.toLocaleString('en-US');
+  if (!table.truncated) return `${count} row${n === 1 ? '' : 's'} × ${cols}`;
+  return table.truncated.total !== undefined
+    ? `first ${count} of ${table.truncated.total.toLocaleString('en-US')} rows × ${cols}`
+    : `first ${count} rows × ${cols}; more were not fetched`;
 }
 
 /** Enter and Space activate the control; the keys are consumed so the notebook never sees them. */

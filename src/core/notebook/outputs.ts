@@ -25,9 +25,14 @@ export interface OutputLimits {
   maxBytes: number;
   /** Rows shown in the text/plain fallback of a table. */
   textTableRows?: number;
+  /** The most rows the session returns of a SQL result (sent as `livy.rsc.sql.num-rows`). */
+  sqlRowLimit?: number;
 }
 
-export const DEFAULT_LIMITS: OutputLimits = { maxBytes: 1024 * 1024, textTableRows: 50 };
+/** Livy's `livy.rsc.sql.num-rows` default: the most rows a session returns of a SQL result. */
+export const DEFAULT_SQL_ROW_LIMIT = 1000;
+
+export const DEFAULT_LIMITS: OutputLimits = { maxBytes: 1024 * 1024, textTableRows: 50, sqlRowLimit: DEFAULT_SQL_ROW_LIMIT };
 
 export function textOutput(text: string, mime = 'text/plain'): CellOutputModel {
   return { items: [{ mime, text }] };
@@ -84,9 +89,19 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
     : isSqlJson(data['application/json']) ? { table: sqlJsonToTable(data['application/json']) } : undefined;
   if (table && 'table' in table) {
     const { table: capped, total } = capTable(table.table, limits.maxBytes);
+    // Livy returns at most its row limit of a SQL result: a result that fills it was cut there, total unknown.
+    const rowLimit = limits.sqlRowLimit ?? DEFAULT_SQL_ROW_LIMIT;
+    const atServiceLimit = data[LIVY_TABLE_MIME] === undefined && table.table.data.length >= rowLimit;
+    if (capped.data.length < total) capped.truncated = atServiceLimit ? {} : { total };
+    else if (atServiceLimit) capped.truncated = {};
     bundle.push({ mime: LIVY_TABLE_MIME, json: capped });
     if (!plain) plain = formatTable(capped, limits.textTableRows ?? 50);
-    if (capped.data.length < total) notes.push(truncationNote('the table is', `${capped.data.length}`, `${total} rows`));
+    if (atServiceLimit) {
+      notes.push(textOutput(`[Showing the first ${capped.data.length.toLocaleString('en-US')} rows; more were not fetched: the session returns at most `
+        + `${rowLimit.toLocaleString('en-US')} rows of a SQL result. Raise synapseSpark.notebook.sqlRowLimit (new sessions) to fetch more, or aggregate or LIMIT the query.]`));
+    } else if (capped.data.length < total) {
+      notes.push(truncationNote('the table is', `${capped.data.length}`, `${total} rows`));
+    }
   } else if (table && 'error' in table) {
     notes.push(textOutput(`[The service sent a malformed table (${table.error}); showing it as JSON.]`));
     bundle.push({ mime: 'application/json', json: data[LIVY_TABLE_MIME] });

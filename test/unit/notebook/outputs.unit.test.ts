@@ -93,4 +93,23 @@ describe('statement output mapping', () => {
     const text = formatTable({ headers: [{ name: 'n', type: 'INT_TYPE' }], data: [[1], [2], [3]] }, 2);
     assert.match(text, /only showing top 2 of 3 rows/);
   });
+  it('says when a SQL result stopped at the session\'s row limit, and when rows were dropped to fit', () => {
+    const sql = (rows: number) => ({ status: 'ok' as const, executionCount: 1, data: { 'application/json': {
+      schema: { type: 'struct', fields: [{ name: 'id', type: 'long', nullable: false, metadata: {} }] }, data: Array.from({ length: rows }, (_, i) => [i]) } } });
+    const [full, note] = mapStatementOutput(sql(1000));
+    const table = (full.items[0] as { json: { data: unknown[]; truncated?: { total?: number } } }).json;
+    assert.strictEqual(table.data.length, 1000);
+    assert.deepStrictEqual(table.truncated, {}, 'more rows may exist: total unknown');
+    assert.match((note.items[0] as { text: string }).text, /first 1,000 rows; more were not fetched.*synapseSpark\.notebook\.sqlRowLimit/);
+    // Under the limit, the table is whole and says nothing.
+    const [whole, ...rest] = mapStatementOutput(sql(999));
+    assert.strictEqual((whole.items[0] as { json: { truncated?: unknown } }).json.truncated, undefined);
+    assert.deepStrictEqual(rest, []);
+    // A raised limit is honoured, and rows dropped to fit the size cap keep their total.
+    assert.strictEqual(mapStatementOutput(sql(1000), { maxBytes: 1024 * 1024, sqlRowLimit: 5000 }).length, 1);
+    const [capped] = mapStatementOutput({ status: 'ok', executionCount: 1, data: { [LIVY_TABLE_MIME]: { headers: [{ name: 'x', type: 'STRING_TYPE' }], data: Array.from({ length: 50 }, () => ['y'.repeat(40)]) } } }, { maxBytes: 600 });
+    const cut = (capped.items[0] as { json: { data: unknown[]; truncated?: { total?: number } } }).json;
+    assert.ok(cut.data.length < 50);
+    assert.deepStrictEqual(cut.truncated, { total: 50 });
+  });
 });
