@@ -15,7 +15,8 @@ import { newPipelineTemplate, NodeFileReader } from '../core/pipelines';
 import { newJobName, submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
 import { downloadDatastorePath, parseDatastoreUri, rerunBody } from '../core/jobs/jobActions';
 import type { Literal } from '../core/pipelines/types';
-import { UserCancelledError, UserFacingError } from '../core/util/errors';
+import { describeError, UserCancelledError, UserFacingError } from '../core/util/errors';
+import type { StatementProgress } from '../core/livy/sparkProgress';
 import type { Logger } from '../core/util/logger';
 import { parseFromEditor, type EditorState, type ToEditor } from '../protocol/pipelineEditor';
 import { parseFromRun, RUN_VIEW_TYPE, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
@@ -446,18 +447,40 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
         batchChannel.info(`${name}: cancelling batch ${batch.id}...`);
         void runner.cancel(batch.id).catch((err) => batchChannel.error(`Cancel failed: ${err instanceof Error ? err.message : String(err)}`));
       }
+      // Live Spark progress of the batch's application, beside its log: the running job in the notification,
+      // each finished job as a log line, and a summary at the end.
+      let appId: string | undefined;
+      let spark: StatementProgress | undefined;
+      const reported = new Set<number>();
+      const progressStop = new AbortController();
+      const progressDone = runner.followProgress(batch.id, () => appId, (p) => {
+        spark = p;
+        const running = p.jobs.find((j) => j.status === 'RUNNING');
+        progress.report({ message: running ? `${entry.state} · Spark job ${running.jobId}: ${running.tasksDone}/${running.tasksTotal} tasks` : entry.state });
+        for (const job of p.jobs.filter((j) => j.status !== 'RUNNING' && !reported.has(j.jobId))) {
+          reported.add(job.jobId);
+          batchChannel.info(`${name}: Spark job ${job.jobId} (${job.name}) ${job.status.toLowerCase()}: ${job.tasksDone}/${job.tasksTotal} tasks`
+            + `${job.failedTasks ? `, ${job.failedTasks} failed` : ''}${job.elapsedMs !== undefined ? ` in ${(job.elapsedMs / 1000).toFixed(1)} s` : ''}.`);
+        }
+      }, { signal: progressStop.signal, onFailure: (err) => batchChannel.warn(`${name}: Spark progress is not available (${describeError(err)}); the batch goes on.`) });
       const final = await runner.follow(batch.id, (u) => {
         entry.state = u.state;
+        appId = u.appId ?? appId;
         progress.report({ message: u.state });
         for (const line of u.newLines) {
           lines.push(line);
           batchChannel.appendLine(line);
         }
         jobsTree.refresh();
-      }, { signal: abort.signal });
+      }, { signal: abort.signal }).finally(() => progressStop.abort());
+      await progressDone;
+      if (spark?.jobs.length) {
+        batchChannel.info(`${name}: Spark ran ${spark.jobs.length} job${spark.jobs.length === 1 ? '' : 's'}, ${spark.tasksDone} of ${spark.tasksTotal} tasks done`
+          + `${spark.failedTasks ? `, ${spark.failedTasks} failed` : ''}.`);
+      }
       batchChannel.info(`${name}: batch ${batch.id} ended ${final.state}${final.result ? ` (${final.result})` : ''}.`);
       if (final.state !== 'success' && !cancelled) void vscode.window.showWarningMessage(`${name} on ${pool!.computeName} ended ${final.state}.`, 'Show Log').then((a) => a && batchChannel.show());
-      return { batchId: batch.id, state: final.state, log: lines };
+      return { batchId: batch.id, state: final.state, log: lines, sparkJobs: spark?.jobs.map((j) => ({ jobId: j.jobId, status: j.status, tasksDone: j.tasksDone, tasksTotal: j.tasksTotal })) ?? [] };
     });
   });
 

@@ -11,6 +11,7 @@ import { resolveJobFile } from './fileMapping';
 import { appendLog, isEnded, markEnded, setState, type JobRecord } from './jobRecord';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
+import * as net from 'node:net';
 
 export interface BatchData {
   job: JobRecord;
@@ -57,9 +58,13 @@ export class LivyBatch {
     let command: string[];
     let env: Record<string, string>;
     const spark = this.rt.ctx.spark;
+    let uiPort: number | undefined;
     if (spark) {
+      // The UI's address is chosen here: a batch runs the user's script, which cannot report it the way a
+      // session's runner does, and Spark 3.4 does not log it.
+      uiPort = await freePort();
       const started = await spark.startApplication(
-        { workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined },
+        { workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined, uiPort },
         (line) => appendLog(job, 'stderr', line),
         () => !isEnded(job) && !this.shuttingDown,
       );
@@ -92,6 +97,15 @@ export class LivyBatch {
       spawnError = err;
     });
     child.on('close', (code, signal) => this.onExit(code, signal, spawnError));
+    if (uiPort !== undefined) void this.watchUi(`http://127.0.0.1:${uiPort}`);
+  }
+
+  /** Asks the chosen UI address for the application until it answers or the batch ends. */
+  private async watchUi(uiUrl: string): Promise<void> {
+    while (this.child && !isEnded(this.job) && !this.data.sparkUiUrl) {
+      await this.learnAppId(uiUrl);
+      if (!this.data.sparkUiUrl) await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   /** The application id from the running application's own REST API. */
@@ -104,7 +118,7 @@ export class LivyBatch {
         this.data.sparkUiUrl = uiUrl;
       }
     } catch {
-      // the application ended first: its id stays the scheduler's
+      // not up yet ("Spark is starting up"), or the application ended first: its id stays the scheduler's
     }
   }
 
@@ -171,4 +185,16 @@ export class LivyBatch {
     this.killGroup();
     this.releaseSlot();
   }
+}
+
+/** A TCP port free on the loopback interface now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

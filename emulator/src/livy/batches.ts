@@ -22,6 +22,12 @@ export class BatchManager extends JobManager<BatchData, LivyBatch> {
     return new LivyBatch(data, this.rt);
   }
 
+  /** The monitoring UI of batch `id` when it runs application `appId` now. */
+  applicationUi(workspace: string, pool: string, id: number, appId: string): string | undefined {
+    const batch = this.store.get(workspace, pool, id);
+    return batch?.data.sparkUiUrl && batch.job.appId === appId ? batch.data.sparkUiUrl : undefined;
+  }
+
   snapshot(): { counters: Record<string, number>; batches: BatchData[] } {
     const { counters, items } = this.snapshotJobs();
     return { counters, batches: items };

@@ -23,7 +23,7 @@ import type { LivyContext } from './context';
 import { failure, LivyRequestError } from './responses';
 import { buildRoutes, dispatch } from './routes';
 import { LivyRuntime } from './runtime';
-import { SessionManager } from './sessions';
+import { proxySparkApi, SessionManager } from './sessions';
 import type { SessionData } from './session';
 import type { BatchData } from './batch';
 
@@ -92,7 +92,12 @@ export function createLivySurface(ctx: LivyContext): LivySurface {
       }
       const app = SPARK_API.exec(subPath);
       if (app) {
-        return sessions.sparkApi(req, workspace, pool, Number(app[1]), decodeURIComponent(app[2]), app[3] ?? '');
+        const [id, appId, rest] = [Number(app[1]), decodeURIComponent(app[2]), app[3] ?? ''];
+        // Microsoft's own metrics connector reaches a batch's application as sessions/{livyId}/applications/{appId}
+        // too: a batch with that id running that application answers when no session does.
+        const batchUi = sessions.runsApplication(workspace, pool, id, appId) ? undefined : batches.applicationUi(workspace, pool, id, appId);
+        if (batchUi) return proxySparkApi(req, batchUi, appId, rest, `batch ${id}`);
+        return sessions.sparkApi(req, workspace, pool, id, appId, rest);
       }
       return dispatch(routes, { req, workspace, pool, poolInfo }, subPath);
     });

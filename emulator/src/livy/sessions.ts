@@ -79,35 +79,20 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
    */
   async sparkApi(req: EmuRequest, workspace: string, pool: string, id: number, appId: string, rest: string): Promise<EmuResponse> {
     const session = this.find(workspace, pool, id);
-    if (req.method.toUpperCase() !== 'GET') {
-      throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
-    }
     const uiUrl = session.data.sparkUiUrl;
     if (!uiUrl || session.job.appId !== appId) {
+      if (req.method.toUpperCase() !== 'GET') throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
       throw notFound('ApplicationNotFound', uiUrl
         ? `Spark application '${appId}' is not the application of session ${id} (${session.job.appId}).`
         : `Session ${id} has no running Spark application: Spark starts with the first statement that uses it.`);
     }
-    const query = req.query.toString();
-    const target = `${uiUrl}/api/v1/applications/${encodeURIComponent(appId)}${rest}${query ? `?${query}` : ''}`;
-    let response: Response;
-    try {
-      response = await fetch(target, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
-    } catch (err) {
-      throw new LivyRequestError(502, 'SparkApplicationUnreachable',
-        `The Spark application of session ${id} did not answer: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? 'text/plain';
-    let body: unknown = text;
-    if (type.includes('json')) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    return { status: response.status, headers: type.includes('json') ? {} : { 'content-type': type }, body };
+    return proxySparkApi(req, uiUrl, appId, rest, `session ${id}`);
+  }
+
+  /** Whether session `id` runs application `appId` now. */
+  runsApplication(workspace: string, pool: string, id: number, appId: string): boolean {
+    const session = this.store.get(workspace, pool, id);
+    return Boolean(session?.data.sparkUiUrl && session.job.appId === appId);
   }
 
   snapshot(): { counters: Record<string, number>; sessions: SessionData[] } {
@@ -122,4 +107,31 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
   async shutdown(): Promise<void> {
     await Promise.all(this.store.all().map((session) => session.shutdown()));
   }
+}
+
+/** GET on a running application's own monitoring REST API (`{uiUrl}/api/v1/applications/{appId}{rest}`), answered as is. */
+export async function proxySparkApi(req: EmuRequest, uiUrl: string, appId: string, rest: string, owner: string): Promise<EmuResponse> {
+  if (req.method.toUpperCase() !== 'GET') {
+  throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
+  }
+  const query = req.query.toString();
+  const target = `${uiUrl}/api/v1/applications/${encodeURIComponent(appId)}${rest}${query ? `?${query}` : ''}`;
+  let response: Response;
+  try {
+    response = await fetch(target, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
+  } catch (err) {
+    throw new LivyRequestError(502, 'SparkApplicationUnreachable',
+      `The Spark application of ${owner} did not answer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? 'text/plain';
+  let body: unknown = text;
+  if (type.includes('json')) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, headers: type.includes('json') ? {} : { 'content-type': type }, body };
 }

@@ -29,6 +29,8 @@ export interface ApplicationConfInput {
   jars: string[];
   /** Livy's request: driverMemory, driverCores, executorCores, numExecutors... (strings or numbers). */
   request?: Record<string, unknown>;
+  /** The Spark UI's port (its monitoring REST API), when the caller must know it up front; default: any free port. */
+  uiPort?: number;
   /** The user's `conf` map (Livy body, %%configure, a Spark step's conf). */
   userConf?: Record<string, string>;
   /** Cores this machine may give one application. */
@@ -110,7 +112,7 @@ export function applicationConf(input: ApplicationConfInput): ApplicationConf {
     'spark.driver.memory': `${driverMiB}m`,
     'spark.driver.host': '127.0.0.1',
     'spark.driver.bindAddress': '127.0.0.1',
-    'spark.ui.port': '0', // a free port per application; the Livy pass-through finds it
+    'spark.ui.port': String(input.uiPort ?? 0), // by default a free port per application; the Livy pass-through finds it
     'spark.ui.showConsoleProgress': 'false',
     'spark.sql.shuffle.partitions': String(Math.max(2, threads * 2)),
     'spark.jars': jars,

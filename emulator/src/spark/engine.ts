@@ -32,6 +32,8 @@ export interface ApplicationRequest {
   /** Livy request fields (driverMemory, numExecutors...) or a Spark step's resources. */
   request?: Record<string, unknown>;
   userConf?: Record<string, string>;
+  /** The Spark UI's port, for applications whose UI address must be known before they start (batches). */
+  uiPort?: number;
 }
 
 export interface PreparedApplication {
@@ -130,6 +132,7 @@ export class SparkEngine {
       userConf: app.userConf,
       maxCores: os.cpus().length,
       appName: app.appName,
+      uiPort: app.uiPort,
     });
     const confDir = writeConfDir(path.join(app.dir, 'conf'), conf);
     const env = this.options.env;

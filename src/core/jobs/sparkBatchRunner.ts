@@ -15,6 +15,9 @@ import { UserFacingError } from '../util/errors';
 import { AmlWorkspaceClient } from './amlWorkspaceClient';
 import { DatastoreUploader, sparkReadableUri } from './datastoreUpload';
 import { abortableSleep, nextDelay, DEFAULT_BACKOFF, type BackoffOptions } from './jobMonitor';
+import { isNotFound, SdkLivyClient, type LivyApi } from '../livy/livyClient';
+import { systemClock, type Clock } from '../livy/polling';
+import { applicationProgress, NOT_FOUND_GRACE_MS, progressDelay, type StatementProgress } from '../livy/sparkProgress';
 
 export const LIVY_API_VERSION = '2019-11-01-preview';
 const ENDED = new Set(['success', 'dead', 'killed', 'error']);
@@ -30,6 +33,8 @@ export interface ScriptBatchRequest {
 export interface BatchUpdate {
   id: number;
   state: string;
+  /** The batch's Spark application, once Livy knows it. */
+  appId?: string;
   /** Log lines not reported before. */
   newLines: string[];
   result?: string;
@@ -57,6 +62,8 @@ export function batchOptionsOf(body: LivyBatchBody): SparkBatchJobOptions {
 
 export class SparkBatchRunner {
   readonly client: SparkClient;
+  /** The pool's Livy client (the notebooks' own), for the Spark monitoring API of the batch's application. */
+  readonly livy: LivyApi;
 
   constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
     this.client = new SparkClient(catalog.credentialFor(pool), pool.synapseWorkspace.devEndpoint, pool.poolName, {
@@ -64,6 +71,45 @@ export class SparkBatchRunner {
       credentialScopes: [catalog.synapseScope()],
       httpClient: catalog.httpClient(),
     });
+    this.livy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+      { credential: catalog.credentialFor(pool), scope: catalog.synapseScope(), httpClient: catalog.httpClient() });
+  }
+
+  /**
+   * Live Spark progress of the batch's application (all its jobs) until `signal` aborts: read about once a
+   * second (backing off as it runs long) through the monitoring API Synapse passes through Livy. A 404 within
+   * 30 s of the application id's last change means it is not registered yet; any other failure ends it after
+   * one call of `onFailure`, and the batch goes on.
+   */
+  async followProgress(batchId: number, appId: () => string | undefined, onProgress: (p: StatementProgress) => void,
+    opts: { signal: AbortSignal; onFailure?: (err: unknown) => void; clock?: Clock }): Promise<void> {
+    const clock = opts.clock ?? systemClock;
+    const started = clock.now();
+    // A 404 is "not registered yet" for a while after the application id last changed (Livy may first report
+    // a scheduler id, then the running application's).
+    let lastApp: string | undefined;
+    let appSince = started;
+    while (!opts.signal.aborted) {
+      try {
+        await clock.sleep(progressDelay(clock.now() - started), opts.signal);
+      } catch {
+        return; // aborted: the batch ended
+      }
+      const app = appId();
+      if (!app) continue;
+      if (app !== lastApp) {
+        lastApp = app;
+        appSince = clock.now();
+      }
+      try {
+        onProgress(applicationProgress(await this.livy.getSparkJobs(batchId, app, opts.signal), [], clock.now()));
+      } catch (err) {
+        if (opts.signal.aborted) return;
+        if (isNotFound(err) && clock.now() - appSince < NOT_FOUND_GRACE_MS) continue;
+        opts.onFailure?.(err);
+        return;
+      }
+    }
   }
 
   /** Uploads the script's folder (skipped when unchanged) and answers the batch request for it. */
@@ -103,13 +149,15 @@ export class SparkBatchRunner {
     const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     let delay = backoff.minDelayMs;
     let lastState = '';
+    let lastApp: string | undefined;
     const tail = new LivyLogTail();
     for (;;) {
       const batch = await this.get(id, opts.signal);
       const newLines = tail.take(batch.logLines ?? []);
       const state = batch.state ?? 'unknown';
-      const changed = state !== lastState || newLines.length > 0;
-      if (changed) onUpdate({ id, state, newLines, result: batch.result });
+      const changed = state !== lastState || newLines.length > 0 || (batch.appId ?? undefined) !== lastApp;
+      lastApp = batch.appId ?? undefined;
+      if (changed) onUpdate({ id, state, newLines, result: batch.result, appId: batch.appId ?? undefined });
       lastState = state;
       if (ENDED.has(state)) return batch;
       delay = nextDelay(delay, changed, backoff);

@@ -57,7 +57,19 @@ export interface StatementProgress {
 export function aggregateProgress(statementId: number, jobs: readonly SparkJobData[], stages: readonly SparkStageData[] = [],
   now = Date.now(), final = false): StatementProgress {
   const group = String(statementId);
-  const mine = jobs.filter((j) => j.jobGroup === group).sort((a, b) => a.jobId - b.jobId);
+  return { statementId, ...aggregateJobs(jobs.filter((j) => j.jobGroup === group), stages, now), final };
+}
+
+/**
+ * Every job of an application: a Spark batch has no statements, so all its jobs are its progress (reached as
+ * `sessions/{batchId}/applications/{appId}`, as Microsoft's metrics connector reaches batch applications).
+ */
+export function applicationProgress(jobs: readonly SparkJobData[], stages: readonly SparkStageData[] = [], now = Date.now(), final = false): StatementProgress {
+  return { statementId: -1, ...aggregateJobs(jobs, stages, now), final };
+}
+
+function aggregateJobs(jobs: readonly SparkJobData[], stages: readonly SparkStageData[], now: number): Omit<StatementProgress, 'statementId' | 'final'> {
+  const mine = [...jobs].sort((a, b) => a.jobId - b.jobId);
   const result: JobProgress[] = mine.map((job) => {
     const ids = new Set(job.stageIds ?? []);
     const activeStages = stages.filter((s) => ids.has(s.stageId) && s.status === 'ACTIVE').sort((a, b) => a.stageId - b.stageId)
@@ -82,7 +94,7 @@ export function aggregateProgress(statementId: number, jobs: readonly SparkJobDa
   });
   const sum = (f: (j: JobProgress) => number) => result.reduce((n, j) => n + f(j), 0);
   return {
-    statementId, jobs: result, final,
+    jobs: result,
     stagesDone: sum((j) => j.stagesDone), tasksDone: sum((j) => j.tasksDone), tasksTotal: sum((j) => j.tasksTotal), failedTasks: sum((j) => j.failedTasks),
   };
 }

@@ -48,6 +48,44 @@ describe('Spark batch runner against the emulator', function () {
     assert.equal(again.uploaded, false, 'unchanged folder is not uploaded again');
   });
 
+  it('follows the Spark progress of the batch\'s application through the monitoring pass-through', async function () {
+    this.timeout(240_000);
+    const [pool] = await access.catalog.listAttachedPools();
+    const runner = new SparkBatchRunner(pool, access.catalog);
+    fs.writeFileSync(path.join(dir, 'spark_job.py'), [
+      'import time',
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.getOrCreate()',
+      'def slow(rows):',
+      '    time.sleep(0.5)',
+      '    return [sum(1 for _ in rows)]',
+      'print("counted", sum(spark.sparkContext.parallelize(range(800), 8).mapPartitions(slow).collect()))',
+      'time.sleep(4)  # the application stays up for a last progress read',
+      '',
+    ].join('\n'));
+    const prepared = await runner.prepare({ file: path.join(dir, 'spark_job.py') }, access.arm, new NodeFileReader());
+    const batch = await runner.submit(prepared.body);
+    let appId: string | undefined;
+    const seen: { done: number; total: number; status: string }[] = [];
+    const failures: unknown[] = [];
+    const stop = new AbortController();
+    const following = runner.followProgress(batch.id, () => appId, (p) => {
+      for (const j of p.jobs) seen.push({ done: j.tasksDone, total: j.tasksTotal, status: j.status });
+    }, { signal: stop.signal, onFailure: (err) => failures.push(err) });
+    const lines: string[] = [];
+    const final = await runner.follow(batch.id, (u) => {
+      appId = u.appId ?? appId;
+      lines.push(...u.newLines);
+    }, { backoff: { minDelayMs: 100, maxDelayMs: 500 } }).finally(() => stop.abort());
+    await following;
+    assert.equal(final.state, 'success', lines.join('\n'));
+    assert.ok(lines.some((l) => l === 'counted 800'), lines.join('\n'));
+    assert.deepEqual(failures, []);
+    assert.ok(seen.length > 0, 'the batch\'s Spark job was seen');
+    assert.ok(seen.every((s) => s.total === 8), JSON.stringify(seen));
+    assert.ok(seen.some((s) => s.status === 'SUCCEEDED' && s.done === 8), `the job was seen to finish: ${JSON.stringify(seen)}`);
+  });
+
   it('cancels a running batch', async () => {
     const [pool] = await access.catalog.listAttachedPools();
     const runner = new SparkBatchRunner(pool, access.catalog);
