@@ -11,7 +11,7 @@ import { resolveJobFile } from './fileMapping';
 import { appendLog, isEnded, markEnded, setState, type JobRecord } from './jobRecord';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
-import * as net from 'node:net';
+import { freePort } from '../spark/metastore';
 
 export interface BatchData {
   job: JobRecord;
@@ -185,16 +185,4 @@ export class LivyBatch {
     this.killGroup();
     this.releaseSlot();
   }
-}
-
-/** A TCP port free on the loopback interface now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
