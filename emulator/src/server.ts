@@ -433,11 +433,39 @@ function parseJson(req: EmuRequest, raw: Buffer): { ok: true; value: unknown } |
   const type = req.headers['content-type'] ?? '';
   if (raw.length === 0) return { ok: true, value: undefined };
   if (type && !/json/i.test(type)) return { ok: true, value: undefined };
+  const text = raw.toString('utf8');
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) return { ok: false, message: `the JSON nests ${depth > 100_000 ? 'more than 100000' : depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted` };
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : 'malformed JSON' };
   }
+}
+
+/** The deepest a request body may nest: real bodies stay far below it, and deeper ones would overflow the stack later. */
+const MAX_JSON_DEPTH = 256;
+
+/** How deep the brackets of a JSON text nest (strings skipped), counted without parsing. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+      if (max > 100_000) return max;
+    } else if (c === 93 || c === 125) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 function send(res: ServerResponse, r: EmuResponse): void {

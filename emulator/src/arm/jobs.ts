@@ -23,6 +23,8 @@ import { AML_WS } from './aml-workspaces';
 export const TERMINAL_JOB_STATES = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding']);
 const JOB_TYPES = new Set(['Pipeline', 'Spark', 'Command']);
 const JOB_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
+const NODE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+const PORT_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 const STEP_BINDING = /\$\{\{\s*parent\.jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}/g;
 
 /** Executes jobs; implemented by the pipeline runner. */
@@ -193,6 +195,11 @@ function validatePipeline(ctx: EmulatorContext, ws: ArmBody, props: Record<strin
     badRequest('UserError', 'A pipeline job needs at least one step in properties.jobs.', 'properties.jobs');
   }
   for (const [name, step] of Object.entries(steps)) {
+    // Node names name folders and bindings: identifiers only (never '../x'), as Azure ML requires.
+    if (!NODE_NAME.test(name)) badRequest('UserError', `Invalid node name '${name.slice(0, 80)}': use letters, digits and '_', not starting with a digit (at most 255).`, `properties.jobs.${name.slice(0, 80)}`);
+    for (const port of Object.keys((step?.outputs ?? {}) as Record<string, unknown>)) {
+      if (!PORT_NAME.test(port)) badRequest('UserError', `Invalid output name '${port.slice(0, 80)}' of node '${name}': use letters, digits, '_' and '-'.`, `properties.jobs.${name}.outputs`);
+    }
     const type = String(step?.type ?? '');
     if (type !== 'spark' && type !== 'command') badRequest('UserError', `Step '${name}' has unsupported type '${type}'. Supported: spark, command.`, `properties.jobs.${name}.type`);
     for (const dep of stepDependencies(step)) {

@@ -347,10 +347,13 @@ export class PipelineRunner implements JobRunner {
     const codeDir = await this.resolveCode(step, stepDir);
     // Spark resolves bare paths against the workspace's lake: local folders go to Spark as file:// URIs.
     const forSpark = (value: string) => (type === 'spark' && path.isAbsolute(value) ? `file://${value}` : value);
+    // A command runs through /bin/sh: a value that is not a plain word or path is quoted, so an input can
+    // never run commands of its own.
+    const forShell = (value: string) => (type === 'command' ? shellWord(value) : value);
     const substitute = (s: string) =>
       s
-        .replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forSpark(inputs[k] ?? ''))
-        .replace(/\$\{\{\s*outputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forSpark(outputs[k] ?? ''));
+        .replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forShell(forSpark(inputs[k] ?? '')))
+        .replace(/\$\{\{\s*outputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_m, k: string) => forShell(forSpark(outputs[k] ?? '')));
     const env: Record<string, string> = { AZUREML_RUN_ID: job.body.name, AZUREML_OUTPUT_DIR: stepDir };
     let argv: string[];
     let release: (() => void) | undefined;
@@ -570,4 +573,9 @@ export function splitArgs(s: string): string[] {
   const out: string[] = [];
   for (const m of s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
+}
+
+/** `value` as one shell word: as is when it is a plain word or path, else in single quotes. */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -141,4 +141,38 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /cycle/);
   });
+  it('refuses node names that could leave the data folder, and quotes input values in commands', async function () {
+    this.timeout(60_000);
+    const arm = armClient(emu);
+    const bad = await arm('PUT', `${WS}/jobs/escape1?api-version=2022-10-01`, { properties: { jobType: 'Pipeline', jobs: { '../../../x': { type: 'command', command: 'echo hi' } } } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /Invalid node name '\.\.\/\.\.\/\.\.\/x'/);
+    const badPort = await arm('PUT', `${WS}/jobs/escape2?api-version=2022-10-01`, { properties: { jobType: 'Pipeline', jobs: { a: { type: 'command', command: 'echo', outputs: { '../o': { type: 'uri_folder' } } } } } });
+    assert.equal(badPort.status, 400);
+
+    const marker = path.join(os.tmpdir(), `pwned-${process.pid}-${Date.now()}`);
+    const hostile = `a; touch ${marker}; echo $(id) \`whoami\` 'q'`;
+    const url = `${WS}/jobs/quoted1?api-version=2022-10-01`;
+    const put = await arm('PUT', url, { properties: { jobType: 'Pipeline', jobs: { say: { type: 'command', command: 'printf "%s\\n" ${{inputs.word}}', inputs: { word: { job_input_type: 'literal', value: hostile } } } } } });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    const end = Date.now() + 30_000;
+    let status = '';
+    while (Date.now() < end && !['Completed', 'Failed', 'Canceled'].includes(status)) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await arm('GET', url)).body.properties.status;
+    }
+    assert.equal(status, 'Completed');
+    assert.equal(fs.existsSync(marker), false, 'the input value ran no command');
+    const log = fs.readFileSync(path.join(emu.handle.dataDir, 'jobs', 'quoted1', 'say', 'user_logs', 'std_log.txt'), 'utf8');
+    assert.equal(log.trim(), hostile, 'the value arrives as one word, as written');
+  });
+
+  it('refuses a request body nested too deep with a 400, and keeps serving', async () => {
+    const arm = armClient(emu);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const res = await arm('PUT', `${WS}/jobs/deep1?api-version=2022-10-01`, deep);
+    assert.equal(res.status, 400);
+    assert.match(JSON.stringify(res.body), /nests more than 100000 levels deep|nests \d+ levels deep/);
+    assert.equal((await arm('GET', `${WS}/datastores/workspaceblobstore?api-version=2022-10-01`)).status, 200);
+  });
 });
