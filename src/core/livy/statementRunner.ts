@@ -28,6 +28,8 @@ export interface RunStatementOptions {
 }
 
 const FINAL = ['available', 'error', 'cancelled'];
+/** The longest Retry-After a statement poll honours; a longer one ends the cell with a clear error. */
+export const MAX_RETRY_AFTER_MS = 30_000;
 /** After a cancel request, how long to wait for Livy to confirm before giving up on it. */
 const CANCEL_CONFIRM_MS = 3000;
 
@@ -58,14 +60,25 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
       throw err;
     }
     try {
-      const answer = await api.getStatement(sessionId, statement.id);
+      // The signal reaches the request (and the SDK's own retry waits), so an interrupt never waits on the network.
+      const answer = await api.getStatement(sessionId, statement.id, signal);
       requests++;
       statement = answer.statement;
       retryAfterMs = answer.retryAfterMs;
     } catch (err) {
       requests++;
+      if (signal?.aborted) {
+        await cancel(api, sessionId, statement.id, clock);
+        throw abortError('The statement was cancelled.');
+      }
       if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
       throw err;
+    }
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+      // A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes.
+      await cancel(api, sessionId, statement.id, clock);
+      throw new Error(`The Spark pool asked to wait ${Math.round(retryAfterMs / 1000)} s before the next status check (Retry-After), `
+        + `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this extension waits; the statement was cancelled. Run the cell again later.`);
     }
     options.onPoll?.(statement);
   }

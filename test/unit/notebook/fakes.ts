@@ -71,8 +71,12 @@ export class ScriptedLivy implements Partial<LivyApi> {
     return { id: 0, state: 'waiting' };
   }
 
-  async getStatement(): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
+  /** Virtual latency of each statement poll (a slow or stalled network); it ends early when the poll's signal aborts. */
+  statementLatencyMs = 0;
+
+  async getStatement(_sessionId?: number, _statementId?: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
     this.requests.push({ op: 'GET', at: this.clock.now() });
+    if (this.statementLatencyMs && !this.cancelled) await this.clock.sleep(this.statementLatencyMs, signal);
     if (this.cancelled) return { statement: { id: 0, state: 'cancelled' } };
     const done = this.clock.now() >= this.doneAt;
     return { statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' }, retryAfterMs: this.retryAfterMs };

@@ -51,6 +51,38 @@ describe('adaptive statement polling (fake clock)', () => {
     for (let i = 1; i < gets.length; i++) assert.ok(gets[i] - gets[i - 1] >= 2500, `gap ${gets[i] - gets[i - 1]}`);
   });
 
+  it('an interrupt ends the cell at once even while a poll hangs on the network, and cancels the statement', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 600_000);
+    const controller = new AbortController();
+    const running = runStatement(livy.api(), 1, 'x', 'pyspark', { clock, signal: controller.signal });
+    // From 2 s on, every status check hangs for 5 minutes.
+    let abortedAt = 0;
+    const aborter = clock.sleep(2000).then(async () => {
+      livy.statementLatencyMs = 300_000;
+      await clock.sleep(3000);
+      abortedAt = clock.now();
+      controller.abort();
+    });
+    await assert.rejects(clock.run(Promise.all([running, aborter])), (err: Error) => err.name === 'AbortError');
+    const cancel = livy.requests.find((r) => r.op === 'CANCEL');
+    assert.ok(cancel, 'the statement is cancelled');
+    assert.ok(cancel.at - abortedAt <= 100, `cancel sent ${cancel.at - abortedAt} ms after the interrupt`);
+  });
+
+  it('ends with a clear error when the service asks to wait longer than the cap', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const livy = new ScriptedLivy(clock, clock.now() + 600_000);
+    livy.retryAfterMs = 10 * 60_000;
+    await assert.rejects(clock.run(runStatement(livy.api(), 1, 'x', 'pyspark', { clock })), (err: Error) => {
+      assert.match(err.message, /asked to wait 600 s before the next status check \(Retry-After\), longer than the 30 s/);
+      return true;
+    });
+    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the statement is not left running');
+    assert.ok(clock.now() - start < 60_000, `gave up after ${clock.now() - start} ms, not after the wait`);
+  });
+
   it('cancels the statement on abort and rejects with AbortError', async () => {
     const clock = new FakeClock();
     const livy = new ScriptedLivy(clock, clock.now() + 60_000);
