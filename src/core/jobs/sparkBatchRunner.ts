@@ -3,7 +3,7 @@
  * submit a Livy batch through @azure/synapse-spark on the pool's Synapse workspace (its dev endpoint, the
  * environment's Synapse scope), follow its state and log lines, cancel.
  */
-import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions } from '@azure/synapse-spark';
+import type { SparkBatchJob, SparkBatchJobOptions } from '@azure/synapse-spark';
 import type { ArmAccess } from '../model/armAccess';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../model/sparkTargets';
 import { hashContent, type PipelineFileReader, type UploadItem } from '../pipelines';
@@ -15,11 +15,10 @@ import { UserFacingError } from '../util/errors';
 import { AmlWorkspaceClient } from './amlWorkspaceClient';
 import { DatastoreUploader, sparkReadableUri } from './datastoreUpload';
 import { abortableSleep, nextDelay, DEFAULT_BACKOFF, type BackoffOptions } from './jobMonitor';
-import { isNotFound, SdkLivyClient, type LivyApi } from '../livy/livyClient';
+import { isNotFound, SdkLivyClient } from '../livy/livyClient';
 import { systemClock, type Clock } from '../livy/polling';
 import { applicationProgress, NOT_FOUND_GRACE_MS, progressDelay, type StatementProgress } from '../livy/sparkProgress';
 
-export const LIVY_API_VERSION = '2019-11-01-preview';
 const ENDED = new Set(['success', 'dead', 'killed', 'error']);
 
 export interface ScriptBatchRequest {
@@ -61,16 +60,10 @@ export function batchOptionsOf(body: LivyBatchBody): SparkBatchJobOptions {
 }
 
 export class SparkBatchRunner {
-  readonly client: SparkClient;
-  /** The pool's Livy client (the notebooks' own), for the Spark monitoring API of the batch's application. */
-  readonly livy: LivyApi;
+  /** The pool's Livy client, the notebooks' own kind: batches, and the monitoring API of the batch's application. */
+  readonly livy: SdkLivyClient;
 
   constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
-    this.client = new SparkClient(catalog.credentialFor(pool), pool.synapseWorkspace.devEndpoint, pool.poolName, {
-      livyApiVersion: LIVY_API_VERSION,
-      credentialScopes: [catalog.synapseScope()],
-      httpClient: catalog.httpClient(),
-    });
     this.livy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
       { credential: catalog.credentialFor(pool), scope: catalog.synapseScope(), httpClient: catalog.httpClient() });
   }
@@ -133,15 +126,15 @@ export class SparkBatchRunner {
   }
 
   async submit(body: LivyBatchBody, signal?: AbortSignal): Promise<SparkBatchJob> {
-    return this.client.sparkBatch.createSparkBatchJob(batchOptionsOf(body), { detailed: true, abortSignal: signal });
+    return this.livy.createBatch(batchOptionsOf(body), signal);
   }
 
   async get(id: number, signal?: AbortSignal): Promise<SparkBatchJob> {
-    return this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal });
+    return this.livy.getBatch(id, signal);
   }
 
   async cancel(id: number): Promise<void> {
-    await this.client.sparkBatch.cancelSparkBatchJob(id);
+    await this.livy.cancelBatch(id);
   }
 
   /** Polls the batch until it ends, reporting state changes and new log lines; answers the final batch. */

@@ -6,7 +6,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse, OperationOptions } from '@azure/core-client';
 import { createHttpHeaders, createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
-import { SparkClient, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
+import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
 import type {
   LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
 } from './types';
@@ -178,6 +178,19 @@ export class SdkLivyClient implements LivyApi {
     return this.call(`cancel statement ${statementId} of Spark session ${sessionId}`, async () => {
       await this.client.sparkSessionOperations.cancelSparkStatement(sessionId, statementId, { abortSignal: signal });
     });
+  }
+
+  /** Spark batch jobs ("Run Python File on Spark Pool") on the same client: one Livy client per pool. */
+  createBatch(options: SparkBatchJobOptions, signal?: AbortSignal): Promise<SparkBatchJob> {
+    return this.call('submit the Spark batch', () => this.client.sparkBatch.createSparkBatchJob(options, { detailed: true, abortSignal: signal }));
+  }
+
+  getBatch(id: number, signal?: AbortSignal): Promise<SparkBatchJob> {
+    return this.call(`read Spark batch ${id}`, () => this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal }));
+  }
+
+  cancelBatch(id: number, signal?: AbortSignal): Promise<void> {
+    return this.call(`cancel Spark batch ${id}`, () => this.client.sparkBatch.cancelSparkBatchJob(id, { abortSignal: signal }));
   }
 
   getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
