@@ -205,7 +205,7 @@ function validatePipeline(ctx: EmulatorContext, ws: ArmBody, props: Record<strin
     for (const dep of stepDependencies(step)) {
       if (!steps[dep]) badRequest('UserError', `Step '${name}' binds to the outputs of unknown step '${dep}'.`, `properties.jobs.${name}.inputs`);
     }
-    validateComputeRef(ctx, ws, step.computeId ?? step.compute, `properties.jobs.${name}.computeId`, false);
+    validateComputeRef(ctx, ws, boundCompute(step.computeId ?? step.compute, props), `properties.jobs.${name}.computeId`, false);
   }
   if (dependencyOrder(steps) === undefined) badRequest('UserError', 'The pipeline steps depend on each other in a cycle.', 'properties.jobs');
 }
@@ -219,6 +219,17 @@ function validateComputeRef(ctx: EmulatorContext, ws: ArmBody, ref: unknown, tar
   if (!ctx.store.get(`${ws.id}/computes/${name}`)) {
     badRequest('UserError', `Compute '${name}' was not found in workspace '${ws.name}'.`, target);
   }
+}
+
+/**
+ * A node's compute as it runs: `${{parent.inputs.<name>}}` (a compute chosen per run, as the SDK sends it)
+ * resolves to that pipeline input's value; anything else is the compute as written.
+ */
+export function boundCompute(ref: unknown, pipeline: Record<string, unknown>): unknown {
+  const m = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(String(ref ?? ''));
+  if (!m) return ref;
+  const input = ((pipeline.inputs ?? {}) as Record<string, Record<string, unknown> | undefined>)[m[1]];
+  return input?.value ?? input?.uri ?? ref;
 }
 
 /** Names of the steps whose outputs this step's inputs bind to. */

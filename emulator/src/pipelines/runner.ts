@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorContext } from '../context';
-import { dependencyOrder, stepDependencies, TERMINAL_JOB_STATES, type JobRunner } from '../arm/jobs';
+import { boundCompute, dependencyOrder, stepDependencies, TERMINAL_JOB_STATES, type JobRunner } from '../arm/jobs';
 import { nowIso, TYPES } from '../arm/resources';
 import type { ArmBody, StoredResource } from '../state/store';
 import { AZURITE_ACCOUNT, downloadPrefix, uploadPath } from '../storage/azurite';
@@ -364,7 +364,7 @@ export class PipelineRunner implements JobRunner {
       const args = splitArgs(substitute(String(step.args ?? '')));
       const spark = this.ctx.spark;
       if (spark) {
-        const workspace = this.sparkWorkspace(job, step);
+        const workspace = this.sparkWorkspace(job, step, (pipeline?.body.properties ?? {}) as Record<string, unknown>);
         const list = (a: string, b: string) => ((step[a] ?? step[b] ?? []) as string[]).map((f) => path.resolve(codeDir, f));
         const [pyFiles, jars, files] = [list('pyFiles', 'py_files'), list('jars', 'jars'), list('files', 'files')];
         const started = await spark.startApplication(
@@ -440,8 +440,8 @@ export class PipelineRunner implements JobRunner {
   }
 
   /** The Synapse workspace of the pool a Spark step's compute is attached to (its lake and lake database). */
-  private sparkWorkspace(job: StoredResource, step: Step): string {
-    const ref = String(step.computeId ?? step.compute ?? '').replace(/^azureml:/, '');
+  private sparkWorkspace(job: StoredResource, step: Step, pipeline: Record<string, unknown>): string {
+    const ref = String(boundCompute(step.computeId ?? step.compute, pipeline) ?? '').replace(/^azureml:/, '');
     const workspaceId = job.body.id.slice(0, job.body.id.toLowerCase().indexOf('/jobs/'));
     const compute = ref.startsWith('/') ? this.ctx.store.get(ref) : this.ctx.store.get(`${workspaceId}/computes/${ref}`);
     const pool = parseBigDataPoolId(compute?.body.properties.resourceId);

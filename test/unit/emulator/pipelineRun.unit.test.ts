@@ -175,4 +175,18 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     assert.match(JSON.stringify(res.body), /nests more than 100000 levels deep|nests \d+ levels deep/);
     assert.equal((await arm('GET', `${WS}/datastores/workspaceblobstore?api-version=2022-10-01`)).status, 200);
   });
+  it('accepts a node compute bound to a pipeline input, and checks the compute that input names', async () => {
+    const arm = armClient(emu);
+    const body = (computeName: string) => ({ properties: {
+      jobType: 'Pipeline',
+      inputs: { compute_name: { jobInputType: 'literal', value: computeName } },
+      jobs: { only: { type: 'command', command: 'echo bound', computeId: '${{parent.inputs.compute_name}}' } },
+    } });
+    const ok = await arm('PUT', `${WS}/jobs/bound1?api-version=2024-04-01`, body('sparksmall'));
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.equal(ok.body.properties.jobs.only.computeId, '${{parent.inputs.compute_name}}', 'the binding is kept as sent');
+    const bad = await arm('PUT', `${WS}/jobs/bound2?api-version=2024-04-01`, body('nosuchcompute'));
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /Compute 'nosuchcompute' was not found/);
+  });
 });
