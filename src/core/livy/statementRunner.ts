@@ -72,7 +72,11 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
         throw abortError('The statement was cancelled.');
       }
       if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
-      throw err;
+      // The client's own retries are spent: the result can no longer be read, so the statement is not left
+      // running unseen. Cancel it (best effort) and say so.
+      await cancel(api, sessionId, statement.id, clock);
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`${why.replace(/\.?$/, '.')} Its status could no longer be read, so statement ${statement.id} was asked to stop (best effort); run the cell again.`, { cause: err });
     }
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
       // A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes.

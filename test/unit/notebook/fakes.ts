@@ -71,12 +71,15 @@ export class ScriptedLivy implements Partial<LivyApi> {
     return { id: 0, state: 'waiting' };
   }
 
+  /** An HTTP status every statement poll fails with (after the client's own retries), until the statement is cancelled. */
+  statementFailure: number | undefined;
   /** Virtual latency of each statement poll (a slow or stalled network); it ends early when the poll's signal aborts. */
   statementLatencyMs = 0;
 
   async getStatement(_sessionId?: number, _statementId?: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
     this.requests.push({ op: 'GET', at: this.clock.now() });
     if (this.statementLatencyMs && !this.cancelled) await this.clock.sleep(this.statementLatencyMs, signal);
+    if (this.statementFailure && !this.cancelled) throw new LivyHttpError(`Could not read statement 0 (HTTP ${this.statementFailure})`, this.statementFailure);
     if (this.cancelled) return { statement: { id: 0, state: 'cancelled' } };
     const done = this.clock.now() >= this.doneAt;
     return { statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' }, retryAfterMs: this.retryAfterMs };

@@ -83,6 +83,17 @@ describe('adaptive statement polling (fake clock)', () => {
     assert.ok(clock.now() - start < 60_000, `gave up after ${clock.now() - start} ms, not after the wait`);
   });
 
+  it('a status check that keeps failing cancels the statement and says so, instead of leaving it running unseen', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 600_000);
+    livy.statementFailure = 503;
+    await assert.rejects(clock.run(runStatement(livy.api(), 1, 'x', 'pyspark', { clock })), (err: Error) => {
+      assert.match(err.message, /HTTP 503.*statement 0 was asked to stop \(best effort\); run the cell again\./);
+      return true;
+    });
+    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the statement was cancelled');
+  });
+
   it('cancels the statement on abort and rejects with AbortError', async () => {
     const clock = new FakeClock();
     const livy = new ScriptedLivy(clock, clock.now() + 60_000);
