@@ -166,6 +166,8 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
       const statement = host?.session.runningStatement;
       return statement ? describeRunning(statement.statementId, statement.progress) : undefined;
     },
+    orphaned: (pool) => registry.orphaned(pool),
+    forgetOrphan: (pool, id) => registry.forgetOrphan(pool, id),
   });
   const statusBar = new SessionStatusBar(kernels, registry);
   const logs = new SessionLogProvider(async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
@@ -227,6 +229,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
       'Kill');
     if (ours) await ours.session.delete('was killed from the Sessions view');
     else await apiFor(node.pool).deleteSession(node.session.id);
+    registry.forgetOrphan(node.pool, node.session.id);
     tree.refresh();
   });
   commands.register('synapseSpark.sessions.showLogs', async (node?: SessionsNode) => {

@@ -21,6 +21,10 @@ export interface SessionsSource {
   mine(pool: AttachedSparkPool): Set<number>;
   /** The statement this window runs on the session now and its Spark progress, e.g. "statement 3: 150/200 tasks". */
   running?(pool: AttachedSparkPool, sessionId: number): string | undefined;
+  /** Sessions this window failed to delete when their notebook closed (shown as orphaned, with Kill). */
+  orphaned?(pool: AttachedSparkPool): number[];
+  /** A session listed as orphaned is gone: stop marking it. */
+  forgetOrphan?(pool: AttachedSparkPool, sessionId: number): void;
 }
 
 export function formatAge(from: Date | undefined, now = Date.now()): string {
@@ -56,7 +60,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   describe(node: Extract<SessionsNode, { kind: 'session' }>): string {
     const s = node.session;
     const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
-    return [running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', s.appId]
+    const orphaned = this.source.orphaned?.(node.pool).includes(s.id) ? 'orphaned: its notebook closed, the delete failed' : '';
+    return [orphaned, running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', s.appId]
       .filter(Boolean).join(' · ');
   }
 
@@ -103,6 +108,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     try {
       const sessions = (await this.source.apiFor(node.pool).listSessions()).filter((s) => !isEndedServerState(s.state));
       this.lastListing.set(node.pool.computeId, sessions);
+      const live = new Set(sessions.map((s) => s.id));
+      for (const id of this.source.orphaned?.(node.pool) ?? []) if (!live.has(id)) this.source.forgetOrphan?.(node.pool, id);
       const mine = this.source.mine(node.pool);
       if (!sessions.length) return [{ kind: 'empty', pool: node.pool }];
       for (const key of [...this.sessionNodes.keys()]) if (key.startsWith(`${node.pool.computeId}:`)) this.sessionNodes.delete(key);

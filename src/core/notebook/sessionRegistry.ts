@@ -7,9 +7,9 @@ import type { AttachedSparkPool } from '../model/sparkTargets';
 import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
-import type { LivyApi } from '../livy/livyClient';
+import { isNotFound, type LivyApi } from '../livy/livyClient';
 import { SparkSession } from '../livy/sparkSession';
-import type { Clock } from '../livy/polling';
+import { systemClock, type Clock } from '../livy/polling';
 import type { NotebookSessionHost, PoolTarget } from './cellRunner';
 import { mergeSessionConfig, type SessionConfig } from './configure';
 import type { OutputLimits } from './outputs';
@@ -42,6 +42,10 @@ export interface RegistryDeps {
   log?: Logger;
   clock?: Clock;
   keepAliveMs?: number;
+}
+
+function orphanKey(pool: AttachedSparkPool, id: number): string {
+  return `${pool.computeId.toLowerCase()}:${id}`;
 }
 
 export function poolTarget(pool: AttachedSparkPool): PoolTarget {
@@ -127,6 +131,7 @@ export class NotebookKernelSession implements NotebookSessionHost {
 
 export class NotebookSessionRegistry {
   private readonly sessions = new Map<string, NotebookKernelSession>();
+  private readonly orphans = new Map<string, { pool: AttachedSparkPool; id: number; notebook: string }>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly progressChanged = new Emitter<NotebookKernelSession>();
@@ -168,14 +173,49 @@ export class NotebookSessionRegistry {
     await Promise.all(entries.map(async (entry) => {
       try {
         await entry.restored();
-        if (deleteSessions) await entry.session.delete();
-      } catch (err) {
-        (this.deps.log ?? silentLogger).warn(`Could not delete Spark session ${entry.session.sessionId}: ${String(err)}`);
+        const id = entry.session.sessionId;
+        if (deleteSessions && id !== undefined) await this.deleteOrOrphan(entry, id);
       } finally {
         entry.session.dispose();
       }
     }));
     if (entries.length) this.changed.fire();
+  }
+
+  /**
+   * Deletes a closed notebook's session, trying again twice (1 s, then 3 s later) when the call fails; a
+   * session still alive after that is remembered as orphaned (the Sessions view marks it, with Kill) and
+   * its id logged, so it never leaks unseen.
+   */
+  private async deleteOrOrphan(entry: NotebookKernelSession, id: number): Promise<void> {
+    const log = this.deps.log ?? silentLogger;
+    const clock = this.deps.clock ?? systemClock;
+    let last: unknown;
+    for (const wait of [0, 1000, 3000]) {
+      if (wait) await clock.sleep(wait);
+      try {
+        if (wait === 0) await entry.session.delete();
+        else await this.deps.apiFor(entry.pool).deleteSession(id);
+        this.orphans.delete(orphanKey(entry.pool, id));
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return; // gone already
+        last = err;
+      }
+    }
+    this.orphans.set(orphanKey(entry.pool, id), { pool: entry.pool, id, notebook: entry.notebookKey });
+    log.warn(`Could not delete Spark session ${id} on ${entry.pool.poolName} after its notebook closed (${last instanceof Error ? last.message : String(last)}); `
+      + 'it is listed as orphaned in the Sessions view, where Kill deletes it.');
+  }
+
+  /** Sessions whose delete failed when their notebook closed, on this pool. */
+  orphaned(pool: AttachedSparkPool): number[] {
+    return [...this.orphans.values()].filter((o) => o.pool.computeId === pool.computeId).map((o) => o.id);
+  }
+
+  /** A session was deleted or found gone: it is no longer orphaned. */
+  forgetOrphan(pool: AttachedSparkPool, id: number): void {
+    if (this.orphans.delete(orphanKey(pool, id))) this.changed.fire();
   }
 
   dispose(): void {

@@ -70,6 +70,36 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     await registry.closeNotebook('file:///b.ipynb', true);
   });
 
+  it('a session whose delete keeps failing when its notebook closes is retried, then listed as orphaned with its id logged', async () => {
+    const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
+    const warnings: string[] = [];
+    const log = { debug: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const registry = new NotebookSessionRegistry({
+      apiFor: () => client,
+      settings: { sessionDefaults: () => ({}), idleShutdownMinutes: () => 0, outputLimits: () => ({ maxBytes: 100_000 }) },
+      store: { get: () => undefined, set: () => undefined },
+      log: log as never,
+    });
+    const host = registry.get('file:///leaky.ipynb', pool, 'leaky.ipynb');
+    const sink = new RecordingSink();
+    await runCell(parseCell('print("up")'), host, sink, new AbortController().signal);
+    const id = host.session.sessionId!;
+    const fault = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'DELETE', path: `/sessions/${id}$`, status: 503 });
+    try {
+      await registry.closeNotebook('file:///leaky.ipynb', true);
+    } finally {
+      emu.handle.faults.remove(fault.id);
+    }
+    assert.deepStrictEqual(registry.orphaned(pool), [id]);
+    assert.ok(warnings.some((w) => w.includes(`Spark session ${id}`) && /orphaned/.test(w)), warnings.join('\n'));
+    assert.ok(!warnings.some((w) => /session undefined/.test(w)));
+    assert.notStrictEqual((await client.getSession(id)).state, 'killed', 'it is still alive: nothing hides that');
+    // Kill (or the session ending) clears the mark.
+    await client.deleteSession(id);
+    registry.forgetOrphan(pool, id);
+    assert.deepStrictEqual(registry.orphaned(pool), []);
+  });
+
   it('treats a submit Livy refuses because the session is killed as the session having ended', async () => {
     const session = new SparkSession({ api: client, name: 'unit', request: () => ({}) });
     const id = await session.ensureReady();
