@@ -101,12 +101,17 @@ export function formatLivyError(what: string, poolName: string, status: number |
 }
 
 export class SdkLivyClient implements LivyApi {
-  private readonly client: SparkClient;
+  private client: SparkClient;
 
-  constructor(readonly endpoint: LivyEndpoint, connection: LivyConnection) {
-    this.client = new SparkClient(connection.credential, endpoint.devEndpoint.replace(/\/+$/, ''), endpoint.poolName, {
-      credentialScopes: [connection.scope],
-      httpClient: connection.httpClient,
+  constructor(readonly endpoint: LivyEndpoint, private readonly connection: LivyConnection) {
+    this.client = this.newClient();
+  }
+
+  /** A client with its own token cache (the SDK's bearer policy keeps a token until it nears expiry). */
+  private newClient(): SparkClient {
+    return new SparkClient(this.connection.credential, this.endpoint.devEndpoint.replace(/\/+$/, ''), this.endpoint.poolName, {
+      credentialScopes: [this.connection.scope],
+      httpClient: this.connection.httpClient,
       livyApiVersion: LIVY_API_VERSION,
     });
   }
@@ -223,11 +228,19 @@ export class SdkLivyClient implements LivyApi {
     }
   }
 
-  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, action: () => Promise<T>, retriedAuth = false): Promise<T> {
     try {
       return await action();
     } catch (err) {
       if (err instanceof Error && err.name === 'AbortError') throw err;
+      if ((err as { statusCode?: number }).statusCode === 401) {
+        // A refused token (revoked, expired early, another tenant's) must not stay cached for the window's life:
+        // drop it with the client's policy and ask once more with a freshly requested one.
+        this.client = this.newClient();
+        if (!retriedAuth) return this.call(what, action, true);
+        throw new LivyHttpError(`Could not ${what} on pool '${this.endpoint.poolName}': the Synapse workspace refused the sign-in (HTTP 401), `
+          + 'also with a fresh token. Sign in again (Synapse Spark: Sign In), then try again.', 401, { cause: err, code: 'Unauthorized' });
+      }
       const status = (err as { statusCode?: number }).statusCode;
       const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
       const detail = bodyText && parseErrorBody(bodyText) ? bodyText : err instanceof Error ? err.message : String(err);

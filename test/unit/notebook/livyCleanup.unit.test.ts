@@ -116,6 +116,24 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     await session.delete();
   });
 
+  it('a refused token is dropped and asked for again once; refused again, the error says to sign in again', async () => {
+    const once = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/sessions$', status: 401, code: 'Unauthorized', message: 'Token expired', count: 1 });
+    try {
+      assert.ok(Array.isArray(await client.listSessions()), 'the second try, with a new token, answers');
+      assert.equal(emu.handle.faults.list().some((f) => f.id === once.id), false, 'the refusal was used up: the first try saw it');
+    } finally {
+      emu.handle.faults.remove(once.id);
+    }
+    const always = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/sessions$', status: 401, code: 'Unauthorized', message: 'Token revoked' });
+    try {
+      await assert.rejects(client.listSessions(), (err: Error) => err instanceof LivyHttpError && err.statusCode === 401
+        && /refused the sign-in \(HTTP 401\), also with a fresh token\. Sign in again \(Synapse Spark: Sign In\), then try again\./.test(err.message));
+    } finally {
+      emu.handle.faults.remove(always.id);
+    }
+    assert.ok(Array.isArray(await client.listSessions()), 'after signing in again, calls work');
+  });
+
   it('fails the cell with a readable message when Livy answers the create with a 500', async () => {
     const fault = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'POST', path: '/sessions$', status: 500,
       code: 'InternalServerError', message: 'Internal error creating session' });
