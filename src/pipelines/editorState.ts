@@ -7,7 +7,7 @@ import {
   type Diagnostic, type EditResult, type ParsedPipeline, type PipelineStep, type PortValue,
 } from '../core/pipelines';
 import type { GraphNode } from '../core/pipelines/graph';
-import type { GraphNodeView } from '../protocol/messages';
+import { stepOfNodeId, type GraphNodeView } from '../protocol/messages';
 import type { EditOp, EditorState, ProblemView, StepView } from '../protocol/pipelineEditor';
 
 function portText(p: PortValue): string {
@@ -53,7 +53,7 @@ export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], v
   return {
     version,
     graph: {
-      nodes: graph.nodes.map((n) => ({ ...nodeView(n), errors: n.kind === 'step' ? errorsByStep.get(n.id.slice(5)) : undefined })),
+      nodes: graph.nodes.map((n) => ({ ...nodeView(n), errors: n.kind === 'step' ? errorsByStep.get(stepOfNodeId(n.id) ?? '') : undefined })),
       edges: graph.edges,
     },
     steps: parsed.model.steps.map(stepView),

@@ -28,6 +28,16 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 /** The graph both webviews draw: nodes are steps (and pipeline inputs/outputs), edges are bindings. */
 export type NodeStatus = 'unknown' | 'notStarted' | 'queued' | 'running' | 'completed' | 'failed' | 'canceled';
 
+/** The graph node id of a pipeline step (`step:<name>`). */
+export function stepNodeId(step: string): string {
+  return `step:${step}`;
+}
+
+/** The step name of a graph node id, or undefined for a pipeline input or output node. */
+export function stepOfNodeId(id: string | undefined): string | undefined {
+  return id?.startsWith('step:') ? id.slice('step:'.length) : undefined;
+}
+
 export interface GraphNodeView {
   id: string;
   kind: 'step' | 'pipelineInput' | 'pipelineOutput';

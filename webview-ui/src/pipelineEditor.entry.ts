@@ -13,7 +13,7 @@ import { Bridge } from './shared/bridge';
 import { GraphView } from './graph/graphView';
 import css from './editor.css';
 import graphCss from './graph/graph.css';
-import type { GraphView as GraphData } from '../../src/protocol/messages';
+import { stepNodeId, stepOfNodeId, type GraphView as GraphData } from '../../src/protocol/messages';
 
 const style = document.createElement('style');
 style.textContent = css + graphCss;
@@ -49,13 +49,13 @@ const bridge = new Bridge<ToEditor, FromEditor>(parseToEditor, (m) => {
     state = m.state;
     void render();
   } else if (m.type === 'select') {
-    graph.select(`step:${m.step}`);
+    graph.select(stepNodeId(m.step));
   }
 });
 
 const graph = new GraphView($('canvas'), {
   onSelect: (id) => {
-    const next = id?.startsWith('step:') ? id.slice(5) : undefined;
+    const next = stepOfNodeId(id);
     if (nested.length) {
       nestedSelected = next;
       renderForm();
@@ -69,29 +69,33 @@ const graph = new GraphView($('canvas'), {
   },
   // Enter on a step opens its form: the keyboard goes to the form's first field (Escape comes back).
   onActivate: (id) => {
-    if (!id.startsWith('step:')) return;
+    const step = stepOfNodeId(id);
+    if (step === undefined) return;
     if (nested.length) {
-      nestedSelected = id.slice(5);
+      nestedSelected = step;
       renderForm();
       return focusForm();
     }
-    if (selected !== id.slice(5)) {
-      selected = id.slice(5);
+    if (selected !== step) {
+      selected = step;
       renderForm();
     }
     focusForm();
   },
   onReveal: (id) => {
-    if (id.startsWith('step:')) bridge.post({ type: 'reveal', step: id.slice(5) });
+    const step = stepOfNodeId(id);
+    if (step !== undefined) bridge.post({ type: 'reveal', step });
   },
   onDelete: (id) => {
-    if (id.startsWith('step:') && !nested.length) void edit({ kind: 'removeStep', step: id.slice(5) });
+    const step = stepOfNodeId(id);
+    if (step !== undefined && !nested.length) void edit({ kind: 'removeStep', step });
   },
   // An output dragged onto a step binds the input it was dropped on, else a new input named after the output.
   onConnect: (from, to) => {
     if (nested.length) return; // a nested pipeline is read-only here
-    const fromStep = from.node.slice(5);
-    const toStep = to.node.slice(5);
+    const fromStep = stepOfNodeId(from.node);
+    const toStep = stepOfNodeId(to.node);
+    if (fromStep === undefined || toStep === undefined) return;
     const taken = new Set(state?.steps.find((s) => s.name === toStep)?.inputs.map((i) => i.name) ?? []);
     let toInput = to.port ?? from.port;
     for (let i = 2; !to.port && taken.has(toInput); i++) toInput = `${from.port}_${i}`;
@@ -151,7 +155,7 @@ async function render(): Promise<void> {
   }
   // The layout is asynchronous: a newer state (the rename's) may have arrived meanwhile.
   followRename(state);
-  if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== `step:${selected}`) graph.select(`step:${selected}`, false);
+  if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== stepNodeId(selected)) graph.select(stepNodeId(selected), false);
   renderForm();
   renderProblems();
 }
@@ -160,7 +164,7 @@ async function render(): Promise<void> {
 function shownGraph(): GraphData {
   let g: GraphData = state?.graph ?? { nodes: [], edges: [] };
   for (let i = 0; i < nested.length; i++) {
-    const sub = g.nodes.find((n) => n.id === `step:${nested[i]}`)?.subgraph;
+    const sub = g.nodes.find((n) => n.id === stepNodeId(nested[i]))?.subgraph;
     if (!sub) {
       nested = nested.slice(0, i);
       nestedSelected = undefined;
@@ -189,13 +193,13 @@ function closeNested(): void {
   const left = nested.pop();
   nestedSelected = undefined;
   void render().then(() => {
-    if (left) graph.select(`step:${left}`);
+    if (left) graph.select(stepNodeId(left));
   });
 }
 
 /** Read-only details of a step of an opened nested pipeline. */
 function renderNestedForm(side: HTMLElement): void {
-  const node = shownGraph().nodes.find((n) => n.id === `step:${nestedSelected}`);
+  const node = nestedSelected === undefined ? undefined : shownGraph().nodes.find((n) => n.id === stepNodeId(nestedSelected!));
   if (!node) {
     const p = document.createElement('p');
     p.className = 'hint';
@@ -216,7 +220,7 @@ function renderNestedForm(side: HTMLElement): void {
     dl.append(dt, dd);
   }
   side.appendChild(dl);
-  if (node.subgraph) side.appendChild(button('Open nested pipeline', () => openNested(node.id.slice(5)), true, `Open nested pipeline ${node.label}`));
+  if (node.subgraph) side.appendChild(button('Open nested pipeline', () => openNested(stepOfNodeId(node.id) ?? node.label), true, `Open nested pipeline ${node.label}`));
 }
 
 /** Once the state shows a pending rename done, the renamed step stays selected under its new name. */
@@ -261,7 +265,7 @@ function renderProblems(): void {
     li.className = p.severity;
     li.textContent = `${p.message} (line ${p.line + 1})`;
     li.tabIndex = 0;
-    li.addEventListener('click', () => p.step && graph.select(`step:${p.step}`));
+    li.addEventListener('click', () => p.step && graph.select(stepNodeId(p.step)));
     list.appendChild(li);
   }
   list.hidden = list.childElementCount === 0;
@@ -362,7 +366,7 @@ function renderForm(): void {
   if (!step.editable) {
     const p = document.createElement('p');
     p.className = 'hint';
-    const sub = state?.graph.nodes.find((n) => n.id === `step:${step.name}`)?.subgraph;
+    const sub = state?.graph.nodes.find((n) => n.id === stepNodeId(step.name))?.subgraph;
     const steps = sub?.nodes.filter((n) => n.kind === 'step').length ?? 0;
     p.textContent = sub
       ? `This step runs a pipeline component of ${steps} step${steps === 1 ? '' : 's'}; it is kept as written (edit it in the text or the component's file).`
@@ -449,7 +453,8 @@ function downstreamOf(step: string): Set<string> {
     consumers.get(from)!.add(to);
   };
   for (const e of state?.graph.edges ?? []) {
-    if (e.source.startsWith('step:') && e.target.startsWith('step:')) link(e.source.slice(5), e.target.slice(5));
+    const [from, to] = [stepOfNodeId(e.source), stepOfNodeId(e.target)];
+    if (from !== undefined && to !== undefined) link(from, to);
   }
   for (const s of state?.steps ?? []) {
     for (const i of s.inputs) {

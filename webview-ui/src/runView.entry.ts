@@ -4,6 +4,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { parseToRun, type FromRun, type RunState, type ToRun } from '../../src/protocol/runView';
+import { stepNodeId, stepOfNodeId } from '../../src/protocol/messages';
 import { Bridge } from './shared/bridge';
 import { GraphView } from './graph/graphView';
 import css from './editor.css';
@@ -37,7 +38,7 @@ let state: RunState | undefined;
 
 const graph = new GraphView($('canvas'), {
   onSelect: (id) => {
-    selected = id?.replace(/^step:/, '');
+    selected = stepOfNodeId(id);
     renderLog();
   },
 });
@@ -97,7 +98,7 @@ const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
     document.body.dataset.status = state.status;
     ($('cancel') as HTMLElement & { disabled: boolean }).disabled = state.terminal;
     $('rerun').hidden = !state.canRerun;
-    const statuses = new Map(state.steps.map((s) => [`step:${s.step}`, s.nodeStatus]));
+    const statuses = new Map(state.steps.map((s) => [stepNodeId(s.step), s.nodeStatus]));
     void graph.render({ nodes: state.graph.nodes.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status })), edges: state.graph.edges });
     const outputs = $('outputs');
     outputs.replaceChildren();
