@@ -68,5 +68,13 @@ describe('Run view after a window reload', () => {
     assert.strictEqual(log.match(/train: 200 rows/g)?.length, 1, `each log line once:\n${log}`);
     assert.strictEqual(await after.locator('#cancel').evaluate((b) => (b as unknown as { disabled: boolean }).disabled), true, 'a finished run cannot be cancelled');
     assert.ok(await after.locator('#notice').isHidden(), `no notice once the run is shown: ${await text(after, '#notice')}`);
+
+    // Every control a screen reader reaches has a name (the outputs' Download/Copy/Browse say which output).
+    const snapshot = await after.locator('body').ariaSnapshot();
+    const controls = snapshot.split('\n').map((l) => /^\s*- (button|textbox|combobox|link)(?: "([^"]*)")?/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    assert.ok(controls.length >= 3, snapshot);
+    assert.deepStrictEqual(controls.filter((m) => !m[2]?.trim()).map((m) => m[0].trim()), [], `controls without a name:\n${snapshot}`);
+    const outputButtons = controls.filter((m) => m[1] === 'button' && /^(Download|Copy|Browse) /.test(m[2]));
+    assert.strictEqual(new Set(outputButtons.map((m) => m[2])).size, outputButtons.length, 'each output action names its output');
   });
 });
