@@ -216,7 +216,6 @@ export function jobFromRun(id: string, run: HistoryRun): AmlJob {
       status: run.status ?? undefined,
       displayName: run.displayName ?? undefined,
       properties: run.properties ?? undefined,
-      parentJobName: run.parentRunId ?? undefined,
     },
   };
 }

@@ -13,7 +13,7 @@ import { containerUrl } from './datastoreUpload';
 import type { DatastoreInfo } from './amlWorkspaceClient';
 
 /** Fields of a job that the service sets; a resubmission leaves them out. */
-const SERVICE_FIELDS = new Set(['status', 'services', 'sourceJobId', 'isArchived', 'parentJobName', 'notificationSetting']);
+const SERVICE_FIELDS = new Set(['status', 'services', 'sourceJobId', 'isArchived', 'notificationSetting']);
 /** Properties the service adds to a run; user properties are kept. */
 const SERVICE_PROPERTY = /^(_?azureml\.|runSource$|runType$|ContentSnapshotId$|StepType$|ComputeTargetType$)/;
 /** An output location Azure ML chose under a run's id (its default path); a new run gets its own. */

@@ -71,6 +71,12 @@ describe('pipeline submit against the emulator', function () {
     assert.ok(logs.some((l) => l.startsWith('prepare: prepare: wrote 200 rows')), logs.join('\n'));
     assert.ok(logs.some((l) => /train: train: 200 rows/.test(l)), logs.join('\n'));
     assert.ok(Object.keys(final.outputs).some((k) => k === 'train.model_output'));
+    // A step fetched by name: ARM answers a stub without properties, so the job comes from run history.
+    const step = final.steps.find((s) => s.step === 'train')!;
+    const child = await client.getJob(step.runId);
+    assert.equal(child.name, step.runId);
+    assert.equal(child.properties.displayName, 'train');
+    assert.equal(child.properties.status, 'Completed');
   });
 
   it('blob traffic goes through the HTTP client it is given: trusted with the emulator CA, refused without it', async () => {
