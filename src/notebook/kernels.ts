@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import type { Logger } from '../core/util/logger';
 import { CellQueue, type CellOutcome } from '../core/notebook/cellQueue';
-import { runCell, type CellSink } from '../core/notebook/cellRunner';
+import { resumeCell, runCell, type CellResult, type CellSink } from '../core/notebook/cellRunner';
+import { DetachedError } from '../core/livy/statementRunner';
+import { locateCell, sourceHash, type PendingCell, type PendingCells } from '../core/notebook/pendingCells';
 import { controllerIdFor } from '../core/notebook/controllerIds';
 import { parseCell } from '../core/notebook/magics';
 import type { NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
@@ -41,9 +43,11 @@ export class SparkKernels implements vscode.Disposable {
   private catalog: SparkPoolCatalog | undefined;
   private catalogListener: { dispose(): void } | undefined;
   private syncing: Promise<void> = Promise.resolve();
+  /** Results being landed after a reload ("sessionId/statementId"), so a second selection event does not land them twice. */
+  private readonly resuming = new Set<string>();
 
   constructor(private readonly registry: NotebookSessionRegistry, private readonly settings: VsCodeNotebookSettings,
-    private readonly log: Logger) {
+    private readonly log: Logger, private readonly pending?: PendingCells) {
     this.disposables.push(
       vscode.workspace.onDidCloseNotebookDocument((nb) => {
         if (nb.notebookType === NOTEBOOK_TYPE) void this.onClosed(notebookKey(nb));
@@ -141,7 +145,8 @@ export class SparkKernels implements vscode.Disposable {
       const current = this.controllers.get(id)?.pool;
       if (selected && current) {
         this.selected.set(key, current.computeId);
-        void this.registry.get(key, current, notebookName(notebook)).activate(this.settings.prewarm());
+        void this.registry.get(key, current, notebookName(notebook)).activate(this.settings.prewarm())
+          .then(() => this.resumePending(id, notebook));
       } else if (!selected && this.selected.get(key) === current?.computeId) {
         this.selected.delete(key);
       }
@@ -170,7 +175,65 @@ export class SparkKernels implements vscode.Disposable {
 
   private async runOne(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution,
     host: ReturnType<NotebookSessionRegistry['get']>, signal: AbortSignal): Promise<CellOutcome> {
-    execution.start(Date.now());
+    const startedAt = Date.now();
+    const text = cell.document.getText();
+    let remembered: PendingCell | undefined;
+    const result = await this.writeCell(cell, execution, startedAt, (sink) => runCell(parseCell(text, cell.document.languageId), host, {
+      ...sink,
+      submitted: (sessionId, statementId) => {
+        remembered = { notebook: notebookKey(cell.notebook), computeId: host.pool.computeId, cellIndex: cell.index,
+          sourceHash: sourceHash(text), startedAt, sessionId, statementId };
+        this.pending?.add(remembered);
+      },
+    }, signal));
+    // A window that closes or reloads under the cell leaves its statement running: the next window lands it.
+    if (remembered && !(signal.reason instanceof DetachedError)) this.pending?.remove(remembered);
+    return result.outcome;
+  }
+
+  /**
+   * The window reloaded while cells of this notebook ran: once its session is re-attached, follow each such
+   * statement and land its result in the cell it came from (queued like a run, so Interrupt cancels it and
+   * later cells wait for it), or say why it was lost.
+   */
+  private resumePending(controllerId: string, notebook: vscode.NotebookDocument): void {
+    const entry = this.controllers.get(controllerId);
+    const store = this.pending;
+    if (!entry || !store || notebook.isClosed) return;
+    const key = notebookKey(notebook);
+    const host = this.registry.get(key, entry.pool, notebookName(notebook));
+    const texts = notebook.getCells().map((c) => (c.kind === vscode.NotebookCellKind.Code ? c.document.getText() : '\u0000markdown'));
+    for (const pending of store.forNotebook(key, entry.pool.computeId)) {
+      const id = `${pending.sessionId}/${pending.statementId}`;
+      if (this.resuming.has(id)) continue;
+      const index = locateCell(texts, pending);
+      if (index === undefined) {
+        store.remove(pending);
+        this.log.warn(`${notebookName(notebook)}: the result of statement ${pending.statementId} (Spark session ${pending.sessionId}), `
+          + 'which ran when the window reloaded, was not put into the notebook: its cell was edited or removed since.');
+        continue;
+      }
+      this.resuming.add(id);
+      const cell = notebook.cellAt(index);
+      const execution = entry.controller.createNotebookCellExecution(cell);
+      void this.queueFor(notebook).enqueue({
+        run: async (signal) => {
+          const result = await this.writeCell(cell, execution, pending.startedAt, (sink) => resumeCell(pending, host, sink, signal));
+          if (!(signal.reason instanceof DetachedError)) store.remove(pending);
+          return result.outcome;
+        },
+        cancelQueued: () => {
+          store.remove(pending);
+          execution.end(undefined);
+        },
+      }).finally(() => this.resuming.delete(id));
+    }
+  }
+
+  /** Runs one cell's work against a sink backed by its execution, then ends the execution. */
+  private async writeCell(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, startedAt: number,
+    work: (sink: CellSink) => Promise<CellResult>): Promise<CellResult> {
+    execution.start(startedAt);
     // VS Code applies an execution's output updates in call order, batched, and end() flushes them before the
     // execution completes: queue each write and never wait for one to be applied (that costs a batching delay
     // plus a round trip to the workbench per write, on every cell). The previous outputs are replaced by the
@@ -191,8 +254,7 @@ export class SparkKernels implements vscode.Disposable {
         execution.executionOrder = order;
       },
     };
-    const result = await runCell(parseCell(cell.document.getText(), cell.document.languageId), host, sink, signal)
-      .finally(() => clearTimeout(clearTimer));
+    const result = await work(sink).finally(() => clearTimeout(clearTimer));
     clearStale();
     execution.end(result.outcome === 'succeeded' ? true : result.outcome === 'failed' ? false : undefined, Date.now());
     Promise.all(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
@@ -202,7 +264,7 @@ export class SparkKernels implements vscode.Disposable {
         if (picked) void vscode.commands.executeCommand('synapseSpark.notebook.restartSession', cell.notebook.uri);
       });
     }
-    return result.outcome;
+    return result;
   }
 
   private onTabsClosed(closed: readonly vscode.Tab[]): void {
@@ -225,7 +287,9 @@ export class SparkKernels implements vscode.Disposable {
     this.catalogListener?.dispose();
     for (const { controller } of this.controllers.values()) controller.dispose();
     this.controllers.clear();
-    for (const queue of this.queues.values()) queue.interrupt();
+    // The window is closing or reloading: stop following running statements without cancelling them, so
+    // their results land in their cells once the next window re-attaches (see resumePending).
+    for (const queue of this.queues.values()) queue.interrupt(new DetachedError('The window closed.'));
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -9,6 +9,7 @@ import { SdkLivyClient, type LivyApi } from '../core/livy/livyClient';
 import type { LivySessionInfo } from '../core/livy/types';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
 import { NotebookSessionRegistry, type StoredSession } from '../core/notebook/sessionRegistry';
+import { PendingCells, type PendingCell } from '../core/notebook/pendingCells';
 import { UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { notebookKey, SparkKernels } from './kernels';
@@ -51,6 +52,8 @@ export interface NotebookApi {
 }
 
 const STORE_KEY = 'synapseSpark.notebook.sessions';
+/** Statements that ran when the window went away, whose results land in their cells after a reload. */
+const PENDING_KEY = 'synapseSpark.notebook.pendingCells';
 
 /** Show Session Logs opens read-only documents of this scheme, e.g. synapse-spark-log:/sparksmall/session-4.log. */
 export const SESSION_LOG_SCHEME = 'synapse-spark-log';
@@ -155,7 +158,11 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
       },
     },
   });
-  const kernels = new SparkKernels(registry, settings, log);
+  const pending = new PendingCells({
+    get: () => context.workspaceState.get<PendingCell[]>(PENDING_KEY, []),
+    set: (cells) => void context.workspaceState.update(PENDING_KEY, cells),
+  });
+  const kernels = new SparkKernels(registry, settings, log, pending);
   const tree = new SessionsTree({
     pools: () => kernels.pools,
     apiFor,

@@ -90,6 +90,20 @@ async function livySessions(poolName: string): Promise<{ id: number; name: strin
   return list.sessions;
 }
 
+/** Developer: Reload Window, and wait for the new page: a new document (and with it a new extension host) proves it happened. */
+async function reloadWindow(wb: Workbench): Promise<void> {
+  const { page } = wb;
+  const loadedAt = await page.evaluate(() => performance.timeOrigin);
+  await wb.runCommand('Developer: Reload Window');
+  for (const deadline = Date.now() + 60_000; ;) {
+    const now = await page.evaluate(() => performance.timeOrigin).catch(() => loadedAt);
+    if (now !== loadedAt) break;
+    if (Date.now() > deadline) throw new Error('the window did not reload');
+    await page.waitForTimeout(250);
+  }
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}
+
 /** Runs the n-th cell with its Execute Cell button, as a user would. */
 async function runCellAt(page: Page, index: number): Promise<void> {
   const cell = page.locator('.notebook-editor .code-cell-row').nth(index);
@@ -207,16 +221,7 @@ describe('Notebook session across a window reload', () => {
     const session = ours(before)[0];
     assert.strictEqual(session.state, 'idle');
 
-    const loadedAt = await page.evaluate(() => performance.timeOrigin);
-    await wb.get().runCommand('Developer: Reload Window');
-    // A new document (and with it a new extension host) proves the reload happened.
-    for (const deadline = Date.now() + 60_000; ;) {
-      const now = await page.evaluate(() => performance.timeOrigin).catch(() => loadedAt);
-      if (now !== loadedAt) break;
-      if (Date.now() > deadline) throw new Error('the window did not reload');
-      await page.waitForTimeout(250);
-    }
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await reloadWindow(wb.get());
     // The window comes back with the notebook open; its kernel is remembered or picked again.
     await page.locator('.notebook-editor .code-cell-row').nth(1).waitFor({ timeout: 60_000 });
     await page.waitForTimeout(3000);
@@ -228,6 +233,52 @@ describe('Notebook session across a window reload', () => {
     assert.deepStrictEqual(ours(after).map((s) => [s.id, s.state]), [[session.id, 'idle']], 'the same session, still alive');
     assert.strictEqual(after.length, before.length, `no session was created on the pool: ${JSON.stringify(after)}`);
     console.log(`    screenshot: ${await wb.get().screenshot('notebook-after-reload')}`);
+  });
+
+  it('lands the result of a cell that was running during Developer: Reload Window in that cell', async function () {
+    this.timeout(300_000);
+    const { page } = wb.get();
+    await wb.get().runCommand('View: Close All Editors');
+    const name = 'reload-result.ipynb';
+    const file = path.join(process.env.E2E_WORKSPACE!, 'notebooks', name);
+    const marker = `slept-${Date.now()}`;
+    const nb = {
+      cells: ['# A long cell', `import time\nruns = globals().get("runs", 0) + 1\ntime.sleep(25)\nprint("${marker}", "runs:", runs)`].map((source, i) =>
+        ({ cell_type: i ? 'code' : 'markdown', ...(i ? { execution_count: null, outputs: [] } : {}), metadata: {}, source })),
+      metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' } },
+      nbformat: 4, nbformat_minor: 5,
+    };
+    fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+    await quickOpen(page, `notebooks/${name}`);
+    await pickKernel(page, 'sparksmall');
+    await runCellAt(page, 0);
+    // Reload only once the statement runs on the pool (the session is busy with it).
+    const ours = (sessions: { name: string | null; state: string }[]) => sessions.filter((s) => s.name === `${name} (VS Code)`);
+    for (const deadline = Date.now() + 120_000; ;) {
+      if (ours(await livySessions('sparksmall')).some((s) => s.state === 'busy')) break;
+      if (Date.now() > deadline) throw new Error('the cell\'s statement never started');
+      await page.waitForTimeout(250);
+    }
+    await reloadWindow(wb.get());
+    await page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 60_000 });
+    await pickKernel(page, 'sparksmall');
+    // The new window follows the statement it found running, in the cell it came from, and shows its result.
+    await waitForOutput(page, 'The window reloaded while this cell ran', 60_000);
+    await waitForOutput(page, `${marker} runs: 1`, 120_000);
+    await page.locator('.notebook-editor .code-cell-row .codicon-notebook-state-success').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+S');
+    for (const deadline = Date.now() + 15_000; ;) {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const text = JSON.stringify(saved.cells[1].outputs);
+      if (text.includes(`${marker} runs: 1`)) {
+        assert.strictEqual(saved.cells[0].cell_type, 'markdown');
+        assert.ok(!JSON.stringify(saved.cells[0]).includes(marker), 'only the cell that ran holds the result');
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`the saved notebook does not hold the result: ${text}`);
+      await page.waitForTimeout(250);
+    }
+    console.log(`    screenshot: ${await wb.get().screenshot('notebook-result-after-reload')}`);
   });
 });
 

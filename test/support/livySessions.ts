@@ -16,6 +16,7 @@ export function emulatorLivyClient(emu: TestEmulator, index = 0): SdkLivyClient 
 export class RecordingSink implements CellSink {
   history: CellOutputModel[][] = [];
   order: number | undefined;
+  submitted?: (sessionId: number, statementId: number) => void;
   replace(outputs: CellOutputModel[]): void {
     this.history.push(outputs);
   }

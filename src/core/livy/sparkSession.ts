@@ -13,7 +13,7 @@ import { isNotFound, type LivyApi } from './livyClient';
 import { abortError, PollingPolicy, systemClock, type Clock } from './polling';
 import { fromServerState, isTerminal, SessionStateMachine, type SessionState } from './sessionState';
 import { SparkProgressTracker, type StatementProgress } from './sparkProgress';
-import { runStatement, type StatementResult } from './statementRunner';
+import { resumeStatement, runStatement, type RunStatementOptions, type StatementResult } from './statementRunner';
 import type { LivySessionInfo, SessionRequest, StatementKind } from './types';
 
 export interface SparkSessionOptions {
@@ -179,20 +179,39 @@ export class SparkSession {
    * SparkProgressTracker); the result never waits for that: its `sparkProgress` promise brings the final counts.
    */
   async run(code: string, kind: StatementKind, signal?: AbortSignal,
-    onProgress?: (p: ColdStartProgress) => void, sparkProgress?: SparkProgressListener): Promise<SessionStatementResult> {
+    onProgress?: (p: ColdStartProgress) => void, sparkProgress?: SparkProgressListener,
+    onSubmitted?: (sessionId: number, statementId: number) => void): Promise<SessionStatementResult> {
     const id = await this.ensureReady(onProgress, signal);
+    return this.follow(id, (options) => runStatement(this.options.api, id, code, kind, options), signal, sparkProgress, onSubmitted);
+  }
+
+  /**
+   * Follows a statement submitted to this session before a window reload (the session was re-attached) to
+   * its result, as `run` follows one it submits. Throws SessionEndedError when the session is no longer live.
+   */
+  async resume(sessionId: number, statementId: number, signal?: AbortSignal,
+    sparkProgress?: SparkProgressListener): Promise<SessionStatementResult> {
+    if (this.id !== sessionId || !this.isLive) {
+      throw new SessionEndedError(sessionId, this.id === sessionId ? this.state : 'dead', 'it is no longer on the Spark pool');
+    }
+    return this.follow(sessionId, (options) => resumeStatement(this.options.api, sessionId, statementId, options), signal, sparkProgress);
+  }
+
+  private async follow(id: number, start: (options: RunStatementOptions) => Promise<StatementResult>, signal: AbortSignal | undefined,
+    sparkProgress: SparkProgressListener | undefined, onSubmitted?: (sessionId: number, statementId: number) => void): Promise<SessionStatementResult> {
     this.cancelIdleShutdown();
     this.ownStatements++;
     this.machine.transition('busy');
     this.lastKeepAlive = this.clock.now();
     let tracker: SparkProgressTracker | undefined;
     try {
-      const result: SessionStatementResult = await runStatement(this.options.api, id, code, kind, {
+      const result: SessionStatementResult = await start({
         signal,
         clock: this.clock,
         onPoll: () => void this.keepAlive(),
         onSubmitted: (statementId) => {
           this.running = { statementId };
+          onSubmitted?.(id, statementId);
           this.progressChanged.fire(this);
           if (sparkProgress) {
             tracker = this.trackProgress(id, statementId, sparkProgress);

@@ -35,28 +35,65 @@ const CANCEL_CONFIRM_MS = 3000;
 
 export async function runStatement(api: LivyApi, sessionId: number, code: string, kind: StatementKind,
   options: RunStatementOptions = {}): Promise<StatementResult> {
-  const clock = options.clock ?? systemClock;
-  const { signal } = options;
-  if (signal?.aborted) throw abortError();
+  if (options.signal?.aborted) throw abortError();
   let submitted: LivyStatementInfo;
   try {
     submitted = await api.createStatement(sessionId, code, kind);
   } catch (err) {
     throw await submitFailure(api, sessionId, err);
   }
-  let requests = 1;
   options.onSubmitted?.(submitted.id);
+  return followStatement(api, sessionId, submitted, 1, options);
+}
+
+/**
+ * Follows a statement submitted earlier (before a window reload) to its final state, exactly as if this
+ * window had submitted it: same polling, cancel on abort, and the same errors when the session is gone.
+ */
+export async function resumeStatement(api: LivyApi, sessionId: number, statementId: number,
+  options: RunStatementOptions = {}): Promise<StatementResult> {
+  if (options.signal?.aborted) throw abortError();
+  let statement: LivyStatementInfo;
+  try {
+    statement = (await api.getStatement(sessionId, statementId, options.signal)).statement;
+  } catch (err) {
+    if (isNotFound(err)) throw await endedError(api, sessionId, `statement ${statementId} is gone`);
+    throw err;
+  }
+  options.onSubmitted?.(statement.id);
+  return followStatement(api, sessionId, statement, 1, options);
+}
+
+/**
+ * An abort whose reason is a DetachedError (the window is closing or reloading) stops following the
+ * statement without cancelling it: it runs on, and the next window picks its result up.
+ */
+export class DetachedError extends Error {
+  override readonly name = 'DetachedError';
+}
+
+function detached(signal: AbortSignal | undefined): boolean {
+  return signal?.reason instanceof DetachedError;
+}
+
+async function followStatement(api: LivyApi, sessionId: number, first: LivyStatementInfo, requestsSoFar: number,
+  options: RunStatementOptions): Promise<StatementResult> {
+  const clock = options.clock ?? systemClock;
+  const { signal } = options;
+  let requests = requestsSoFar;
   const policy = new PollingPolicy(options.polling);
-  let statement = submitted;
+  let statement = first;
   let retryAfterMs: number | undefined;
+  const stop = async (): Promise<never> => {
+    if (detached(signal)) throw abortError('Stopped following the statement; it runs on.');
+    await cancel(api, sessionId, statement.id, clock);
+    throw abortError('The statement was cancelled.');
+  };
   while (!FINAL.includes(statement.state)) {
     try {
       await clock.sleep(policy.nextDelay(retryAfterMs), signal);
     } catch (err) {
-      if (signal?.aborted) {
-        await cancel(api, sessionId, statement.id, clock);
-        throw abortError('The statement was cancelled.');
-      }
+      if (signal?.aborted) return stop();
       throw err;
     }
     try {
@@ -67,10 +104,7 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
       retryAfterMs = answer.retryAfterMs;
     } catch (err) {
       requests++;
-      if (signal?.aborted) {
-        await cancel(api, sessionId, statement.id, clock);
-        throw abortError('The statement was cancelled.');
-      }
+      if (signal?.aborted) return stop();
       if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
       // The client's own retries are spent: the result can no longer be read, so the statement is not left
       // running unseen. Cancel it (best effort) and say so.

@@ -55,10 +55,13 @@ export class CellQueue {
     });
   }
 
-  /** Aborts the running cell and cancels every queued one. */
-  interrupt(): void {
+  /**
+   * Aborts the running cell and cancels every queued one. With a DetachedError as `reason` (the window is
+   * closing) the running cell stops being followed but its statement is not cancelled.
+   */
+  interrupt(reason?: Error): void {
     this.cancelWaiting();
-    this.running?.controller.abort();
+    this.running?.controller.abort(reason);
   }
 
   /** Resolves once nothing runs or waits. */

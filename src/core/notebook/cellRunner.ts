@@ -5,7 +5,7 @@
  */
 import { formatColdStart, formatElapsed, type ColdStartProgress } from '../livy/coldStart';
 import { SessionEndedError, StatementCancelledError } from '../livy/errors';
-import { CREATED_BY_TAG, CREATED_BY_VALUE, type SparkSession } from '../livy/sparkSession';
+import { CREATED_BY_TAG, CREATED_BY_VALUE, type SessionStatementResult, type SparkProgressListener, type SparkSession } from '../livy/sparkSession';
 import type { StatementProgress } from '../livy/sparkProgress';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
 import type { CellOutcome } from './cellQueue';
@@ -17,6 +17,14 @@ import { progressOutput, summaryOutput } from './progressOutput';
 export interface CellSink {
   replace(outputs: CellOutputModel[]): void;
   setExecutionOrder(order: number | undefined): void;
+  /** Livy accepted the cell's statement (the glue remembers it, so a window reload does not lose its result). */
+  submitted?(sessionId: number, statementId: number): void;
+}
+
+/** A statement that was running when the window reloaded (see resumeCell). */
+export interface PendingStatement {
+  sessionId: number;
+  statementId: number;
 }
 
 export interface PoolTarget {
@@ -81,36 +89,8 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
           preamble.push(textOutput(`Spark session ${id} started on ${describeTarget(host.target)} in ${formatElapsed(took)}; running the cell…`));
           sink.replace(preamble);
         }
-        // Live Spark progress goes under the preamble while the statement runs; once its result is in, nothing
-        // else may overwrite it (a late poll is dropped), and a monitoring failure takes the progress away.
-        let ended = false;
-        let shown = false;
-        let lastSeen: StatementProgress | undefined;
-        const runStarted = Date.now();
-        const live = host.sparkProgress?.() === false ? undefined : {
-          onUpdate: (p: StatementProgress) => {
-            if (ended) return;
-            shown = true;
-            lastSeen = p;
-            sink.replace([...preamble, progressOutput(p)]);
-          },
-          onHidden: () => {
-            if (ended || !shown) return;
-            shown = false;
-            sink.replace(preamble);
-          },
-        };
-        const result = await host.session.run(command.code, command.kind, signal, progress, live);
-        ended = true;
-        const elapsed = Date.now() - runStarted;
-        const outputs = mapStatementOutput(result.output, host.limits());
-        // The result is written at once (with the last counts seen); the final counts follow one short read later.
-        const uiUrl = host.session.info?.sparkUiUrl;
-        sink.replace(shown && lastSeen ? [summaryOutput(lastSeen, elapsed, uiUrl), ...outputs] : outputs);
-        sink.setExecutionOrder(result.output.executionCount + 1);
-        const final = await result.sparkProgress?.catch(() => undefined);
-        if (final) sink.replace([summaryOutput(final, elapsed, host.session.info?.sparkUiUrl ?? uiUrl), ...outputs]);
-        return { outcome: result.output.status === 'ok' ? 'succeeded' : 'failed' };
+        return await statementOutputs(host, sink, preamble, (live) => host.session.run(command.code, command.kind, signal, progress, live,
+          (sessionId, statementId) => sink.submitted?.(sessionId, statementId)));
       }
       case 'configure':
         return await configure(command, host, sink, signal, progress);
@@ -132,23 +112,86 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         return await cleanup(command.force, host, sink, signal);
     }
   } catch (err) {
-    if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
-      sink.replace([textOutput('Cancelled.')]);
-      return { outcome: 'cancelled' };
-    }
+    return failure(err, sink, signal);
+  }
+}
+
+/**
+ * Lands the result of a statement that was running when the window reloaded in the cell it came from: the
+ * session was re-attached; the statement is followed to its end as if this window had submitted it. When it
+ * can no longer be read (the session ended), the cell says that its result was lost and why.
+ */
+export async function resumeCell(pending: PendingStatement, host: NotebookSessionHost, sink: CellSink,
+  signal: AbortSignal): Promise<CellResult> {
+  const preamble = [textOutput(`The window reloaded while this cell ran; following statement ${pending.statementId} `
+    + `of Spark session ${pending.sessionId} on ${describeTarget(host.target)} to its result…`)];
+  sink.replace(preamble);
+  try {
+    return await statementOutputs(host, sink, preamble, (live) => host.session.resume(pending.sessionId, pending.statementId, signal, live));
+  } catch (err) {
     if (err instanceof SessionEndedError) {
-      const links = err.driverLogUrl ? `\nDriver log: ${err.driverLogUrl}` : '';
-      sink.replace([errorOutput('SparkSessionEnded', `${err.message}${links}`)]);
+      sink.replace([errorOutput('ResultLost', `The window reloaded while this cell ran, and its result (statement ${pending.statementId} `
+        + `of Spark session ${pending.sessionId}) can no longer be read: ${err.message}`)]);
       return { outcome: 'failed', sessionEnded: err };
     }
-    if (err instanceof StatementCancelledError) {
-      sink.replace([errorOutput('StatementCancelled', err.message)]);
-      return { outcome: 'failed' };
-    }
-    sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError',
-      err instanceof Error ? err.message : String(err))]);
+    return failure(err, sink, signal);
+  }
+}
+
+/**
+ * Runs (or follows) one statement and writes its outputs: live Spark progress under the preamble while it
+ * runs; once its result is in, nothing else may overwrite it (a late poll is dropped), and a monitoring
+ * failure takes the progress away.
+ */
+async function statementOutputs(host: NotebookSessionHost, sink: CellSink, preamble: CellOutputModel[],
+  execute: (live: SparkProgressListener | undefined) => Promise<SessionStatementResult>): Promise<CellResult> {
+  let ended = false;
+  let shown = false;
+  let lastSeen: StatementProgress | undefined;
+  const runStarted = Date.now();
+  const live = host.sparkProgress?.() === false ? undefined : {
+    onUpdate: (p: StatementProgress) => {
+      if (ended) return;
+      shown = true;
+      lastSeen = p;
+      sink.replace([...preamble, progressOutput(p)]);
+    },
+    onHidden: () => {
+      if (ended || !shown) return;
+      shown = false;
+      sink.replace(preamble);
+    },
+  };
+  const result = await execute(live);
+  ended = true;
+  const elapsed = Date.now() - runStarted;
+  const outputs = mapStatementOutput(result.output, host.limits());
+  // The result is written at once (with the last counts seen); the final counts follow one short read later.
+  const uiUrl = host.session.info?.sparkUiUrl;
+  sink.replace(shown && lastSeen ? [summaryOutput(lastSeen, elapsed, uiUrl), ...outputs] : outputs);
+  sink.setExecutionOrder(result.output.executionCount + 1);
+  const final = await result.sparkProgress?.catch(() => undefined);
+  if (final) sink.replace([summaryOutput(final, elapsed, host.session.info?.sparkUiUrl ?? uiUrl), ...outputs]);
+  return { outcome: result.output.status === 'ok' ? 'succeeded' : 'failed' };
+}
+
+function failure(err: unknown, sink: CellSink, signal: AbortSignal): CellResult {
+  if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
+    sink.replace([textOutput('Cancelled.')]);
+    return { outcome: 'cancelled' };
+  }
+  if (err instanceof SessionEndedError) {
+    const links = err.driverLogUrl ? `\nDriver log: ${err.driverLogUrl}` : '';
+    sink.replace([errorOutput('SparkSessionEnded', `${err.message}${links}`)]);
+    return { outcome: 'failed', sessionEnded: err };
+  }
+  if (err instanceof StatementCancelledError) {
+    sink.replace([errorOutput('StatementCancelled', err.message)]);
     return { outcome: 'failed' };
   }
+  sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError',
+    err instanceof Error ? err.message : String(err))]);
+  return { outcome: 'failed' };
 }
 
 /**
@@ -163,6 +206,7 @@ function withReplacementNotice(target: CellSink, session: SparkSession): CellSin
       target.replace(notice ? [textOutput(notice), ...outputs] : outputs);
     },
     setExecutionOrder: (order) => target.setExecutionOrder(order),
+    submitted: (sessionId, statementId) => target.submitted?.(sessionId, statementId),
   };
 }
 
