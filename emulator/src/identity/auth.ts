@@ -57,8 +57,17 @@ export function checkBearer(
   }
   const aud = String(result.claims.aud);
   if (!allowed.includes(aud)) {
+    if (shape === 'synapse') {
+      // The Synapse data plane's wording (its identity middleware hides the audiences as PII).
+      return deny(
+        'InvalidTokenAuthenticationAudience',
+        "Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed. Audiences: '[PII is hidden]'. "
+          + "Did not match: validationParameters.ValidAudience: '[PII is hidden]' or validationParameters.ValidAudiences: '[PII is hidden]'.",
+        'The access token has an invalid audience.',
+      );
+    }
     return deny(
-      shape === 'arm' ? 'InvalidAuthenticationTokenAudience' : 'InvalidTokenAudience',
+      'InvalidAuthenticationTokenAudience',
       `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences ${allowed.map((a) => `'${a}'`).join(',')}.`,
       'The access token has an invalid audience.',
     );

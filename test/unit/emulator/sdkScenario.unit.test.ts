@@ -132,7 +132,12 @@ describe('emulator: official SDK scenario over HTTPS', function () {
   it('refuses a token for the wrong audience with 401', async () => {
     const armOnly = { getToken: (_s: string | string[]) => emu.credential().getToken(ARM_SCOPE) };
     const wrong = new SparkClient(armOnly, (await new SynapseManagementClient(emu.credential(), SUB, { endpoint: emu.url, credentialScopes: [ARM_SCOPE], httpClient: emu.httpClient }).workspaces.get(RG, WORKSPACE)).connectivityEndpoints!.dev!, POOL, { httpClient: emu.httpClient });
-    await assert.rejects(wrong.sparkSessionOperations.getSparkSessions(), (err: { statusCode?: number }) => err.statusCode === 401);
+    // The Synapse data plane's own code and wording for it (a flat body, audiences hidden as PII).
+    await assert.rejects(wrong.sparkSessionOperations.getSparkSessions(), (err: { statusCode?: number; message?: string }) => {
+      const body = JSON.parse(err.message ?? '{}');
+      return err.statusCode === 401 && body.code === 'InvalidTokenAuthenticationAudience'
+        && /^Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed\./.test(body.message);
+    });
   });
 
   it('deletes the session: it ends killed', async () => {
