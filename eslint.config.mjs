@@ -1,5 +1,6 @@
 // Lint rules that keep the architecture's boundaries: core and protocol never import `vscode`,
-// webview code imports nothing from the extension but the message protocol.
+// webview code imports nothing from the extension but the message protocol, the emulator nothing from the
+// extension (code both need lives in common/, which imports neither).
 import tseslint from 'typescript-eslint';
 
 const noVscode = {
@@ -22,6 +23,15 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/protocol/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', noVscode] },
+  },
+  {
+    files: ['emulator/**/*.ts', 'common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: noVscode.paths,
+        patterns: [{ group: ['**/src/*', '**/src/**', '!./**', '../../src/**', '../../../src/**'], message: 'The emulator and common/ stand apart from the extension: share code through common/.' }],
+      }],
+    },
   },
   {
     files: ['webview-ui/**/*.ts'],

@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
-import { storageHttpClient } from '../../../src/core/util/storageHttpClient';
+import { storageHttpClient } from '../../../common/storageHttpClient';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';

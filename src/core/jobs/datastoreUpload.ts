@@ -7,7 +7,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
 import type { PipelineFileReader, UploadItem } from '../pipelines';
 import type { DatastoreInfo } from './amlWorkspaceClient';
-import { storageHttpClient } from '../util/storageHttpClient';
+import { storageHttpClient } from '../../../common/storageHttpClient';
 
 const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(:\d+)?$/i;
 

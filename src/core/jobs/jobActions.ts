@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { UserFacingError } from '../util/errors';
-import { storageHttpClient } from '../util/storageHttpClient';
+import { storageHttpClient } from '../../../common/storageHttpClient';
 import type { AmlJob } from './amlWorkspaceClient';
 import { containerUrl } from './datastoreUpload';
 import type { DatastoreInfo } from './amlWorkspaceClient';
