@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { AmlWorkspaceClient, ArmRequestError } from '../core/jobs/amlWorkspaceClient';
 import { graphFromJob } from '../core/jobs/jobGraph';
-import { abortableSleep, JobMonitor, stepStatusOf, type JobSnapshot } from '../core/jobs/jobMonitor';
+import { JobMonitor, stepStatusOf, type JobSnapshot } from '../core/jobs/jobMonitor';
+import { sleep } from '../core/util/abort';
 import { isNetworkFailure, statusOf } from '../core/arm/errors';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
@@ -212,7 +213,7 @@ export class RunPanel {
             const delay = (this.deps.reconnectDelayMs ?? 2000) * 2 ** (failures - 1);
             this.deps.log.warn(`Following job ${this.target.jobName}: ${describeError(err)}; trying again in ${Math.round(delay / 1000)} s.`);
             this.setNotice({ message: `Reconnecting (attempt ${failures + 1} of ${maxFailures}) after: ${describeError(err)}` });
-            await abortableSleep(delay, this.abort.signal).catch(() => undefined);
+            await sleep(delay, this.abort.signal).catch(() => undefined);
             if (this.abort.signal.aborted) return;
             continue;
           }

@@ -53,7 +53,7 @@ export function useSubmitRuns(): SubmitRuns {
       const text = fs.readFileSync(file, 'utf8');
       const result = await submitPipeline({ text, filePath: file, rootDir: root, reader: new NodeFileReader(), client: client! });
       const logs: string[] = [];
-      const final = await new JobMonitor(client!, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 300 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
+      const final = await new JobMonitor(client!, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 300 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
       return { final, log: logs.join('\n'), jobName: result.jobName };
     },
   };

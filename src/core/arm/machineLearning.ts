@@ -3,7 +3,7 @@
  * long-running operations) and the 2020-09-01-preview linked services the SDK lacks (same pipeline).
  */
 import type { ComputeResource, Workspace } from '@azure/arm-machinelearning';
-import { abortError } from '../util/concurrency';
+import { abortError } from '../util/abort';
 import { bigDataPoolIdOf, parseResourceId, synapseWorkspaceIdOf } from './ids';
 import { mapPages, Pager } from './pager';
 import type { ArmContext } from './pipeline';

@@ -8,6 +8,7 @@ import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure
 import type { PipelineFileReader, UploadItem } from '../pipelines';
 import type { DatastoreInfo } from './amlWorkspaceClient';
 import { storageHttpClient } from '../../../common/storageHttpClient';
+import { abortError } from '../util/abort';
 
 const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(:\d+)?$/i;
 
@@ -81,10 +82,4 @@ export class DatastoreUploader {
     await Promise.all(Array.from({ length: Math.min(4, sources.length) }, worker));
     return prefix;
   }
-}
-
-function abortError(): Error {
-  const e = new Error('The operation was aborted.');
-  e.name = 'AbortError';
-  return e;
 }

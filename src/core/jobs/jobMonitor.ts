@@ -6,15 +6,12 @@
  */
 import type { StepStatus } from '../pipelines/graph';
 import { TERMINAL_STATES, type AmlJob, type AmlWorkspaceClient } from './amlWorkspaceClient';
+import { PollingPolicy, type PollingOptions } from '../livy/polling';
+import { sleep as abortableSleep } from '../util/abort';
 import { completeUtf8Length, logFilesToFollow, RunHistoryError, type HistoryRun } from './runHistory';
 
-export interface BackoffOptions {
-  minDelayMs: number;
-  maxDelayMs: number;
-  factor: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { minDelayMs: 500, maxDelayMs: 10_000, factor: 1.6 };
+/** Job polling: fast right after a change, then slower while nothing changes. */
+export const JOB_POLLING: PollingOptions = { initialDelayMs: 500, maxDelayMs: 10_000, factor: 1.6 };
 
 export interface StepState {
   /** Node key in the pipeline (the child run's display name). */
@@ -121,16 +118,11 @@ function fingerprint(s: JobSnapshot): string {
 
 export interface FollowOptions {
   signal?: AbortSignal;
-  backoff?: Partial<BackoffOptions>;
+  backoff?: Partial<PollingOptions>;
   onSnapshot?: (snapshot: JobSnapshot) => void;
   onLog?: (chunk: LogChunk) => void;
   /** Injected for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/** The delay before the next poll: back to the minimum after a change, else grown by `factor`. */
-export function nextDelay(current: number, changed: boolean, o: BackoffOptions): number {
-  return changed ? o.minDelayMs : Math.min(o.maxDelayMs, Math.round(current * o.factor));
 }
 
 export class JobMonitor {
@@ -201,9 +193,8 @@ export class JobMonitor {
 
   /** Polls until the job ends (or the signal aborts); answers the final snapshot. */
   async follow(opts: FollowOptions = {}): Promise<JobSnapshot> {
-    const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    const policy = new PollingPolicy({ ...JOB_POLLING, ...opts.backoff });
     const sleep = opts.sleep ?? abortableSleep;
-    let delay = backoff.minDelayMs;
     let last = '';
     for (;;) {
       const snapshot = await this.poll(opts.signal);
@@ -220,29 +211,8 @@ export class JobMonitor {
       last = fp;
       if (changed) opts.onSnapshot?.(snapshot);
       if (snapshot.terminal) return snapshot;
-      delay = nextDelay(delay, changed || logged, backoff);
-      await sleep(delay, opts.signal);
+      if (changed || logged) policy.reset();
+      await sleep(policy.nextDelay(), opts.signal);
     }
   }
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abort());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abort());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abort(): Error {
-  const e = new Error('The operation was aborted.');
-  e.name = 'AbortError';
-  return e;
 }

@@ -14,9 +14,10 @@ import type { Literal } from '../pipelines/types';
 import { UserFacingError } from '../util/errors';
 import { AmlWorkspaceClient } from './amlWorkspaceClient';
 import { DatastoreUploader, sparkReadableUri } from './datastoreUpload';
-import { abortableSleep, nextDelay, DEFAULT_BACKOFF, type BackoffOptions } from './jobMonitor';
+import { JOB_POLLING } from './jobMonitor';
+import { sleep } from '../util/abort';
 import { isNotFound, SdkLivyClient } from '../livy/livyClient';
-import { systemClock, type Clock } from '../livy/polling';
+import { PollingPolicy, systemClock, type Clock, type PollingOptions } from '../livy/polling';
 import { applicationProgress, NOT_FOUND_GRACE_MS, progressDelay, type StatementProgress } from '../livy/sparkProgress';
 
 const ENDED = new Set(['success', 'dead', 'killed', 'error']);
@@ -138,9 +139,8 @@ export class SparkBatchRunner {
   }
 
   /** Polls the batch until it ends, reporting state changes and new log lines; answers the final batch. */
-  async follow(id: number, onUpdate: (u: BatchUpdate) => void, opts: { signal?: AbortSignal; backoff?: Partial<BackoffOptions> } = {}): Promise<SparkBatchJob> {
-    const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
-    let delay = backoff.minDelayMs;
+  async follow(id: number, onUpdate: (u: BatchUpdate) => void, opts: { signal?: AbortSignal; backoff?: Partial<PollingOptions> } = {}): Promise<SparkBatchJob> {
+    const policy = new PollingPolicy({ ...JOB_POLLING, ...opts.backoff });
     let lastState = '';
     let lastApp: string | undefined;
     const tail = new LivyLogTail();
@@ -153,8 +153,8 @@ export class SparkBatchRunner {
       if (changed) onUpdate({ id, state, newLines, result: batch.result, appId: batch.appId ?? undefined });
       lastState = state;
       if (ENDED.has(state)) return batch;
-      delay = nextDelay(delay, changed, backoff);
-      await abortableSleep(delay, opts.signal);
+      if (changed) policy.reset();
+      await sleep(policy.nextDelay(), opts.signal);
     }
   }
 }

@@ -6,6 +6,8 @@
  * honoured.
  */
 
+import { abortError, sleep } from '../util/abort';
+
 export interface PollingOptions {
   /** The first wait after submitting, ms. */
   initialDelayMs: number;
@@ -41,27 +43,6 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export function abortError(message = 'The operation was cancelled.'): Error {
-  const err = new Error(message);
-  err.name = 'AbortError';
-  return err;
-}
+export { abortError };
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  }),
-};
+export const systemClock: Clock = { now: () => Date.now(), sleep };

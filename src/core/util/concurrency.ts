@@ -1,4 +1,6 @@
 /** A counting semaphore: at most `limit` tasks run at once; the rest wait in FIFO order. */
+import { abortError } from './abort';
+
 export class ConcurrencyLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
@@ -54,10 +56,4 @@ export class ConcurrencyLimiter {
   private pump(): void {
     while (this.active < this.limit && this.waiting.length > 0) this.waiting.shift()!();
   }
-}
-
-export function abortError(): Error {
-  const e = new Error('The operation was aborted.');
-  e.name = 'AbortError';
-  return e;
 }

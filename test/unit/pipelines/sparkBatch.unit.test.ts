@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NodeFileReader } from '../../../src/core/pipelines';
 import { LivyLogTail, SparkBatchRunner } from '../../../src/core/jobs/sparkBatchRunner';
-import { nextDelay } from '../../../src/core/jobs/jobMonitor';
+import { PollingPolicy } from '../../../src/core/livy/polling';
 import { defaultSeed, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { emulatorAccess, type EmulatorAccess } from '../../support/emulatorAccess';
 
@@ -40,7 +40,7 @@ describe('Spark batch runner against the emulator', function () {
     const batch = await runner.submit(prepared.body);
     const states: string[] = [];
     const lines: string[] = [];
-    const final = await runner.follow(batch.id, (u) => (states.push(u.state), lines.push(...u.newLines)), { backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    const final = await runner.follow(batch.id, (u) => (states.push(u.state), lines.push(...u.newLines)), { backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.state, 'success', lines.join('\n'));
     assert.ok(lines.includes('hello from batch one two words'), lines.join('\n'));
     assert.equal(lines.filter((l) => l === 'hello from batch one two words').length, 1, 'each line reported once');
@@ -76,7 +76,7 @@ describe('Spark batch runner against the emulator', function () {
     const final = await runner.follow(batch.id, (u) => {
       appId = u.appId ?? appId;
       lines.push(...u.newLines);
-    }, { backoff: { minDelayMs: 100, maxDelayMs: 500 } }).finally(() => stop.abort());
+    }, { backoff: { initialDelayMs: 100, maxDelayMs: 500 } }).finally(() => stop.abort());
     await following;
     assert.equal(final.state, 'success', lines.join('\n'));
     assert.ok(lines.some((l) => l === 'counted 800'), lines.join('\n'));
@@ -93,7 +93,7 @@ describe('Spark batch runner against the emulator', function () {
     const batch = await runner.submit(prepared.body);
     const final = await runner.follow(batch.id, (u) => {
       if (u.newLines.some((l) => l.startsWith('hello from batch'))) void runner.cancel(batch.id);
-    }, { backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    }, { backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.state, 'killed');
   });
 
@@ -101,9 +101,9 @@ describe('Spark batch runner against the emulator', function () {
     const tail = new LivyLogTail();
     assert.deepEqual(tail.take(['stdout: ', 'a', '\nstderr: ', '\nYARN Diagnostics: ']), ['a']);
     assert.deepEqual(tail.take(['stdout: ', 'a', 'b', '\nstderr: ', 'warn', '\nYARN Diagnostics: ']), ['b', '[stderr] warn']);
-    const o = { minDelayMs: 100, maxDelayMs: 1000, factor: 2 };
-    assert.equal(nextDelay(100, false, o), 200);
-    assert.equal(nextDelay(800, false, o), 1000);
-    assert.equal(nextDelay(800, true, o), 100);
+    const policy = new PollingPolicy({ initialDelayMs: 100, maxDelayMs: 1000, factor: 2 });
+    assert.deepEqual([1, 2, 3, 4, 5].map(() => policy.nextDelay()), [100, 200, 400, 800, 1000]);
+    policy.reset(); // something changed: fast again
+    assert.equal(policy.nextDelay(), 100);
   });
 });

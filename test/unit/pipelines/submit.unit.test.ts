@@ -65,7 +65,7 @@ describe('pipeline submit against the emulator', function () {
     for (const stage of ['validate', 'upload', 'register', 'put'] as const) assert.ok(result.timings[stage] >= 0);
 
     const logs: string[] = [];
-    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
+    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
     assert.equal(final.status, 'Completed', logs.join('\n'));
     assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [['prepare', 'Completed'], ['train', 'Completed']]);
     assert.ok(logs.some((l) => l.startsWith('prepare: prepare: wrote 200 rows')), logs.join('\n'));
@@ -131,14 +131,14 @@ describe('pipeline submit against the emulator', function () {
     const text = ['type: pipeline', 'display_name: latest_ref', 'jobs:', '  only:', '    type: command', '    component: azureml:shared_prepare@latest', ''].join('\n');
     const result = await submit(text);
     assert.match(String(result.job.properties.jobs!.only.componentId), /\/components\/shared_prepare\/versions\/3$/);
-    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.status, 'Completed');
   });
 
   it('a follower that starts after the run ended hands over the whole log before the terminal state', async () => {
     const text = ['type: pipeline', 'display_name: ended_first', 'jobs:', '  only:', '    type: command', '    command: echo first line && echo second line', ''].join('\n');
     const result = await submit(text);
-    await new JobMonitor(client, result.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     // A new follower (a run view reconnecting, or reopened later) sees the terminal state at its first poll.
     const events: string[] = [];
     await new JobMonitor(client, result.jobName).follow({

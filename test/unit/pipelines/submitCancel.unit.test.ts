@@ -120,7 +120,7 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
 
     const again = await submitPipeline({ text: fs.readFileSync(pipelineFile(), 'utf8'), filePath: pipelineFile(), rootDir: root, reader: new NodeFileReader(), client });
     assert.equal(again.uploads[0].uploaded, false, 'the upload of the cancelled submit is reused');
-    const final = await new JobMonitor(client, again.jobName).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    const final = await new JobMonitor(client, again.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.status, 'Completed');
   });
 
@@ -131,7 +131,7 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
     assert.equal(r.error.stage, 'put');
     assert.equal(r.error.cancelledJob, name);
     assert.match(r.error.message, /has been cancelled/);
-    const final = await new JobMonitor(client, name).follow({ backoff: { minDelayMs: 50, maxDelayMs: 200 } });
+    const final = await new JobMonitor(client, name).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.status, 'Canceled', 'the created job does not run');
     const active = (await client.listJobs(500)).filter((j) => !['Completed', 'Failed', 'Canceled'].includes(String(j.properties.status)));
     assert.deepEqual(active.map((j) => j.name), [], 'no job is left running');
