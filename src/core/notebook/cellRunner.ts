@@ -251,6 +251,8 @@ function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined
     if (info.submitterName) rows.push(['Owner', info.submitterName]);
     if (info.sparkUiUrl) rows.push(['Spark UI', info.sparkUiUrl]);
     if (info.driverLogUrl) rows.push(['Driver log', info.driverLogUrl]);
+    const sharers = host.sharedWith?.().map((h) => h.notebookName) ?? [];
+    if (sharers.length) rows.push(['Shared with', sharers.join(', ')]);
   } else {
     rows.push(['Session', 'none yet (it starts with the first cell)']);
   }

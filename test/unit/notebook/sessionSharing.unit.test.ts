@@ -69,6 +69,7 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     assert.deepStrictEqual((await liveOnPool()).filter((s) => !before.has(s)), [id], 'Livy lists one new session');
     assert.deepStrictEqual(registry.heldSessions().map((h) => h.notebookNames()), [['a.ipynb', 'b.ipynb']]);
     assert.deepStrictEqual(a.sharedWith().map((h) => h.notebookName), ['b.ipynb']);
+    assert.match((await run(a, '%%info')).text, new RegExp(`Session: ${id} \\(Shared notebook session \\(VS Code\\)\\)[\\s\\S]*\\nShared with: b\\.ipynb\\n`));
     assert.deepStrictEqual([...stored.values()].map((s) => s.sessionId), [id, id], 'each notebook stores the id to re-attach after a reload');
 
     await registry.closeNotebook('file:///a.ipynb', true);
