@@ -94,9 +94,11 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     const interrupt = new AbortController();
     const slow = run(a, 'import time\ntime.sleep(30)\nprint("not reached")', interrupt.signal);
     await waitUntil(() => a.session.runningStatement, 'A\'s statement to be submitted');
-    const quick = run(b, 'print("b ran")'); // waits in Livy behind A's statement
+    const quick = run(b, 'import time\ntime.sleep(2)\nprint("b ran")'); // waits in Livy behind A's statement
     interrupt.abort();
     assert.strictEqual((await slow).result.outcome, 'cancelled');
+    assert.strictEqual(b.session.state, 'busy', 'B\'s statement still runs: the shared session is not idle yet');
+    assert.ok(b.session.runningStatement, 'and the Sessions view still shows a running statement');
     const done = await quick;
     assert.strictEqual(done.result.outcome, 'succeeded', done.text);
     assert.strictEqual(done.text, 'b ran');
