@@ -40,6 +40,8 @@ export interface NotebookTesting {
   useUi(ui: CommandUi | undefined): void;
   /** The Sessions view's rows, read through its tree data provider (what the view renders), pools then their sessions. */
   sessionsView(): Promise<SessionsViewRow[]>;
+  /** The status bar item counting this window's sessions per pool as shown (text, tooltip); undefined while hidden. */
+  sessionCounts(): { text: string; tooltip: string } | undefined;
 }
 
 /** What the notebook side exposes on the extension API (wiring and tests). */
@@ -163,6 +165,8 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     set: (cells) => void context.workspaceState.update(PENDING_KEY, cells),
   });
   const kernels = new SparkKernels(registry, settings, log, pending);
+  const notebooksUsing = (pool: AttachedSparkPool, sessionId: number) => registry.heldSessions()
+    .filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId === sessionId).flatMap((h) => h.notebookNames());
   const tree = new SessionsTree({
     pools: () => kernels.pools,
     apiFor,
@@ -173,6 +177,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
       const statement = host?.session.runningStatement;
       return statement ? describeRunning(statement.statementId, statement.progress) : undefined;
     },
+    notebooks: (pool, sessionId) => notebooksUsing(pool, sessionId),
     orphaned: (pool) => registry.orphaned(pool),
     forgetOrphan: (pool, id) => registry.forgetOrphan(pool, id),
   });
@@ -214,14 +219,20 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     const hosts = registry.find(notebookKey(notebook));
     if (!hosts.length) throw new UserFacingError('This notebook has no Spark session yet: run a cell on a Synapse Spark kernel first.');
     const name = decodeURIComponent(notebook.uri.path.split('/').pop() || notebook.uri.toString());
+    // A shared session restarts for every notebook using it (sessionSharing `sharedPerPool`).
+    const sharers = [...new Set(hosts.flatMap((h) => h.sharedWith()))];
     if (options?.confirm !== false && hosts.some((h) => h.session.isLive)) {
-      await ui.confirm(`Restart the Spark session of ${name}?`, 'Its variables and cached data are lost.', 'Restart');
+      await ui.confirm(`Restart the Spark session of ${name}?`, sharers.length
+        ? `It is shared with ${sharers.map((h) => h.notebookName).join(', ')}: it restarts for them too, and all of them lose their variables and cached data.`
+        : 'Its variables and cached data are lost.', 'Restart');
     }
-    kernels.queueFor(notebook).interrupt();
+    for (const doc of [notebook, ...vscode.workspace.notebookDocuments.filter((d) => sharers.some((h) => h.notebookKey === notebookKey(d)))]) {
+      kernels.queueFor(doc).interrupt();
+    }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the Spark session' }, async () => {
-      for (const host of hosts) {
-        await host.session.restart();
-        host.session.prewarm();
+      for (const session of new Set(hosts.map((h) => h.session))) {
+        await session.restart();
+        session.prewarm();
       }
     });
     vscode.window.setStatusBarMessage(`$(sync~spin) Requested a new Spark session for ${name}`, 5000);
@@ -230,8 +241,10 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
   commands.register('synapseSpark.sessions.kill', async (node?: SessionsNode) => {
     if (node?.kind !== 'session') throw new UserFacingError('Pick a session in the Sessions view to kill.');
     const ours = registry.all().find((h) => h.pool.computeId === node.pool.computeId && h.session.sessionId === node.session.id);
+    const users = notebooksUsing(node.pool, node.session.id);
     await ui.confirm(`Kill Spark session ${node.session.id} on ${node.pool.poolName}?`,
-      ours ? 'A notebook in this window uses it: its variables are lost, and its next cell starts a new session.'
+      ours && users.length > 1 ? `${users.join(', ')} share it: their variables are lost, and their next cells start a new session.`
+        : ours ? 'A notebook in this window uses it: its variables are lost, and its next cell starts a new session.'
         : `${node.session.submitterName ? `Started by ${node.session.submitterName}. ` : ''}Whoever uses it loses its state.`,
       'Kill');
     if (ours) await ours.session.delete('was killed from the Sessions view');
@@ -264,6 +277,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     statusText: () => statusBar.text,
     testing: {
       useUi: (u) => { ui = u ?? vscodeUi; },
+      sessionCounts: () => statusBar.countsShownAs,
       sessionsView: async () => {
         const rows: SessionsViewRow[] = [];
         const row = (node: SessionsNode): SessionsViewRow => {

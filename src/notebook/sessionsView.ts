@@ -21,6 +21,8 @@ export interface SessionsSource {
   mine(pool: AttachedSparkPool): Set<number>;
   /** The statement this window runs on the session now and its Spark progress, e.g. "statement 3: 150/200 tasks". */
   running?(pool: AttachedSparkPool, sessionId: number): string | undefined;
+  /** The notebooks of this window using the session (several when they share it). */
+  notebooks?(pool: AttachedSparkPool, sessionId: number): string[];
   /** Sessions this window failed to delete when their notebook closed (shown as orphaned, with Kill). */
   orphaned?(pool: AttachedSparkPool): number[];
   /** A session listed as orphaned is gone: stop marking it. */
@@ -61,7 +63,9 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     const s = node.session;
     const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
     const orphaned = this.source.orphaned?.(node.pool).includes(s.id) ? 'orphaned: its notebook closed, the delete failed' : '';
-    return [orphaned, running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', s.appId]
+    const notebooks = node.mine ? this.source.notebooks?.(node.pool, s.id) ?? [] : [];
+    const shared = notebooks.length > 1 ? `shared by ${notebooks.join(', ')}` : '';
+    return [orphaned, running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? 'this window' : '', shared, s.appId]
       .filter(Boolean).join(' · ');
   }
 
@@ -83,6 +87,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
         item.tooltip = new vscode.MarkdownString([
           `**Session ${s.id}** on ${node.pool.poolName}`, `State: ${s.state.replace(/_/g, ' ')}`, running && `Running: ${running}`,
           s.submitterName && `Owner: ${s.submitterName}`,
+          node.mine && `Notebooks: ${this.source.notebooks?.(node.pool, s.id).join(', ') || 'none open'}`,
           s.appId && `Application: ${s.appId}`, s.sparkUiUrl && `[Spark UI](${s.sparkUiUrl})`, s.driverLogUrl && `[Driver log](${s.driverLogUrl})`,
         ].filter(Boolean).join('\n\n'));
         item.iconPath = new vscode.ThemeIcon(s.state === 'idle' ? 'pass' : s.state === 'busy' ? 'sync~spin' : 'loading~spin');

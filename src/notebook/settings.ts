@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/util/logger';
 import { validateSessionConfig, type SessionConfig } from '../core/notebook/configure';
-import type { NotebookSettings } from '../core/notebook/sessionRegistry';
+import type { NotebookSettings, SessionSharing } from '../core/notebook/sessionRegistry';
 import { DEFAULT_SQL_ROW_LIMIT, type OutputLimits } from '../core/notebook/outputs';
 
 const SECTION = 'synapseSpark.notebook';
@@ -59,6 +59,10 @@ export class VsCodeNotebookSettings implements NotebookSettings {
 
   prewarm(): boolean {
     return this.config.get<boolean>('prewarm', false);
+  }
+
+  sessionSharing(): SessionSharing {
+    return this.config.get<string>('sessionSharing', 'perNotebook') === 'sharedPerPool' ? 'sharedPerPool' : 'perNotebook';
   }
 
   deleteSessionOnClose(): boolean {

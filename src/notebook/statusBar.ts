@@ -1,6 +1,9 @@
-/** The active notebook's Spark session state in the status bar. */
+/**
+ * The status bar: the active notebook's Spark session state, and how many sessions this window holds on each
+ * pool (with the notebooks using each one); both open the Sessions view.
+ */
 import * as vscode from 'vscode';
-import type { NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
+import type { HeldSession, NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
 import { notebookKey, NOTEBOOK_TYPE, type SparkKernels } from './kernels';
 
 const ICONS: Record<string, string> = {
@@ -10,13 +13,17 @@ const ICONS: Record<string, string> = {
 
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('synapseSpark.sessionState', vscode.StatusBarAlignment.Right, 100);
+  private readonly counts = vscode.window.createStatusBarItem('synapseSpark.sessionCounts', vscode.StatusBarAlignment.Right, 99);
   private readonly disposables: vscode.Disposable[] = [];
   private shown: string | undefined;
+  private countsShown: string | undefined;
   private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly kernels: SparkKernels, private readonly registry: NotebookSessionRegistry) {
     this.item.name = 'Synapse Spark session';
     this.item.command = 'synapseSpark.sessions.focus';
+    this.counts.name = 'Synapse Spark sessions of this window';
+    this.counts.command = 'synapseSpark.sessions.focus';
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
       kernels.onDidChangeSelection(() => this.update()),
@@ -32,6 +39,11 @@ export class SessionStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** The sessions-per-pool item as shown, undefined while hidden (for tests). */
+  get countsShownAs(): { text: string; tooltip: string } | undefined {
+    return this.countsShown === undefined ? undefined : { text: this.counts.text, tooltip: String(this.counts.tooltip) };
+  }
+
   /** At most one update per 50 ms: later changes join the pending one rather than postponing it. */
   updateSoon(): void {
     this.pending ??= setTimeout(() => this.update(), 50);
@@ -40,6 +52,7 @@ export class SessionStatusBar implements vscode.Disposable {
   update(): void {
     clearTimeout(this.pending);
     this.pending = undefined;
+    this.updateCounts();
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const pool = notebook && notebook.notebookType === NOTEBOOK_TYPE ? this.kernels.selectedPool(notebook) : undefined;
     if (!notebook || !pool) {
@@ -58,6 +71,7 @@ export class SessionStatusBar implements vscode.Disposable {
     const tooltip = [
       `Spark session for this notebook on **${pool.poolName}** (${pool.synapseWorkspace.name})`,
       id !== undefined ? `Session ${id}, ${state}` : 'No session yet: it starts with the first cell.',
+      host?.sharedWith().length && `Shared with ${host.sharedWith().map((h) => h.notebookName).join(', ')}`,
       info?.sparkUiUrl && `[Spark UI](${info.sparkUiUrl})`, info?.driverLogUrl && `[Driver log](${info.driverLogUrl})`,
     ].filter(Boolean).join('\n\n');
     if (this.shown === `${text}\n${tooltip}`) return; // nothing changed: send nothing to the workbench
@@ -67,9 +81,35 @@ export class SessionStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** "$(zap) Spark: sparksmall 2 · sparklarge 1": the sessions this window holds (or is starting), per pool. */
+  private updateCounts(): void {
+    const held = this.registry.heldSessions().filter((h) => h.session.isLive || h.session.isStarting);
+    if (!held.length) {
+      if (this.countsShown !== undefined) this.counts.hide();
+      this.countsShown = undefined;
+      return;
+    }
+    const perPool = new Map<string, HeldSession[]>();
+    for (const h of held) perPool.set(h.pool.poolName, [...(perPool.get(h.pool.poolName) ?? []), h]);
+    const text = `$(zap) Spark: ${[...perPool].map(([pool, sessions]) => `${pool} ${sessions.length}`).join(' · ')}`;
+    const tooltip = ['Spark sessions this window holds (click for the Sessions view):', ...[...perPool].flatMap(([pool, sessions]) => sessions.map((h) => {
+      const id = h.session.sessionId;
+      const names = h.notebookNames();
+      const state = h.session.isStarting ? 'starting' : h.session.state;
+      return `${pool}: ${id !== undefined ? `session ${id}` : 'a session'} (${state}), `
+        + `${names.length > 1 ? 'shared by' : 'used by'} ${names.join(', ') || 'no open notebook'}`;
+    }))].join('\n');
+    if (this.countsShown === `${text}\n${tooltip}`) return;
+    this.countsShown = `${text}\n${tooltip}`;
+    this.counts.text = text;
+    this.counts.tooltip = tooltip; // plain text: notebook names are not Markdown
+    this.counts.show();
+  }
+
   dispose(): void {
     clearTimeout(this.pending);
     this.item.dispose();
+    this.counts.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

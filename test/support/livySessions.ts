@@ -2,7 +2,7 @@
 import { SdkLivyClient } from '../../src/core/livy/livyClient';
 import type { CellSink } from '../../src/core/notebook/cellRunner';
 import type { CellOutputModel } from '../../src/core/notebook/outputs';
-import { SYNAPSE_SCOPE, type TestEmulator } from './emulator';
+import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from './emulator';
 import { attachedPoolsFromSeed } from './sparkCatalog';
 
 /** The Livy client of the emulator's first attached pool (or the one at `index`), over its verified TLS. */
@@ -29,4 +29,21 @@ export class RecordingSink implements CellSink {
   text(): string {
     return this.last.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : '')).join('\n');
   }
+}
+
+/**
+ * For a mocha suite: starts the emulator with Livy before its tests (pools cold-start in `coldStartMs`) and
+ * stops it after them. The getters answer once the suite's `before` hook ran.
+ */
+export function livyEmulatorForSuite(coldStartMs = 300): { emu(): TestEmulator; client(): SdkLivyClient } {
+  let emu: TestEmulator | undefined;
+  let client: SdkLivyClient | undefined;
+  before(async () => {
+    emu = await startTestEmulator({ livy: true, settings: { defaultColdStartMs: coldStartMs } });
+    client = emulatorLivyClient(emu);
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+  return { emu: () => emu!, client: () => client! };
 }

@@ -102,7 +102,11 @@ export class ScriptedUi implements CommandUi {
     return step.input;
   }
 
-  async confirm(message: string): Promise<void> {
+  /** The detail line of every confirmation asked, in order. */
+  readonly confirmDetails: string[] = [];
+
+  async confirm(message: string, detail?: string): Promise<void> {
+    this.confirmDetails.push(detail ?? '');
     const step = this.take('confirm', message);
     if (!step.confirm) throw Object.assign(new Error('declined'), { name: 'AbortError' });
   }

@@ -67,7 +67,8 @@ export class SparkSession {
   private readonly progressChanged = new Emitter<SparkSession>();
   /** The running statement's Spark progress changed (kept apart from onDidChange: it fires every poll). */
   readonly onDidChangeProgress = this.progressChanged.event;
-  private running: RunningStatement | undefined;
+  /** Statements this window runs on the session, by id (several when notebooks share it: Livy runs them in turn). */
+  private readonly running = new Map<number, RunningStatement>();
   /** The session whose monitoring failure was logged (logged once per session). */
   private progressFailureLogged: number | undefined;
   /** An application whose monitoring pass-through answered 404 for a whole grace period ("sessionId/appId"). */
@@ -111,11 +112,18 @@ export class SparkSession {
 
   /** The statement this window runs on the session now, with its Spark progress when known. */
   get runningStatement(): RunningStatement | undefined {
-    return this.running;
+    // Livy runs a session's statements in the order they came: the lowest id runs, the others wait.
+    const first = Math.min(...this.running.keys());
+    return this.running.get(first);
   }
 
   get api(): LivyApi {
     return this.options.api;
+  }
+
+  /** True while the create request of a new session is in flight or the session is cold-starting. */
+  get isStarting(): boolean {
+    return this.starting !== undefined;
   }
 
   /** True while a session exists (or is being created) that can run statements. */
@@ -204,13 +212,15 @@ export class SparkSession {
     this.machine.transition('busy');
     this.lastKeepAlive = this.clock.now();
     let tracker: SparkProgressTracker | undefined;
+    let submitted: number | undefined;
     try {
       const result: SessionStatementResult = await start({
         signal,
         clock: this.clock,
         onPoll: () => void this.keepAlive(),
         onSubmitted: (statementId) => {
-          this.running = { statementId };
+          submitted = statementId;
+          this.running.set(statementId, { statementId });
           onSubmitted?.(id, statementId);
           this.progressChanged.fire(this);
           if (sparkProgress) {
@@ -227,12 +237,10 @@ export class SparkSession {
       if (err instanceof SessionEndedError && err.sessionId === id) this.markEnded(err.state);
       throw err;
     } finally {
-      if (this.running) {
-        this.running = undefined;
-        this.progressChanged.fire(this);
-      }
+      if (submitted !== undefined && this.running.delete(submitted)) this.progressChanged.fire(this);
       this.ownStatements--;
-      if (this.machine.state === 'busy') this.machine.transition('idle');
+      // Another notebook sharing the session may still have a statement running or waiting.
+      if (this.ownStatements === 0 && this.machine.state === 'busy') this.machine.transition('idle');
       this.armIdleShutdown();
     }
   }
@@ -251,8 +259,8 @@ export class SparkSession {
         return info.appId;
       },
       onUpdate: (progress) => {
-        if (this.running?.statementId === statementId) {
-          this.running = { statementId, progress };
+        if (this.running.has(statementId)) {
+          this.running.set(statementId, { statementId, progress });
           this.progressChanged.fire(this);
         }
         listener.onUpdate(progress);

@@ -52,6 +52,12 @@ export interface NotebookSessionHost {
    * they know their session is gone (their next cell explains it and starts a new one).
    */
   peers?(): NotebookSessionHost[];
+  /** The other notebooks using this notebook's Livy session (sessionSharing `sharedPerPool`). */
+  sharedWith?(): readonly { notebookName: string }[];
+  /** This notebook ran a statement on its session: it has variables there now. */
+  markUsed?(): void;
+  /** Whether this notebook ran a statement on its session (one it joined and never used holds nothing of it). */
+  usedSession?(): boolean;
 }
 
 export interface CellResult {
@@ -83,6 +89,7 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         // screen (looking stuck) for as long as the statement runs.
         let started: { progress: ColdStartProgress; at: number } | undefined;
         const id = await host.session.ensureReady((p) => { started = { progress: p, at: Date.now() }; progress(p); }, signal);
+        host.markUsed?.();
         const preamble: CellOutputModel[] = [];
         if (started) {
           const took = started.progress.elapsedMs + Date.now() - started.at;
@@ -216,9 +223,15 @@ async function configure(command: Extract<CellCommand, { type: 'configure' }>, h
   const requested = JSON.stringify(mergeSessionConfig(host.defaults(), command.config));
   const current = JSON.stringify(mergeSessionConfig(host.defaults(), previous));
   const ignored = command.ignored.length ? ` Ignored: ${command.ignored.join(', ')}.` : '';
-  if (host.session.isLive && requested !== current && !command.force) {
-    sink.replace([errorOutput('ConfigureError', `A Spark session (${host.session.sessionId}) is already running with other settings. `
-      + 'Use %%configure -f to restart it with the new settings (its variables are lost).')]);
+  const sharers = host.sharedWith?.().map((h) => h.notebookName) ?? [];
+  // A notebook that joined a shared session and ran nothing there loses nothing when it moves to another.
+  const holdsState = !sharers.length || host.usedSession?.() !== false;
+  if (host.session.isLive && holdsState && requested !== current && !command.force) {
+    sink.replace([errorOutput('ConfigureError', sharers.length
+      ? `This notebook shares Spark session ${host.session.sessionId} with ${sharers.join(', ')}, and it runs with other settings. `
+        + 'Use %%configure -f to move this notebook to a session with the new settings (its variables are lost; the other notebooks keep theirs).'
+      : `A Spark session (${host.session.sessionId}) is already running with other settings. `
+        + 'Use %%configure -f to restart it with the new settings (its variables are lost).')]);
     return { outcome: 'failed' };
   }
   host.notebookConfig = command.config;
@@ -282,6 +295,8 @@ function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined
     if (info.submitterName) rows.push(['Owner', info.submitterName]);
     if (info.sparkUiUrl) rows.push(['Spark UI', info.sparkUiUrl]);
     if (info.driverLogUrl) rows.push(['Driver log', info.driverLogUrl]);
+    const sharers = host.sharedWith?.().map((h) => h.notebookName) ?? [];
+    if (sharers.length) rows.push(['Shared with', sharers.join(', ')]);
   } else {
     rows.push(['Session', 'none yet (it starts with the first cell)']);
   }
