@@ -1,32 +1,26 @@
 /**
  * Pipeline benchmarks (not tests): for a generated 50-step pipeline, the editor's state build (parse,
  * validate, graph: what opening the editor computes) and the ELK graph layout the webview runs; then submit
- * latency against the emulator, split into validate, upload, register and PUT. Prints a table.
+ * latency against the emulator, split into validate, upload, register and PUT; then parse + validate of
+ * 1,000 / 5,000 / 40,000 steps without the size limits and with them, side by side. Prints tables.
  *   npx tsc -p . && node out/bench/pipelines.bench.js [runs]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NodeFileReader } from '../src/core/pipelines';
+import { analyzePipeline, MAX_PIPELINE_BYTES, MAX_PIPELINE_STEPS, NodeFileReader, validateModel } from '../src/core/pipelines';
+import { parseWithoutLimits } from '../src/core/pipelines/parse';
 import { AmlWorkspaceClient } from '../src/core/jobs/amlWorkspaceClient';
 import { submitPipeline, type SubmitStage } from '../src/core/pipelines/submit/submitPipeline';
 import { quickState } from '../src/pipelines/editorState';
 import { layoutGraph } from '../webview-ui/src/graph/layout';
 import { startTestEmulator } from '../test/support/emulator';
 import { emulatorAccess } from '../test/support/emulatorAccess';
+import { generatedPipeline } from '../test/support/generatedPipeline';
+import { printTable, stats as summary } from './table';
 
 const runs = Number(process.argv[2] ?? 5);
-
-function pipelineText(steps: number): string {
-  const lines = ['type: pipeline', 'display_name: bench', 'jobs:'];
-  for (let i = 0; i < steps; i++) {
-    lines.push(`  step_${i}:`, '    type: spark', '    code: ./src', '    entry:', '      file: main.py', '    compute: azureml:sparksmall');
-    if (i > 0) lines.push('    inputs:', `      data: \${{parent.jobs.step_${Math.floor((i - 1) / 2)}.outputs.out}}`);
-    lines.push('    outputs:', '      out:', '        type: uri_folder', '    args: --out ${{outputs.out}}', '    conf:', '      spark.executor.instances: 2');
-  }
-  return lines.join('\n') + '\n';
-}
 
 function stats(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,7 +30,7 @@ function stats(values: number[]): string {
 
 async function main(): Promise<void> {
   const rows: [string, number[]][] = [];
-  const text = pipelineText(50);
+  const text = generatedPipeline(50);
   const state: number[] = [];
   const layout: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -56,7 +50,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(dir, 'src', `mod_${i}.py`), `# module ${i}\n${'x = 1\n'.repeat(200)}`);
     fs.writeFileSync(path.join(dir, 'src', 'main.py'), 'print("bench")\n');
     const file = path.join(dir, 'bench.pipeline.yml');
-    const small = pipelineText(3);
+    const small = generatedPipeline(3);
     fs.writeFileSync(file, small);
     const access = emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId });
     const sub = '11111111-aaaa-4bbb-8ccc-000000000001';
@@ -77,7 +71,44 @@ async function main(): Promise<void> {
   for (const [name, values] of rows) console.log(`${name.padEnd(58)} ${stats(values)}`);
 }
 
-void main().catch((err) => {
+/** Milliseconds of each of `rounds` calls of `fn`. */
+function timed(rounds: number, fn: () => void): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+/** Parse + validate of large files: without the limits (the whole file parsed) and with them (what the extension does). */
+function sizeLimitTable(runs: number): void {
+  const rows: string[][] = [];
+  for (const steps of [1_000, 5_000, 40_000]) {
+    const text = generatedPipeline(steps);
+    // 40,000 steps take many seconds without the limits: measured once, not `runs` times.
+    const rounds = steps > MAX_PIPELINE_STEPS ? 1 : runs;
+    const without = summary(timed(rounds, () => {
+      const parsed = parseWithoutLimits(text, '/bench/big.pipeline.yml');
+      if (parsed.model) validateModel(parsed.model);
+    })).median;
+    let outcome = '';
+    const limited = summary(timed(runs, () => {
+      const parsed = analyzePipeline(text, { filePath: '/bench/big.pipeline.yml' });
+      outcome = parsed.diagnostics.some((d) => d.code === 'too-large') ? 'refused: too large' : `parsed, ${parsed.model?.steps.length ?? 0} steps`;
+    })).median;
+    const mb = (Buffer.byteLength(text) / (1024 * 1024)).toFixed(1);
+    rows.push([steps.toLocaleString('en-US'), mb, without.toFixed(0), limited.toFixed(0), (without / limited).toFixed(1), outcome]);
+  }
+  printTable(
+    `parse + validate, median ms (limits: ${MAX_PIPELINE_STEPS.toLocaleString('en-US')} steps / ${MAX_PIPELINE_BYTES / (1024 * 1024)} MB)`,
+    ['steps', 'MB', 'without limits', 'with limits', 'ratio', 'with limits'],
+    rows,
+  );
+}
+
+void main().then(() => sizeLimitTable(runs)).catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -34,17 +34,32 @@ function stepView(step: PipelineStep): StepView {
   };
 }
 
-/** The step a diagnostic is inside of (by line), for badges on the graph. */
-function stepAt(parsed: ParsedPipeline, d: Diagnostic): string | undefined {
+/**
+ * Finds the step a diagnostic is inside of (by line), for badges on the graph. Steps come in file order, so a
+ * binary search over their first lines finds it (one scan per diagnostic was quadratic in large files).
+ */
+function stepLocator(parsed: ParsedPipeline): (d: Diagnostic) => string | undefined {
   const steps = parsed.model?.steps ?? [];
-  const line = d.range.start.line;
-  return steps.find((s) => s.range.start.line <= line && line <= s.range.end.line)?.name ?? steps.find((s) => s.nameRange.start.line === line)?.name;
+  return (d) => {
+    const line = d.range.start.line;
+    let lo = 0;
+    let hi = steps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (steps[mid].range.start.line <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    while (lo > 0 && steps[lo - 1].range.start.line === steps[lo].range.start.line) lo--; // several steps on one line: the first
+    const step = steps[lo];
+    return step && step.range.start.line <= line && line <= step.range.end.line ? step.name : undefined;
+  };
 }
 
 export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], version: number, sparkPools: string[]): EditorState {
-  const problems: ProblemView[] = diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, step: stepAt(parsed, d) }));
+  const stepAt = stepLocator(parsed);
+  const problems: ProblemView[] = diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, step: stepAt(d) }));
   if (!parsed.model) {
-    const reason = diagnostics.find((d) => d.code === 'not-a-pipeline' || d.code === 'yaml-syntax');
+    const reason = diagnostics.find((d) => d.code === 'too-large' || d.code === 'not-a-pipeline' || d.code === 'yaml-syntax');
     return { version, graph: { nodes: [], edges: [] }, steps: [], problems, sparkPools, notAPipeline: reason?.message ?? 'This file is not an Azure ML pipeline.' };
   }
   const graph = pipelineGraph(parsed.model);

@@ -45,6 +45,9 @@ export async function analyzeDocument(document: vscode.TextDocument, computes?: 
   return loadPipeline(document.getText(), { filePath, reader: new NodeFileReader(), rootDir: rootDirOf(document.uri), computes });
 }
 
+/** How long typing must pause before the pipeline is analysed again (diagnostics, graph). */
+const TYPING_PAUSE_MS = 250;
+
 class EditorSession {
   lastState: EditorState | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -61,13 +64,18 @@ class EditorSession {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Quick state now; full analysis (files, computes) shortly after the typing stops. */
-  refresh(delayMs = 150): void {
+  /**
+   * On open (no delay): the quick state at once, then the full analysis (files, computes). While typing: only
+   * the full analysis, once the typing has paused for `delayMs`, so a keystroke never parses the file itself.
+   */
+  refresh(delayMs = TYPING_PAUSE_MS): void {
     const filePath = this.document.uri.fsPath.replace(/\\/g, '/');
     const gen = ++this.generation;
-    void this.owner.context.sparkPools().then((pools) => {
-      if (gen === this.generation) this.post({ type: 'state', state: quickState(this.document.getText(), filePath, this.document.version, pools) });
-    });
+    if (delayMs === 0) {
+      void this.owner.context.sparkPools().then((pools) => {
+        if (gen === this.generation) this.post({ type: 'state', state: quickState(this.document.getText(), filePath, this.document.version, pools) });
+      });
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.fullAnalysis(gen), delayMs);
   }

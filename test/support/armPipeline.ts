@@ -6,7 +6,7 @@ import {
   createPipelineRequest,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { ARM_SCOPE, type TestEmulator } from './emulator';
+import { ARM_SCOPE, startTestEmulator, type TestEmulator } from './emulator';
 
 export interface ArmResponse {
   status: number;
@@ -36,4 +36,16 @@ export function armClient(emu: TestEmulator, opts: { auth?: boolean; maxRetries?
     }
     return { status: res.status, headers: res.headers.toJSON(), body: parsed, text };
   };
+}
+
+/** An emulator started before the enclosing `describe`'s tests and stopped after them, with raw ARM access to it. */
+export function armEmulatorFixture(): { emu: () => TestEmulator; arm: ReturnType<typeof armClient> } {
+  let emu: TestEmulator | undefined;
+  let client: ReturnType<typeof armClient> | undefined;
+  before(async () => {
+    emu = await startTestEmulator();
+    client = armClient(emu);
+  });
+  after(async () => emu?.stop());
+  return { emu: () => emu!, arm: (...args) => client!(...args) };
 }

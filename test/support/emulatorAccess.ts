@@ -42,6 +42,13 @@ function caClient(caPem: string): HttpClient {
   return { sendRequest: (req) => ((req.agent ??= agent), inner.sendRequest(req)) };
 }
 
+/** An api-version ARM serves for the path's provider (the emulator, like ARM, refuses others). */
+function apiVersionFor(path: string): string {
+  if (/\/providers\/Microsoft\.Synapse\//i.test(path)) return '2021-06-01';
+  if (/\/providers\/Microsoft\.MachineLearningServices\//i.test(path)) return '2023-04-01';
+  return '2022-12-01'; // Microsoft.Resources: subscriptions, resource groups
+}
+
 export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
   const httpClient = caClient(conn.caPem);
   const credential = new ClientSecretCredential(conn.tenantId, conn.clientId ?? EMULATOR_CLIENT_ID, conn.clientSecret ?? EMULATOR_CLIENT_SECRET, {
@@ -52,7 +59,7 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2, retryDelayInMs: 50 } });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: ARM_SCOPE }));
   const get = async (pathOrUrl: string): Promise<any> => {
-    const url = pathOrUrl.startsWith('https://') ? pathOrUrl : `${conn.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}api-version=2023-04-01`;
+    const url = pathOrUrl.startsWith('https://') ? pathOrUrl : `${conn.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}api-version=${apiVersionFor(pathOrUrl)}`;
     const res = await pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
     if (res.status >= 400) throw new Error(`GET ${pathOrUrl}: ${res.status} ${res.bodyAsText}`);
     return JSON.parse(res.bodyAsText ?? '{}');

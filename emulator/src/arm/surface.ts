@@ -1,6 +1,6 @@
 /**
  * The ARM surface: all Microsoft.Resources / Synapse / MachineLearningServices routes behind one handler
- * that checks api-version, settles due long-running operations, turns thrown ArmHttpErrors into answers
+ * that checks api-version (per provider and resource type, `apiVersionCheck.ts`), settles due long-running operations, turns thrown ArmHttpErrors into answers
  * and adds the headers ARM always sends.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import { registerCodes } from './codes';
 import { registerComponents } from './components';
 import { registerComputes } from './computes';
 import { registerDatastores } from './datastores';
+import { checkApiVersion } from './apiVersionCheck';
 import { armError, ArmHttpError } from './errors';
 import { registerJobs, type JobRunner } from './jobs';
 import { registerLinkedServices } from './linked-services';
@@ -41,7 +42,7 @@ export function createArmSurface(ctx: EmulatorContext, runner: () => JobRunner |
   const handle = async (req: EmuRequest): Promise<EmuResponse> => {
     let res: EmuResponse;
     try {
-      res = await dispatch(router, operations, req);
+      res = await dispatch(ctx, router, operations, req);
     } catch (e) {
       if (!(e instanceof ArmHttpError)) throw e;
       res = e.response;
@@ -51,10 +52,13 @@ export function createArmSurface(ctx: EmulatorContext, runner: () => JobRunner |
   return { handle, operations };
 }
 
-async function dispatch(router: Router, operations: Operations, req: EmuRequest): Promise<EmuResponse> {
-  if (!req.query.get('api-version')) {
+async function dispatch(ctx: EmulatorContext, router: Router, operations: Operations, req: EmuRequest): Promise<EmuResponse> {
+  const version = req.query.get('api-version');
+  if (!version) {
     return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
+  const rejected = checkApiVersion(ctx, req, version);
+  if (rejected) return rejected;
   operations.settle();
   const m = router.match(req.method, req.path);
   if (m.kind === 'found') return m.match.handler(req, m.match.params);

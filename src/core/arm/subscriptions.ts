@@ -3,7 +3,8 @@ import type { ArmContext } from './pipeline';
 import { Pager } from './pager';
 import type { SubscriptionInfo, TenantInfo } from './types';
 
-const API = '2022-12-01';
+/** api-version of ARM's own routes (tenants, subscriptions) the extension calls. */
+export const RESOURCES_API_VERSION = '2022-12-01';
 
 export async function listTenants(arm: ArmContext, signal?: AbortSignal): Promise<TenantInfo[]> {
   const raw = await new Pager(() => rawPages<any>(arm, '/tenants', undefined, signal)).all();
@@ -21,7 +22,7 @@ export async function listSubscriptions(arm: ArmContext, tenantId: string | unde
   }));
 }
 
-export async function* rawPages<T>(arm: ArmContext, path: string, tenantId: string | undefined, signal?: AbortSignal, apiVersion = API): AsyncGenerator<T[]> {
+export async function* rawPages<T>(arm: ArmContext, path: string, tenantId: string | undefined, signal?: AbortSignal, apiVersion = RESOURCES_API_VERSION): AsyncGenerator<T[]> {
   let token: string | undefined;
   do {
     const page = await arm.page<T>(path, apiVersion, token, { tenantId, signal });

@@ -33,7 +33,9 @@ export function edgesOnCycles(model: PipelineModel): PipelineEdge[] {
   const next = new Map<string, string[]>();
   for (const e of stepEdges) {
     const from = (e.from as { step: string }).step;
-    next.set(from, [...(next.get(from) ?? []), (e.to as { step: string }).step]);
+    const targets = next.get(from);
+    if (targets) targets.push((e.to as { step: string }).step);
+    else next.set(from, [(e.to as { step: string }).step]);
   }
   const index = new Map<string, number>();
   const low = new Map<string, number>();

@@ -3,6 +3,7 @@ export * from './types';
 export * from './text';
 export { analyzePipeline, loadPipeline, type AnalyzeOptions, type LoadOptions } from './analyze';
 export { parsePipelineText, type ParsedPipeline } from './parse';
+export { MAX_PIPELINE_BYTES, MAX_PIPELINE_STEPS, countStepsInText } from './limits';
 export { validateModel, computeName, type ValidationContext } from './validate';
 export { resolveFileComponents } from './components';
 export { checkFiles, type FileCheckContext } from './fileChecks';

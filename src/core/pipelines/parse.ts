@@ -3,6 +3,7 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { parseComponentRef } from './components';
 import { computeEdges } from './graph';
+import { tooLargeMessage } from './limits';
 import { dirname } from './paths';
 import { parsePorts } from './ports';
 import { isObject, mergeSpecs, specFromObject } from './spec';
@@ -20,11 +21,27 @@ export interface ParsedPipeline {
 }
 
 export function parsePipelineText(text: string, filePath?: string): ParsedPipeline {
-  const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const tooLarge = tooLargeMessage(text);
+  if (tooLarge) {
+    // Not parsed at all: one error, and no model (the editor shows the message, submit refuses with it).
+    const lines = new LineIndex(text);
+    return { text, doc: parseDocument(''), lines, diagnostics: [{ severity: 'error', code: 'too-large', message: tooLarge, range: lines.range(0, 0) }] };
+  }
+  return parseWithoutLimits(text, filePath);
+}
+
+/** What parsePipelineText does below the size limits; exported for the benchmark that measures the limits' effect. */
+export function parseWithoutLimits(text: string, filePath?: string): ParsedPipeline {
+  // Duplicate keys are found below in one pass: the yaml package's own check (`uniqueKeys`) compares each key
+  // with every earlier one of its map, quadratic in a `jobs:` map of thousands of steps.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const lines = new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
     diagnostics.push(yamlProblem('error', err.message, err.pos, lines));
+  }
+  for (const offset of duplicateKeys(doc)) {
+    diagnostics.push(yamlProblem('error', 'Map keys must be unique', [offset, offset + 1], lines));
   }
   for (const warn of doc.warnings) {
     diagnostics.push(yamlProblem('warning', warn.message, warn.pos, lines));
@@ -84,6 +101,22 @@ export function isPipelineComponentObject(obj: Record<string, unknown>): boolean
   }
   const inputs = isObject(obj.inputs) ? Object.values(obj.inputs) : [];
   return typeof obj.name === 'string' && inputs.length > 0 && inputs.every((v) => isObject(v) && typeof v.type === 'string' && !('path' in v));
+}
+
+/** Offsets of the keys that repeat an earlier scalar key of the same mapping (what `uniqueKeys` reports). */
+function duplicateKeys(doc: Document.Parsed): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value) && pair.key.range) offsets.push(pair.key.range[0]);
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return offsets;
 }
 
 function yamlProblem(severity: 'error' | 'warning', message: string, pos: [number, number], lines: LineIndex): Diagnostic {

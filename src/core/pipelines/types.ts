@@ -6,6 +6,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export type DiagnosticCode =
   | 'yaml-syntax'
+  | 'too-large'
   | 'not-a-pipeline'
   | 'unknown-step-type'
   | 'unsupported-step-type'

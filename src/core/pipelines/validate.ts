@@ -41,6 +41,19 @@ export function validateModel(model: PipelineModel, ctx: ValidationContext = {})
   return out;
 }
 
+const byName = new WeakMap<PipelineModel, Map<string, PipelineStep>>();
+
+/** The model's steps by name (the first of a name wins, as `find` did), built once per model: bindings look steps up by name. */
+function stepsByName(model: PipelineModel): Map<string, PipelineStep> {
+  let map = byName.get(model);
+  if (!map) {
+    map = new Map();
+    for (const step of model.steps) if (!map.has(step.name)) map.set(step.name, step);
+    byName.set(model, map);
+  }
+  return map;
+}
+
 function error(code: Diagnostic['code'], message: string, range: Range): Diagnostic {
   return { severity: 'error', code, message, range };
 }
@@ -120,7 +133,7 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
       return;
     case 'stepOutput':
     case 'stepInput': {
-      const target = model.steps.find((s) => s.name === binding.step);
+      const target = stepsByName(model).get(binding.step);
       if (!target) {
         out.push(error('binding-unknown-step', `'${binding.expr}': there is no step '${binding.step}'.`, range));
         return;

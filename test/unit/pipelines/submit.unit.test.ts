@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeFileReader, type UploadItem } from '../../../src/core/pipelines';
+import { MAX_PIPELINE_STEPS, NodeFileReader, type UploadItem } from '../../../src/core/pipelines';
 import { submitPipeline, SubmitFailedError, SubmitRefusedError } from '../../../src/core/pipelines/submit/submitPipeline';
 import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
@@ -15,6 +15,7 @@ import { containerUrl, DatastoreUploader } from '../../../src/core/jobs/datastor
 import { createTrustingHttpClient } from '../../../src/core/util/httpClient';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { emulatorAccess, type EmulatorAccess } from '../../support/emulatorAccess';
+import { generatedPipeline } from '../../support/generatedPipeline';
 
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
 const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
@@ -105,6 +106,17 @@ describe('pipeline submit against the emulator', function () {
       assert.ok(err instanceof SubmitRefusedError);
       assert.ok(err.problems.some((p) => /nopool.*not attached/.test(p)), err.message);
       assert.ok(err.problems.some((p) => /missing\.py/.test(p)), err.message);
+      return true;
+    });
+    assert.equal((await client.listJobs()).length, before);
+  });
+
+  it('refuses a file too large to check with that reason and sends nothing', async () => {
+    const before = (await client.listJobs()).length;
+    await assert.rejects(submit(generatedPipeline(MAX_PIPELINE_STEPS + 1)), (err: unknown) => {
+      assert.ok(err instanceof SubmitRefusedError);
+      assert.equal(err.problems.length, 1);
+      assert.match(err.problems[0], /^This pipeline file is too large to check \(5,001 steps \/ 1\.\d MB; limit 5,000 steps \/ 2 MB\)/);
       return true;
     });
     assert.equal((await client.listJobs()).length, before);
