@@ -33,7 +33,7 @@ describe('pipeline files over the size limits', function () {
     assert.equal(d.code, 'too-large');
     assert.equal(
       d.message.split(').')[0] + ').',
-      `This pipeline file is too large to check (40,000 steps / ${mb} MB; limit ${MAX_PIPELINE_STEPS.toLocaleString('en-US')} steps / 2 MB).`,
+      `This pipeline file is too large to check (40,000 steps / ${mb} MB; limit ${MAX_PIPELINE_STEPS.toLocaleString('en-US')} steps / ${MAX_PIPELINE_BYTES / (1024 * 1024)} MB).`,
     );
     // The whole parse of this file takes many seconds (bench/README.md); the refusal is one scan of the text.
     assert.ok(ms < 1500, `refused in ${ms.toFixed(0)} ms`);
@@ -42,16 +42,16 @@ describe('pipeline files over the size limits', function () {
   it('refuses by steps under the byte limit and by bytes with few steps', () => {
     const steps = parsePipelineText(generatedPipeline(MAX_PIPELINE_STEPS + 1), FILE);
     assert.ok(Buffer.byteLength(steps.text) < MAX_PIPELINE_BYTES, 'this case is about the step count');
-    assert.match(steps.diagnostics[0].message, /\(5,001 steps \/ 1\.\d MB;/);
+    assert.match(steps.diagnostics[0].message, /\(2,001 steps \/ 0\.\d MB;/);
     const padded = generatedPipeline(3).replace('display_name: bench', `display_name: bench\ndescription: "${'x'.repeat(MAX_PIPELINE_BYTES)}"`);
     const bytes = parsePipelineText(padded, FILE);
     assert.equal(bytes.model, undefined);
-    assert.match(bytes.diagnostics[0].message, /\(3 steps \/ 2 MB; limit/);
+    assert.match(bytes.diagnostics[0].message, /\(3 steps \/ 1 MB; limit/);
   });
 
   it('shows the reason in the editor instead of a graph', () => {
     const state = quickState(generatedPipeline(MAX_PIPELINE_STEPS + 1), FILE, 7, ['sparksmall']);
-    assert.match(state.notAPipeline ?? '', /^This pipeline file is too large to check \(5,001 steps/);
+    assert.match(state.notAPipeline ?? '', /^This pipeline file is too large to check \(2,001 steps/);
     assert.deepEqual(state.graph, { nodes: [], edges: [] });
     assert.equal(state.problems.length, 1);
   });
