@@ -89,8 +89,9 @@ export interface ScenarioResult {
   asExpected: number;
   /** The longest interrupt (abort to settled), ms; interrupt scenarios only. */
   maxInterruptMs?: number;
-  /** What the cell said in the first round (shortened). */
+  /** What the cell said in the first round (shortened), and in full. */
   said: string;
+  saidInFull: string;
   /** One line per thing that went wrong, for the test's message. */
   problems: string[];
 }
@@ -151,7 +152,7 @@ function code(work: Work, marker: string): string {
 
 /** Runs one scenario `rounds` times on one notebook (or a new one per round) and counts what went wrong. */
 export async function runScenario(env: FaultRunEnv, scenario: FaultScenario, rounds: number): Promise<ScenarioResult> {
-  const result: ScenarioResult = { scenario, statements: 0, hung: 0, lost: 0, leaked: 0, asExpected: 0, said: '', problems: [] };
+  const result: ScenarioResult = { scenario, statements: 0, hung: 0, lost: 0, leaked: 0, asExpected: 0, said: '', saidInFull: '', problems: [] };
   const opened: OpenNotebook[] = [];
   const sessionIds = new Set<number>();
   try {
@@ -167,7 +168,10 @@ export async function runScenario(env: FaultRunEnv, scenario: FaultScenario, rou
       if (host.session.sessionId !== undefined) sessionIds.add(host.session.sessionId);
       result.statements++;
       await judgeRound(env, scenario, marker, host.session.sessionId ?? sessionId, cell, result);
-      if (round === 1) result.said = said(cell.sink);
+      if (round === 1) {
+        result.said = said(cell.sink);
+        result.saidInFull = allText(cell.sink.last);
+      }
     }
   } finally {
     env.emu.handle.faults.clear();
