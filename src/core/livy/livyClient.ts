@@ -3,9 +3,9 @@
  * with the catalog's credential, Synapse scope and HttpClient, so retry, throttling, TLS and auth are the
  * same as every other Azure call. Converts the SDK's generated shapes to ./types.
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse, OperationOptions } from '@azure/core-client';
-import { createHttpHeaders, createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
 import type {
   LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
@@ -48,19 +48,65 @@ export interface LivyConnection {
   httpClient: HttpClient;
 }
 
+/** The longest Retry-After a Livy call waits out; a longer one fails the call at once (LivyHttpError.retryAfterMs). */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
 /** A Livy/HTTP failure with its status, for callers that branch on 404 (session gone) and the like. */
 export class LivyHttpError extends Error {
   /** The service's error code and message when its body was `{code, message}` JSON. */
   readonly code?: string;
   readonly serviceMessage?: string;
+  /** Set when the service asked to wait longer than MAX_RETRY_AFTER_MS (Retry-After), so the call was not retried. */
+  readonly retryAfterMs?: number;
 
   constructor(message: string, readonly statusCode: number | undefined,
-    options?: { cause?: unknown; code?: string; serviceMessage?: string }) {
+    options?: { cause?: unknown; code?: string; serviceMessage?: string; retryAfterMs?: number }) {
     super(message, options);
     this.name = 'LivyHttpError';
     this.code = options?.code;
     this.serviceMessage = options?.serviceMessage;
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/** Thrown by retryAfterCap; not a RestError, so the SDK's retry policy passes it through instead of sleeping. */
+class RetryAfterTooLongError extends Error {
+  constructor(readonly statusCode: number, readonly retryAfterMs: number, readonly bodyText: string) {
+    super(`HTTP ${statusCode} with Retry-After ${Math.round(retryAfterMs / 1000)} s`);
+  }
+}
+
+/**
+ * The SDK's retry policy sleeps whatever Retry-After a 429/503 asks (three times), so a throttled call could
+ * hold a cell silent for minutes. Inside each try, a wait over MAX_RETRY_AFTER_MS fails the call at once.
+ */
+const retryAfterCap: PipelinePolicy = {
+  name: 'livyRetryAfterCap',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status === 429 || response.status === 503) {
+      const ms = parseRetryAfter(response.headers.get('retry-after'));
+      if (ms !== undefined && ms > MAX_RETRY_AFTER_MS) throw new RetryAfterTooLongError(response.status, ms, response.bodyAsText ?? '');
+    }
+    return response;
+  },
+};
+
+/**
+ * The credential, asking for a newly issued token on its first call: a token the service refused (expired
+ * early, revoked, clock skew) may still look valid to the credential's own cache, which would hand it out
+ * again. The claims request (`nbf` = now) is how a token "issued after now" is asked for; it bypasses the cache.
+ */
+function freshTokenCredential(credential: TokenCredential): TokenCredential {
+  let first = true;
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions) {
+      if (!first || options?.claims) return credential.getToken(scopes, options);
+      first = false;
+      const claims = JSON.stringify({ access_token: { nbf: { essential: true, value: String(Math.floor(Date.now() / 1000)) } } });
+      return credential.getToken(scopes, { ...options, claims });
+    },
+  };
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -107,12 +153,17 @@ export class SdkLivyClient implements LivyApi {
     this.client = this.newClient();
   }
 
-  /** A client with its own token cache (the SDK's bearer policy keeps a token until it nears expiry). */
-  private newClient(): SparkClient {
-    return new SparkClient(this.connection.credential, this.endpoint.devEndpoint.replace(/\/+$/, ''), this.endpoint.poolName, {
+  /**
+   * A client with its own token cache (the SDK's bearer policy keeps a token until it nears expiry); with
+   * `freshToken`, its first token is newly issued rather than taken from the credential's cache.
+   */
+  private newClient(freshToken = false): SparkClient {
+    const credential = freshToken ? freshTokenCredential(this.connection.credential) : this.connection.credential;
+    return new SparkClient(credential, this.endpoint.devEndpoint.replace(/\/+$/, ''), this.endpoint.poolName, {
       credentialScopes: [this.connection.scope],
       httpClient: this.connection.httpClient,
       livyApiVersion: LIVY_API_VERSION,
+      additionalPolicies: [{ policy: retryAfterCap, position: 'perRetry' }],
     });
   }
 
@@ -236,10 +287,15 @@ export class SdkLivyClient implements LivyApi {
       if ((err as { statusCode?: number }).statusCode === 401) {
         // A refused token (revoked, expired early, another tenant's) must not stay cached for the window's life:
         // drop it with the client's policy and ask once more with a freshly requested one.
-        this.client = this.newClient();
+        this.client = this.newClient(true);
         if (!retriedAuth) return this.call(what, action, true);
         throw new LivyHttpError(`Could not ${what} on pool '${this.endpoint.poolName}': the Synapse workspace refused the sign-in (HTTP 401), `
           + 'also with a fresh token. Sign in again (Synapse Spark: Sign In), then try again.', 401, { cause: err, code: 'Unauthorized' });
+      }
+      if (err instanceof RetryAfterTooLongError) {
+        const parsed = parseErrorBody(err.bodyText);
+        throw new LivyHttpError(formatLivyError(what, this.endpoint.poolName, err.statusCode, err.bodyText), err.statusCode,
+          { cause: err, code: parsed?.code, serviceMessage: parsed?.message, retryAfterMs: err.retryAfterMs });
       }
       const status = (err as { statusCode?: number }).statusCode;
       const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;

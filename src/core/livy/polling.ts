@@ -6,7 +6,7 @@
  * honoured.
  */
 
-import { abortError, sleep } from '../util/abort';
+import { abortable, abortError, sleep } from '../util/abort';
 
 export interface PollingOptions {
   /** The first wait after submitting, ms. */
@@ -43,6 +43,6 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export { abortError };
+export { abortable, abortError };
 
 export const systemClock: Clock = { now: () => Date.now(), sleep };

@@ -10,7 +10,7 @@ import { silentLogger } from '../util/logger';
 import { coldStartProgress, type ColdStartProgress } from './coldStart';
 import { SessionEndedError } from './errors';
 import { isNotFound, type LivyApi } from './livyClient';
-import { abortError, PollingPolicy, systemClock, type Clock } from './polling';
+import { abortable, abortError, PollingPolicy, systemClock, type Clock } from './polling';
 import { fromServerState, isTerminal, SessionStateMachine, type SessionState } from './sessionState';
 import { SparkProgressTracker, type StatementProgress } from './sparkProgress';
 import { resumeStatement, runStatement, type RunStatementOptions, type StatementResult } from './statementRunner';
@@ -460,17 +460,4 @@ export class SparkSession {
     if (this.idleTimer !== undefined) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
 }

@@ -5,8 +5,8 @@
  */
 import { SessionEndedError, StatementCancelledError } from './errors';
 import type { LivyApi } from './livyClient';
-import { isNotFound, LivyHttpError } from './livyClient';
-import { abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
+import { isNotFound, LivyHttpError, MAX_RETRY_AFTER_MS } from './livyClient';
+import { abortable, abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
 import type { LivyStatementInfo, StatementKind, StatementOutput } from './types';
 import { isEndedServerState } from './types';
 
@@ -29,17 +29,31 @@ export interface RunStatementOptions {
 
 const FINAL = ['available', 'error', 'cancelled'];
 /** The longest Retry-After a statement poll honours; a longer one ends the cell with a clear error. */
-export const MAX_RETRY_AFTER_MS = 30_000;
+export { MAX_RETRY_AFTER_MS };
 /** After a cancel request, how long to wait for Livy to confirm before giving up on it. */
 const CANCEL_CONFIRM_MS = 3000;
+/**
+ * On an interrupt, how long the cell waits for the cancel to be confirmed; the cancel goes on in the background
+ * after that, so an interrupt ends the cell within about a second whatever the network does.
+ */
+export const INTERRUPT_CANCEL_WAIT_MS = 1000;
 
 export async function runStatement(api: LivyApi, sessionId: number, code: string, kind: StatementKind,
   options: RunStatementOptions = {}): Promise<StatementResult> {
-  if (options.signal?.aborted) throw abortError();
+  const clock = options.clock ?? systemClock;
+  const { signal } = options;
+  if (signal?.aborted) throw abortError();
   let submitted: LivyStatementInfo;
+  // The submit itself is not aborted (the pool may have accepted it already): an interrupt stops the wait,
+  // and the statement it created, once known, is cancelled in the background.
+  const submitting = api.createStatement(sessionId, code, kind);
   try {
-    submitted = await api.createStatement(sessionId, code, kind);
+    submitted = await abortable(submitting, signal);
   } catch (err) {
+    if (signal?.aborted) {
+      if (!detached(signal)) submitting.then((s) => cancel(api, sessionId, s.id, clock), () => undefined);
+      throw abortError('The statement was cancelled.');
+    }
     throw await submitFailure(api, sessionId, err);
   }
   options.onSubmitted?.(submitted.id);
@@ -86,8 +100,7 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
   let retryAfterMs: number | undefined;
   const stop = async (): Promise<never> => {
     if (detached(signal)) throw abortError('Stopped following the statement; it runs on.');
-    await cancel(api, sessionId, statement.id, clock);
-    throw abortError('The statement was cancelled.');
+    throw await interrupted(api, sessionId, statement.id, clock);
   };
   while (!FINAL.includes(statement.state)) {
     try {
@@ -106,6 +119,10 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       requests++;
       if (signal?.aborted) return stop();
       if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
+      if (err instanceof LivyHttpError && err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_AFTER_MS) {
+        await cancel(api, sessionId, statement.id, clock);
+        throw retryAfterTooLong(err.retryAfterMs, err);
+      }
       // The client's own retries are spent: the result can no longer be read, so the statement is not left
       // running unseen. Cancel it (best effort) and say so.
       await cancel(api, sessionId, statement.id, clock);
@@ -113,10 +130,8 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       throw new Error(`${why.replace(/\.?$/, '.')} Its status could no longer be read, so statement ${statement.id} was asked to stop (best effort); run the cell again.`, { cause: err });
     }
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
-      // A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes.
       await cancel(api, sessionId, statement.id, clock);
-      throw new Error(`The Spark pool asked to wait ${Math.round(retryAfterMs / 1000)} s before the next status check (Retry-After), `
-        + `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this extension waits; the statement was cancelled. Run the cell again later.`);
+      throw retryAfterTooLong(retryAfterMs);
     }
     options.onPoll?.(statement);
   }
@@ -133,19 +148,43 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
   return { statementId: statement.id, output: statement.output!, requests };
 }
 
-/** Best effort: ask Livy to cancel, then poll fast until the statement is final or the confirm window ends. */
+/** A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes. */
+function retryAfterTooLong(retryAfterMs: number, cause?: unknown): Error {
+  return new Error(`The Spark pool asked to wait ${Math.round(retryAfterMs / 1000)} s before the next status check (Retry-After), `
+    + `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this extension waits; the statement was cancelled. Run the cell again later.`, { cause });
+}
+
+/**
+ * The user interrupted: ask Livy to cancel and wait for it at most INTERRUPT_CANCEL_WAIT_MS (the cancel goes on
+ * in the background after that), then the AbortError that ends the cell.
+ */
+async function interrupted(api: LivyApi, sessionId: number, statementId: number, clock: Clock): Promise<Error> {
+  const waited = new AbortController();
+  await Promise.race([cancel(api, sessionId, statementId, clock), clock.sleep(INTERRUPT_CANCEL_WAIT_MS, waited.signal).catch(() => undefined)]);
+  waited.abort();
+  return abortError('The statement was cancelled.');
+}
+
+/**
+ * Best effort: ask Livy to cancel, then poll fast until the statement is final or the confirm window ends
+ * (a confirming read still in flight then, slowed or throttled, is abandoned).
+ */
 async function cancel(api: LivyApi, sessionId: number, statementId: number, clock: Clock): Promise<void> {
+  const confirm = new AbortController();
   try {
     await api.cancelStatement(sessionId, statementId);
     const deadline = clock.now() + CANCEL_CONFIRM_MS;
+    clock.sleep(CANCEL_CONFIRM_MS, confirm.signal).then(() => confirm.abort(), () => undefined);
     const policy = new PollingPolicy({ initialDelayMs: 20, factor: 1.5, maxDelayMs: 250 });
     while (clock.now() < deadline) {
-      await clock.sleep(policy.nextDelay());
-      const { statement } = await api.getStatement(sessionId, statementId);
+      await clock.sleep(policy.nextDelay(), confirm.signal);
+      const { statement } = await api.getStatement(sessionId, statementId, confirm.signal);
       if (FINAL.includes(statement.state)) return;
     }
   } catch {
     // the session may be gone already; the cell is cancelled either way
+  } finally {
+    confirm.abort();
   }
 }
 

@@ -20,3 +20,17 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     throw err;
   }
 }
+
+/** Resolves as `promise` does, or rejects with an AbortError as soon as `signal` aborts (the work itself goes on). */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}

@@ -66,8 +66,16 @@ export class ScriptedLivy implements Partial<LivyApi> {
     return this as unknown as LivyApi;
   }
 
+  /** Virtual latency of the submit and of the cancel request (neither takes a signal). */
+  submitLatencyMs = 0;
+  cancelLatencyMs = 0;
+  /** When the last submit answered (virtual ms). */
+  submitAnsweredAt: number | undefined;
+
   async createStatement(): Promise<LivyStatementInfo> {
     this.requests.push({ op: 'POST', at: this.clock.now() });
+    if (this.submitLatencyMs) await this.clock.sleep(this.submitLatencyMs);
+    this.submitAnsweredAt = this.clock.now();
     return { id: 0, state: 'waiting' };
   }
 
@@ -87,6 +95,7 @@ export class ScriptedLivy implements Partial<LivyApi> {
 
   async cancelStatement(): Promise<void> {
     this.requests.push({ op: 'CANCEL', at: this.clock.now() });
+    if (this.cancelLatencyMs) await this.clock.sleep(this.cancelLatencyMs);
     this.cancelled = true;
   }
 

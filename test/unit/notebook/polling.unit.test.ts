@@ -70,6 +70,37 @@ describe('adaptive statement polling (fake clock)', () => {
     assert.ok(cancel.at - abortedAt <= 100, `cancel sent ${cancel.at - abortedAt} ms after the interrupt`);
   });
 
+  it('an interrupt during a slow submit ends the cell at once, and the statement is cancelled once the submit returns', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 600_000);
+    livy.submitLatencyMs = 5000;
+    const controller = new AbortController();
+    const start = clock.now();
+    const running = runStatement(livy.api(), 1, 'x', 'pyspark', { clock, signal: controller.signal });
+    void clock.sleep(500).then(() => controller.abort());
+    await assert.rejects(clock.run(running), (err: Error) => err.name === 'AbortError');
+    assert.strictEqual(clock.now() - start, 500, 'the cell ended at the interrupt, not when the submit returned');
+    // The submit goes on (the pool may have accepted it); once it answers, its statement is cancelled.
+    await clock.run(new Promise<void>((resolve) => { const check = () => (livy.cancelled ? resolve() : void clock.sleep(100).then(check)); check(); }));
+    const cancel = livy.requests.find((r) => r.op === 'CANCEL');
+    assert.ok(cancel && cancel.at === livy.submitAnsweredAt && cancel.at === start + 5000, `cancel at ${cancel?.at}, submit answered at ${livy.submitAnsweredAt}`);
+  });
+
+  it('an interrupt waits at most 1 s for a slow cancel, which goes on in the background', async () => {
+    const clock = new FakeClock();
+    const livy = new ScriptedLivy(clock, clock.now() + 600_000);
+    livy.cancelLatencyMs = 5000;
+    const controller = new AbortController();
+    const running = runStatement(livy.api(), 1, 'x', 'pyspark', { clock, signal: controller.signal });
+    let abortedAt = 0;
+    void clock.sleep(2000).then(() => { abortedAt = clock.now(); controller.abort(); });
+    await assert.rejects(clock.run(running), (err: Error) => err.name === 'AbortError');
+    assert.strictEqual(clock.now() - abortedAt, 1000);
+    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the cancel was sent');
+    await clock.run(clock.sleep(5000));
+    assert.ok(livy.cancelled, 'the cancel completed after the cell ended');
+  });
+
   it('ends with a clear error when the service asks to wait longer than the cap', async () => {
     const clock = new FakeClock();
     const start = clock.now();
