@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const rows: Array<[string, Result]> = [];
     for (const [label, concurrency] of [['one request at a time (baseline)', 1], ['extension (concurrency 8)', 8]] as const) {
       const stack = await signedInStack(emu, { concurrency });
-      stack.arm.requestCount = 0; // sign-in traffic is not tree load
+      stack.arm.stack.requestCount = 0; // sign-in traffic is not tree load
       rows.push([label, await walk(stack)]);
     }
     const pad = (s: string, n: number) => s.padEnd(n);

@@ -142,7 +142,7 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
     let api = clients.get(key);
     if (!api) {
       api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-        { credential: current.credentialFor(pool), scope: current.synapseScope(), httpClient: current.httpClient() });
+        { credential: current.credentialFor(pool), scope: current.synapseScope(), httpClient: current.httpClient(), stack: current.httpStack() });
       clients.set(key, api);
     }
     return api;

@@ -13,7 +13,9 @@ import {
   type HttpClient,
 } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
+import { HttpStack } from '../../src/core/http/httpStack';
 import type { ArmAccess } from '../../src/core/model/armAccess';
+import { silentLogger } from '../../src/core/util/logger';
 import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../../src/core/model/sparkTargets';
 
 export const EMULATOR_CLIENT_ID = 'e5a1c0de-0000-4000-8000-00000000c11e';
@@ -51,6 +53,7 @@ function apiVersionFor(path: string): string {
 
 export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
   const httpClient = caClient(conn.caPem);
+  const stack = new HttpStack({ httpClient, log: silentLogger });
   const credential = new ClientSecretCredential(conn.tenantId, conn.clientId ?? EMULATOR_CLIENT_ID, conn.clientSecret ?? EMULATOR_CLIENT_SECRET, {
     authorityHost: conn.url,
     disableInstanceDiscovery: true,
@@ -92,6 +95,7 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
     credentialFor: () => credential, // one tenant: the emulator's
     signedIn: () => true,
     httpClient: () => httpClient,
+    httpStack: () => stack,
     listAmlWorkspaces,
     amlStudioJobUrl: (ws, job) => `${conn.url}/_emulator/studio/runs/${job}?wsid=${ws.id}`,
     amlStudioDatastoreUrl: (ws, ds) => `${conn.url}/_emulator/studio/data/datastore/${ds}/edit?wsid=${ws.id}`,
@@ -124,6 +128,7 @@ export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
     credentialFor: () => credential, // one tenant: the emulator's
     synapseScope: () => SYNAPSE_SCOPE,
     httpClient: () => httpClient,
+    httpStack: () => stack,
   };
   return { arm, catalog, httpClient, credential };
 }

@@ -1,15 +1,17 @@
 /** Livy pieces the notebook suites share: a client for a pool of the test emulator, and a recording cell sink. */
+import { HttpStack } from '../../src/core/http/httpStack';
 import { SdkLivyClient } from '../../src/core/livy/livyClient';
+import { silentLogger } from '../../src/core/util/logger';
 import type { CellSink } from '../../src/core/notebook/cellRunner';
 import type { CellOutputModel } from '../../src/core/notebook/outputs';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from './emulator';
 import { attachedPoolsFromSeed } from './sparkCatalog';
 
-/** The Livy client of the emulator's first attached pool (or the one at `index`), over its verified TLS. */
+/** The Livy client of the emulator's first attached pool (or the one at `index`), over its verified TLS, on the HTTP stack as in the extension. */
 export function emulatorLivyClient(emu: TestEmulator, index = 0): SdkLivyClient {
   const pool = attachedPoolsFromSeed(emu.url, emu.seed)[index];
   return new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-    { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient });
+    { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient, stack: new HttpStack({ httpClient: emu.httpClient, log: silentLogger }) });
 }
 
 /** A CellSink that keeps every output replacement and the execution order, as a notebook cell would show. */

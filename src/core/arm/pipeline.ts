@@ -1,28 +1,26 @@
 /**
- * Builds every ARM client the same way: the environment's endpoint and `credentialScopes`, the trusting
- * HttpClient, our retry rules (Retry-After honoured) in place of the SDK default, a shared concurrency
- * limit, and a log line per request (method, path, status, time; never headers or tokens).
+ * Builds every ARM client the same way: the environment's endpoint and `credentialScopes`, on the one HTTP
+ * stack (../http/httpStack: the trusting HttpClient, our retry rules, the shared concurrency limit, the
+ * request log), which the Azure ML job client, run history and Livy use too.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import {
   bearerTokenAuthenticationPolicy,
-
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
   RestError,
-  retryPolicy,
   type HttpClient,
   type HttpMethods,
   type Pipeline,
-  type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { SynapseManagementClient } from '@azure/arm-synapse';
 import type { CloudEnvironment } from '../cloud/environments';
-import { ConcurrencyLimiter } from '../util/concurrency';
+import { HttpStack } from '../http/httpStack';
+import type { ConcurrencyLimiter } from '../util/concurrency';
 import type { Logger } from '../util/logger';
-import { armRetryStrategy, DEFAULT_RETRY, type RetrySettings } from '../util/retry';
+import type { RetrySettings } from '../util/retry';
 
 export interface ArmContextOptions {
   environment: CloudEnvironment;
@@ -45,19 +43,29 @@ export interface Page<T> {
 export class ArmContext {
   readonly environment: CloudEnvironment;
   readonly httpClient: HttpClient;
-  readonly limiter: ConcurrencyLimiter;
-  readonly retry: RetrySettings;
+  /** The HTTP stack of this connection; every client of it (ARM, Azure ML, run history, Livy) goes through it. */
+  readonly stack: HttpStack;
   private readonly synapseClients = new Map<string, SynapseManagementClient>();
   private readonly mlClients = new Map<string, AzureMachineLearningWorkspaces>();
   private readonly rawPipelines = new Map<string, Pipeline>();
-  /** Requests sent (each attempt), for tests and the benchmark. */
-  requestCount = 0;
 
   constructor(private readonly options: ArmContextOptions) {
     this.environment = options.environment;
     this.httpClient = options.httpClient;
-    this.limiter = new ConcurrencyLimiter(options.concurrency ?? 8);
-    this.retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
+    this.stack = new HttpStack({ httpClient: options.httpClient, log: options.log, concurrency: options.concurrency, retry: options.retry });
+  }
+
+  get limiter(): ConcurrencyLimiter {
+    return this.stack.limiter;
+  }
+
+  get retry(): RetrySettings {
+    return this.stack.retry;
+  }
+
+  /** Requests sent (each attempt), for tests and the benchmark. */
+  get requestCount(): number {
+    return this.stack.requestCount;
   }
 
   credential(tenantId?: string): TokenCredential {
@@ -144,41 +152,7 @@ export class ArmContext {
     };
   }
 
-  /** Our retry in place of the default one, then the concurrency limit and the request log closest to the wire. */
   private configure(pipeline: Pipeline): void {
-    pipeline.removePolicy({ name: 'defaultRetryPolicy' });
-    pipeline.removePolicy({ name: 'exponentialRetryPolicy' });
-    pipeline.removePolicy({ name: 'throttlingRetryPolicy' });
-    pipeline.removePolicy({ name: 'systemErrorRetryPolicy' });
-    const log = this.options.log;
-    const strategy = armRetryStrategy(this.retry, (reason, ms, url) => log.info(`ARM retry in ${ms} ms (${reason}): ${url ? pathOf(url) : ''}`));
-    pipeline.addPolicy(retryPolicy([strategy], { maxRetries: this.retry.maxRetries }), { phase: 'Retry' });
-    pipeline.addPolicy(this.wirePolicy(), { afterPhase: 'Sign' });
-  }
-
-  private wirePolicy(): PipelinePolicy {
-    return {
-      name: 'synapseSparkWire',
-      sendRequest: (request, next) =>
-        this.limiter.run(async () => {
-          this.requestCount++;
-          const started = Date.now();
-          try {
-            const res = await next(request);
-            this.options.log.debug(`${request.method} ${pathOf(request.url)} -> ${res.status} (${Date.now() - started} ms)`);
-            return res;
-          } catch (e) {
-            this.options.log.debug(`${request.method} ${pathOf(request.url)} -> ${(e as Error).message} (${Date.now() - started} ms)`);
-            throw e;
-          }
-        }, request.abortSignal as AbortSignal | undefined),
-    };
+    this.stack.configure(pipeline, { label: 'ARM' });
   }
 }
-
-/** The URL without query string: api-version and skip tokens add noise, and query strings may carry secrets. */
-function pathOf(url: string): string {
-  const i = url.indexOf('?');
-  return i < 0 ? url : url.slice(0, i);
-}
-

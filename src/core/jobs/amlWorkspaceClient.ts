@@ -7,7 +7,7 @@
  * environment's CA trust stay the same for every call.
  */
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type Pipeline, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { ArmAccess } from '../model/armAccess';
 import type { AmlWorkspaceRef } from '../model/sparkTargets';
 import { UserFacingError } from '../util/errors';
@@ -68,12 +68,22 @@ export class AmlWorkspaceClient {
       credentialScopes: [arm.resourceManagerScope()],
       httpClient: arm.httpClient(),
     });
+    // Job calls share the retry, concurrency limit and request log of every other Azure call.
+    arm.httpStack().configure(this.client.pipeline, { label: 'Azure ML' });
+  }
+
+  private plainPipeline: Pipeline | undefined;
+
+  /** No credential at all (discovery, log files by SAS URL), on the same HTTP stack. */
+  private plain(): Pipeline {
+    this.plainPipeline ??= this.arm.httpStack().plainPipeline({ label: 'RunHistory' });
+    return this.plainPipeline;
   }
 
   /** Run history of this workspace (pipeline steps, run details and log files), found through its discovery URL. */
   get runHistory(): RunHistoryClient {
     this.history ??= new RunHistoryClient(
-      { sendAuthenticated: (request) => this.client.sendRequest(request), httpClient: this.arm.httpClient() },
+      { sendAuthenticated: (request) => this.client.sendRequest(request), sendPlain: (request) => this.plain().sendRequest(this.arm.httpClient(), request) },
       { id: this.workspace.id, cacheKey: `${this.endpoint}${this.workspace.id}`, discoveryUrl: (signal) => this.discoveryUrl(signal) },
     );
     return this.history;

@@ -5,7 +5,7 @@
  * and take the ARM token. Log files are read-only blob SAS URLs, read with plain GETs (no bearer) and followed
  * with Range requests from the last offset.
  */
-import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type Pipeline, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 
 /** `api-version` of every run history call (what azure-ai-ml sends; the service also answers without it). */
 export const RUN_HISTORY_API_VERSION = 'v1.0';
@@ -47,12 +47,13 @@ export class RunHistoryError extends Error {
   }
 }
 
-/** What run history needs from its caller: an authenticated pipeline (ARM token) and a bare HTTP client. */
+/**
+ * What run history needs from its caller, both on the HTTP stack: sending with the ARM token (the
+ * workspace client's own pipeline), and sending without any credential (discovery, log files by SAS URL).
+ */
 export interface RunHistoryTransport {
-  /** Sends with the ARM bearer token (the workspace client's own pipeline). */
   sendAuthenticated(request: ReturnType<typeof createPipelineRequest>): Promise<PipelineResponse>;
-  /** The environment's HttpClient (its CA trust), for the unauthenticated discovery and SAS reads. */
-  httpClient: HttpClient;
+  sendPlain(request: ReturnType<typeof createPipelineRequest>): Promise<PipelineResponse>;
 }
 
 export interface RunHistoryWorkspace {
@@ -71,17 +72,8 @@ export function clearDiscoveryCache(): void {
   discoveryCache.clear();
 }
 
-function bare(httpClient: HttpClient): { pipeline: Pipeline; httpClient: HttpClient } {
-  // Retries 429/5xx and network failures like the CLI's download helper; no credential policy at all.
-  return { pipeline: createPipelineFromOptions({ retryOptions: { maxRetries: 3 } }), httpClient };
-}
-
 export class RunHistoryClient {
-  private readonly plain: { pipeline: Pipeline; httpClient: HttpClient };
-
-  constructor(private readonly transport: RunHistoryTransport, private readonly workspace: RunHistoryWorkspace) {
-    this.plain = bare(transport.httpClient);
-  }
+  constructor(private readonly transport: RunHistoryTransport, private readonly workspace: RunHistoryWorkspace) {}
 
   /** The run history base of this workspace, from its discovery document (fetched once per workspace). */
   private get cacheKey(): string {
@@ -183,7 +175,7 @@ export class RunHistoryClient {
   private sendPlain(url: string, headers: Record<string, string>, signal?: AbortSignal, stream = false): Promise<PipelineResponse> {
     const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal, headers: createHttpHeaders(headers) });
     if (stream) request.streamResponseStatusCodes = new Set([200, 206]);
-    return this.plain.pipeline.sendRequest(this.plain.httpClient, request);
+    return this.transport.sendPlain(request);
   }
 }
 

@@ -66,7 +66,7 @@ export class SparkBatchRunner {
 
   constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
     this.livy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-      { credential: catalog.credentialFor(pool), scope: catalog.synapseScope(), httpClient: catalog.httpClient() });
+      { credential: catalog.credentialFor(pool), scope: catalog.synapseScope(), httpClient: catalog.httpClient(), stack: catalog.httpStack() });
   }
 
   /**

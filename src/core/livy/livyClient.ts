@@ -10,6 +10,7 @@ import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions, type SparkS
 import type {
   LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
 } from './types';
+import type { HttpStack } from '../http/httpStack';
 
 export const LIVY_API_VERSION = '2019-11-01-preview';
 /**
@@ -46,6 +47,8 @@ export interface LivyConnection {
   /** e.g. https://dev.azuresynapse.net/.default, from the environment. */
   scope: string;
   httpClient: HttpClient;
+  /** The HTTP stack every Azure call shares (retry with capped Retry-After, concurrency limit, request log). */
+  stack?: HttpStack;
 }
 
 /** The longest Retry-After a Livy call waits out; a longer one fails the call at once (LivyHttpError.retryAfterMs). */
@@ -159,12 +162,14 @@ export class SdkLivyClient implements LivyApi {
    */
   private newClient(freshToken = false): SparkClient {
     const credential = freshToken ? freshTokenCredential(this.connection.credential) : this.connection.credential;
-    return new SparkClient(credential, this.endpoint.devEndpoint.replace(/\/+$/, ''), this.endpoint.poolName, {
+    const client = new SparkClient(credential, this.endpoint.devEndpoint.replace(/\/+$/, ''), this.endpoint.poolName, {
       credentialScopes: [this.connection.scope],
       httpClient: this.connection.httpClient,
       livyApiVersion: LIVY_API_VERSION,
       additionalPolicies: [{ policy: retryAfterCap, position: 'perRetry' }],
     });
+    this.connection.stack?.configure(client.pipeline, { label: 'Livy', retry: { maxRetryAfterMs: MAX_RETRY_AFTER_MS } });
+    return client;
   }
 
   createSession(request: SessionRequest, signal?: AbortSignal): Promise<LivySessionInfo> {

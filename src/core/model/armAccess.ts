@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { HttpStack } from '../http/httpStack';
 import type { AmlWorkspaceRef } from './sparkTargets';
 
 export interface ArmAccess {
@@ -23,6 +24,8 @@ export interface ArmAccess {
   signedIn(): boolean;
   /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */
   httpClient(): HttpClient;
+  /** The HTTP stack (retry, concurrency limit, request log); put every client's pipeline on it. */
+  httpStack(): HttpStack;
   /** Azure ML workspaces of the selected subscriptions. */
   listAmlWorkspaces(signal?: AbortSignal): Promise<AmlWorkspaceRef[]>;
   /** Azure ML studio link for a job, with the environment's host. */

@@ -6,6 +6,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { HttpStack } from '../http/httpStack';
 
 export interface AmlWorkspaceRef {
   /** ARM id of the Azure ML workspace. */
@@ -66,4 +67,6 @@ export interface SparkPoolCatalog {
   synapseScope(): string;
   /** An HttpClient that trusts the environment's extra CAs; pass it to every SDK client. */
   httpClient(): HttpClient;
+  /** The HTTP stack (retry, concurrency limit, request log); put every client's pipeline on it. */
+  httpStack(): HttpStack;
 }

@@ -1,6 +1,7 @@
 /** ArmAccess (for jobs, code upload and pipeline submit) over the current connection and sign-in. */
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { HttpStack } from '../http/httpStack';
 import type { ArmAccess } from '../model/armAccess';
 import type { AmlWorkspaceRef } from '../model/sparkTargets';
 import { browserUrl } from '../cloud/environments';
@@ -39,6 +40,10 @@ export class ConnectionArmAccess implements ArmAccess {
 
   httpClient(): HttpClient {
     return { sendRequest: (request) => this.current().account.arm.httpClient.sendRequest(request) };
+  }
+
+  httpStack(): HttpStack {
+    return this.current().account.arm.stack;
   }
 
   async listAmlWorkspaces(signal?: AbortSignal): Promise<AmlWorkspaceRef[]> {

@@ -12,6 +12,7 @@ import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { AttachedSparkPool, SparkPoolCatalog, Unsubscribe } from '../model/sparkTargets';
 import { parseResourceId, synapseWorkspaceIdOf } from '../arm/ids';
+import type { HttpStack } from '../http/httpStack';
 
 export interface ResourceServices {
   account: AccountManager;
@@ -66,6 +67,10 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
 
   httpClient(): HttpClient {
     return { sendRequest: (request) => this.current().account.arm.httpClient.sendRequest(request) };
+  }
+
+  httpStack(): HttpStack {
+    return this.current().account.arm.stack;
   }
 
   /** Called after sign-in/out, subscription choice, attach and detach. */

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { createPipelineFromOptions } from '@azure/core-rest-pipeline';
 import { ensureTlsMaterial } from '../../../emulator/src/tls';
 import { createTrustingHttpClient } from '../../../src/core/util/httpClient';
+import { HttpStack } from '../../../src/core/http/httpStack';
+import { silentLogger } from '../../../src/core/util/logger';
 import { clearDiscoveryCache, completeUtf8Length, logFilesToFollow, RunHistoryClient, RunHistoryError } from '../../../src/core/jobs/runHistory';
 import { JobMonitor, snapshotOf } from '../../../src/core/jobs/jobMonitor';
 import type { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
@@ -95,8 +97,10 @@ describe('run history client (real HTTP)', () => {
   function client(): RunHistoryClient {
     const httpClient = createTrustingHttpClient([tls.caPem]);
     const pipeline = createPipelineFromOptions({});
+    const plain = new HttpStack({ httpClient, log: silentLogger }).plainPipeline({ label: 'RunHistory' });
     return new RunHistoryClient(
-      { sendAuthenticated: (r) => { r.headers.set('authorization', 'Bearer arm-token'); return pipeline.sendRequest(httpClient, r); }, httpClient },
+      { sendAuthenticated: (r) => { r.headers.set('authorization', 'Bearer arm-token'); return pipeline.sendRequest(httpClient, r); },
+        sendPlain: (r) => plain.sendRequest(httpClient, r) },
       { id: WSID, discoveryUrl: async () => { discoveryAsks++; return `${base}/discovery`; } },
     );
   }
