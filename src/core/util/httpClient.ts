@@ -42,15 +42,27 @@ function defaultRoots(): string[] {
 /**
  * An HttpClient whose TLS trusts the default roots plus `extraCaPems`. Setting `tlsSettings` (not an
  * agent) keeps it working through proxies: core-rest-pipeline's proxy agent honours the same settings.
+ *
+ * The settings carry one prebuilt `secureContext` besides `ca`: building a context parses every root
+ * (about 30 ms), and inside VS Code's extension host each request opens a new connection (its proxy
+ * support wraps every request in an agent without keep-alive), so without it every Livy poll paid that
+ * parse again. It is built on the first request, not when the client is made (activation stays cheap).
  */
 export function createTrustingHttpClient(extraCaPems: readonly string[]): HttpClient {
   const inner = createDefaultHttpClient();
   if (extraCaPems.length === 0) return inner;
   // One object for the client's lifetime: the node client caches its agent per tlsSettings identity.
-  const tlsSettings: TlsSettings = { ca: [...defaultRoots(), ...extraCaPems] };
+  let tlsSettings: TlsSettings | undefined;
+  const settings = (): TlsSettings => {
+    if (!tlsSettings) {
+      const ca = [...defaultRoots(), ...extraCaPems];
+      tlsSettings = { ca, secureContext: tls.createSecureContext({ ca }) } as TlsSettings;
+    }
+    return tlsSettings;
+  };
   return {
     sendRequest(request) {
-      request.tlsSettings ??= tlsSettings;
+      request.tlsSettings ??= settings();
       return inner.sendRequest(request);
     },
   };
