@@ -1,8 +1,9 @@
 // Activation benchmark (`npm run bench:activation`, never part of `npm test`): starts a fresh VS Code host
 // (code-server, as the integration suites run) for each sample and runs test/integration/bench/activation
-// in it, which activates the extension cold and times it. `--compare <checkout>` also measures another
-// built checkout of the extension (e.g. a worktree of the previous commit, bundled with
-// `node esbuild.mjs --production`), alternating host by host, so both columns come from one run.
+// in it, which activates the extension cold and times it (no emulator: activation makes no request).
+// `--compare <checkout>` also measures another built checkout of the extension (e.g. a worktree of the
+// previous commit, bundled with `node esbuild.mjs --production`), alternating host by host, so both
+// columns come from one run.
 // BENCH_RUNS (default 5) sets the hosts per build. Prints medians (and min..max).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,8 @@ const samples = new Map(builds.map((b) => [b.name, []]));
 for (let i = 0; i < runs; i++) {
   for (const build of builds) {
     const out = path.join(tmp, `${i}-${samples.get(build.name).length}-${build.name.replace(/\W+/g, '_')}.jsonl`);
-    const code = await runIntegration({ grep: 'bench: activation', bench: true, extensionPath: build.path, env: { SYNAPSE_BENCH_OUT: out } });
+    const code = await runIntegration({ grep: 'bench: activation', bench: true, extensionPath: build.path,
+      env: { SYNAPSE_BENCH_OUT: out }, withEmulator: false });
     if (code !== 0 || !fs.existsSync(out)) throw new Error(`the activation benchmark failed in a host for ${build.name}`);
     const sample = JSON.parse(fs.readFileSync(out, 'utf8').trim());
     if (sample.wasActive) throw new Error(`the extension (${build.name}) was already active before the benchmark activated it`);
@@ -32,7 +34,7 @@ fs.rmSync(tmp, { recursive: true, force: true });
 
 const stat = (xs) => {
   const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
-  return v.length ? `${v[Math.floor(v.length / 2)].toFixed(1)} (${v[0].toFixed(0)}..${v[v.length - 1].toFixed(0)})` : '-';
+  return v.length ? `${v[Math.floor(v.length / 2)].toFixed(1)} (${v[0].toFixed(1)}..${v[v.length - 1].toFixed(1)})` : '-';
 };
 const rows = [
   ['activate() through the API, isActive false -> active (ms)', (s) => s.activateWallMs],
