@@ -20,15 +20,32 @@ const common = {
   legalComments: production ? 'none' : 'inline',
 };
 
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+// The extension is two bundles: dist/extension.js, the entry point VS Code loads at activation (vscode and
+// the stand-ins of src/shell only), and dist/features.js, everything else (Azure SDK clients, notebooks,
+// pipelines), which the entry point require()s on first use. The entry point's `require('./features')`
+// stays a require of the other bundle instead of being bundled into it.
+const featuresStaysSeparate = {
+  name: 'features-stays-separate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'extension.ts')) ? { path: './features.js', external: true } : undefined);
+  },
+};
+
 const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [featuresStaysSeparate] },
   {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+    ...node,
+    entryPoints: ['src/features.ts'],
+    outfile: 'dist/features.js',
     // ESM builds of some SDK packages (@azure/storage-common) read import.meta.url; give the CJS bundle one.
     banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },

@@ -3,6 +3,9 @@
 // and the suite reports back through codeAutomationLog / codeAutomationExit (as @vscode/test-web does).
 // `--bench` runs the host benchmarks (test/integration/bench/*.bench.ts) instead of the suites, e.g. the
 // notebook cell overhead through the VS Code API (`npm run bench:notebook`); the test command never does.
+// `extensionPath` runs another checkout's built extension under the same suites (the activation benchmark
+// compares two builds side by side); `env` adds variables to the extension host; `withEmulator: false`
+// starts no emulator (the workspace keeps its default settings).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +18,12 @@ import { repoRoot, log } from './lib/util.mjs';
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
 
-export async function runIntegration({ grep = '', bench = false } = {}) {
+export async function runIntegration({ grep = '', bench = false, extensionPath = repoRoot, env = {}, withEmulator = true } = {}) {
   const layer = bench ? 'host-bench' : 'integration';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synapse-int-'));
-  const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
+  const emulator = withEmulator
+    ? await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) })
+    : { settings: undefined, url: '', caPath: '', stop: async () => {} };
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   fs.rmSync(resultFile(layer), { force: true });
   const port = await freePort();
@@ -35,6 +40,7 @@ export async function runIntegration({ grep = '', bench = false } = {}) {
       SYNAPSE_EMULATOR_CA: emulator.caPath,
       // A command that fails rejects executeCommand, so a test of it fails too.
       SYNAPSE_COMMANDS_RETHROW: '1',
+      ...env,
     },
   }).catch(async (err) => { await emulator.stop(); throw err; });
   const browser = await launchBrowser();
@@ -46,7 +52,7 @@ export async function runIntegration({ grep = '', bench = false } = {}) {
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionDevelopmentPath', remote(extensionPath)],
       ['extensionTestsPath', remote(path.join(repoRoot, 'out/test/integration/index'))],
     ];
     const url = `${host.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -1,45 +1,64 @@
+/**
+ * The entry point VS Code loads (dist/extension.js). Activation stays cheap: it registers a stand-in for
+ * every command, view, custom editor, webview panel and content provider the manifest names
+ * (shell/lazyRegistrations.ts) and loads the features (features.ts, bundled as dist/features.js) on the
+ * first call into any of them, or as soon as a Jupyter notebook is open (its kernels follow the attached
+ * pools). Imports nothing but `vscode` and the shell, so the bundle stays small.
+ */
 import * as vscode from 'vscode';
-import { CommandRunner } from './commands/commandRunner';
-import { createLogger } from './log';
-import { activateResources, type ResourcesApi } from './resources/resourcesModule';
-import type { SparkPoolCatalog } from './core/model/sparkTargets';
-import { activateNotebooks, type NotebookApi } from './notebook/notebookFeature';
-import { registerPipelineFeature, type PipelineFeatureApi } from './pipelines/pipelineFeature';
+import type { Features } from './features';
+import { LazyRegistrations, type ContributionManifest } from './shell/lazyRegistrations';
 
-export interface ExtensionApi {
-  /** Command ids this activation registered; used by the manifest consistency test. */
-  readonly registeredCommands: readonly string[];
-  /** Attached Synapse Spark pools and how to reach their Livy endpoints (for the Spark side). */
-  readonly sparkPools: SparkPoolCatalog;
-  /** Sign-in, Workspaces tree and test hooks of the resources area. */
-  readonly resources: ResourcesApi;
-  /** Notebook kernels per attached pool, their sessions, and test hooks. */
-  readonly notebooks: NotebookApi;
-  /** Pipeline editor, submit, runs, Jobs view and Spark batches; test hooks. */
-  readonly pipelines: PipelineFeatureApi;
+/** The notebook type of the manifest's `onNotebook:` activation event, the one the kernels serve. */
+const JUPYTER_NOTEBOOK = 'jupyter-notebook';
+
+export interface ExtensionApi extends Features {
+  /** How long activation took, and loading the features (undefined until they are used); reading it loads nothing. */
+  readonly timings: { readonly activateMs: number; readonly featuresMs: number | undefined };
 }
 
-/** Composition root: build the parts, wire them together, register them. Nothing else lives here. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const channel = vscode.window.createOutputChannel('Azure ML Synapse Spark', { log: true });
   context.subscriptions.push(channel);
-  const log = createLogger(channel);
-  const commands = new CommandRunner(log, context.subscriptions);
+  const timings = { activateMs: 0, featuresMs: undefined as number | undefined };
+  let features: Features | undefined;
+  const load = (): Features => {
+    if (!features) {
+      const t = performance.now();
+      // Bundled separately (esbuild.mjs keeps this require as it is): evaluated here, on first use.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { activateFeatures } = require('./features') as typeof import('./features');
+      features = activateFeatures(context, channel, registrations);
+      timings.featuresMs = performance.now() - t;
+      channel.info(`Loaded the features in ${Math.round(timings.featuresMs)} ms.`);
+    }
+    return features;
+  };
+  const registrations = new LazyRegistrations(context.extension.packageJSON as ContributionManifest, load);
+  context.subscriptions.push(registrations);
+  const loadSoon = () => setTimeout(() => {
+    try {
+      load();
+    } catch (err) {
+      channel.error(err instanceof Error ? err : String(err));
+    }
+  }, 0);
+  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument((nb) => {
+    if (nb.notebookType === JUPYTER_NOTEBOOK && !features) loadSoon();
+  }));
+  if (vscode.workspace.notebookDocuments.some((nb) => nb.notebookType === JUPYTER_NOTEBOOK)) loadSoon();
 
-  const resources = activateResources(context, log, commands);
-  const notebooks = activateNotebooks(context, commands, log, resources.catalog);
-  const pipelines = registerPipelineFeature(context, { commands, log, catalog: resources.catalog, arm: resources.arm });
-
-  commands.register('synapseSpark.showLog', () => channel.show(true));
-  commands.register('synapseSpark.openSettings', () =>
-    vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`));
-  commands.register('synapseSpark.refresh', (node?: unknown) => {
-    resources.refresh(node);
-    if (!node) pipelines.refreshJobs();
-  });
-
-  log.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version}.`);
-  return { registeredCommands: [...commands.ids], sparkPools: resources.catalog, resources, notebooks, pipelines };
+  timings.activateMs = performance.now() - started;
+  channel.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} in ${Math.round(timings.activateMs)} ms.`);
+  return {
+    get registeredCommands() { return load().registeredCommands; },
+    get sparkPools() { return load().sparkPools; },
+    get resources() { return load().resources; },
+    get notebooks() { return load().notebooks; },
+    get pipelines() { return load().pipelines; },
+    timings,
+  };
 }
 
 export function deactivate(): void {}

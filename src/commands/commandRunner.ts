@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/util/logger';
 import { UserFacingError, describeError, isCancellation } from '../core/util/errors';
 import { redact } from '../core/util/redact';
+import { directRegistrations, type CommandHandler, type Registrations } from '../shell/registrations';
 
-export type CommandHandler = (...args: any[]) => unknown;
+export type { CommandHandler };
 
 /** Shows an error with its action titles; answers the chosen title (undefined when dismissed). */
 export type ErrorPresenter = (message: string, ...actions: string[]) => PromiseLike<string | undefined>;
@@ -21,11 +22,12 @@ export class CommandRunner {
   private presentError: ErrorPresenter = showError;
 
   constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[],
+    private readonly registrations: Pick<Registrations, 'command'> = directRegistrations,
     private readonly rethrow = process.env.SYNAPSE_COMMANDS_RETHROW === '1') {}
 
   register(id: string, handler: CommandHandler): void {
     this.registered.add(id);
-    this.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => handler(...args))));
+    this.subscriptions.push(this.registrations.command(id, (...args: unknown[]) => this.run(id, () => handler(...args))));
   }
 
   /** Replaces how failures are shown (tests script the answer); undefined restores VS Code's error message. */

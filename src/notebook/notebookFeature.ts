@@ -17,6 +17,7 @@ import { VsCodeNotebookSettings } from './settings';
 import { SessionStatusBar } from './statusBar';
 import { SessionsTree, type SessionsNode } from './sessionsView';
 import { describeRunning } from '../core/notebook/progressOutput';
+import { directRegistrations, SESSION_LOG_SCHEME, type Registrations } from '../shell/registrations';
 
 /** One row of the Sessions view as the view shows it (test hook). */
 export interface SessionsViewRow {
@@ -57,8 +58,7 @@ const STORE_KEY = 'synapseSpark.notebook.sessions';
 /** Statements that ran when the window went away, whose results land in their cells after a reload. */
 const PENDING_KEY = 'synapseSpark.notebook.pendingCells';
 
-/** Show Session Logs opens read-only documents of this scheme, e.g. synapse-spark-log:/sparksmall/session-4.log. */
-export const SESSION_LOG_SCHEME = 'synapse-spark-log';
+export { SESSION_LOG_SCHEME };
 
 export function sessionLogUri(pool: AttachedSparkPool, sessionId: number): vscode.Uri {
   return vscode.Uri.from({ scheme: SESSION_LOG_SCHEME, path: `/${pool.poolName}/session-${sessionId}.log` });
@@ -132,7 +132,7 @@ class SessionLogProvider implements vscode.TextDocumentContentProvider, vscode.D
 }
 
 export function activateNotebooks(context: vscode.ExtensionContext, commands: CommandRunner, log: Logger,
-  catalog?: SparkPoolCatalog): NotebookApi {
+  catalog?: SparkPoolCatalog, registrations: Registrations = directRegistrations): NotebookApi {
   let current = catalog;
   let ui: CommandUi = vscodeUi;
   const clients = new Map<string, LivyApi>();
@@ -184,13 +184,13 @@ export function activateNotebooks(context: vscode.ExtensionContext, commands: Co
   const statusBar = new SessionStatusBar(kernels, registry);
   const logs = new SessionLogProvider(async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
     (poolName) => kernels.pools.find((p) => p.poolName === poolName));
-  context.subscriptions.push(logs, vscode.workspace.registerTextDocumentContentProvider(SESSION_LOG_SCHEME, logs));
+  context.subscriptions.push(logs, registrations.textDocumentContentProvider(SESSION_LOG_SCHEME, logs));
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => tree.refresh(), 500);
   };
-  const view = vscode.window.createTreeView('synapseSpark.sessions', { treeDataProvider: tree, showCollapseAll: true });
+  const view = registrations.treeView('synapseSpark.sessions', tree);
   const poll = setInterval(() => {
     if (view.visible) tree.refresh();
   }, 15_000);

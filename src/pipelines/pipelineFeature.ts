@@ -23,12 +23,15 @@ import { parseFromRun, RUN_VIEW_TYPE, type RunNotice, type RunState, type ToRun 
 import { JobsTree, type JobsNode } from './jobsTree';
 import { EDITOR_VIEW_TYPES, PipelineEditorProvider, rootDirOf } from './pipelineEditorProvider';
 import { RunPanel, RunPanelSerializer, type RunPanelDeps } from './runPanel';
+import { directRegistrations, type Registrations } from '../shell/registrations';
 
 export interface PipelineFeatureDeps {
   commands: CommandRunner;
   log: Logger;
   catalog?: SparkPoolCatalog;
   arm?: ArmAccess;
+  /** Where commands, views, editors and serializers are registered (default: with VS Code at once). */
+  registrations?: Registrations;
 }
 
 /** What the feature exposes on the ExtensionApi (mostly test hooks). */
@@ -54,7 +57,7 @@ export interface PipelineFeatureApi {
 const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
 
 export function registerPipelineFeature(context: vscode.ExtensionContext, deps: PipelineFeatureDeps): PipelineFeatureApi {
-  const { commands, log } = deps;
+  const { commands, log, registrations = directRegistrations } = deps;
   let arm = deps.arm;
   let catalog = deps.catalog;
   const signInFirst = (why: string) => new UserFacingError(`Sign in to Azure first: ${why}`, [{ title: 'Sign In', command: 'synapseSpark.signIn' }, { title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
@@ -98,10 +101,10 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     },
   }, diagnostics, log);
   for (const viewType of EDITOR_VIEW_TYPES) {
-    context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, editor, { webviewOptions: { retainContextWhenHidden: true } }));
+    context.subscriptions.push(registrations.customEditor(viewType, editor));
   }
   const jobsTree = new JobsTree(() => arm, rememberedWorkspace);
-  const jobsView = vscode.window.createTreeView('synapseSpark.jobs', { treeDataProvider: jobsTree });
+  const jobsView = registrations.treeView('synapseSpark.jobs', jobsTree);
   context.subscriptions.push(jobsTree, jobsView);
   // The Jobs view lists one workspace's jobs: its name is the view's description, and the welcome content
   // asks for one until it is chosen.
@@ -129,7 +132,7 @@ export function registerPipelineFeature(context: vscode.ExtensionContext, deps: 
     log,
     onStatus: () => jobsTree.refresh(),
   };
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, new RunPanelSerializer(runDeps)));
+  context.subscriptions.push(registrations.webviewPanelSerializer(RUN_VIEW_TYPE, new RunPanelSerializer(runDeps)));
   const batchChannel = vscode.window.createOutputChannel('Synapse Spark Batches', { log: true });
   context.subscriptions.push(batchChannel);
 

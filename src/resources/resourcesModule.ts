@@ -16,6 +16,7 @@ import { AccountStatusBar } from '../status/accountStatusBar';
 import { TreeNode } from '../tree/workspaceNodes';
 import { WorkspacesTreeProvider } from '../tree/workspacesTree';
 import { AzureConnection } from './azureConnection';
+import { directRegistrations, type Registrations } from '../shell/registrations';
 
 /** Test hooks: drive the real objects without reaching into module internals. */
 export interface ResourcesTesting {
@@ -41,13 +42,14 @@ export interface ResourcesApi {
   testing: ResourcesTesting;
 }
 
-export function activateResources(context: vscode.ExtensionContext, log: Logger, commands: CommandRunner): ResourcesApi {
+export function activateResources(context: vscode.ExtensionContext, log: Logger, commands: CommandRunner,
+  registrations: Registrations = directRegistrations): ResourcesApi {
   let ui: CommandUi = vscodeUi;
   const connection = new AzureConnection(context, log, () => ui);
   const catalog = new ArmSparkPoolCatalog(() => connection.get(), log);
   const tree = new WorkspacesTreeProvider(connection);
   const status = new AccountStatusBar(connection);
-  tree.view = vscode.window.createTreeView('synapseSpark.workspaces', { treeDataProvider: tree, showCollapseAll: true });
+  tree.view = registrations.treeView('synapseSpark.workspaces', tree);
   context.subscriptions.push(
     connection, tree, status, tree.view,
     vscode.workspace.onDidChangeConfiguration((e) => {

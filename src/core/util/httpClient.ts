@@ -42,15 +42,30 @@ function defaultRoots(): string[] {
 /**
  * An HttpClient whose TLS trusts the default roots plus `extraCaPems`. Setting `tlsSettings` (not an
  * agent) keeps it working through proxies: core-rest-pipeline's proxy agent honours the same settings.
+ *
+ * Inside VS Code's extension host, proxy support wraps every request in an agent of its own that does not
+ * keep connections alive, so each request would open a new TLS connection (a handshake per Livy poll).
+ * Asking for keep-alive in the request's own `Connection` header lets the underlying agent keep and reuse
+ * the connection again, as it does outside VS Code. With extra CAs, the TLS settings also carry one
+ * prebuilt `secureContext`: building a context parses every root (about 30 ms), which a new connection
+ * would otherwise pay again. It is built on the first request, not when the client is made (activation
+ * stays cheap).
  */
 export function createTrustingHttpClient(extraCaPems: readonly string[]): HttpClient {
   const inner = createDefaultHttpClient();
-  if (extraCaPems.length === 0) return inner;
   // One object for the client's lifetime: the node client caches its agent per tlsSettings identity.
-  const tlsSettings: TlsSettings = { ca: [...defaultRoots(), ...extraCaPems] };
+  let tlsSettings: TlsSettings | undefined;
+  const settings = (): TlsSettings => {
+    if (!tlsSettings) {
+      const ca = [...defaultRoots(), ...extraCaPems];
+      tlsSettings = { ca, secureContext: tls.createSecureContext({ ca }) } as TlsSettings;
+    }
+    return tlsSettings;
+  };
   return {
     sendRequest(request) {
-      request.tlsSettings ??= tlsSettings;
+      if (!request.headers.has('connection')) request.headers.set('connection', 'keep-alive');
+      if (extraCaPems.length > 0) request.tlsSettings ??= settings();
       return inner.sendRequest(request);
     },
   };

@@ -7,11 +7,19 @@
  *                   execution time inside the emulator (the cell times its own work with perf_counter)
  *   raw minimum   = one POST of the same statement plus one GET of its result from Node (keep-alive
  *                   HTTPS, token cached), not counting the wait in between.
+ *   core runner   = the same statement through the extension's core session runner (SparkSession.run with the
+ *                   extension's HTTP client) in the same host on the same session, without the notebook API:
+ *                   what the controller's start..end adds on top of it is the controller's own cost.
  * Goal (issue 5): overhead <= 1.3 x raw + 30 ms. Prints a table; BENCH_RUNS sets the runs per row (20).
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { connectNotebookPool, livy, livySessionsUrl, openNotebook, text } from '../notebookHarness';
+import * as fs from 'fs';
+import { SdkLivyClient } from '../../../src/core/livy/livyClient';
+import { SparkSession } from '../../../src/core/livy/sparkSession';
+import type { AttachedSparkPool } from '../../../src/core/model/sparkTargets';
+import { createTrustingHttpClient } from '../../../src/core/util/httpClient';
+import { connectNotebookPool, livy, livySessionsUrl, livyToken, openNotebook, text } from '../notebookHarness';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
@@ -79,6 +87,18 @@ async function raw(sessionUrl: string, code: string, expectedExecMs: number): Pr
   }
 }
 
+/** The same session driven by the core runner alone, as the extension's Livy client reaches it (same TLS setup). */
+async function coreRunner(pool: AttachedSparkPool, sessionId: number): Promise<SparkSession> {
+  const api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName }, {
+    credential: { getToken: async () => ({ token: await livyToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    scope: 'https://dev.azuresynapse.net/.default',
+    httpClient: createTrustingHttpClient([fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8')]),
+  });
+  const session = new SparkSession({ api, name: 'bench core runner', request: () => ({}) });
+  if (!await session.attach(sessionId)) throw new Error(`could not attach to session ${sessionId}`);
+  return session;
+}
+
 describe('bench: notebook cell overhead through the VS Code API', function () {
   this.timeout(15 * 60_000);
 
@@ -117,6 +137,24 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
       const goal = 1.3 * rawMs + 30;
       rows.push([w.name, median(walls).toFixed(1), median(execs).toFixed(1), `${overhead.toFixed(1)} (p90 ${p90(overheads).toFixed(1)})`,
         `${median(toStart)} / ${median(hosts)} / ${median(afterEnd)}`, rawMs.toFixed(1), goal.toFixed(1), overhead <= goal ? 'OK' : 'MISS']);
+    }
+    // The same trivial statement through the core runner, alternating with the controller run by run.
+    const core = await coreRunner(pool, sessionId!);
+    try {
+      for (let i = 0; i < 3; i++) await core.run(WORKLOADS[0].code, 'pyspark');
+      const coreWalls: number[] = [];
+      const controllerWalls: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        const result = await core.run(WORKLOADS[0].code, 'pyspark');
+        coreWalls.push(performance.now() - t);
+        if (result.output.status !== 'ok') throw new Error('the core runner\'s statement failed');
+        controllerWalls.push((await timeCell(doc, 0)).hostMs);
+      }
+      rows.push(['trivial statement, core runner in this host', median(coreWalls).toFixed(1), '-', '-',
+        `- / ${median(coreWalls).toFixed(0)} (controller, alternating: ${median(controllerWalls)}) / -`, '-', '-', '-']);
+    } finally {
+      core.dispose();
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
