@@ -5,7 +5,8 @@
  * come back after a window reload through a WebviewPanelSerializer (their state is the job and workspace).
  */
 import * as vscode from 'vscode';
-import { AmlWorkspaceClient, ArmRequestError } from '../core/jobs/amlWorkspaceClient';
+import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
+import { AzureRequestError } from '../core/http/errors';
 import { graphFromJob } from '../core/jobs/jobGraph';
 import { JobMonitor, stepStatusOf, type JobSnapshot } from '../core/jobs/jobMonitor';
 import { sleep } from '../core/util/abort';
@@ -35,7 +36,7 @@ export interface RunPanelDeps {
 
 /** A failure worth polling through: the service is busy or briefly unreachable, the run goes on. */
 function isTransient(err: unknown): boolean {
-  const status = err instanceof ArmRequestError ? err.status : statusOf(err);
+  const status = err instanceof AzureRequestError ? err.statusCode : statusOf(err);
   return status === 429 || status === 408 || (status !== undefined && status >= 500) || isNetworkFailure(err);
 }
 

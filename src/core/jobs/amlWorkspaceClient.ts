@@ -12,7 +12,8 @@ import type { ArmAccess } from '../model/armAccess';
 import type { AmlWorkspaceRef } from '../model/sparkTargets';
 import { UserFacingError } from '../util/errors';
 import type { WorkspaceRef } from '../pipelines/rest/armIds';
-import { RunHistoryClient, serviceErrorOf, type HistoryRun } from './runHistory';
+import { AzureRequestError, serviceErrorOf } from '../http/errors';
+import { RunHistoryClient, type HistoryRun } from './runHistory';
 
 /** The API version of raw job requests: Spark jobs and pipeline Spark nodes need 2023-04-01 or later. */
 export const JOBS_API_VERSION = '2024-04-01';
@@ -44,13 +45,6 @@ export interface AmlJob {
 }
 
 export const TERMINAL_STATES = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding']);
-
-export class ArmRequestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = 'ArmRequestError';
-  }
-}
 
 export function workspaceRefOf(ws: AmlWorkspaceRef): WorkspaceRef {
   return { subscriptionId: ws.subscriptionId, resourceGroup: ws.resourceGroup, workspaceName: ws.name };
@@ -176,7 +170,7 @@ export class AmlWorkspaceClient {
     const res = await this.client.sendRequest(request);
     if (res.status >= 400) {
       const { code, message } = serviceErrorOf(res);
-      throw new ArmRequestError(res.status, code, `${code}: ${message}`);
+      throw new AzureRequestError(`${code}: ${message}`, res.status, { code, serviceMessage: message });
     }
     return res;
   }

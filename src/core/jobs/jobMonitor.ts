@@ -8,7 +8,8 @@ import type { StepStatus } from '../pipelines/graph';
 import { TERMINAL_STATES, type AmlJob, type AmlWorkspaceClient } from './amlWorkspaceClient';
 import { PollingPolicy, type PollingOptions } from '../livy/polling';
 import { sleep as abortableSleep } from '../util/abort';
-import { completeUtf8Length, logFilesToFollow, RunHistoryError, type HistoryRun } from './runHistory';
+import { AzureRequestError } from '../http/errors';
+import { completeUtf8Length, logFilesToFollow, type HistoryRun } from './runHistory';
 
 /** Job polling: fast right after a change, then slower while nothing changes. */
 export const JOB_POLLING: PollingOptions = { initialDelayMs: 500, maxDelayMs: 10_000, factor: 1.6 };
@@ -154,7 +155,7 @@ export class JobMonitor {
     try {
       for (const s of sources) chunks.push(...(await this.readRunLog(s.step, s.runId, signal)));
     } catch (err) {
-      if (err instanceof RunHistoryError && (err.status === 401 || err.status === 403)) {
+      if (err instanceof AzureRequestError && (err.statusCode === 401 || err.statusCode === 403)) {
         this.logsUnavailable = true; // no permission to read logs: the run itself can still be followed
         return chunks;
       }
@@ -168,7 +169,7 @@ export class JobMonitor {
     try {
       details = await this.client.runHistory.getDetails(runId, signal);
     } catch (err) {
-      if (err instanceof RunHistoryError && err.status === 404) return []; // not in run history (yet)
+      if (err instanceof AzureRequestError && err.statusCode === 404) return []; // not in run history (yet)
       throw err;
     }
     const ended = TERMINAL_STATES.has(details.status ?? '');

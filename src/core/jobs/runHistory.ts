@@ -6,6 +6,7 @@
  * with Range requests from the last offset.
  */
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { AzureRequestError, serviceErrorOf } from '../http/errors';
 
 /** `api-version` of every run history call (what azure-ai-ml sends; the service also answers without it). */
 export const RUN_HISTORY_API_VERSION = 'v1.0';
@@ -38,13 +39,6 @@ interface PaginatedRunList {
   value?: HistoryRun[] | null;
   continuationToken?: string | null;
   nextLink?: string | null;
-}
-
-export class RunHistoryError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = 'RunHistoryError';
-  }
 }
 
 /**
@@ -95,17 +89,17 @@ export class RunHistoryClient {
 
   private async discover(signal?: AbortSignal): Promise<string> {
     const url = await this.workspace.discoveryUrl(signal);
-    if (!url) throw new RunHistoryError(0, 'NoDiscoveryUrl', 'The Azure ML workspace does not report a discovery URL, so its run history cannot be reached.');
+    if (!url) throw new AzureRequestError('The Azure ML workspace does not report a discovery URL, so its run history cannot be reached.', undefined, { code: 'NoDiscoveryUrl' });
     const res = await this.sendPlain(url, {}, signal);
-    if (res.status >= 400) throw new RunHistoryError(res.status, `HTTP${res.status}`, `The workspace's service discovery answered HTTP ${res.status}.`);
+    if (res.status >= 400) throw new AzureRequestError(`The workspace's service discovery answered HTTP ${res.status}.`, res.status, { code: `HTTP${res.status}` });
     let doc: Record<string, unknown>;
     try {
       doc = JSON.parse(res.bodyAsText ?? '');
     } catch {
-      throw new RunHistoryError(res.status, 'BadDiscovery', "The workspace's service discovery did not answer JSON.");
+      throw new AzureRequestError("The workspace's service discovery did not answer JSON.", res.status, { code: 'BadDiscovery' });
     }
     const api = typeof doc.api === 'string' ? doc.api : undefined;
-    if (!api) throw new RunHistoryError(res.status, 'BadDiscovery', "The workspace's service discovery names no 'api' host.");
+    if (!api) throw new AzureRequestError("The workspace's service discovery names no 'api' host.", res.status, { code: 'BadDiscovery' });
     return api.replace(/\/+$/, '');
   }
 
@@ -121,7 +115,7 @@ export class RunHistoryClient {
     }
     if (res.status >= 400) {
       const { code, message } = serviceErrorOf(res);
-      throw new RunHistoryError(res.status, code, `${code}: ${message}`);
+      throw new AzureRequestError(`${code}: ${message}`, res.status, { code, serviceMessage: message });
     }
     return JSON.parse(res.bodyAsText ?? '{}') as T;
   }
@@ -166,7 +160,7 @@ export class RunHistoryClient {
   async readLog(url: string, offset: number, signal?: AbortSignal): Promise<Buffer> {
     const res = await this.sendPlain(url, offset > 0 ? { range: `bytes=${offset}-` } : {}, signal, true);
     if (res.status === 404 || res.status === 416) return Buffer.alloc(0);
-    if (res.status >= 400) throw new RunHistoryError(res.status, `HTTP${res.status}`, `Reading a log file answered HTTP ${res.status}.`);
+    if (res.status >= 400) throw new AzureRequestError(`Reading a log file answered HTTP ${res.status}.`, res.status, { code: `HTTP${res.status}` });
     const bytes = await readAll(res);
     // A server that ignores Range sends the whole file: keep only what is new.
     return res.status === 206 || offset === 0 ? bytes : bytes.subarray(Math.min(offset, bytes.length));
@@ -177,20 +171,6 @@ export class RunHistoryClient {
     if (stream) request.streamResponseStatusCodes = new Set([200, 206]);
     return this.transport.sendPlain(request);
   }
-}
-
-/** The `{error: {code, message}}` of a failed ARM or run history answer (its status and text when not JSON). */
-export function serviceErrorOf(res: PipelineResponse): { code: string; message: string } {
-  let code = `HTTP${res.status}`;
-  let message = res.bodyAsText ?? '';
-  try {
-    const err = JSON.parse(res.bodyAsText ?? '{}').error;
-    code = err?.code ?? code;
-    message = err?.message ?? message;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { code, message };
 }
 
 function withQuery(url: string, key: string, value: string): string {

@@ -11,6 +11,9 @@ import type {
   LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
 } from './types';
 import type { HttpStack } from '../http/httpStack';
+import { AzureRequestError } from '../http/errors';
+
+export { isNotFound } from '../http/errors';
 
 export const LIVY_API_VERSION = '2019-11-01-preview';
 /**
@@ -51,26 +54,8 @@ export interface LivyConnection {
   stack?: HttpStack;
 }
 
-/** The longest Retry-After a Livy call waits out; a longer one fails the call at once (LivyHttpError.retryAfterMs). */
+/** The longest Retry-After a Livy call waits out; a longer one fails the call at once (AzureRequestError.retryAfterMs). */
 export const MAX_RETRY_AFTER_MS = 30_000;
-
-/** A Livy/HTTP failure with its status, for callers that branch on 404 (session gone) and the like. */
-export class LivyHttpError extends Error {
-  /** The service's error code and message when its body was `{code, message}` JSON. */
-  readonly code?: string;
-  readonly serviceMessage?: string;
-  /** Set when the service asked to wait longer than MAX_RETRY_AFTER_MS (Retry-After), so the call was not retried. */
-  readonly retryAfterMs?: number;
-
-  constructor(message: string, readonly statusCode: number | undefined,
-    options?: { cause?: unknown; code?: string; serviceMessage?: string; retryAfterMs?: number }) {
-    super(message, options);
-    this.name = 'LivyHttpError';
-    this.code = options?.code;
-    this.serviceMessage = options?.serviceMessage;
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-}
 
 /** Thrown by retryAfterCap; not a RestError, so the SDK's retry policy passes it through instead of sleeping. */
 class RetryAfterTooLongError extends Error {
@@ -110,10 +95,6 @@ function freshTokenCredential(credential: TokenCredential): TokenCredential {
       return credential.getToken(scopes, { ...options, claims });
     },
   };
-}
-
-export function isNotFound(err: unknown): boolean {
-  return err instanceof LivyHttpError && err.statusCode === 404;
 }
 
 /** The code and message of a Livy/Synapse error body (`{code, message}` or `{error: {code, message}}`); undefined for other text. */
@@ -294,19 +275,19 @@ export class SdkLivyClient implements LivyApi {
         // drop it with the client's policy and ask once more with a freshly requested one.
         this.client = this.newClient(true);
         if (!retriedAuth) return this.call(what, action, true);
-        throw new LivyHttpError(`Could not ${what} on pool '${this.endpoint.poolName}': the Synapse workspace refused the sign-in (HTTP 401), `
+        throw new AzureRequestError(`Could not ${what} on pool '${this.endpoint.poolName}': the Synapse workspace refused the sign-in (HTTP 401), `
           + 'also with a fresh token. Sign in again (Synapse Spark: Sign In), then try again.', 401, { cause: err, code: 'Unauthorized' });
       }
       if (err instanceof RetryAfterTooLongError) {
         const parsed = parseErrorBody(err.bodyText);
-        throw new LivyHttpError(formatLivyError(what, this.endpoint.poolName, err.statusCode, err.bodyText), err.statusCode,
+        throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, err.statusCode, err.bodyText), err.statusCode,
           { cause: err, code: parsed?.code, serviceMessage: parsed?.message, retryAfterMs: err.retryAfterMs });
       }
       const status = (err as { statusCode?: number }).statusCode;
       const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
       const detail = bodyText && parseErrorBody(bodyText) ? bodyText : err instanceof Error ? err.message : String(err);
       const parsed = parseErrorBody(detail);
-      throw new LivyHttpError(formatLivyError(what, this.endpoint.poolName, status, detail), status,
+      throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, status, detail), status,
         { cause: err, code: parsed?.code, serviceMessage: parsed?.message });
     }
   }

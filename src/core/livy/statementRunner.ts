@@ -5,7 +5,8 @@
  */
 import { SessionEndedError, StatementCancelledError } from './errors';
 import type { LivyApi } from './livyClient';
-import { isNotFound, LivyHttpError, MAX_RETRY_AFTER_MS } from './livyClient';
+import { isNotFound, MAX_RETRY_AFTER_MS } from './livyClient';
+import { AzureRequestError } from '../http/errors';
 import { abortable, abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
 import type { LivyStatementInfo, StatementKind, StatementOutput } from './types';
 import { isEndedServerState } from './types';
@@ -119,7 +120,7 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       requests++;
       if (signal?.aborted) return stop();
       if (isNotFound(err)) throw await endedError(api, sessionId, 'the statement is gone');
-      if (err instanceof LivyHttpError && err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_AFTER_MS) {
+      if (err instanceof AzureRequestError && err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_AFTER_MS) {
         await cancel(api, sessionId, statement.id, clock);
         throw retryAfterTooLong(err.retryAfterMs, err);
       }
@@ -208,7 +209,7 @@ const ENDED_STATE_IN_MESSAGE = /\bsession\s+\d+\s+(?:is|was)\s+(killed|dead|erro
  * terminal state, 404 for one it forgot) means the session ended: SessionEndedError, not a raw HTTP error.
  */
 async function submitFailure(api: LivyApi, sessionId: number, err: unknown): Promise<unknown> {
-  if (!(err instanceof LivyHttpError) || ![400, 404, 409, 410].includes(err.statusCode ?? 0)) return err;
+  if (!(err instanceof AzureRequestError) || ![400, 404, 409, 410].includes(err.statusCode ?? 0)) return err;
   const ended = await endedOrUndefined(api, sessionId);
   if (ended) return ended;
   const state = ENDED_STATE_IN_MESSAGE.exec(err.serviceMessage ?? err.message)?.[1]?.toLowerCase();

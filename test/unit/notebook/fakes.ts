@@ -1,5 +1,6 @@
 /** A virtual clock and a scripted in-memory Livy for timing tests (no real time passes). */
-import { LivyHttpError, type LivyApi } from '../../../src/core/livy/livyClient';
+import { type LivyApi } from '../../../src/core/livy/livyClient';
+import { AzureRequestError } from '../../../src/core/http/errors';
 import { abortError, type Clock } from '../../../src/core/livy/polling';
 import type { LivySessionInfo, LivyStatementInfo, SparkJobData, SparkStageData, StatementOutput } from '../../../src/core/livy/types';
 
@@ -87,7 +88,7 @@ export class ScriptedLivy implements Partial<LivyApi> {
   async getStatement(_sessionId?: number, _statementId?: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
     this.requests.push({ op: 'GET', at: this.clock.now() });
     if (this.statementLatencyMs && !this.cancelled) await this.clock.sleep(this.statementLatencyMs, signal);
-    if (this.statementFailure && !this.cancelled) throw new LivyHttpError(`Could not read statement 0 (HTTP ${this.statementFailure})`, this.statementFailure);
+    if (this.statementFailure && !this.cancelled) throw new AzureRequestError(`Could not read statement 0 (HTTP ${this.statementFailure})`, this.statementFailure);
     if (this.cancelled) return { statement: { id: 0, state: 'cancelled' } };
     const done = this.clock.now() >= this.doneAt;
     return { statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' }, retryAfterMs: this.retryAfterMs };
@@ -118,8 +119,8 @@ export class ScriptedLivy implements Partial<LivyApi> {
 
   private async spark(appId: string, signal?: AbortSignal): Promise<void> {
     if (this.sparkLatencyMs) await this.clock.sleep(this.sparkLatencyMs, signal);
-    if (this.sparkFailure === 0) throw new LivyHttpError('Could not read the Spark jobs: connect ECONNREFUSED', undefined);
-    if (this.sparkFailure !== undefined) throw new LivyHttpError(`Could not read the Spark jobs (HTTP ${this.sparkFailure})`, this.sparkFailure);
-    if (appId !== this.appId) throw new LivyHttpError(`no such app: ${appId}`, 404);
+    if (this.sparkFailure === 0) throw new AzureRequestError('Could not read the Spark jobs: connect ECONNREFUSED', undefined);
+    if (this.sparkFailure !== undefined) throw new AzureRequestError(`Could not read the Spark jobs (HTTP ${this.sparkFailure})`, this.sparkFailure);
+    if (appId !== this.appId) throw new AzureRequestError(`no such app: ${appId}`, 404);
   }
 }

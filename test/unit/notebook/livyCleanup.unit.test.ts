@@ -5,7 +5,8 @@
  */
 import * as assert from 'assert';
 import { SessionEndedError } from '../../../src/core/livy/errors';
-import { LivyHttpError, SdkLivyClient } from '../../../src/core/livy/livyClient';
+import { SdkLivyClient } from '../../../src/core/livy/livyClient';
+import { AzureRequestError } from '../../../src/core/http/errors';
 import { SparkSession } from '../../../src/core/livy/sparkSession';
 import { runCell } from '../../../src/core/notebook/cellRunner';
 import { parseCell } from '../../../src/core/notebook/magics';
@@ -126,7 +127,7 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     }
     const always = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/sessions$', status: 401, code: 'Unauthorized', message: 'Token revoked' });
     try {
-      await assert.rejects(client.listSessions(), (err: Error) => err instanceof LivyHttpError && err.statusCode === 401
+      await assert.rejects(client.listSessions(), (err: Error) => err instanceof AzureRequestError && err.statusCode === 401
         && /refused the sign-in \(HTTP 401\), also with a fresh token\. Sign in again \(Synapse Spark: Sign In\), then try again\./.test(err.message));
     } finally {
       emu.handle.faults.remove(always.id);
@@ -139,7 +140,7 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
       code: 'InternalServerError', message: 'Internal error creating session' });
     const session = new SparkSession({ api: client, name: 'unit', request: () => ({}) });
     try {
-      await assert.rejects(session.ensureReady(), (err: Error) => err instanceof LivyHttpError && err.name === 'LivyHttpError'
+      await assert.rejects(session.ensureReady(), (err: Error) => err instanceof AzureRequestError && err.name === 'AzureRequestError'
         && err.statusCode === 500 && err.code === 'InternalServerError'
         && err.message === `Could not create a Spark session on pool 'sparksmall' (HTTP 500): InternalServerError: Internal error creating session. `
           + 'Try again; if it persists, check the pool in Synapse Studio.');

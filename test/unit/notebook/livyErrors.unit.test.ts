@@ -1,7 +1,8 @@
 /** Livy HTTP errors read as sentences (status, code and message from the body, a next step when transient). */
 import * as assert from 'assert';
 import { SessionEndedError } from '../../../src/core/livy/errors';
-import { formatLivyError, LivyHttpError, parseErrorBody, type LivyApi } from '../../../src/core/livy/livyClient';
+import { formatLivyError, parseErrorBody, type LivyApi } from '../../../src/core/livy/livyClient';
+import { AzureRequestError } from '../../../src/core/http/errors';
 import { runStatement } from '../../../src/core/livy/statementRunner';
 
 const NEXT_STEP = 'Try again; if it persists, check the pool in Synapse Studio.';
@@ -44,7 +45,7 @@ describe('Submitting to a session Livy says is over', () => {
   function api(getSession: LivyApi['getSession']): LivyApi {
     return {
       createStatement: async () => {
-        throw new LivyHttpError('Could not submit (HTTP 400): BadRequest: Session 7 is killed; it cannot run statements.', 400,
+        throw new AzureRequestError('Could not submit (HTTP 400): BadRequest: Session 7 is killed; it cannot run statements.', 400,
           { code: 'BadRequest', serviceMessage: 'Session 7 is killed; it cannot run statements.' });
       },
       getSession,
@@ -60,14 +61,14 @@ describe('Submitting to a session Livy says is over', () => {
 
   it('raises SessionEndedError from the message when the session cannot be read', async () => {
     const livy = api(async () => {
-      throw new LivyHttpError('boom', 500);
+      throw new AzureRequestError('boom', 500);
     });
     await assert.rejects(runStatement(livy, 7, 'print(1)', 'pyspark'),
       (err: Error) => err instanceof SessionEndedError && err.sessionId === 7 && err.state === 'killed');
   });
 
   it('passes other refusals through unchanged', async () => {
-    const refused = new LivyHttpError('Could not submit (HTTP 400): BadRequest: kind must be one of …', 400);
+    const refused = new AzureRequestError('Could not submit (HTTP 400): BadRequest: kind must be one of …', 400);
     const livy = {
       createStatement: async () => {
         throw refused;

@@ -15,7 +15,8 @@ import { ensureTlsMaterial } from '../../../emulator/src/tls';
 import { createTrustingHttpClient } from '../../../src/core/util/httpClient';
 import { HttpStack } from '../../../src/core/http/httpStack';
 import { silentLogger } from '../../../src/core/util/logger';
-import { clearDiscoveryCache, completeUtf8Length, logFilesToFollow, RunHistoryClient, RunHistoryError } from '../../../src/core/jobs/runHistory';
+import { clearDiscoveryCache, completeUtf8Length, logFilesToFollow, RunHistoryClient } from '../../../src/core/jobs/runHistory';
+import { AzureRequestError } from '../../../src/core/http/errors';
 import { JobMonitor, snapshotOf } from '../../../src/core/jobs/jobMonitor';
 import type { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 
@@ -137,7 +138,7 @@ describe('run history client (real HTTP)', () => {
   });
 
   it('reports run history errors with their code and status', async () => {
-    await assert.rejects(client().getRun('missing'), (err: unknown) => err instanceof RunHistoryError && err.status === 404 && /UserError/.test(err.message));
+    await assert.rejects(client().getRun('missing'), (err: unknown) => err instanceof AzureRequestError && err.statusCode === 404 && /UserError/.test(err.message));
   });
 
   it('reads a growing log from the last offset with Range requests, as whole characters', async () => {
