@@ -5,10 +5,6 @@
  * text document, whose new state comes back as `state`.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { html, render as renderTemplate, type TemplateResult } from 'lit';
 import { parseToEditor, type EditOp, type EditorState, type FromEditor, type ToEditor } from '../../src/protocol/pipelineEditor';
 import { Bridge } from './shared/bridge';
