@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { loadPipeline, NodeFileReader, PipelineEditError, type Diagnostic, type TextEdit } from '../core/pipelines';
 import type { Logger } from '../core/util/logger';
 import { parseFromEditor, type EditorState, type FromEditor, type ToEditor } from '../protocol/pipelineEditor';
+import { unhandledMessage } from '../protocol/messages';
 import { applyEditOp, editorState, quickState } from './editorState';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -116,6 +117,8 @@ class EditorSession {
         this.post(reply);
         return reply;
       }
+      default:
+        return unhandledMessage(message);
     }
   }
 

@@ -16,6 +16,7 @@ import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
 import { describeError, isCancellation, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { parseFromRun, RUN_VIEW_TYPE, type FromRun, type RunNotice, type RunState, type ToRun } from '../protocol/runView';
+import { unhandledMessage } from '../protocol/messages';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export interface RunPanelState {
@@ -138,6 +139,8 @@ export class RunPanel {
         }
         return undefined;
       }
+      default:
+        return unhandledMessage(message);
     }
   }
 

@@ -71,3 +71,11 @@ export function isGraph(v: unknown): v is GraphView {
     && (v.nodes as unknown[]).every((n) => hasFields(n, { id: isString, kind: isString, label: isString, inputs: isStringArray, outputs: isStringArray }))
     && (v.edges as unknown[]).every((e) => hasFields(e, { id: isString, source: isString, sourcePort: isString, target: isString, targetPort: isString }));
 }
+
+/**
+ * The `default` of a switch over a protocol's message types: it compiles only while every type has its case,
+ * so a message type added to a protocol cannot be left unhandled on either side.
+ */
+export function unhandledMessage(message: never): never {
+  throw new Error(`Unhandled message type ${String((message as { type?: unknown } | undefined)?.type)}`);
+}

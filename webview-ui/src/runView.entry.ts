@@ -3,8 +3,8 @@
  * outputs (download, copy, browse), cancel of the run or of a step, and rerun of a failed run.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { parseToRun, type FromRun, type RunState, type ToRun } from '../../src/protocol/runView';
-import { stepNodeId, stepOfNodeId } from '../../src/protocol/messages';
+import { parseToRun, type FromRun, type RunNotice, type RunState, type ToRun } from '../../src/protocol/runView';
+import { stepNodeId, stepOfNodeId, unhandledMessage } from '../../src/protocol/messages';
 import { Bridge } from './shared/bridge';
 import { GraphView } from './graph/graphView';
 import css from './editor.css';
@@ -75,49 +75,63 @@ function renderLog(): void {
 }
 
 const bridge = new Bridge<ToRun, FromRun>(parseToRun, (m) => {
-  if (m.type === 'notice') {
-    const notice = $('notice');
-    const action = $('notice-action');
-    notice.textContent = m.notice.message;
-    notice.hidden = !m.notice.message;
-    action.hidden = !m.notice.action;
-    action.textContent = m.notice.action === 'signIn' ? 'Sign In' : 'Retry';
-    action.dataset.action = m.notice.action ?? '';
-  } else if (m.type === 'logs') {
-    logs.clear();
-    for (const l of m.logs) logs.set(l.step, (logs.get(l.step) ?? '') + l.text);
-    renderLog();
-  } else if (m.type === 'log') {
-    logs.set(m.step, (logs.get(m.step) ?? '') + m.text);
-    renderLog();
-  } else if (m.type === 'state') {
-    state = m.state;
-    bridge.state = state.persist;
-    $('title').textContent = `${state.displayName ?? state.jobName} `;
-    $('job-status').textContent = state.error ? `${state.status} (${state.error})` : state.status;
-    document.body.dataset.status = state.status;
-    ($('cancel') as HTMLElement & { disabled: boolean }).disabled = state.terminal;
-    $('rerun').hidden = !state.canRerun;
-    const statuses = new Map(state.steps.map((s) => [stepNodeId(s.step), s.nodeStatus]));
-    void graph.render({ nodes: state.graph.nodes.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status })), edges: state.graph.edges });
-    const outputs = $('outputs');
-    outputs.replaceChildren();
-    for (const [k, v] of Object.entries(state.outputs)) {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      const uri = document.createElement('code');
-      uri.textContent = v;
-      dd.append(uri);
-      const onDatastore = v.startsWith('azureml://datastores/');
-      if (onDatastore) dd.append(outputButton('Download', 'download', k, 'Download this output to a local folder'));
-      dd.append(outputButton('Copy', 'copy', k, 'Copy the URI'));
-      if (onDatastore) dd.append(outputButton('Browse', 'browse', k, 'Browse the datastore in Azure ML studio'));
-      outputs.append(dt, dd);
-    }
-    renderLog();
+  switch (m.type) {
+    case 'notice':
+      return showNotice(m.notice);
+    case 'logs':
+      logs.clear();
+      for (const l of m.logs) logs.set(l.step, (logs.get(l.step) ?? '') + l.text);
+      return renderLog();
+    case 'log':
+      logs.set(m.step, (logs.get(m.step) ?? '') + m.text);
+      return renderLog();
+    case 'state':
+      return showState(m.state);
+    case 'result':
+      // The answer to a request the bridge no longer waits for (it timed out): its caller has said so already.
+      return;
+    default:
+      unhandledMessage(m);
   }
 });
+
+function showNotice(n: RunNotice): void {
+  const notice = $('notice');
+  const action = $('notice-action');
+  notice.textContent = n.message;
+  notice.hidden = !n.message;
+  action.hidden = !n.action;
+  action.textContent = n.action === 'signIn' ? 'Sign In' : 'Retry';
+  action.dataset.action = n.action ?? '';
+}
+
+function showState(next: RunState): void {
+  state = next;
+  bridge.state = state.persist;
+  $('title').textContent = `${state.displayName ?? state.jobName} `;
+  $('job-status').textContent = state.error ? `${state.status} (${state.error})` : state.status;
+  document.body.dataset.status = state.status;
+  ($('cancel') as HTMLElement & { disabled: boolean }).disabled = state.terminal;
+  $('rerun').hidden = !state.canRerun;
+  const statuses = new Map(state.steps.map((s) => [stepNodeId(s.step), s.nodeStatus]));
+  void graph.render({ nodes: state.graph.nodes.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status })), edges: state.graph.edges });
+  const outputs = $('outputs');
+  outputs.replaceChildren();
+  for (const [k, v] of Object.entries(state.outputs)) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    const uri = document.createElement('code');
+    uri.textContent = v;
+    dd.append(uri);
+    const onDatastore = v.startsWith('azureml://datastores/');
+    if (onDatastore) dd.append(outputButton('Download', 'download', k, 'Download this output to a local folder'));
+    dd.append(outputButton('Copy', 'copy', k, 'Copy the URI'));
+    if (onDatastore) dd.append(outputButton('Browse', 'browse', k, 'Browse the datastore in Azure ML studio'));
+    outputs.append(dt, dd);
+  }
+  renderLog();
+}
 
 $('cancel').addEventListener('click', async () => {
   const res = await bridge.request({ type: 'cancel' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
