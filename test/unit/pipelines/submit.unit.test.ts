@@ -116,7 +116,7 @@ describe('pipeline submit against the emulator', function () {
     await assert.rejects(submit(generatedPipeline(MAX_PIPELINE_STEPS + 1)), (err: unknown) => {
       assert.ok(err instanceof SubmitRefusedError);
       assert.equal(err.problems.length, 1);
-      assert.match(err.problems[0], /^This pipeline file is too large to check \(5,001 steps \/ 1\.\d MB; limit 5,000 steps \/ 2 MB\)/);
+      assert.match(err.problems[0], /^This pipeline file is too large to check \(2,001 steps \/ 0\.\d MB; limit 2,000 steps \/ 1 MB\)/);
       return true;
     });
     assert.equal((await client.listJobs()).length, before);
