@@ -1,7 +1,7 @@
 /**
  * The test hooks, kept off the extension's API: only a host started with SYNAPSE_SPARK_TEST_HOOKS=1 (the
- * integration runner, scripts/run-integration.mjs) gets the command `synapseSpark.test.hooks`, which package.json does not
- * declare. Executed in the same extension host it returns the hooks object itself; reading `timings` loads
+ * integration runner, scripts/run-integration.mjs) gets the command `synapseSpark.test.hooks`, which
+ * package.json does not declare. Executed in the same extension host it returns the hooks object itself; reading `timings` loads
  * nothing, anything else loads the features first. Imports `vscode` only, so the entry point stays small.
  */
 import * as vscode from 'vscode';
