@@ -40,6 +40,8 @@ export async function runIntegration({ grep = '', bench = false, extensionPath =
       SYNAPSE_EMULATOR_CA: emulator.caPath,
       // A command that fails rejects executeCommand, so a test of it fails too.
       SYNAPSE_COMMANDS_RETHROW: '1',
+      // The extension registers synapseSpark.test.hooks, which hands the suites its test hooks.
+      SYNAPSE_SPARK_TEST_HOOKS: '1',
       ...env,
     },
   }).catch(async (err) => { await emulator.stop(); throw err; });

@@ -3,21 +3,18 @@
  * every command, view, custom editor, webview panel and content provider the manifest names
  * (shell/lazyRegistrations.ts) and loads the features (features.ts, bundled as dist/features.js) on the
  * first call into any of them, or as soon as a Jupyter notebook is open (its kernels follow the attached
- * pools). Imports nothing but `vscode` and the shell, so the bundle stays small.
+ * pools). Imports nothing but `vscode` and the shell, so the bundle stays small. The extension offers no API;
+ * a test host gets test hooks through a command instead (shell/testHooks.ts).
  */
 import * as vscode from 'vscode';
 import type { Features } from './features';
 import { LazyRegistrations, type ContributionManifest } from './shell/lazyRegistrations';
+import { registerTestHooks } from './shell/testHooks';
 
 /** The notebook type of the manifest's `onNotebook:` activation event, the one the kernels serve. */
 const JUPYTER_NOTEBOOK = 'jupyter-notebook';
 
-export interface ExtensionApi extends Features {
-  /** How long activation took, and loading the features (undefined until they are used); reading it loads nothing. */
-  readonly timings: { readonly activateMs: number; readonly featuresMs: number | undefined };
-}
-
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Azure ML Synapse Spark', { log: true });
   context.subscriptions.push(channel);
@@ -51,14 +48,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   timings.activateMs = performance.now() - started;
   channel.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} in ${Math.round(timings.activateMs)} ms.`);
-  return {
-    get registeredCommands() { return load().registeredCommands; },
-    get sparkPools() { return load().sparkPools; },
-    get resources() { return load().resources; },
-    get notebooks() { return load().notebooks; },
-    get pipelines() { return load().pipelines; },
-    timings,
-  };
+  const hooks = registerTestHooks(load, timings);
+  if (hooks) context.subscriptions.push(hooks);
 }
 
 export function deactivate(): void {}

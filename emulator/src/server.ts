@@ -29,7 +29,7 @@ import { RUN_LOG_CONTAINER, RunLogs } from './runhistory/logs';
 import { createRunHistorySurface } from './runhistory/surface';
 import type { Router } from './router';
 import { readSeedFile, stateFromSeed, type EmulatorSettings, type SeedFile } from './state/seed';
-import { StateStore } from './state/store';
+import { StateStore, type StateData } from './state/store';
 import { startAzurite, type AzuriteHandle } from './storage/azurite';
 import { ensureTlsMaterial } from './tls';
 import { TYPES } from './arm/resources';
@@ -111,16 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tls = ensureTlsMaterial(options.tlsDir ?? path.join(dataDir, 'tls'));
   const loadSeed = (): SeedFile => options.seed ?? readSeedFile(options.seedFile ?? DEFAULT_SEED_FILE);
   loadSeed(); // fail fast on a bad seed file, before anything listens
-  const freshState = () => {
-    const s = stateFromSeed(loadSeed());
-    Object.assign(s.settings, options.settings ?? {});
-    return s;
-  };
-  if (options.reset) fs.rmSync(path.join(dataDir, 'state.json'), { force: true });
-  const saved = options.reset ? undefined : StateStore.load(dataDir);
-  const store = new StateStore(dataDir, saved ?? freshState());
-  if (saved) Object.assign(store.data.settings, options.settings ?? {});
-  store.flush();
+  const { store, freshState } = openStore(options, dataDir, loadSeed);
 
   const faults = new FaultRegistry();
   const addSeedFaults = () => (loadSeed().faults ?? []).forEach((f) => faults.add(f));
@@ -200,87 +191,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
   });
 
+  const surfaces: Surfaces = { ctx, faults, admin, identity, livy, runHistory, arm };
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
-    handleHttp(req, res).catch((e) => {
+    handleHttp(surfaces, req, res).catch((e) => {
       log(`unhandled: ${e instanceof Error ? e.stack : String(e)}`);
       if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'InternalServerError', message: 'The emulator failed to handle the request.' } } });
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-
-  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://placeholder');
-    const rawBody = await readBody(req);
-    if (rawBody === undefined) {
-      send(res, { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } } });
-      return;
-    }
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const emu: EmuRequest = {
-      method: (req.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      query: url.searchParams,
-      headers,
-      body: undefined,
-      rawBody,
-      baseUrl: `https://${headers.host ?? new URL(baseUrl).host}`,
-    };
-    const surface = surfaceOf(emu.path);
-    const parsed = parseJson(emu, rawBody);
-    if (!parsed.ok) {
-      send(res, errorFor(surface, 400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${parsed.message}`));
-      return;
-    }
-    emu.body = parsed.value;
-
-    if (surface === 'admin') {
-      const remote = req.socket.remoteAddress ?? '';
-      if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
-        send(res, { status: 403, body: { error: { code: 'Forbidden', message: 'The admin API only answers loopback clients.' } } });
-        return;
-      }
-      send(res, await route(admin, emu, 'admin'));
-      return;
-    }
-
-    // Faults: latency, then dropped connection, then an injected status.
-    const target = { surface: faultSurface(surface), method: emu.method, path: emu.path };
-    const slow = faults.take(['latency'], target);
-    if (slow) await new Promise((r) => setTimeout(r, slow.latencyMs ?? 1000));
-    if (faults.take(['drop'], target)) {
-      req.socket.destroy();
-      return;
-    }
-    const injected = faults.take(['status'], target);
-    if (injected) {
-      send(res, injectedStatus(surface, injected.status ?? 500, injected.retryAfterSeconds, injected.code, injected.message, emu));
-      return;
-    }
-
-    if (surface === 'identity') {
-      send(res, await route(identity, emu, 'identity'));
-    } else if (surface === 'livy') {
-      const auth = checkBearer(emu, ctx.signer, SYNAPSE_AUDIENCES, 'synapse');
-      if (!auth.ok) return send(res, auth.response);
-      emu.tokenAudience = auth.audience;
-      send(res, livy ? await livy.handle(emu) : { status: 404, body: { code: 'NotFound', message: 'The Livy surface is not mounted.' } });
-    } else if (surface === 'discovery') {
-      send(res, discovery(emu));
-    } else if (surface === 'history') {
-      const auth = checkBearer(emu, ctx.signer, ARM_AUDIENCES, 'arm');
-      if (!auth.ok) return send(res, auth.response);
-      emu.tokenAudience = auth.audience;
-      send(res, await runHistory.handle(emu));
-    } else if (surface === 'sparkui') {
-      send(res, livy ? await livy.handleSparkUi(emu, emu.path.replace(/^\/sparkui\/?/i, '')) : { status: 404 });
-    } else {
-      const auth = checkBearer(emu, ctx.signer, ARM_AUDIENCES, 'arm');
-      if (!auth.ok) return send(res, auth.response);
-      emu.tokenAudience = auth.audience;
-      send(res, await arm.handle(emu));
-    }
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -335,6 +253,111 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await azurite?.stop();
     },
   };
+}
+
+/**
+ * The emulator's state: the one saved in `dataDir` (unless `reset`), else fresh from the seed, with the
+ * options' settings on top; `freshState` makes a new one from the seed (the admin reset).
+ */
+function openStore(options: EmulatorOptions, dataDir: string, loadSeed: () => SeedFile): { store: StateStore; freshState: () => StateData } {
+  const freshState = () => {
+    const s = stateFromSeed(loadSeed());
+    Object.assign(s.settings, options.settings ?? {});
+    return s;
+  };
+  if (options.reset) fs.rmSync(path.join(dataDir, 'state.json'), { force: true });
+  const saved = options.reset ? undefined : StateStore.load(dataDir);
+  const store = new StateStore(dataDir, saved ?? freshState());
+  if (saved) Object.assign(store.data.settings, options.settings ?? {});
+  store.flush();
+  return { store, freshState };
+}
+
+/** What serves each surface, for the request handler. */
+interface Surfaces {
+  ctx: EmulatorContext;
+  faults: FaultRegistry;
+  admin: Router;
+  identity: Router;
+  livy: LivyMount | undefined;
+  runHistory: ReturnType<typeof createRunHistorySurface>;
+  arm: ReturnType<typeof createArmSurface>;
+}
+
+/** One request: the admin API (loopback only), else faults first, then the surface its path names. */
+async function handleHttp(surfaces: Surfaces, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { ctx, faults, admin, identity, livy, runHistory, arm } = surfaces;
+  const url = new URL(req.url ?? '/', 'https://placeholder');
+  const rawBody = await readBody(req);
+  if (rawBody === undefined) {
+    send(res, { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } } });
+    return;
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const emu: EmuRequest = {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: url.pathname,
+    query: url.searchParams,
+    headers,
+    body: undefined,
+    rawBody,
+    baseUrl: `https://${headers.host ?? new URL(ctx.baseUrl()).host}`,
+  };
+  const surface = surfaceOf(emu.path);
+  const parsed = parseJson(emu, rawBody);
+  if (!parsed.ok) {
+    send(res, errorFor(surface, 400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${parsed.message}`));
+    return;
+  }
+  emu.body = parsed.value;
+
+  if (surface === 'admin') {
+    const remote = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+      send(res, { status: 403, body: { error: { code: 'Forbidden', message: 'The admin API only answers loopback clients.' } } });
+      return;
+    }
+    send(res, await route(admin, emu, 'admin'));
+    return;
+  }
+
+  // Faults: latency, then dropped connection, then an injected status.
+  const target = { surface: faultSurface(surface), method: emu.method, path: emu.path };
+  const slow = faults.take(['latency'], target);
+  if (slow) await new Promise((r) => setTimeout(r, slow.latencyMs ?? 1000));
+  if (faults.take(['drop'], target)) {
+    req.socket.destroy();
+    return;
+  }
+  const injected = faults.take(['status'], target);
+  if (injected) {
+    send(res, injectedStatus(surface, injected.status ?? 500, injected.retryAfterSeconds, injected.code, injected.message, emu));
+    return;
+  }
+
+  if (surface === 'identity') {
+    send(res, await route(identity, emu, 'identity'));
+  } else if (surface === 'livy') {
+    const auth = checkBearer(emu, ctx.signer, SYNAPSE_AUDIENCES, 'synapse');
+    if (!auth.ok) return send(res, auth.response);
+    emu.tokenAudience = auth.audience;
+    send(res, livy ? await livy.handle(emu) : { status: 404, body: { code: 'NotFound', message: 'The Livy surface is not mounted.' } });
+  } else if (surface === 'discovery') {
+    send(res, discovery(emu));
+  } else if (surface === 'history') {
+    const auth = checkBearer(emu, ctx.signer, ARM_AUDIENCES, 'arm');
+    if (!auth.ok) return send(res, auth.response);
+    emu.tokenAudience = auth.audience;
+    send(res, await runHistory.handle(emu));
+  } else if (surface === 'sparkui') {
+    send(res, livy ? await livy.handleSparkUi(emu, emu.path.replace(/^\/sparkui\/?/i, '')) : { status: 404 });
+  } else {
+    const auth = checkBearer(emu, ctx.signer, ARM_AUDIENCES, 'arm');
+    if (!auth.ok) return send(res, auth.response);
+    emu.tokenAudience = auth.audience;
+    send(res, await arm.handle(emu));
+  }
 }
 
 function defaultMaxSparkApplications(): number {

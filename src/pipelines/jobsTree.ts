@@ -7,7 +7,7 @@ import { AmlWorkspaceClient, TERMINAL_STATES, type AmlJob } from '../core/jobs/a
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
 import { describeError } from '../core/util/errors';
-import { withAccessibleLabel } from '../tree/accessibleItem';
+import { withAccessibleLabel } from '../shared/accessibleItem';
 
 export interface BatchEntry {
   id: number;

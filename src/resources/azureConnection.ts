@@ -14,9 +14,9 @@ import type { ResourceServices } from '../core/resources/sparkPoolCatalog';
 import { createTrustingHttpClient, readCaBundles } from '../core/util/httpClient';
 import type { Logger } from '../core/util/logger';
 import { Emitter } from '../core/util/emitter';
-import { VsCodeMicrosoftSource } from '../auth/vscodeMicrosoftSource';
-import { readResourceSettings } from '../config/resourceSettings';
-import type { CommandUi } from '../commands/ui';
+import { VsCodeMicrosoftSource } from './vscodeMicrosoftSource';
+import { readResourceSettings } from './resourceSettings';
+import type { CommandUi } from '../shared/ui';
 
 export interface Connection extends ResourceServices {
   arm: ArmContext;

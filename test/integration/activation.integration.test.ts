@@ -1,17 +1,16 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import { registerTestHooks } from '../../src/shell/testHooks';
+import { activateWithHooks, TEST_HOOKS_COMMAND, type TestHooks } from './testHooks';
 
 const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
 
 describe('Extension in a real VS Code host', () => {
-  let api: ExtensionApi;
+  let hooks: TestHooks;
 
   before(async () => {
     console.log(`VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.appHost}) extension host, Node ${process.version}`);
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-    assert.ok(ext, `extension ${extensionId} is not loaded`);
-    api = await ext.activate();
+    hooks = await activateWithHooks();
   });
 
   it('runs inside a real extension host of the version the manifest targets', () => {
@@ -23,16 +22,31 @@ describe('Extension in a real VS Code host', () => {
   it('registers every command package.json declares, and declares every command it registers', async () => {
     const manifest = vscode.extensions.getExtension(extensionId)!.packageJSON;
     const declared = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
-    const registered = new Set(api.registeredCommands);
+    const registered = new Set(hooks.registeredCommands);
     const all = new Set(await vscode.commands.getCommands(true));
     for (const id of declared) {
       assert.ok(registered.has(id), `${id} is declared in package.json but not registered`);
       assert.ok(all.has(id), `${id} is not known to VS Code`);
     }
     for (const id of registered) assert.ok(declared.has(id), `${id} is registered but not declared in package.json`);
-    const strays = [...all].filter((id) => id.startsWith('synapseSpark.') && !declared.has(id) && !id.endsWith('.focus')
+    const strays = [...all].filter((id) => id.startsWith('synapseSpark.') && !declared.has(id) && id !== TEST_HOOKS_COMMAND && !id.endsWith('.focus')
       && !id.endsWith('.resetViewLocation') && !id.endsWith('.toggleVisibility') && !id.endsWith('.removeView') && !id.endsWith('.open'));
     assert.deepStrictEqual(strays, [], 'commands under our prefix that the manifest does not declare');
+  });
+
+  it('offers no API: the test hooks come only from a command the test host enables, undeclared in package.json', () => {
+    const ext = vscode.extensions.getExtension(extensionId)!;
+    assert.strictEqual(ext.exports, undefined, 'activate() returns nothing');
+    const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(!declared.includes(TEST_HOOKS_COMMAND), `${TEST_HOOKS_COMMAND} is declared in package.json`);
+    assert.ok(!JSON.stringify(ext.packageJSON.activationEvents ?? []).includes(TEST_HOOKS_COMMAND), `${TEST_HOOKS_COMMAND} activates the extension`);
+    assert.strictEqual(typeof hooks.timings.activateMs, 'number');
+  });
+
+  it('registers the hooks command only under SYNAPSE_SPARK_TEST_HOOKS=1 (this host sets it)', () => {
+    const load = () => { throw new Error('the features were loaded'); };
+    assert.strictEqual(registerTestHooks(load, { activateMs: 0, featuresMs: undefined }, {}), undefined);
+    assert.strictEqual(registerTestHooks(load, { activateMs: 0, featuresMs: undefined }, { SYNAPSE_SPARK_TEST_HOOKS: '0' }), undefined);
   });
 
   it('opens the Synapse Spark view container and its views', async () => {

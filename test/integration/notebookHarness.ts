@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import { activateWithHooks, EXTENSION_ID, type TestHooks } from './testHooks';
 import { controllerIdFor } from '../../src/core/notebook/controllerIds';
 import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 
-export const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
+export const extensionId = EXTENSION_ID;
 export const ERROR_MIME = 'application/vnd.code.notebook.error';
 export const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../emulator/seed.default.json'), 'utf8'));
 
@@ -82,7 +82,7 @@ export const items = (cell: vscode.NotebookCell): vscode.NotebookCellOutputItem[
 export const text = (cell: vscode.NotebookCell): string => items(cell).filter((i) => i.mime.startsWith('text/')).map(decode).join('\n');
 
 export interface NotebookPool {
-  api: ExtensionApi;
+  hooks: TestHooks;
   pool: AttachedSparkPool;
   controllerId: string;
 }
@@ -96,14 +96,14 @@ export async function connectNotebookPool(): Promise<NotebookPool> {
   if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
     throw new Error('SYNAPSE_EMULATOR_URL / SYNAPSE_EMULATOR_CA are not set: run through scripts/run-integration.mjs');
   }
-  const api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+  const hooks = await activateWithHooks();
   const wanted = (p: AttachedSparkPool) => p.computeName === 'sparksmall' && p.amlWorkspace.name === 'contoso-aml';
   await vscode.commands.executeCommand('synapseSpark.signIn');
-  const pools = await waitFor('the Spark pool catalog to list sparksmall', () => api.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 30_000);
+  const pools = await waitFor('the Spark pool catalog to list sparksmall', () => hooks.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 30_000);
   const pool = pools.find(wanted)!;
   const controllerId = controllerIdFor(pool);
-  await waitFor('the pool controller', () => api.notebooks.controllerIds(), (ids) => ids.includes(controllerId));
-  return { api, pool, controllerId };
+  await waitFor('the pool controller', () => hooks.notebooks.controllerIds(), (ids) => ids.includes(controllerId));
+  return { hooks, pool, controllerId };
 }
 
 /** Writes a notebook of code cells (with Synapse-style metadata), opens it and picks the pool's kernel. */

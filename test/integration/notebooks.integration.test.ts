@@ -8,7 +8,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { TestHooks } from './testHooks';
 import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 import { LIVY_TABLE_MIME } from '../../src/protocol/livyTable';
 import { ScriptedUi } from '../support/scriptedUi';
@@ -18,7 +18,7 @@ import {
 
 describe('Notebook kernels on attached Spark pools', function () {
   this.timeout(120_000);
-  let api: ExtensionApi;
+  let hooks: TestHooks;
   let pool: AttachedSparkPool;
   let controllerId: string;
   let notebook: vscode.NotebookDocument;
@@ -26,7 +26,7 @@ describe('Notebook kernels on attached Spark pools', function () {
   const openNotebook = (name: string, sources: string[]) => openWith(controllerId, name, sources);
 
   before(async function () {
-    ({ api, pool, controllerId } = await connectNotebookPool());
+    ({ hooks, pool, controllerId } = await connectNotebookPool());
   });
 
   it('runs print, expression, error and table cells with outputs and execution order', async () => {
@@ -39,7 +39,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     ]);
     // The status bar while the first cell cold-starts the session: Livy's "not_started" (queued) reads "starting".
     const seen = new Set<string>();
-    const sampler = setInterval(() => { const t = api.notebooks.statusText(); if (t) seen.add(t); }, 20);
+    const sampler = setInterval(() => { const t = hooks.notebooks.statusText(); if (t) seen.add(t); }, 20);
     const printed = await runCell(notebook, 0).finally(() => clearInterval(sampler));
     assert.ok([...seen].some((t) => /Spark sparksmall: starting \(#\d+\)$/.test(t)), [...seen].join(' | '));
     assert.ok(![...seen].some((t) => /not started \(#/.test(t)), [...seen].join(' | '));
@@ -72,7 +72,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.ok(tableItem, `no table item: ${items(table).map((i) => i.mime)}`);
     assert.deepStrictEqual(JSON.parse(decode(tableItem)).data, [['Seattle', 120], ['Redmond', 45]]);
     assert.match(text(table), /Seattle/);
-    await waitFor('the status bar', () => api.notebooks.statusText(), (t) => /sparksmall: idle \(#\d+\)/.test(t ?? ''), 5000);
+    await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => /sparksmall: idle \(#\d+\)/.test(t ?? ''), 5000);
   });
 
   it('applies %%configure, and shows %%info, %%logs and %%help', async () => {
@@ -87,11 +87,11 @@ describe('Notebook kernels on attached Spark pools', function () {
     ])]);
     assert.ok(await vscode.workspace.applyEdit(edit));
     const base = doc.cellCount - 4;
-    const before = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
+    const before = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     const configured = await runCell(doc, base);
     assert.strictEqual(configured.executionSummary?.success, true, text(configured));
     assert.match(text(configured), /Restarted the session with the session settings/);
-    const after = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
+    const after = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.notStrictEqual(after, before);
     assert.strictEqual((await livySession(pool, before!)).state, 'killed');
     const info = await runCell(doc, base + 1);
@@ -108,7 +108,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     const doc = await openNotebook('kernel-interrupt.ipynb', ['import time\ntime.sleep(30)\nprint("not reached")', 'print("after")']);
     const cell = doc.cellAt(0);
     void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 2 }], document: doc.uri });
-    await waitFor('the session to be busy', () => api.notebooks.sessions(doc.uri.toString())[0]?.state, (s) => s === 'busy', 60_000);
+    await waitFor('the session to be busy', () => hooks.notebooks.sessions(doc.uri.toString())[0]?.state, (s) => s === 'busy', 60_000);
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution', doc.uri);
@@ -128,7 +128,7 @@ describe('Notebook kernels on attached Spark pools', function () {
   it('fails the cell cleanly when the session is killed through the admin API', async () => {
     const doc = await openNotebook('kernel-death.ipynb', ['print("warm")', 'import time\ntime.sleep(30)', 'print("fresh")']);
     await runCell(doc, 0);
-    const id = api.notebooks.sessions(doc.uri.toString())[0].sessionId!;
+    const id = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId!;
     const fault = await admin('POST', '/_emulator/faults',
       { kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${id}/statements/\\d+$`, count: 1, latencyMs: 200 });
     assert.strictEqual(fault.status, 201);
@@ -143,7 +143,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.match(err.message, /the next cell you run starts a new session/);
     assert.ok(!/\.\./.test(err.message) && !/Run "Synapse Spark/.test(err.message), err.message);
     const fresh = await runCell(doc, 2);
-    const replacement = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
+    const replacement = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.notStrictEqual(replacement, id);
     assert.strictEqual(fresh.executionSummary?.success, true);
     assert.strictEqual(text(fresh), `Spark session ${id} ended (dead), so this cell started a new session (${replacement}); `
@@ -164,13 +164,13 @@ describe('Notebook kernels on attached Spark pools', function () {
 
   it('deletes the session when the notebook closes', async () => {
     const uri = notebook.uri.toString();
-    const id = api.notebooks.sessions(uri)[0].sessionId!;
+    const id = hooks.notebooks.sessions(uri)[0].sessionId!;
     assert.ok(['idle', 'busy'].includes((await livySession(pool, id)).state));
     await vscode.workspace.saveAll();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The document may stay loaded after its last tab closes; closing the tab is what deletes the session.
     await waitFor('the session to be deleted', () => livySession(pool, id), (s) => s.state === 'killed', 20_000);
-    assert.deepStrictEqual(api.notebooks.sessions(uri), []);
+    assert.deepStrictEqual(hooks.notebooks.sessions(uri), []);
   });
 
   it('draws a matplotlib figure with %matplot plt as an image/png output', async () => {
@@ -198,7 +198,7 @@ describe('Notebook kernels on attached Spark pools', function () {
     let id: number;
     let ui: ScriptedUi;
     const marker = `session-log-marker-${Date.now()}`;
-    const rows = () => api.notebooks.testing.sessionsView();
+    const rows = () => hooks.notebooks.sessionsView();
     const rowFor = async (sessionId: number) => (await rows()).find((r) => r.kind === 'session' && r.sessionId === sessionId);
 
     before(async () => {
@@ -209,13 +209,13 @@ describe('Notebook kernels on attached Spark pools', function () {
       ]);
       const first = await runCell(doc, 0);
       assert.strictEqual(text(first), 'ready');
-      id = api.notebooks.sessions(doc.uri.toString())[0].sessionId!;
+      id = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId!;
     });
     beforeEach(() => {
       ui = new ScriptedUi();
-      api.notebooks.testing.useUi(ui);
+      hooks.notebooks.useUi(ui);
     });
-    afterEach(() => api.notebooks.testing.useUi(undefined));
+    afterEach(() => hooks.notebooks.useUi(undefined));
 
     it('lists the session a cell started, with state and owner, and the status bar shows it', async () => {
       const fromLivy = await livySession(pool, id);
@@ -232,7 +232,7 @@ describe('Notebook kernels on attached Spark pools', function () {
       const poolRow = (await rows()).find((r) => r.kind === 'pool' && r.computeId === pool.computeId);
       assert.ok(poolRow, 'the pool is a top-level node');
       await vscode.window.showNotebookDocument(doc);
-      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${id}\\)$`).test(t ?? ''), 5000);
+      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${id}\\)$`).test(t ?? ''), 5000);
     });
 
     it('lists a session created outside the extension', async () => {
@@ -306,17 +306,17 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.deepStrictEqual(ui.unexpected, []);
       assert.strictEqual(ui.remaining, 0);
       assert.strictEqual((await livySession(pool, id)).state, 'killed', 'the emulator killed the session');
-      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => /Spark sparksmall: not started$/.test(t ?? ''));
+      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => /Spark sparksmall: not started$/.test(t ?? ''));
       await waitFor('the view to drop it', () => rowFor(id), (r) => r === undefined);
 
       const next = await runCell(doc, 1);
-      const replacement = api.notebooks.sessions(doc.uri.toString())[0].sessionId!;
+      const replacement = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId!;
       assert.notStrictEqual(replacement, id);
       assert.strictEqual(next.executionSummary?.success, true, text(next));
       assert.strictEqual(text(next), `Spark session ${id} was killed from the Sessions view, so this cell started a new session (${replacement}); `
         + 'variables and cached data from the old one are gone.\nrecovered');
       assert.strictEqual((await livySession(pool, replacement)).state, 'idle');
-      await waitFor('the status bar', () => api.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${replacement}\\)$`).test(t ?? ''), 5000);
+      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${replacement}\\)$`).test(t ?? ''), 5000);
       // What the note says holds: the old session's variables are gone.
       const lost = await runCell(doc, 2);
       assert.strictEqual(lost.executionSummary?.success, false);
@@ -327,7 +327,7 @@ describe('Notebook kernels on attached Spark pools', function () {
 
     it('Restart Session asks first while the session is live, and restarts only when confirmed', async () => {
       await vscode.window.showNotebookDocument(doc);
-      const current = () => api.notebooks.sessions(doc.uri.toString())[0];
+      const current = () => hooks.notebooks.sessions(doc.uri.toString())[0];
       const before = (await waitFor('a live session', current, (s) => s?.state === 'idle')).sessionId!;
       ui.script({ confirm: false });
       await vscode.commands.executeCommand('synapseSpark.notebook.restartSession', doc.uri);

@@ -6,11 +6,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
-import type { TreeNode } from '../../src/tree/workspaceNodes';
+import { activateWithHooks, type TestHooks } from './testHooks';
+import type { TreeNode } from '../../src/resources/workspaceNodes';
 import { ScriptedUi } from '../support/scriptedUi';
-
-const extensionId = 'azureml-synapse-spark.azureml-synapse-spark';
 
 function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const url = new URL(path, process.env.SYNAPSE_EMULATOR_URL);
@@ -31,10 +29,10 @@ const label = (c: Child) => String(typeof c.item.label === 'string' ? c.item.lab
 
 describe('Sign-in and the Workspaces tree against the emulator', function () {
   this.timeout(60_000);
-  let api: ExtensionApi;
+  let hooks: TestHooks;
   let ui: ScriptedUi;
 
-  const children = (node?: TreeNode) => api.resources.testing.children(node);
+  const children = (node?: TreeNode) => hooks.resources.children(node);
   async function child(parent: TreeNode | undefined, name: string | RegExp): Promise<Child> {
     const all = await children(parent);
     const found = all.find((c) => (typeof name === 'string' ? label(c) === name : name.test(label(c))));
@@ -63,17 +61,17 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     if (!process.env.SYNAPSE_EMULATOR_URL || !process.env.SYNAPSE_EMULATOR_CA) {
       throw new Error('SYNAPSE_EMULATOR_URL / SYNAPSE_EMULATOR_CA are not set: run through scripts/run-integration.mjs');
     }
-    api = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    hooks = await activateWithHooks();
     await admin('POST', '/_emulator/reset');
   });
 
   beforeEach(() => {
     ui = new ScriptedUi();
-    api.resources.testing.useUi(ui);
+    hooks.resources.useUi(ui);
   });
 
   afterEach(async () => {
-    api.resources.testing.useUi(undefined);
+    hooks.resources.useUi(undefined);
     await admin('DELETE', '/_emulator/faults');
     assert.deepStrictEqual(ui.unexpected, [], 'unexpected prompts');
   });
@@ -83,7 +81,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     assert.strictEqual(config.get('environment'), 'Custom');
     assert.strictEqual(config.get('auth.source'), 'emulator');
     await vscode.commands.executeCommand('synapseSpark.signIn');
-    assert.match(api.resources.testing.statusText(), /emulator .*·/);
+    assert.match(hooks.resources.statusText(), /emulator .*·/);
     const roots = await children();
     assert.deepStrictEqual(roots.map(label).sort(), ['Contoso Data Science (emulated)', 'Fabrikam Analytics (emulated)']);
   });
@@ -105,7 +103,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     assert.match(String(compute.item.accessibilityInformation?.label), /^sparksmall, contoso-synapse\/sparksmall · Succeeded$/);
     assert.match(String(compute.item.description), /contoso-synapse\/sparksmall · Succeeded/);
     assert.match((compute.item.tooltip as vscode.MarkdownString).value, /Spark 3\.4[\s\S]*Autoscale: 3–10 nodes[\s\S]*Auto-pause: after 15 min/);
-    const pools2 = await api.sparkPools.listAttachedPools();
+    const pools2 = await hooks.sparkPools.listAttachedPools();
     assert.deepStrictEqual(pools2.map((p) => p.computeName), ['sparksmall']);
     assert.strictEqual(pools2[0].synapseWorkspace.devEndpoint, `${process.env.SYNAPSE_EMULATOR_URL}/synapse/contoso-synapse`);
   });
@@ -123,22 +121,22 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
 
   it('attaches a pool through the long-running operation, then detaches it after confirmation', async () => {
     let changes = 0;
-    const sub = api.sparkPools.onDidChange(() => changes++);
+    const sub = hooks.sparkPools.onDidChange(() => changes++);
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     ui.script({ input: 'sparkmed' }, { pick: /^System-assigned/ }, { info: /^Attached sparkmedium to contoso-aml as sparkmed: /, choose: 'Reveal in Tree' });
     await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
     assert.strictEqual(ui.remaining, 0, 'the wizard says it is done, and offers the new row');
     // "Reveal in Tree" selects the new compute's row.
     await eventually(async () => {
-      const selected = api.resources.testing.tree.view?.selection[0];
-      return selected && label({ node: selected, item: api.resources.testing.tree.getTreeItem(selected) }) === 'sparkmed' ? selected : undefined;
+      const selected = hooks.resources.tree.view?.selection[0];
+      return selected && label({ node: selected, item: hooks.resources.tree.getTreeItem(selected) }) === 'sparkmed' ? selected : undefined;
     }, 15_000, 'the new compute to be selected in the Workspaces view');
     assert.ok(ui.progressTitles.some((t) => /Attaching sparkmedium to contoso-aml as sparkmed/.test(t)));
     const after = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     assert.strictEqual(after.item.description, 'attached as sparkmed');
     const compute = await path(contoso, 'contoso-aml', 'Attached Spark computes', 'sparkmed');
     assert.match(String(compute.item.description), /Succeeded/);
-    assert.ok((await api.sparkPools.listAttachedPools()).some((p) => p.computeName === 'sparkmed' && p.poolName === 'sparkmedium'));
+    assert.ok((await hooks.sparkPools.listAttachedPools()).some((p) => p.computeName === 'sparkmed' && p.poolName === 'sparkmedium'));
     assert.ok(changes >= 1, 'the Spark side heard about the attach');
 
     ui.script({ confirm: true });
@@ -226,7 +224,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   it('shows an error node when Azure answers 500, and recovers on retry', async () => {
     await admin('POST', '/_emulator/faults', { kind: 'status', status: 500, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$' });
     const sub = await path(contoso);
-    api.resources.testing.tree.refresh(sub.node);
+    hooks.resources.tree.refresh(sub.node);
     const failed = await children(sub.node);
     assert.strictEqual(failed.length, 1);
     assert.strictEqual(failed[0].item.contextValue, 'error');
@@ -239,7 +237,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   it('waits out a 429 with Retry-After instead of failing', async () => {
     await admin('POST', '/_emulator/faults', { kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$', count: 1 });
     const sub = await path(contoso);
-    api.resources.testing.tree.refresh(sub.node);
+    hooks.resources.tree.refresh(sub.node);
     const started = Date.now();
     const wss = await children(sub.node);
     assert.deepStrictEqual(wss.map(label).sort(), ['contoso-aml', 'contoso-aml-sandbox']);
@@ -262,7 +260,7 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     // The command fails (executeCommand rejects in the test host); the runner shows the error, whose action then runs the attach wizard.
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node)), /Azure ML refused to link fabrikam-synapse/);
     const attached = await eventually(async () => (ui.remaining === 0 && ui.running === 0
-      ? (await api.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool') : undefined), 30_000, 'the attach started from the error action to finish');
+      ? (await hooks.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool') : undefined), 30_000, 'the attach started from the error action to finish');
     assert.strictEqual(ui.remaining, 0);
     assert.strictEqual(ui.errors.length, 1);
     const [shown] = ui.errors;
@@ -282,13 +280,13 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
 
     ui.script({ confirm: true });
     await vscode.commands.executeCommand('synapseSpark.detachSparkPool', compute.node);
-    assert.deepStrictEqual((await api.sparkPools.listAttachedPools()).map((p) => p.computeName), ['sparksmall']);
+    assert.deepStrictEqual((await hooks.sparkPools.listAttachedPools()).map((p) => p.computeName), ['sparksmall']);
   });
 
   it('signs out: the tree empties (welcome content) and the catalog lists nothing', async () => {
     await vscode.commands.executeCommand('synapseSpark.signOut');
     assert.deepStrictEqual(await children(), []);
-    assert.deepStrictEqual(await api.sparkPools.listAttachedPools(), []);
-    assert.match(api.resources.testing.statusText(), /Sign in/);
+    assert.deepStrictEqual(await hooks.sparkPools.listAttachedPools(), []);
+    assert.match(hooks.resources.statusText(), /Sign in/);
   });
 });

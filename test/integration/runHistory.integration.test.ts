@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { TestHooks } from './testHooks';
 import type { RunState } from '../../src/protocol/runView';
 import type { AmlWorkspaceRef } from '../../src/core/model/sparkTargets';
 import { waitUntil } from '../support/waitUntil';
@@ -20,14 +20,14 @@ const waitFor = <T>(read: () => T | undefined | Promise<T | undefined>, what: st
 
 describe('Run view on run history (emulator)', function () {
   this.timeout(180_000);
-  let api: ExtensionApi;
+  let hooks: TestHooks;
   let root: vscode.Uri;
   let access: EmulatorAccess;
   let workspace: AmlWorkspaceRef;
   const temp: string[] = [];
 
   before(async () => {
-    ({ api, access } = await activateOnEmulator());
+    ({ hooks, access } = await activateOnEmulator());
     root = vscode.workspace.workspaceFolders![0].uri;
     workspace = (await access.arm.listAmlWorkspaces()).find((w) => w.name === 'contoso-aml')!;
   });
@@ -46,7 +46,7 @@ describe('Run view on run history (emulator)', function () {
   }
 
   const ended = (jobName: string, timeoutMs = 120_000) => waitFor(() => {
-    const s = api.pipelines.runState(jobName);
+    const s = hooks.pipelines.runState(jobName);
     return s?.terminal ? s : undefined;
   }, `${jobName} to end`, timeoutMs);
 
@@ -61,20 +61,20 @@ describe('Run view on run history (emulator)', function () {
     // Every node of the graph got its state from its run.
     const byNode = new Set(run.steps.map((s) => `step:${s.step}`));
     assert.ok(run.graph.nodes.every((n) => byNode.has(n.id)));
-    await waitFor(() => /step 59/.test(api.pipelines.runLog(jobName)), 'the last step log');
+    await waitFor(() => /step 59/.test(hooks.pipelines.runLog(jobName)), 'the last step log');
   });
 
   it('streams a step log while the step runs', async () => {
     const jobName = await submit('streaming', 'type: pipeline\ndisplay_name: streaming\njobs:\n  talk:\n    type: command\n    command: echo first words && sleep 6 && echo last words\n');
     await waitFor(() => {
-      const s = api.pipelines.runState(jobName);
+      const s = hooks.pipelines.runState(jobName);
       const running = s?.steps.find((x) => x.step === 'talk')?.status === 'Running';
-      return running && /first words/.test(api.pipelines.runLog(jobName)) && !/last words/.test(api.pipelines.runLog(jobName));
+      return running && /first words/.test(hooks.pipelines.runLog(jobName)) && !/last words/.test(hooks.pipelines.runLog(jobName));
     }, 'the first line while the step still runs', 60_000);
     const run = await ended(jobName);
     assert.strictEqual(run.status, 'Completed');
-    await waitFor(() => /last words/.test(api.pipelines.runLog(jobName)), 'the last line');
-    const log = api.pipelines.runLog(jobName);
+    await waitFor(() => /last words/.test(hooks.pipelines.runLog(jobName)), 'the last line');
+    const log = hooks.pipelines.runLog(jobName);
     assert.strictEqual(log.match(/first words/g)?.length, 1, `each line once:\n${log}`);
     // The pipeline's own orchestration log comes from run history too.
     assert.match(log, new RegExp(`\\[${jobName}\\] .*Submitting 1 runs?`), log);
@@ -89,7 +89,7 @@ describe('Run view on run history (emulator)', function () {
     assert.strictEqual(step.nodeStatus, 'failed');
     assert.ok(step.error && step.error.length > 0, `the step's error: ${JSON.stringify(step)}`);
     assert.strictEqual(run.canRerun, true);
-    await waitFor(() => /\[breaks\] about to fail/.test(api.pipelines.runLog(failedJob)), 'the failed step log');
+    await waitFor(() => /\[breaks\] about to fail/.test(hooks.pipelines.runLog(failedJob)), 'the failed step log');
   });
 
   it('reruns a failed pipeline with the same definition as a new run', async () => {
@@ -99,19 +99,19 @@ describe('Run view on run history (emulator)', function () {
     const run = await ended(again.jobName);
     assert.strictEqual(run.displayName, 'failing');
     assert.deepStrictEqual(run.steps.map((s) => [s.step, s.status]), [['breaks', 'Failed']]);
-    await waitFor(() => /\[breaks\] about to fail/.test(api.pipelines.runLog(again.jobName)), 'the rerun step log');
+    await waitFor(() => /\[breaks\] about to fail/.test(hooks.pipelines.runLog(again.jobName)), 'the rerun step log');
   });
 
   it('cancels one step of a running pipeline from the run view', async () => {
     const jobName = await submit('onestep', 'type: pipeline\ndisplay_name: onestep\njobs:\n  quick:\n    type: command\n    command: echo quick done\n  long:\n    type: command\n    command: echo long started && sleep 90\n');
-    await waitFor(() => api.pipelines.runState(jobName)?.steps.find((s) => s.step === 'long')?.status === 'Running', 'the long step to run');
-    const reply = await api.pipelines.sendRunMessage(jobName, { type: 'cancelStep', requestId: 5, step: 'long' });
+    await waitFor(() => hooks.pipelines.runState(jobName)?.steps.find((s) => s.step === 'long')?.status === 'Running', 'the long step to run');
+    const reply = await hooks.pipelines.sendRunMessage(jobName, { type: 'cancelStep', requestId: 5, step: 'long' });
     assert.deepStrictEqual(reply, { type: 'result', requestId: 5, ok: true });
     const run: RunState = await ended(jobName, 60_000);
     assert.strictEqual(run.steps.find((s) => s.step === 'long')?.status, 'Canceled');
     assert.strictEqual(run.steps.find((s) => s.step === 'quick')?.status, 'Completed');
     assert.notStrictEqual(run.status, 'Completed');
-    const refused = await api.pipelines.sendRunMessage(jobName, { type: 'cancelStep', requestId: 6, step: 'quick' });
+    const refused = await hooks.pipelines.sendRunMessage(jobName, { type: 'cancelStep', requestId: 6, step: 'quick' });
     assert.strictEqual(refused?.type === 'result' && refused.ok, false, 'an ended step cannot be cancelled');
   });
 

@@ -6,7 +6,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { TestHooks } from './testHooks';
 import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 import { LIVY_TABLE_MIME } from '../../src/protocol/livyTable';
 import {
@@ -22,13 +22,13 @@ const tableOf = (cell: vscode.NotebookCell): { headers: { name: string }[]; data
 
 describe('The sample notebook on the emulator\'s real Spark', function () {
   this.timeout(600_000);
-  let api: ExtensionApi;
+  let hooks: TestHooks;
   let pool: AttachedSparkPool;
   let controllerId: string;
   let reader: vscode.NotebookDocument;
 
   before(async () => {
-    ({ api, pool, controllerId } = await connectNotebookPool());
+    ({ hooks, pool, controllerId } = await connectNotebookPool());
   });
 
   it('runs every cell of prepare-data.ipynb and shows Spark\'s own outputs', async () => {
@@ -70,11 +70,11 @@ describe('The sample notebook on the emulator\'s real Spark', function () {
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'pipelines', 'customer-features.pipeline.yml');
     const result = (await vscode.commands.executeCommand('synapseSpark.pipelines.submit', file, { workspaceId: 'contoso-aml' })) as { jobName: string };
     const run = await waitFor('the run to end', () => {
-      const s = api.pipelines.runState(result.jobName);
+      const s = hooks.pipelines.runState(result.jobName);
       return s?.terminal ? s : undefined;
     }, (s) => s !== undefined, 240_000);
-    assert.strictEqual(run!.status, 'Completed', api.pipelines.runLog(result.jobName));
-    await waitFor('the step log', () => api.pipelines.runLog(result.jobName), (log) => /customer_features: wrote 200 rows to abfss:/.test(log), 30_000);
+    assert.strictEqual(run!.status, 'Completed', hooks.pipelines.runLog(result.jobName));
+    await waitFor('the step log', () => hooks.pipelines.runLog(result.jobName), (log) => /customer_features: wrote 200 rows to abfss:/.test(log), 30_000);
     const edit = new vscode.WorkspaceEdit();
     edit.set(reader.uri, [vscode.NotebookEdit.insertCells(2, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code,
       'features = spark.read.parquet("/sample/features/customer_features")\nprint(features.count(), len(features.columns))', 'python')])]);
@@ -89,7 +89,7 @@ describe('The sample notebook on the emulator\'s real Spark', function () {
     ]);
     await runCell(doc, 1, 240_000); // Spark is up before the long query starts
     void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: doc.uri });
-    const sessionId = await waitFor('the session to be busy', () => api.notebooks.sessions(doc.uri.toString())[0], (s) => s?.state === 'busy', 30_000).then((s) => s!.sessionId!);
+    const sessionId = await waitFor('the session to be busy', () => hooks.notebooks.sessions(doc.uri.toString())[0], (s) => s?.state === 'busy', 30_000).then((s) => s!.sessionId!);
     await new Promise((r) => setTimeout(r, 2500)); // the Spark job is running
     const started = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution', doc.uri);

@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { TestHooks } from './testHooks';
 import { admin, connectNotebookPool, decode, openNotebook, runCell, text, waitFor } from './notebookHarness';
 
 /** Two Spark jobs of 16 tasks that each sleep 0.3 s: several seconds of Spark work on two cores. */
@@ -23,11 +23,11 @@ const plainOf = (o: vscode.NotebookCellOutput) => o.items.filter((i) => i.mime =
 
 describe('Live Spark progress under a running cell', function () {
   this.timeout(600_000);
-  let api: ExtensionApi;
+  let hooks: TestHooks;
   let controllerId: string;
 
   before(async () => {
-    ({ api, controllerId } = await connectNotebookPool());
+    ({ hooks, controllerId } = await connectNotebookPool());
   });
 
   it('shows the running cell\'s Spark jobs, then a summary above its output; the saved notebook stays valid', async () => {
@@ -41,7 +41,7 @@ describe('Live Spark progress under a running cell', function () {
       const live = cell.outputs.find((o) => kindOf(o) === 'live');
       if (live) {
         seen.push(plainOf(live));
-        const row = (await api.notebooks.testing.sessionsView()).find((r) => r.kind === 'session' && r.mine);
+        const row = (await hooks.notebooks.sessionsView()).find((r) => r.kind === 'session' && r.mine);
         if (row?.description) sessionRows.push(row.description);
       }
       return cell.executionSummary?.timing?.endTime;

@@ -3,7 +3,7 @@
  * does not match the step (or comes when none is left) is recorded as unexpected and cancels the command,
  * so a test fails on an unexpected prompt instead of hanging.
  */
-import { WizardBack, type CommandUi, type PickItem } from '../../src/commands/ui';
+import { WizardBack, type CommandUi, type PickItem } from '../../src/shared/ui';
 
 export type Step =
   | { pick: string | RegExp }

@@ -104,10 +104,10 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
 
   it('measures cells through notebook.cell.execute against one POST + one GET', async () => {
     const runs = Number(process.env.BENCH_RUNS ?? 20);
-    const { api, pool, controllerId } = await connectNotebookPool();
+    const { hooks, pool, controllerId } = await connectNotebookPool();
     const doc = await openNotebook(controllerId, 'bench-cell-overhead.ipynb', WORKLOADS.map((w) => w.code));
     for (let i = 0; i < 3; i++) for (let c = 0; c < WORKLOADS.length; c++) await timeCell(doc, c); // session start, warm-up
-    const sessionId = api.notebooks.sessions(doc.uri.toString())[0].sessionId;
+    const sessionId = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.ok(sessionId !== undefined, 'the notebook has a session');
     const sessionUrl = `${livySessionsUrl(pool)}/${sessionId}`;
     for (const w of WORKLOADS) await raw(sessionUrl, w.code, 100); // warm the raw client's connection and token

@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { toUserError } from '../core/arm/errors';
-import type { AzureConnection } from '../resources/azureConnection';
+import type { AzureConnection } from './azureConnection';
 import { AmlWorkspaceNode, ComputesFolderNode, ErrorNode, SparkComputeNode, SubscriptionNode, type TreeContext, type TreeNode } from './workspaceNodes';
-import { withAccessibleLabel } from './accessibleItem';
+import { withAccessibleLabel } from '../shared/accessibleItem';
 
 export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Logger } from './core/util/logger';
-import { redact } from './core/util/redact';
+import type { Logger } from '../core/util/logger';
+import { redact } from '../core/util/redact';
 
 /** A Logger over a LogOutputChannel that masks credentials in everything it writes. */
 export function createLogger(channel: vscode.LogOutputChannel): Logger {

@@ -7,7 +7,7 @@ import type { Pager } from '../core/arm/pager';
 import { toUserError, type ArmAction, DOCS } from '../core/arm/errors';
 import { sameId } from '../core/arm/ids';
 import type { AmlWorkspaceInfo, LinkedSynapseInfo, SparkComputeInfo, SparkPoolInfo, SubscriptionInfo } from '../core/arm/types';
-import type { Connection } from '../resources/azureConnection';
+import type { Connection } from './azureConnection';
 
 /** What nodes need from the tree: the connection, change notification, and transient operation labels. */
 export interface TreeContext {

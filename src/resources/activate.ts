@@ -1,22 +1,20 @@
 /**
- * Builds and wires the Azure resources area (connection, Workspaces tree, commands, status bar, Spark pool
- * catalog) for extension.ts, and returns what the rest of the extension and the tests may use.
+ * The resources feature: builds and wires the Azure connection, the Workspaces tree, its commands, the
+ * account status bar and the Spark pool catalog, and returns what the other features and the tests may use.
  */
 import * as vscode from 'vscode';
 import { ArmSparkPoolCatalog } from '../core/resources/sparkPoolCatalog';
 import { ConnectionArmAccess } from '../core/resources/armAccess';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { SparkPoolCatalog } from '../core/model/sparkTargets';
-import type { Logger } from '../core/util/logger';
-import type { CommandRunner } from '../commands/commandRunner';
-import { registerResourceCommands } from '../commands/resourceCommands';
-import { vscodeUi, type CommandUi } from '../commands/ui';
-import { affectsResources } from '../config/resourceSettings';
-import { AccountStatusBar } from '../status/accountStatusBar';
-import { TreeNode } from '../tree/workspaceNodes';
-import { WorkspacesTreeProvider } from '../tree/workspacesTree';
+import { registerResourceCommands } from './resourceCommands';
+import { vscodeUi, type CommandUi } from '../shared/ui';
+import { affectsResources } from './resourceSettings';
+import { AccountStatusBar } from './accountStatusBar';
+import { TreeNode } from './workspaceNodes';
+import { WorkspacesTreeProvider } from './workspacesTree';
 import { AzureConnection } from './azureConnection';
-import { directRegistrations, type Registrations } from '../shell/registrations';
+import type { FeatureDeps } from '../shared/feature';
 
 /** Test hooks: drive the real objects without reaching into module internals. */
 export interface ResourcesTesting {
@@ -39,11 +37,12 @@ export interface ResourcesApi {
   arm: ArmAccess;
   /** Reloads a Workspaces tree node (from a context menu), or the whole tree. */
   refresh(node?: unknown): void;
+  /** Test hooks (handed out only by the test host's hooks command). */
   testing: ResourcesTesting;
 }
 
-export function activateResources(context: vscode.ExtensionContext, log: Logger, commands: CommandRunner,
-  registrations: Registrations = directRegistrations): ResourcesApi {
+export function activate(context: vscode.ExtensionContext, deps: FeatureDeps): ResourcesApi {
+  const { commands, log, registrations } = deps;
   let ui: CommandUi = vscodeUi;
   const connection = new AzureConnection(context, log, () => ui);
   const catalog = new ArmSparkPoolCatalog(() => connection.get(), log);

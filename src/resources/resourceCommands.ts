@@ -12,14 +12,14 @@ import { suggestComputeName, validateComputeName, validateLinkName } from '../co
 import type { ArmSparkPoolCatalog } from '../core/resources/sparkPoolCatalog';
 import { UserCancelledError, UserFacingError, isCancellation } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
-import { updateSetting } from '../config/resourceSettings';
-import type { AzureConnection, Connection } from '../resources/azureConnection';
+import { updateSetting } from './resourceSettings';
+import type { AzureConnection, Connection } from './azureConnection';
 import {
   AmlWorkspaceNode, ComputesFolderNode, ErrorNode, LinkedFolderNode, LinkedSynapseNode, LoadMoreNode, PagedNode, SparkComputeNode, SparkPoolNode, TreeNode,
-} from '../tree/workspaceNodes';
-import type { WorkspacesTreeProvider } from '../tree/workspacesTree';
-import type { CommandRunner } from './commandRunner';
-import { isWizardBack, type CommandUi, type PickItem } from './ui';
+} from './workspaceNodes';
+import type { WorkspacesTreeProvider } from './workspacesTree';
+import type { CommandRunner } from '../shared/commandRunner';
+import { isWizardBack, type CommandUi, type PickItem } from '../shared/ui';
 
 /** A Synapse workspace to attach from, handed over by the v1-link refusal ("attach pools directly"). */
 export interface AttachFrom {

@@ -1,6 +1,6 @@
 /** Status-bar item: the signed-in account and the Azure environment; click to sign in or choose subscriptions. */
 import * as vscode from 'vscode';
-import type { AzureConnection } from '../resources/azureConnection';
+import type { AzureConnection } from './azureConnection';
 
 export class AccountStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('synapseSpark.account', vscode.StatusBarAlignment.Left, 50);
