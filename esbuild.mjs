@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { textExtensions } from './scripts/lib/textAssets.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -26,6 +27,8 @@ const node = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  // Templates (src/core/pipelines/templates) are files imported as text.
+  loader: Object.fromEntries(textExtensions.map((ext) => [ext, 'text'])),
 };
 
 // The extension is two bundles: dist/extension.js, the entry point VS Code loads at activation (vscode and

@@ -3,6 +3,7 @@ import Mocha from 'mocha';
 import path from 'node:path';
 import { repoRoot } from './util.mjs';
 import { findFiles, writeResult } from './results.mjs';
+import { registerTextAssets } from './textAssets.mjs';
 
 const layers = {
   unit: { dir: 'out/test/unit', pattern: /\.unit\.test\.js$/, timeout: 20_000 },
@@ -14,6 +15,7 @@ export const layerNames = Object.keys(layers);
 export async function runMochaLayer(layer, grep) {
   const config = layers[layer];
   if (!config) throw new Error(`unknown layer ${layer}; expected one of ${layerNames.join(', ')}`);
+  registerTextAssets();
   const files = findFiles(path.join(repoRoot, config.dir), config.pattern);
   if (files.length === 0) throw new Error(`No ${layer} tests found under ${config.dir}: did the build run?`);
   const mocha = new Mocha({ ui: 'bdd', timeout: config.timeout, color: !process.env.CI, grep });

@@ -49,6 +49,15 @@ describe('Extension in a real VS Code host', () => {
     assert.strictEqual(registerTestHooks(load, { activateMs: 0, featuresMs: undefined }, { SYNAPSE_SPARK_TEST_HOOKS: '0' }), undefined);
   });
 
+  it('gets its titles and descriptions from package.nls.json, with no %key% left', () => {
+    const manifest = vscode.extensions.getExtension(extensionId)!.packageJSON;
+    assert.deepStrictEqual(JSON.stringify(manifest).match(/"%[^"%\s]+%"/g) ?? [], [], 'keys VS Code did not resolve');
+    const showLog = manifest.contributes.commands.find((c: { command: string }) => c.command === 'synapseSpark.showLog');
+    assert.strictEqual(`${showLog.category}: ${showLog.title}`, 'Synapse Spark: Show Log');
+    assert.strictEqual(manifest.displayName, 'Azure ML Synapse Spark');
+    assert.strictEqual(manifest.contributes.configuration.title, 'Azure ML Synapse Spark');
+  });
+
   it('opens the Synapse Spark view container and its views', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.synapseSpark');
     await vscode.commands.executeCommand('synapseSpark.workspaces.focus');
