@@ -9,6 +9,7 @@ import { toUserError } from '../arm/errors';
 import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { CredentialSource, SignedInAccount } from './types';
+import { SIGNED_IN_KEY } from './signInMemory';
 
 /** globalState in the glue; a Map in tests. */
 export interface KeyValueStore {
@@ -21,7 +22,6 @@ export type AccountState =
   | { kind: 'signingIn' }
   | { kind: 'signedIn'; account: SignedInAccount; tenants: string[] };
 
-const SIGNED_IN_KEY = 'synapseSpark.signedIn';
 const TENANTS_KEY = 'synapseSpark.tenants';
 const SELECTION_KEY = 'synapseSpark.selectedSubscriptions';
 

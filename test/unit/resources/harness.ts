@@ -38,6 +38,8 @@ export function emulatorEnvironment(emu: { url: string; tenantId: string }) {
 
 export interface Stack {
   account: AccountManager;
+  /** Where the account remembers its sign-in (globalState in the extension). */
+  store: MemoryStore;
   arm: ArmContext;
   ml: MachineLearningService;
   synapse: SynapseService;
@@ -63,9 +65,10 @@ export async function signedInStack(emu: TestEmulator, opts: { concurrency?: num
     concurrency: opts.concurrency,
     retry: { baseDelayMs: 10, maxDelayMs: 50, ...(opts.retry ?? {}) },
   });
-  const account = new AccountManager(source, arm, new MemoryStore(), silentLogger);
+  const store = new MemoryStore();
+  const account = new AccountManager(source, arm, store, silentLogger);
   if (opts.signIn !== false) await account.signIn({ interactive: true });
-  return { account, arm, ml: new MachineLearningService(arm), synapse: new SynapseService(arm) };
+  return { account, store, arm, ml: new MachineLearningService(arm), synapse: new SynapseService(arm) };
 }
 
 export const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
