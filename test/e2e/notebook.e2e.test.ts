@@ -36,14 +36,25 @@ async function quickOpen(page: Page, file: string): Promise<void> {
 }
 
 async function pickKernel(page: Page, pool: string): Promise<void> {
-  // VS Code may pick the only matching controller by itself: then the toolbar already names the pool.
-  const selected = page.locator('.notebook-toolbar-container', { hasText: pool });
-  if (await selected.count().catch(() => 0)) return;
-  await page.locator('.notebook-editor .kernel-label, .notebook-editor [aria-label*="Kernel"], .notebook-editor .action-item:has-text("Select Kernel")')
-    .first().click({ timeout: 15_000 });
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pool }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click();
+  // VS Code may pick the only matching controller by itself, or re-select the remembered one once the
+  // extension's kernels exist (after a reload they register when its features load, a few seconds in): then
+  // the toolbar names the pool.
+  const selected = page.locator('.notebook-toolbar-container', { hasText: pool }).first();
+  const named = (timeout: number) => selected.waitFor({ timeout }).then(() => true, () => false);
+  if (await named(5000)) return;
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.notebook-editor .kernel-label, .notebook-editor [aria-label*="Kernel"], .notebook-editor .action-item:has-text("Select Kernel")')
+      .first().click({ timeout: 15_000 });
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pool }).first();
+    if (await row.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+      await row.click();
+      return;
+    }
+    // The picker opened before the kernels existed (it lists kernel sources only): close it and look again.
+    await page.keyboard.press('Escape');
+    if (await named(2000)) return;
+    if (attempt >= 3) throw new Error(`no kernel named ${pool} could be picked`);
+  }
 }
 
 async function signIn(wb: Workbench): Promise<void> {
