@@ -31,6 +31,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', noVscode] },
   },
   {
+    // Pipelines (the file model, validation, REST bodies) know nothing of jobs; jobs (submit, follow, batches)
+    // build on pipelines. One direction only, so the two folders never form a cycle.
+    files: ['src/core/pipelines/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: noVscode.paths,
+        patterns: [{ group: ['**/jobs', '**/jobs/**'], message: 'core/pipelines must not import core/jobs (jobs build on pipelines).' }],
+      }],
+    },
+  },
+  {
     files: ['emulator/**/*.ts', 'common/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {

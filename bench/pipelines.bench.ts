@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { analyzePipeline, MAX_PIPELINE_BYTES, MAX_PIPELINE_STEPS, NodeFileReader, validateModel } from '../src/core/pipelines';
 import { parseWithoutLimits } from '../src/core/pipelines/parse';
 import { AmlWorkspaceClient } from '../src/core/jobs/amlWorkspaceClient';
-import { submitPipeline, type SubmitStage } from '../src/core/pipelines/submit/submitPipeline';
+import { submitPipeline, type SubmitStage } from '../src/core/jobs/submitPipeline';
 import { quickState } from '../src/pipelines/editorState';
 import { layoutGraph } from '../webview-ui/src/graph/layout';
 import { startTestEmulator } from '../test/support/emulator';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
 import { downloadDatastorePath, parseDatastoreUri, rerunBody } from '../core/jobs/jobActions';
 import type { AmlWorkspaceRef } from '../core/model/sparkTargets';
-import { newJobName } from '../core/pipelines/submit/submitPipeline';
+import { newJobName } from '../core/jobs/submitPipeline';
 import { UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { CommandRunner } from '../shared/commandRunner';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
 import { newPipelineTemplate, NodeFileReader } from '../core/pipelines';
-import { submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/pipelines/submit/submitPipeline';
+import { submitPipeline, SubmitCancelledError, SubmitRefusedError, type SubmitResult } from '../core/jobs/submitPipeline';
 import { UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { CommandRunner } from '../shared/commandRunner';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NodeFileReader } from '../../src/core/pipelines';
-import { submitPipeline } from '../../src/core/pipelines/submit/submitPipeline';
+import { submitPipeline } from '../../src/core/jobs/submitPipeline';
 import { AmlWorkspaceClient } from '../../src/core/jobs/amlWorkspaceClient';
 import { JobMonitor } from '../../src/core/jobs/jobMonitor';
 import { startTestEmulator, type TestEmulator } from './emulator';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { analyzePipeline, loadPipeline } from '../../../src/core/pipelines/analyze';
 import type { Diagnostic } from '../../../src/core/pipelines/types';
 import { MemFileReader, textAt } from './helpers';
-import { describeDiagnostic } from '../../../src/core/pipelines/submit/submitPipeline';
+import { describeDiagnostic } from '../../../src/core/jobs/submitPipeline';
 
 const HEAD = 'type: pipeline\n';
 

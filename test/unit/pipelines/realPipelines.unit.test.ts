@@ -10,7 +10,7 @@ import { NodeFileReader } from '../../../src/core/pipelines/nodeFileReader';
 import type { ParsedPipeline } from '../../../src/core/pipelines/parse';
 import { toAnonymousComponent, toAnonymousPipelineComponent } from '../../../src/core/pipelines/rest/componentSpec';
 import { toPipelineJobBody } from '../../../src/core/pipelines/rest/pipelineJob';
-import { submitPipeline, SubmitRefusedError } from '../../../src/core/pipelines/submit/submitPipeline';
+import { submitPipeline, SubmitRefusedError } from '../../../src/core/jobs/submitPipeline';
 import type { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 
 // Compiled, this runs from out/test/unit/pipelines/.

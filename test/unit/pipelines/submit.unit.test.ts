@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_PIPELINE_STEPS, NodeFileReader, type UploadItem } from '../../../src/core/pipelines';
-import { submitPipeline, SubmitFailedError, SubmitRefusedError } from '../../../src/core/pipelines/submit/submitPipeline';
+import { submitPipeline, SubmitFailedError, SubmitRefusedError } from '../../../src/core/jobs/submitPipeline';
 import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
 import { containerUrl, DatastoreUploader } from '../../../src/core/jobs/datastoreUpload';

@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NodeFileReader } from '../../../src/core/pipelines';
-import { submitPipeline, SubmitCancelledError, type SubmitStage } from '../../../src/core/pipelines/submit/submitPipeline';
+import { submitPipeline, SubmitCancelledError, type SubmitStage } from '../../../src/core/jobs/submitPipeline';
 import { AmlWorkspaceClient } from '../../../src/core/jobs/amlWorkspaceClient';
 import { JobMonitor } from '../../../src/core/jobs/jobMonitor';
 import { isCancellation } from '../../../src/core/util/errors';

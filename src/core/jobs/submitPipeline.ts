@@ -13,18 +13,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { loadPipeline } from '../analyze';
-import type { PipelineFileReader } from '../fileReader';
-import { isRemote, resolvePath } from '../paths';
-import { codeVersionArmId, componentVersionArmId } from '../rest/armIds';
-import { nestedPipeline } from '../graph';
-import { toAnonymousComponent, toAnonymousPipelineComponent } from '../rest/componentSpec';
-import { toPipelineJobBody } from '../rest/pipelineJob';
-import { SUBMITTABLE_STEP_TYPES, type Diagnostic, type PipelineModel, type PipelineStep } from '../types';
-import { planUploads, type UploadItem } from '../uploadPlan';
-import type { AmlJob, AmlWorkspaceClient } from '../../jobs/amlWorkspaceClient';
-import { datastoreUri, DatastoreUploader, uploadPrefix } from '../../jobs/datastoreUpload';
-import { UserFacingError, isCancellation } from '../../util/errors';
+import { loadPipeline } from '../pipelines/analyze';
+import type { PipelineFileReader } from '../pipelines/fileReader';
+import { isRemote, resolvePath } from '../pipelines/paths';
+import { codeVersionArmId, componentVersionArmId } from '../pipelines/rest/armIds';
+import { nestedPipeline } from '../pipelines/graph';
+import { toAnonymousComponent, toAnonymousPipelineComponent } from '../pipelines/rest/componentSpec';
+import { toPipelineJobBody } from '../pipelines/rest/pipelineJob';
+import { SUBMITTABLE_STEP_TYPES, type Diagnostic, type PipelineModel, type PipelineStep } from '../pipelines/types';
+import { planUploads, type UploadItem } from '../pipelines/uploadPlan';
+import type { AmlJob, AmlWorkspaceClient } from './amlWorkspaceClient';
+import { datastoreUri, DatastoreUploader, uploadPrefix } from './datastoreUpload';
+import { UserFacingError, isCancellation } from '../util/errors';
 
 export type SubmitStage = 'validate' | 'upload' | 'register' | 'put';
 
