@@ -11,7 +11,7 @@ import type { StatementProgress } from '../livy/sparkProgress';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
 import type { CellOutcome } from './cellQueue';
 import { mergeSessionConfig, type SessionConfig } from './configure';
-import { HELP_ROWS, type CellCommand } from './magics';
+import { helpRows, type CellCommand } from './magics';
 import { errorOutput, mapStatementOutput, textOutput, type CellOutputModel, type OutputLimits } from './outputs';
 import { progressOutput, summaryOutput } from './progressOutput';
 
@@ -281,8 +281,9 @@ async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink
 }
 
 function helpOutput(): CellOutputModel {
-  const md = [`| ${l10n.t('Magic')} | ${l10n.t('What it does')} |`, '| --- | --- |', ...HELP_ROWS.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
-  const text = HELP_ROWS.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
+  const rows = helpRows();
+  const md = [`| ${l10n.t('Magic')} | ${l10n.t('What it does')} |`, '| --- | --- |', ...rows.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
+  const text = rows.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
   return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
 }
 
