@@ -11,6 +11,7 @@ import { activate as activatePipelines, type PipelineTesting } from './pipelines
 import { activate as activateResources, type ResourcesTesting } from './resources/activate';
 import { CommandRunner } from './shared/commandRunner';
 import type { FeatureDeps } from './shared/feature';
+import { configureCoreL10n } from './shared/l10n';
 import { createLogger } from './shared/log';
 import { directRegistrations, type Registrations } from './shell/registrations';
 
@@ -35,6 +36,7 @@ export interface Features {
 
 export function activateFeatures(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel,
   registrations: Registrations = directRegistrations): Features {
+  configureCoreL10n();
   const log = createLogger(channel);
   const commands = new CommandRunner(log, context.subscriptions, registrations);
   const deps: FeatureDeps = { commands, log, registrations };

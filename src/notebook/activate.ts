@@ -123,7 +123,7 @@ export function activate(context: vscode.ExtensionContext, deps: NotebookDeps): 
   let ui: CommandUi = vscodeUi;
   const clients = new Map<string, LivyApi>();
   const apiFor = (pool: AttachedSparkPool): LivyApi => {
-    if (!current) throw new UserFacingError('Sign in to Azure to use Spark pools.');
+    if (!current) throw new UserFacingError(vscode.l10n.t('Sign in to Azure to use Spark pools.'));
     const key = `${pool.synapseWorkspace.devEndpoint}|${pool.poolName}`;
     let api = clients.get(key);
     if (!api) {

@@ -127,10 +127,11 @@ export class SparkKernels implements vscode.Disposable {
   }
 
   private describe(controller: vscode.NotebookController, pool: AttachedSparkPool): void {
-    controller.label = `${pool.poolName}${pool.sparkVersion ? ` (Spark ${pool.sparkVersion})` : ''}`;
-    controller.description = `Azure ML ${pool.amlWorkspace.name}`;
-    controller.detail = `Synapse Spark pool ${pool.poolName} in ${pool.synapseWorkspace.name}`
-      + `${pool.nodeSize ? `, ${pool.nodeSize} nodes` : ''}; compute ${pool.computeName}`;
+    controller.label = pool.sparkVersion ? vscode.l10n.t('{0} (Spark {1})', pool.poolName, pool.sparkVersion) : pool.poolName;
+    controller.description = vscode.l10n.t('Azure ML {0}', pool.amlWorkspace.name);
+    controller.detail = pool.nodeSize
+      ? vscode.l10n.t('Synapse Spark pool {0} in {1}, {2} nodes; compute {3}', pool.poolName, pool.synapseWorkspace.name, pool.nodeSize, pool.computeName)
+      : vscode.l10n.t('Synapse Spark pool {0} in {1}; compute {2}', pool.poolName, pool.synapseWorkspace.name, pool.computeName);
   }
 
   private createController(id: string, pool: AttachedSparkPool): vscode.NotebookController {
@@ -260,7 +261,7 @@ export class SparkKernels implements vscode.Disposable {
     Promise.all(writes).catch((err) => this.log.warn(`Writing cell outputs failed: ${String(err)}`));
     if (result.sessionEnded) {
       this.log.warn(`${notebookName(cell.notebook)}: ${result.sessionEnded.message}`);
-      void vscode.window.showErrorMessage(result.sessionEnded.message, 'Restart Session').then((picked) => {
+      void vscode.window.showErrorMessage(result.sessionEnded.message, vscode.l10n.t('Restart Session')).then((picked) => {
         if (picked) void vscode.commands.executeCommand('synapseSpark.notebook.restartSession', cell.notebook.uri);
       });
     }

@@ -13,8 +13,8 @@ export function sessionLogUri(pool: AttachedSparkPool, sessionId: number): vscod
 }
 
 export function formatSessionLog(pool: AttachedSparkPool, info: LivySessionInfo): string {
-  return [`Spark session ${info.id} on ${pool.poolName} (${info.state})`,
-    info.driverLogUrl ? `Driver log: ${info.driverLogUrl}` : '', info.sparkUiUrl ? `Spark UI: ${info.sparkUiUrl}` : '', '',
+  return [vscode.l10n.t('Spark session {0} on {1} ({2})', info.id, pool.poolName, info.state),
+    info.driverLogUrl ? vscode.l10n.t('Driver log: {0}', info.driverLogUrl) : '', info.sparkUiUrl ? vscode.l10n.t('Spark UI: {0}', info.sparkUiUrl) : '', '',
     ...info.log].filter((l, i) => l !== '' || i > 2).join('\n');
 }
 
@@ -38,7 +38,7 @@ export class SessionLogProvider implements vscode.TextDocumentContentProvider, v
   /** Fetches the log again; an open document of it shows the new text before this resolves (or within 2 s). */
   async refresh(uri: vscode.Uri): Promise<void> {
     const target = this.target(uri);
-    if (!target) throw new UserFacingError(`No attached Spark pool for ${uri.path}.`);
+    if (!target) throw new UserFacingError(vscode.l10n.t('No attached Spark pool for {0}.', uri.path));
     const text = await this.fetch(target.pool, target.sessionId);
     this.content.set(uri.toString(), text);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -56,13 +56,13 @@ export class SessionLogProvider implements vscode.TextDocumentContentProvider, v
     const cached = this.content.get(uri.toString());
     if (cached !== undefined) return cached;
     const target = this.target(uri);
-    if (!target) return `No attached Spark pool for ${uri.path}: run Show Session Logs from the Sessions view.`;
+    if (!target) return vscode.l10n.t('No attached Spark pool for {0}: run Show Session Logs from the Sessions view.', uri.path);
     try {
       const text = await this.fetch(target.pool, target.sessionId);
       this.content.set(uri.toString(), text);
       return text;
     } catch (err) {
-      return `Could not read the log of ${uri.path}: ${err instanceof Error ? err.message : String(err)}`;
+      return vscode.l10n.t('Could not read the log of {0}: {1}', uri.path, err instanceof Error ? err.message : String(err));
     }
   }
 

@@ -20,9 +20,9 @@ export class SessionStatusBar implements vscode.Disposable {
   private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly kernels: SparkKernels, private readonly registry: NotebookSessionRegistry) {
-    this.item.name = 'Synapse Spark session';
+    this.item.name = vscode.l10n.t('Synapse Spark session');
     this.item.command = 'synapseSpark.sessions.focus';
-    this.counts.name = 'Synapse Spark sessions of this window';
+    this.counts.name = vscode.l10n.t('Synapse Spark sessions of this window');
     this.counts.command = 'synapseSpark.sessions.focus';
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
@@ -66,13 +66,14 @@ export class SessionStatusBar implements vscode.Disposable {
     // Livy says "not_started" while a session it accepted is queued and cold-starting: to the user it is starting.
     const raw = !host || (id === undefined && host.session.state === 'killed') ? 'not_started' : host.session.state;
     const state = raw === 'not_started' && id !== undefined ? 'starting' : raw;
-    const text = `${ICONS[state] ?? ''} Spark ${pool.poolName}: ${state.replace('_', ' ')}${id !== undefined ? ` (#${id})` : ''}`;
+    const shownState = state.replace('_', ' ');
+    const text = `${ICONS[state] ?? ''} ${id !== undefined ? vscode.l10n.t('Spark {0}: {1} (#{2})', pool.poolName, shownState, id) : vscode.l10n.t('Spark {0}: {1}', pool.poolName, shownState)}`;
     const info = host?.session.info;
     const tooltip = [
-      `Spark session for this notebook on **${pool.poolName}** (${pool.synapseWorkspace.name})`,
-      id !== undefined ? `Session ${id}, ${state}` : 'No session yet: it starts with the first cell.',
-      host?.sharedWith().length && `Shared with ${host.sharedWith().map((h) => h.notebookName).join(', ')}`,
-      info?.sparkUiUrl && `[Spark UI](${info.sparkUiUrl})`, info?.driverLogUrl && `[Driver log](${info.driverLogUrl})`,
+      vscode.l10n.t('Spark session for this notebook on **{0}** ({1})', pool.poolName, pool.synapseWorkspace.name),
+      id !== undefined ? vscode.l10n.t('Session {0}, {1}', id, state) : vscode.l10n.t('No session yet: it starts with the first cell.'),
+      host?.sharedWith().length && vscode.l10n.t('Shared with {0}', host.sharedWith().map((h) => h.notebookName).join(', ')),
+      info?.sparkUiUrl && `[${vscode.l10n.t('Spark UI')}](${info.sparkUiUrl})`, info?.driverLogUrl && `[${vscode.l10n.t('Driver log')}](${info.driverLogUrl})`,
     ].filter(Boolean).join('\n\n');
     if (this.shown === `${text}\n${tooltip}`) return; // nothing changed: send nothing to the workbench
     this.shown = `${text}\n${tooltip}`;
@@ -92,12 +93,12 @@ export class SessionStatusBar implements vscode.Disposable {
     const perPool = new Map<string, HeldSession[]>();
     for (const h of held) perPool.set(h.pool.poolName, [...(perPool.get(h.pool.poolName) ?? []), h]);
     const text = `$(zap) Spark: ${[...perPool].map(([pool, sessions]) => `${pool} ${sessions.length}`).join(' · ')}`;
-    const tooltip = ['Spark sessions this window holds (click for the Sessions view):', ...[...perPool].flatMap(([pool, sessions]) => sessions.map((h) => {
+    const tooltip = [vscode.l10n.t('Spark sessions this window holds (click for the Sessions view):'), ...[...perPool].flatMap(([pool, sessions]) => sessions.map((h) => {
       const id = h.session.sessionId;
-      const names = h.notebookNames();
+      const names = h.notebookNames().join(', ') || vscode.l10n.t('no open notebook');
       const state = h.session.isStarting ? 'starting' : h.session.state;
-      return `${pool}: ${id !== undefined ? `session ${id}` : 'a session'} (${state}), `
-        + `${names.length > 1 ? 'shared by' : 'used by'} ${names.join(', ') || 'no open notebook'}`;
+      const session = id !== undefined ? vscode.l10n.t('session {0}', id) : vscode.l10n.t('a session');
+      return h.notebookNames().length > 1 ? vscode.l10n.t('{0}: {1} ({2}), shared by {3}', pool, session, state, names) : vscode.l10n.t('{0}: {1} ({2}), used by {3}', pool, session, state, names);
     }))].join('\n');
     if (this.countsShown === `${text}\n${tooltip}`) return;
     this.countsShown = `${text}\n${tooltip}`;

@@ -2,6 +2,7 @@
  * The pipeline model as the editor webview sees it, and the webview's edit requests as model edits.
  * VS Code-free: the provider feeds it the document text and applies the returned text edits.
  */
+import * as l10n from '@vscode/l10n';
 import {
   addStep, analyzePipeline, connect, pipelineGraph, removeConf, removeStep, renameStep, setConf, setStepField,
   type Diagnostic, type EditResult, type ParsedPipeline, type PipelineStep, type PortValue,
@@ -60,7 +61,7 @@ export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], v
   const problems: ProblemView[] = diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, step: stepAt(d) }));
   if (!parsed.model) {
     const reason = diagnostics.find((d) => d.code === 'too-large' || d.code === 'not-a-pipeline' || d.code === 'yaml-syntax');
-    return { version, graph: { nodes: [], edges: [] }, steps: [], problems, sparkPools, notAPipeline: reason?.message ?? 'This file is not an Azure ML pipeline.' };
+    return { version, graph: { nodes: [], edges: [] }, steps: [], problems, sparkPools, notAPipeline: reason?.message ?? l10n.t('This file is not an Azure ML pipeline.') };
   }
   const graph = pipelineGraph(parsed.model);
   const errorsByStep = new Map<string, number>();

@@ -32,26 +32,26 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   // Batches log to one channel, each line under its file name: showing it is how a batch's log is opened.
   commands.register('synapseSpark.jobs.showBatchLog', () => {
     if (jobsTree.batches.length === 0) {
-      void vscode.window.showInformationMessage('No Spark batch has run in this window yet: "Run Python File on Spark Pool" starts one, and its log shows here.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No Spark batch has run in this window yet: "{0}" starts one, and its log shows here.', vscode.l10n.t('Run Python File on Spark Pool')));
     }
     batchChannel.show();
   });
 
   commands.register('synapseSpark.jobs.selectWorkspace', async (options?: { workspaceId?: string }) => {
-    const ws = await state.pickWorkspace(state.requireArm(), options?.workspaceId, { ask: true, title: 'List and submit jobs in which Azure ML workspace?' });
+    const ws = await state.pickWorkspace(state.requireArm(), options?.workspaceId, { ask: true, title: vscode.l10n.t('List and submit jobs in which Azure ML workspace?') });
     return { workspaceId: ws.id };
   });
 
   commands.register('synapseSpark.jobs.openRun', (node?: JobsNode | { jobName: string; workspace: AmlWorkspaceRef }) => {
     if (node && 'kind' in node && node.kind === 'job') RunPanel.show(runDeps, { jobName: node.job.name, workspace: node.workspace });
     else if (node && 'jobName' in node) RunPanel.show(runDeps, { jobName: node.jobName, workspace: node.workspace });
-    else throw new UserFacingError('Choose a job in the Jobs view to open its run.');
+    else throw new UserFacingError(vscode.l10n.t('Choose a job in the Jobs view to open its run.'));
   });
 
   commands.register('synapseSpark.jobs.cancel', async (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }) => {
     const jobName = node && 'kind' in node && node.kind === 'job' ? node.job.name : node && 'jobName' in node ? node.jobName : undefined;
     const workspace = node && 'kind' in node && node.kind === 'job' ? node.workspace : (node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? state.rememberedWorkspace();
-    if (!jobName || !workspace) throw new UserFacingError('Choose a running job in the Jobs view to cancel it.');
+    if (!jobName || !workspace) throw new UserFacingError(vscode.l10n.t('Choose a running job in the Jobs view to cancel it.'));
     const panel = RunPanel.find(jobName);
     if (panel) await panel.cancel();
     else await new AmlWorkspaceClient(state.requireArm(), workspace).cancelJob(jobName);
@@ -67,9 +67,9 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   // Submits the job again with the same definition, inputs and settings, and follows the new run.
   commands.register('synapseSpark.jobs.rerun', async (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }) => {
     const target = jobTarget(node);
-    if (!target) throw new UserFacingError('Choose a failed or canceled job in the Jobs view to run it again.');
+    if (!target) throw new UserFacingError(vscode.l10n.t('Choose a failed or canceled job in the Jobs view to run it again.'));
     const client = new AmlWorkspaceClient(state.requireArm(), target.workspace);
-    const newName = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rerunning ${target.jobName}`, cancellable: true }, async (_p, token) => {
+    const newName = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rerunning {0}', target.jobName), cancellable: true }, async (_p, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const job = await client.getJob(target.jobName, abort.signal);
@@ -87,27 +87,27 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   commands.register('synapseSpark.jobs.downloadOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string; key?: string; targetFolder?: string }) => {
     const workspace = args?.workspace ?? state.rememberedWorkspace();
     const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
-    if (!workspace || !args?.uri) throw new UserFacingError('Choose an output in a run view to download it.');
-    if (!parsed) throw new UserFacingError(`${args.uri} is not on an Azure ML datastore, so it cannot be downloaded from here.`);
+    if (!workspace || !args?.uri) throw new UserFacingError(vscode.l10n.t('Choose an output in a run view to download it.'));
+    if (!parsed) throw new UserFacingError(vscode.l10n.t('{0} is not on an Azure ML datastore, so it cannot be downloaded from here.', args.uri));
     let folder = args.targetFolder;
     if (!folder) {
-      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download Here', title: `Download ${args.key ?? parsed.path}` });
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download {0}', args.key ?? parsed.path) });
       if (!picked?.[0]) throw new UserCancelledError();
       folder = path.join(picked[0].fsPath, (args.key ?? path.posix.basename(parsed.path.replace(/\/+$/, ''))).replace(/[^A-Za-z0-9._-]+/g, '_'));
     }
     const access = state.requireArm();
     const client = new AmlWorkspaceClient(access, workspace);
-    const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${args.key ?? parsed.path}`, cancellable: true }, async (progress, token) => {
+    const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0}', args.key ?? parsed.path), cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const ds = await client.datastore(parsed.datastore, abort.signal);
       const key = await client.datastoreAccountKey(parsed.datastore, abort.signal);
-      if (!key) throw new UserFacingError(`Datastore ${parsed.datastore} has no account key this account can read; browse it in Azure ML studio instead.`);
-      return downloadDatastorePath(ds, key, access.httpClient(), parsed.path, folder!, (p) => progress.report({ message: `${p.files} file(s)${p.current ? `: ${p.current}` : ''}` }), abort.signal);
+      if (!key) throw new UserFacingError(vscode.l10n.t('Datastore {0} has no account key this account can read; browse it in Azure ML studio instead.', parsed.datastore));
+      return downloadDatastorePath(ds, key, access.httpClient(), parsed.path, folder!, (p) => progress.report({ message: p.current ? vscode.l10n.t('{0} file(s): {1}', p.files, p.current) : vscode.l10n.t('{0} file(s)', p.files) }), abort.signal);
     });
     log.info(`Downloaded ${files} file(s) of ${args.uri} to ${folder}.`);
     if (!args.targetFolder) {
-      void vscode.window.showInformationMessage(`Downloaded ${files} file(s) to ${folder}.`, 'Reveal').then((choice) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} file(s) to {1}.', files, folder), vscode.l10n.t('Reveal')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder!));
       });
     }
@@ -117,7 +117,7 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   commands.register('synapseSpark.jobs.browseOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string }) => {
     const workspace = args?.workspace ?? state.rememberedWorkspace();
     const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
-    if (!workspace || !parsed) throw new UserFacingError('Choose a datastore output in a run view to browse it.');
+    if (!workspace || !parsed) throw new UserFacingError(vscode.l10n.t('Choose a datastore output in a run view to browse it.'));
     await vscode.env.openExternal(vscode.Uri.parse(state.requireArm().amlStudioDatastoreUrl(workspace, parsed.datastore)));
   });
 }

@@ -36,10 +36,18 @@ const ICONS: Record<string, [string, string?]> = {
 };
 
 /** Livy's batch states in the words the Jobs view uses for Azure ML jobs. */
-const BATCH_STATES: Record<string, string> = {
-  not_started: 'Not started', starting: 'Starting', running: 'Running', busy: 'Running', idle: 'Running',
-  success: 'Succeeded', dead: 'Failed', error: 'Failed', killed: 'Canceled', shutting_down: 'Stopping',
-};
+function batchState(state: string): string {
+  switch (state) {
+    case 'not_started': return vscode.l10n.t('Not started');
+    case 'starting': return vscode.l10n.t('Starting');
+    case 'running': case 'busy': case 'idle': return vscode.l10n.t('Running');
+    case 'success': return vscode.l10n.t('Succeeded');
+    case 'dead': case 'error': return vscode.l10n.t('Failed');
+    case 'killed': return vscode.l10n.t('Canceled');
+    case 'shutting_down': return vscode.l10n.t('Stopping');
+    default: return state;
+  }
+}
 
 function icon(status: string): vscode.ThemeIcon {
   const [id, color] = ICONS[status] ?? ['circle-outline'];
@@ -70,37 +78,37 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
 
   private itemOf(node: JobsNode): vscode.TreeItem {
     if (node.kind === 'error') {
-      const item = new vscode.TreeItem(`Could not load jobs: ${node.message}`);
+      const item = new vscode.TreeItem(vscode.l10n.t('Could not load jobs: {0}', node.message));
       item.iconPath = new vscode.ThemeIcon('warning');
-      item.command = { command: 'synapseSpark.jobs.refresh', title: 'Retry' };
-      item.tooltip = 'Click to retry';
+      item.command = { command: 'synapseSpark.jobs.refresh', title: vscode.l10n.t('Retry') };
+      item.tooltip = vscode.l10n.t('Click to retry');
       return item;
     }
     if (node.kind === 'signIn') {
-      const item = new vscode.TreeItem(`Sign in to Azure to see the jobs of ${node.workspace.name}`);
+      const item = new vscode.TreeItem(vscode.l10n.t('Sign in to Azure to see the jobs of {0}', node.workspace.name));
       item.iconPath = new vscode.ThemeIcon('account');
-      item.command = { command: 'synapseSpark.signIn', title: 'Sign In to Azure' };
+      item.command = { command: 'synapseSpark.signIn', title: vscode.l10n.t('Sign In to Azure') };
       return item;
     }
     if (node.kind === 'batch') {
       const b = node.batch;
       const item = new vscode.TreeItem(b.name);
-      item.description = `${BATCH_STATES[b.state] ?? b.state} · Spark batch ${b.id} on ${b.pool}`;
-      item.tooltip = `${b.name}: Spark batch ${b.id} on ${b.pool} (Livy state: ${b.state}). Click to show its log.`;
+      item.description = vscode.l10n.t('{0} · Spark batch {1} on {2}', batchState(b.state), b.id, b.pool);
+      item.tooltip = vscode.l10n.t('{0}: Spark batch {1} on {2} (Livy state: {3}). Click to show its log.', b.name, b.id, b.pool, b.state);
       item.iconPath = icon(b.state);
       item.contextValue = 'synapseSpark.batch';
-      item.command = { command: 'synapseSpark.jobs.showBatchLog', title: 'Show Spark Batch Log', arguments: [node] };
+      item.command = { command: 'synapseSpark.jobs.showBatchLog', title: vscode.l10n.t('Show Spark Batch Log'), arguments: [node] };
       return item;
     }
     const p = node.job.properties;
     const item = new vscode.TreeItem(p.displayName ?? node.job.name);
     const status = p.status ?? 'Unknown';
     item.id = node.job.id;
-    item.description = `${status} · ${p.jobType ?? 'Job'}`;
+    item.description = `${status} · ${p.jobType ?? vscode.l10n.t('Job')}`;
     item.tooltip = `${node.job.name}\n${p.experimentName ?? ''}\n${node.job.systemData?.createdAt ?? ''}`;
     item.iconPath = icon(status);
     item.contextValue = !TERMINAL_STATES.has(status) ? 'synapseSpark.job.active' : status === 'Completed' ? 'synapseSpark.job' : 'synapseSpark.job.ended';
-    item.command = { command: 'synapseSpark.jobs.openRun', title: 'Open Run', arguments: [node] };
+    item.command = { command: 'synapseSpark.jobs.openRun', title: vscode.l10n.t('Open Run'), arguments: [node] };
     return item;
   }
 

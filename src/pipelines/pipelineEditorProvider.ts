@@ -31,7 +31,7 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
 export function toVscodeDiagnostic(d: Diagnostic): vscode.Diagnostic {
   const range = new vscode.Range(d.range.start.line, d.range.start.col, d.range.end.line, d.range.end.col);
   const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
-  diag.source = 'Azure ML pipeline';
+  diag.source = vscode.l10n.t('Azure ML pipeline');
   diag.code = d.code;
   return diag;
 }

@@ -12,7 +12,8 @@ import type { Logger } from '../core/util/logger';
 
 const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
 
-const signInFirst = (why: string) => new UserFacingError(`Sign in to Azure first: ${why}`, [{ title: 'Sign In', command: 'synapseSpark.signIn' }, { title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+const signInFirst = (why: string) => new UserFacingError(vscode.l10n.t('Sign in to Azure first: {0}', why),
+  [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }, { title: vscode.l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
 
 export class PipelineState implements vscode.Disposable {
   private pools: Promise<AttachedSparkPool[]> | undefined;
@@ -39,12 +40,12 @@ export class PipelineState implements vscode.Disposable {
   }
 
   requireArm(): ArmAccess {
-    if (!this.currentArm?.signedIn()) throw signInFirst('submitting and following jobs needs an Azure account.');
+    if (!this.currentArm?.signedIn()) throw signInFirst(vscode.l10n.t('submitting and following jobs needs an Azure account.'));
     return this.currentArm;
   }
 
   requireCatalog(): SparkPoolCatalog {
-    if (!this.currentCatalog) throw signInFirst('no attached Spark pools are known yet.');
+    if (!this.currentCatalog) throw signInFirst(vscode.l10n.t('no attached Spark pools are known yet.'));
     return this.currentCatalog;
   }
 
@@ -83,12 +84,12 @@ export class PipelineState implements vscode.Disposable {
     let chosen: AmlWorkspaceRef | undefined;
     if (workspaceId) {
       chosen = all.find((w) => w.id.toLowerCase() === workspaceId.toLowerCase() || w.name === workspaceId);
-      if (!chosen) throw new UserFacingError(`Azure ML workspace '${workspaceId}' was not found.`);
+      if (!chosen) throw new UserFacingError(vscode.l10n.t("Azure ML workspace '{0}' was not found.", workspaceId));
     } else {
-      if (all.length === 0) throw new UserFacingError('No Azure ML workspaces are visible to the signed-in account.');
+      if (all.length === 0) throw new UserFacingError(vscode.l10n.t('No Azure ML workspaces are visible to the signed-in account.'));
       const items = all.map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
         .sort((a, b) => Number(b.w.id === remembered?.id) - Number(a.w.id === remembered?.id));
-      const picked = await vscode.window.showQuickPick(items, { title: pick.title ?? 'Submit to which Azure ML workspace?', placeHolder: 'The choice is remembered for this folder' });
+      const picked = await vscode.window.showQuickPick(items, { title: pick.title ?? vscode.l10n.t('Submit to which Azure ML workspace?'), placeHolder: vscode.l10n.t('The choice is remembered for this folder') });
       if (!picked) throw new UserCancelledError();
       chosen = picked.w;
     }

@@ -62,11 +62,11 @@ interface RunCancel {
 
 async function pickPool(catalog: SparkPoolCatalog, computeName?: string): Promise<AttachedSparkPool> {
   const all = await catalog.listAttachedPools();
-  if (all.length === 0) throw new UserFacingError('No Spark pools are attached to your Azure ML workspaces yet: attach one from the Workspaces view.');
+  if (all.length === 0) throw new UserFacingError(vscode.l10n.t('No Spark pools are attached to your Azure ML workspaces yet: attach one from the Workspaces view.'));
   const pool = computeName ? all.find((p) => p.computeName === computeName) : undefined;
-  if (computeName && !pool) throw new UserFacingError(`No attached Spark pool named '${computeName}'.`);
+  if (computeName && !pool) throw new UserFacingError(vscode.l10n.t("No attached Spark pool named '{0}'.", computeName));
   if (pool) return pool;
-  const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: p.computeName, description: `${p.poolName} in ${p.synapseWorkspace.name} · ${p.amlWorkspace.name}`, p })), { title: 'Run on which Spark pool?' });
+  const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: p.computeName, description: vscode.l10n.t('{0} in {1} · {2}', p.poolName, p.synapseWorkspace.name, p.amlWorkspace.name), p })), { title: vscode.l10n.t('Run on which Spark pool?') });
   if (!picked) throw new UserCancelledError();
   return picked.p;
 }
@@ -74,7 +74,7 @@ async function pickPool(catalog: SparkPoolCatalog, computeName?: string): Promis
 /** The script's arguments, offering (and remembering) the last ones used for this file. */
 async function askArgs(context: vscode.ExtensionContext, file: vscode.Uri, given?: string): Promise<string> {
   const argsKey = `synapseSpark.jobs.args:${file.fsPath}`;
-  const args = given ?? (await vscode.window.showInputBox({ title: 'Arguments for the script', value: context.workspaceState.get<string>(argsKey, ''), prompt: 'As on a command line; leave empty for none' }));
+  const args = given ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Arguments for the script'), value: context.workspaceState.get<string>(argsKey, ''), prompt: vscode.l10n.t('As on a command line; leave empty for none') }));
   if (args === undefined) throw new UserCancelledError();
   await context.workspaceState.update(argsKey, args);
   return args;
@@ -84,14 +84,14 @@ async function askArgs(context: vscode.ExtensionContext, file: vscode.Uri, given
 async function askConf(): Promise<Record<string, Literal>> {
   const defaults = vscode.workspace.getConfiguration('synapseSpark.jobs').get<Record<string, string>>('defaultSparkConf', {});
   const text = await vscode.window.showInputBox({
-    title: 'Spark configuration',
-    prompt: 'key=value pairs separated by commas, e.g. spark.executor.instances=2, spark.executor.memory=4g; empty for none',
+    title: vscode.l10n.t('Spark configuration'),
+    prompt: vscode.l10n.t('key=value pairs separated by commas, e.g. {0}; empty for none', 'spark.executor.instances=2, spark.executor.memory=4g'),
     value: Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', '),
     validateInput: (v) => parseSparkConf(v).error,
   });
   if (text === undefined) throw new UserCancelledError();
   const parsed = parseSparkConf(text);
-  if (parsed.error !== undefined) throw new UserFacingError(`Spark configuration: ${parsed.error}`);
+  if (parsed.error !== undefined) throw new UserFacingError(vscode.l10n.t('Spark configuration: {0}', parsed.error));
   return parsed.conf;
 }
 
@@ -99,7 +99,7 @@ async function gatherInputs(deps: RunOnSparkDeps, uri?: vscode.Uri, options?: Ru
   const access = deps.state.requireArm();
   const catalog = deps.state.requireCatalog();
   const file = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-  if (!file || !file.fsPath.endsWith('.py')) throw new UserFacingError('Open or select a Python (.py) file to run it on a Spark pool.');
+  if (!file || !file.fsPath.endsWith('.py')) throw new UserFacingError(vscode.l10n.t('Open or select a Python (.py) file to run it on a Spark pool.'));
   const pool = await pickPool(catalog, options?.computeName);
   const args = await askArgs(deps.context, file, options?.args);
   const conf = options?.conf ?? await askConf();
@@ -115,13 +115,13 @@ async function submitBatch(runner: SparkBatchRunner, inputs: RunInputs, run: Run
     run.uploading = false;
     batchChannel.info(`${name}: ${prepared.uploaded ? 'uploaded' : 'unchanged, not uploaded again'} (${prepared.codeUri})`);
     if (run.cancelled) throw new UserCancelledError();
-    progress.report({ message: 'Submitting the Spark batch...' });
+    progress.report({ message: vscode.l10n.t('Submitting the Spark batch...') });
     // Not abortable: an aborted POST may still have created the batch; a cancel now kills it below.
     return await runner.submit(prepared.body);
   } catch (err) {
     if (run.cancelled) {
       batchChannel.info(`${name}: cancelled before the Spark batch was created; nothing runs.`);
-      void vscode.window.showInformationMessage(`${name}: cancelled before the Spark batch was created; nothing runs.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: cancelled before the Spark batch was created; nothing runs.', name));
       throw new UserCancelledError();
     }
     throw err;
@@ -143,7 +143,7 @@ async function followBatch(runner: SparkBatchRunner, batch: SparkBatchJob, entry
   const progressDone = runner.followProgress(batch.id, () => appId, (p) => {
     spark = p;
     const running = p.jobs.find((j) => j.status === 'RUNNING');
-    progress.report({ message: running ? `${entry.state} · Spark job ${running.jobId}: ${running.tasksDone}/${running.tasksTotal} tasks` : entry.state });
+    progress.report({ message: running ? vscode.l10n.t('{0} · Spark job {1}: {2}/{3} tasks', entry.state, running.jobId, running.tasksDone, running.tasksTotal) : entry.state });
     for (const job of p.jobs.filter((j) => j.status !== 'RUNNING' && !reported.has(j.jobId))) {
       reported.add(job.jobId);
       batchChannel.info(`${name}: Spark job ${job.jobId} (${job.name}) ${job.status.toLowerCase()}: ${job.tasksDone}/${job.tasksTotal} tasks`
@@ -186,7 +186,7 @@ async function runBatch(inputs: RunInputs, deps: RunOnSparkDeps, progress: vscod
     if (run.batchId === undefined) return; // not submitted yet, or the submit is answering: handled below
     kill(run.batchId);
   });
-  progress.report({ message: 'Uploading...' });
+  progress.report({ message: vscode.l10n.t('Uploading...') });
   const batch = await submitBatch(runner, inputs, run, progress, batchChannel, name);
   run.batchId = batch.id;
   const entry: BatchEntry = { id: batch.id, name, pool: pool.computeName, state: batch.state ?? 'not_started' };
@@ -196,7 +196,7 @@ async function runBatch(inputs: RunInputs, deps: RunOnSparkDeps, progress: vscod
   // Cancel came while the submit was answering: the batch exists now, so kill it.
   if (run.cancelled) kill(batch.id);
   const result = await followBatch(runner, batch, entry, run, progress, deps, name);
-  if (result.state !== 'success' && !run.cancelled) void vscode.window.showWarningMessage(`${name} on ${pool.computeName} ended ${result.state}.`, 'Show Log').then((a) => a && batchChannel.show());
+  if (result.state !== 'success' && !run.cancelled) void vscode.window.showWarningMessage(vscode.l10n.t('{0} on {1} ended {2}.', name, pool.computeName, String(result.state)), vscode.l10n.t('Show Log')).then((a) => a && batchChannel.show());
   return { batchId: batch.id, ...result };
 }
 
@@ -206,7 +206,7 @@ export function registerRunOnSpark(commands: CommandRunner, deps: RunOnSparkDeps
     const runner = new SparkBatchRunner(inputs.pool, inputs.catalog);
     const name = path.basename(inputs.file.fsPath);
     deps.batchChannel.show(true);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${name} on ${inputs.pool.computeName}`, cancellable: true },
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0} on {1}', name, inputs.pool.computeName), cancellable: true },
       (progress, token) => runBatch(inputs, deps, progress, token, runner, name));
   });
 }

@@ -55,7 +55,7 @@ export class RunPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `Run: ${target.jobName}`, vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: true });
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, vscode.l10n.t('Run: {0}', target.jobName), vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: true });
     return new RunPanel(panel, deps, target);
   }
 
@@ -132,7 +132,7 @@ export class RunPanel {
         if (!uri) return undefined;
         if (message.action === 'copy') {
           await vscode.env.clipboard.writeText(uri);
-          void vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
+          void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', uri), 3000);
         } else {
           const command = message.action === 'download' ? 'synapseSpark.jobs.downloadOutput' : 'synapseSpark.jobs.browseOutput';
           await vscode.commands.executeCommand(command, { jobName: target.jobName, workspace: target.workspace, key: message.key, uri });
@@ -169,7 +169,7 @@ export class RunPanel {
 
   private client(): AmlWorkspaceClient {
     const arm = this.deps.arm();
-    if (!arm?.signedIn()) throw new UserFacingError('Sign in to Azure first: the run is in an Azure ML workspace.', [{ title: 'Sign In', command: 'synapseSpark.signIn' }]);
+    if (!arm?.signedIn()) throw new UserFacingError(vscode.l10n.t('Sign in to Azure first: the run is in an Azure ML workspace.'), [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
     return new AmlWorkspaceClient(arm, this.target.workspace);
   }
 
@@ -181,8 +181,8 @@ export class RunPanel {
   /** Cancels one step: its run (a pipeline child) takes the same cancel call as a job. */
   async cancelStep(step: string): Promise<void> {
     const run = this.state?.steps.find((s) => s.step === step);
-    if (!run?.runId) throw new UserFacingError(`Step ${step} has not been submitted yet, so there is nothing to cancel.`);
-    if (['completed', 'failed', 'canceled'].includes(run.nodeStatus)) throw new UserFacingError(`Step ${step} has already ended (${run.status}).`);
+    if (!run?.runId) throw new UserFacingError(vscode.l10n.t('Step {0} has not been submitted yet, so there is nothing to cancel.', step));
+    if (['completed', 'failed', 'canceled'].includes(run.nodeStatus)) throw new UserFacingError(vscode.l10n.t('Step {0} has already ended ({1}).', step, run.status));
     await this.client().cancelJob(run.runId);
     this.deps.log.info(`Cancel requested for step ${step} (run ${run.runId}) of job ${this.target.jobName}.`);
   }
@@ -200,7 +200,7 @@ export class RunPanel {
       let failures = 0;
       for (;;) {
         if (!this.deps.arm()?.signedIn()) {
-          this.setNotice({ message: 'Not signed in: sign in to Azure to follow this run (it resumes by itself).', action: 'signIn' });
+          this.setNotice({ message: vscode.l10n.t('Not signed in: sign in to Azure to follow this run (it resumes by itself).'), action: 'signIn' });
           return;
         }
         try {
@@ -216,13 +216,13 @@ export class RunPanel {
           if (isTransient(err) && failures < maxFailures) {
             const delay = (this.deps.reconnectDelayMs ?? 2000) * 2 ** (failures - 1);
             this.deps.log.warn(`Following job ${this.target.jobName}: ${describeError(err)}; trying again in ${Math.round(delay / 1000)} s.`);
-            this.setNotice({ message: `Reconnecting (attempt ${failures + 1} of ${maxFailures}) after: ${describeError(err)}` });
+            this.setNotice({ message: vscode.l10n.t('Reconnecting (attempt {0} of {1}) after: {2}', failures + 1, maxFailures, describeError(err)) });
             await sleep(delay, this.abort.signal).catch(() => undefined);
             if (this.abort.signal.aborted) return;
             continue;
           }
           this.deps.log.error(`Following job ${this.target.jobName} stopped: ${describeError(err)}`);
-          this.setNotice({ message: `Live updates stopped: ${describeError(err)}`, action: 'retry' });
+          this.setNotice({ message: vscode.l10n.t('Live updates stopped: {0}', describeError(err)), action: 'retry' });
           return;
         }
       }
@@ -256,7 +256,7 @@ export class RunPanel {
         logsAvailable: monitor.hasLogs,
         persist: this.target,
       };
-      this.panel.title = `Run: ${snapshot.displayName ?? snapshot.name} (${snapshot.status})`;
+      this.panel.title = vscode.l10n.t('Run: {0} ({1})', snapshot.displayName ?? snapshot.name, snapshot.status);
       this.post({ type: 'state', state: this.state });
       this.deps.onStatus(snapshot.name, snapshot.status);
     };

@@ -7,7 +7,7 @@ export class AccountStatusBar implements vscode.Disposable {
   private readonly sub: { dispose(): void };
 
   constructor(private readonly connection: AzureConnection) {
-    this.item.name = 'Synapse Spark: Azure account';
+    this.item.name = vscode.l10n.t('Synapse Spark: Azure account');
     this.sub = connection.onDidChange(() => this.update());
     this.update();
     this.item.show();
@@ -21,7 +21,7 @@ export class AccountStatusBar implements vscode.Disposable {
   private update(): void {
     const error = this.connection.error;
     if (error) {
-      this.item.text = '$(warning) Synapse Spark: check settings';
+      this.item.text = `$(warning) ${vscode.l10n.t('Synapse Spark: check settings')}`;
       this.item.tooltip = error.message;
       this.item.command = 'synapseSpark.openSettings';
       return;
@@ -31,15 +31,16 @@ export class AccountStatusBar implements vscode.Disposable {
     const state = account.state;
     if (state.kind === 'signedIn') {
       this.item.text = `$(azure) ${state.account.label} · ${env}`;
-      this.item.tooltip = `Synapse Spark: signed in to ${env} (${arm.environment.resourceManagerEndpoint}) as ${state.account.label} with ${account.source.displayName}. Click to choose subscriptions.`;
+      this.item.tooltip = vscode.l10n.t('Synapse Spark: signed in to {0} ({1}) as {2} with {3}. Click to choose subscriptions.',
+        env, arm.environment.resourceManagerEndpoint, state.account.label, account.source.displayName);
       this.item.command = 'synapseSpark.selectSubscriptions';
     } else if (state.kind === 'signingIn') {
-      this.item.text = `$(sync~spin) Signing in · ${env}`;
+      this.item.text = `$(sync~spin) ${vscode.l10n.t('Signing in · {0}', env)}`;
       this.item.tooltip = undefined;
       this.item.command = undefined;
     } else {
-      this.item.text = `$(azure) Sign in · ${env}`;
-      this.item.tooltip = `Synapse Spark: not signed in to ${env}. Click to sign in with ${account.source.displayName}.`;
+      this.item.text = `$(azure) ${vscode.l10n.t('Sign in · {0}', env)}`;
+      this.item.tooltip = vscode.l10n.t('Synapse Spark: not signed in to {0}. Click to sign in with {1}.', env, account.source.displayName);
       this.item.command = 'synapseSpark.signIn';
     }
   }

@@ -96,7 +96,7 @@ export class AzureConnection implements vscode.Disposable {
   private async chooseTenants(tenants: TenantInfo[]): Promise<TenantInfo[] | undefined> {
     return this.ui().pickMany(
       tenants.map((t) => ({ label: t.displayName ?? t.tenantId, description: t.defaultDomain, detail: t.tenantId, picked: true, value: t })),
-      { title: 'Synapse Spark: Tenants to show', placeHolder: 'Your account has several tenants: choose the ones to list subscriptions from' },
+      { title: vscode.l10n.t('Synapse Spark: Tenants to show'), placeHolder: vscode.l10n.t('Your account has several tenants: choose the ones to list subscriptions from') },
     );
   }
 
@@ -106,7 +106,7 @@ export class AzureConnection implements vscode.Disposable {
     return {
       get: async (clientId) => secrets.get(key(clientId)),
       ask: async (clientId, tenantId) => {
-        const value = await this.ui().secret(`Client secret of service principal ${clientId} (tenant ${tenantId}); kept in VS Code's secret storage`);
+        const value = await this.ui().secret(vscode.l10n.t("Client secret of service principal {0} (tenant {1}); kept in VS Code's secret storage", clientId, tenantId));
         if (value) await secrets.store(key(clientId), value);
         return value || undefined;
       },

@@ -78,8 +78,8 @@ class ResourceCommands {
 
   async signIn(): Promise<void> {
     const c = this.conn();
-    const ok = await this.ui.progress(`Signing in to ${c.arm.environment.displayName} (${c.account.source.displayName})…`, (_r, signal) => c.account.signIn({ interactive: true, signal }));
-    if (!ok) throw new UserFacingError('Sign-in did not complete.');
+    const ok = await this.ui.progress(vscode.l10n.t('Signing in to {0} ({1})…', c.arm.environment.displayName, c.account.source.displayName), (_r, signal) => c.account.signIn({ interactive: true, signal }));
+    if (!ok) throw new UserFacingError(vscode.l10n.t('Sign-in did not complete.'));
     this.d.catalog.notifyChanged();
   }
 
@@ -91,11 +91,11 @@ class ResourceCommands {
   async selectSubscriptions(): Promise<void> {
     const c = await this.signedIn();
     const all = await c.account.allSubscriptions();
-    if (all.length === 0) throw new UserFacingError('This account sees no subscriptions.');
+    if (all.length === 0) throw new UserFacingError(vscode.l10n.t('This account sees no subscriptions.'));
     const current = c.account.selection();
     const chosen = await this.ui.pickMany(all.map((s) => ({ label: s.displayName, description: s.subscriptionId, picked: !current || current.includes(s.subscriptionId), value: s.subscriptionId })),
-      { title: 'Synapse Spark: Subscriptions to show' });
-    if (chosen.length === 0) throw new UserFacingError('Choose at least one subscription.');
+      { title: vscode.l10n.t('Synapse Spark: Subscriptions to show') });
+    if (chosen.length === 0) throw new UserFacingError(vscode.l10n.t('Choose at least one subscription.'));
     await c.account.setSelection(chosen.length === all.length ? undefined : chosen);
     this.d.tree.refresh();
     this.d.catalog.notifyChanged();
@@ -103,8 +103,13 @@ class ResourceCommands {
 
   async selectEnvironment(): Promise<void> {
     const current = vscode.workspace.getConfiguration('synapseSpark').get<string>('environment');
-    const labels: Record<string, string> = { AzureCloud: 'Azure (public cloud)', AzureChinaCloud: 'Azure China (21Vianet)', AzureUSGovernment: 'Azure US Government', Custom: 'Custom (synapseSpark.custom.*: an Azure Stack, a private cloud or the local emulator)' };
-    const name = await this.ui.pick(ENVIRONMENT_NAMES.map((n) => ({ label: labels[n], description: n === current ? 'current' : undefined, value: n })), { title: 'Synapse Spark: Azure environment' });
+    const labels: Record<string, string> = {
+      AzureCloud: vscode.l10n.t('Azure (public cloud)'),
+      AzureChinaCloud: vscode.l10n.t('Azure China (21Vianet)'),
+      AzureUSGovernment: vscode.l10n.t('Azure US Government'),
+      Custom: vscode.l10n.t('Custom ({0}: an Azure Stack, a private cloud or the local emulator)', 'synapseSpark.custom.*'),
+    };
+    const name = await this.ui.pick(ENVIRONMENT_NAMES.map((n) => ({ label: labels[n], description: n === current ? vscode.l10n.t('current') : undefined, value: n })), { title: vscode.l10n.t('Synapse Spark: Azure environment') });
     await updateSetting('environment', name);
     if (name === 'Custom' && !vscode.workspace.getConfiguration('synapseSpark').get<string>('custom.resourceManagerEndpoint')) {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'synapseSpark.custom');
@@ -117,43 +122,45 @@ class ResourceCommands {
     const c = await this.signedIn();
     const wsNode = node instanceof AmlWorkspaceNode ? node : node instanceof LinkedFolderNode ? node.workspaceNode : undefined;
     const workspace = wsNode?.workspace ?? await this.pickAmlWorkspace(c);
-    const existing = await c.ml.linkedSynapse(workspace).all().catch((e) => { throw toUserError(e, linkAction(workspace, 'list the linked services', 'read')); });
+    const existing = await c.ml.linkedSynapse(workspace).all().catch((e) => { throw toUserError(e, linkAction(workspace, vscode.l10n.t('list the linked services'), 'read')); });
     const sub: SubscriptionInfo = { subscriptionId: workspace.subscriptionId, displayName: workspace.subscriptionId, tenantId: workspace.tenantId };
     const synapse = await this.ui.pick(c.synapse.workspaces(sub).all().then((all) => {
       const free = all.filter((w) => !existing.some((l) => sameId(l.synapseWorkspaceId, w.id)));
-      if (free.length === 0) throw new UserFacingError(`Every Synapse workspace of subscription ${workspace.subscriptionId} is already linked to ${workspace.name}.`);
+      if (free.length === 0) throw new UserFacingError(vscode.l10n.t('Every Synapse workspace of subscription {0} is already linked to {1}.', workspace.subscriptionId, workspace.name));
       return free.map((w) => ({ label: w.name, description: w.resourceGroup, detail: w.location, value: w }));
-    }, (e) => { throw toUserError(e, { what: 'list the Synapse workspaces', permission: 'Microsoft.Synapse/workspaces/read', on: `subscription ${workspace.subscriptionId}`, docs: DOCS.synapseAccess }); }),
-    { title: `Link a Synapse workspace to ${workspace.name}` });
+    }, (e) => { throw toUserError(e, { what: vscode.l10n.t('list the Synapse workspaces'), permission: 'Microsoft.Synapse/workspaces/read', on: vscode.l10n.t('subscription {0}', workspace.subscriptionId), docs: DOCS.synapseAccess }); }),
+    { title: vscode.l10n.t('Link a Synapse workspace to {0}', workspace.name) });
     const names = existing.map((l) => l.linkName);
-    const linkName = await this.ui.input({ title: `Link ${synapse.name} to ${workspace.name}`, prompt: 'Name of the linked service', value: names.includes(synapse.name) ? `${synapse.name}-link` : synapse.name, validate: (v) => validateLinkName(v, names) });
+    const linkName = await this.ui.input({ title: vscode.l10n.t('Link {0} to {1}', synapse.name, workspace.name), prompt: vscode.l10n.t('Name of the linked service'), value: names.includes(synapse.name) ? `${synapse.name}-link` : synapse.name, validate: (v) => validateLinkName(v, names) });
     try {
-      const link = await this.ui.progress(`Linking ${synapse.name} to ${workspace.name}…`, (_r, signal) => c.ml.link(workspace, synapse.id, linkName, signal));
+      const link = await this.ui.progress(vscode.l10n.t('Linking {0} to {1}…', synapse.name, workspace.name), (_r, signal) => c.ml.link(workspace, synapse.id, linkName, signal));
       this.d.log.info(`Linked ${synapse.id} to ${workspace.id} as ${link.linkName}.`);
       if (link.principalId) {
         // The link's identity needs a Synapse role before the pools can be used through it: offer the way there.
         const principalId = link.principalId;
-        void this.ui.info(`Linked ${synapse.name} to ${workspace.name}. Grant the link's identity (${principalId}) access in Synapse Studio to use its pools.`,
-          'Open Synapse Studio', 'Copy Identity ID').then(async (picked) => {
-          if (picked === 'Copy Identity ID') {
+        const openStudio = vscode.l10n.t('Open Synapse Studio');
+        const copyId = vscode.l10n.t('Copy Identity ID');
+        void this.ui.info(vscode.l10n.t("Linked {0} to {1}. Grant the link's identity ({2}) access in Synapse Studio to use its pools.", synapse.name, workspace.name, principalId),
+          openStudio, copyId).then(async (picked) => {
+          if (picked === copyId) {
             await vscode.env.clipboard.writeText(principalId);
-            vscode.window.setStatusBarMessage('$(check) Identity ID copied', 3000);
-          } else if (picked === 'Open Synapse Studio') {
+            vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Identity ID copied')}`, 3000);
+          } else if (picked === openStudio) {
             await this.openInBrowser('synapseStudio', synapse.id);
           }
         });
       } else {
-        void this.ui.info(`Linked ${synapse.name} to ${workspace.name}.`);
+        void this.ui.info(vscode.l10n.t('Linked {0} to {1}.', synapse.name, workspace.name));
       }
     } catch (e) {
       if (isV1LinkRefusal(e)) {
         throw new UserFacingError(
-          `Azure ML refused to link ${synapse.name} to ${workspace.name}: new Synapse links (the Azure ML SDK v1 integration) are no longer accepted for this workspace. You do not need a link to use the pools: attach a Spark pool of ${synapse.name} directly as an Azure ML compute.`,
-          [{ title: 'Attach a Pool Directly', command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace, synapseWorkspaceId: synapse.id } satisfies AttachFrom] }, openLink('Learn More', DOCS.linkV1)],
+          vscode.l10n.t('Azure ML refused to link {0} to {1}: new Synapse links (the Azure ML SDK v1 integration) are no longer accepted for this workspace. You do not need a link to use the pools: attach a Spark pool of {0} directly as an Azure ML compute.', synapse.name, workspace.name),
+          [{ title: vscode.l10n.t('Attach a Pool Directly'), command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace, synapseWorkspaceId: synapse.id } satisfies AttachFrom] }, openLink(vscode.l10n.t('Learn More'), DOCS.linkV1)],
           { cause: e },
         );
       }
-      throw toUserError(e, linkAction(workspace, `link ${synapse.name}`, 'write'));
+      throw toUserError(e, linkAction(workspace, vscode.l10n.t('link {0}', synapse.name), 'write'));
     } finally {
       this.afterChange(wsNode, workspace);
     }
@@ -165,18 +172,19 @@ class ResourceCommands {
     if (!link) {
       const workspace = await this.pickAmlWorkspace(c);
       link = await this.ui.pick(c.ml.linkedSynapse(workspace).all().then((ls) => {
-        if (ls.length === 0) throw new UserFacingError(`${workspace.name} has no linked Synapse workspace.`);
+        if (ls.length === 0) throw new UserFacingError(vscode.l10n.t('{0} has no linked Synapse workspace.', workspace.name));
         return ls.map((l) => ({ label: l.synapseWorkspaceName, description: l.linkName, value: l }));
-      }), { title: `Unlink a Synapse workspace from ${workspace.name}` });
+      }), { title: vscode.l10n.t('Unlink a Synapse workspace from {0}', workspace.name) });
     }
     const l: LinkedSynapseInfo = link!;
-    await this.ui.confirm(`Unlink ${l.synapseWorkspaceName} from ${l.amlWorkspace.name}?`, `This deletes the linked service "${l.linkName}". Attached Spark computes stay attached; the Synapse workspace is not changed.`, 'Unlink');
+    await this.ui.confirm(vscode.l10n.t('Unlink {0} from {1}?', l.synapseWorkspaceName, l.amlWorkspace.name),
+      vscode.l10n.t('This deletes the linked service "{0}". Attached Spark computes stay attached; the Synapse workspace is not changed.', l.linkName), vscode.l10n.t('Unlink'));
     const wsNode = node instanceof LinkedSynapseNode ? node.folder.workspaceNode : undefined;
     try {
-      await this.d.tree.withBusy(l.linkId, 'Unlinking…', [node], () => c.ml.unlink(l));
+      await this.d.tree.withBusy(l.linkId, vscode.l10n.t('Unlinking…'), [node], () => c.ml.unlink(l));
       this.d.log.info(`Unlinked ${l.linkId}.`);
     } catch (e) {
-      throw toUserError(e, linkAction(l.amlWorkspace, `unlink ${l.synapseWorkspaceName}`, 'delete'));
+      throw toUserError(e, linkAction(l.amlWorkspace, vscode.l10n.t('unlink {0}', l.synapseWorkspaceName), 'delete'));
     } finally {
       this.afterChange(wsNode, l.amlWorkspace);
     }
@@ -207,13 +215,13 @@ class ResourceCommands {
     workspace ??= wsNode?.workspace ?? await this.pickAmlWorkspace(c);
     const ws = workspace;
     // The existing compute names (for the name box) load while the user picks the pool.
-    const names = c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, 'list the computes of', 'read')); });
+    const names = c.ml.computeNames(ws).catch((e) => { throw toUserError(e, computeAction(ws, vscode.l10n.t('list the computes of'), 'read')); });
     names.catch(() => undefined); // surfaced where it is awaited
     const synapse = pool ? undefined : synapseId ? synapseWorkspaceIdOf(synapseId)! : await this.pickSynapseWorkspace(c, ws);
     const pools = synapse && c.synapse.pools({ ...synapse, tenantId: ws.tenantId }).all().then((list) => {
-      if (list.length === 0) throw new UserFacingError(`${synapse.name} has no Spark pools.`);
-      return list.map((p) => ({ label: p.name, description: `Spark ${p.sparkVersion ?? '?'} · ${p.nodeSize ?? '?'}`, value: p }));
-    }, (e) => { throw toUserError(e, { what: `list the Spark pools of ${synapse.name}`, permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: synapse.id, docs: DOCS.synapseAccess }); });
+      if (list.length === 0) throw new UserFacingError(vscode.l10n.t('{0} has no Spark pools.', synapse.name));
+      return list.map((p) => ({ label: p.name, description: vscode.l10n.t('Spark {0} · {1}', p.sparkVersion ?? '?', p.nodeSize ?? '?'), value: p }));
+    }, (e) => { throw toUserError(e, { what: vscode.l10n.t('list the Spark pools of {0}', synapse.name), permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: synapse.id, docs: DOCS.synapseAccess }); });
     pools?.catch(() => undefined); // surfaced by the pick
     // Pool (when picked here), compute name and identity: each step's Back button returns to the one before,
     // keeping what was typed.
@@ -223,14 +231,14 @@ class ResourceCommands {
     for (let step = first; step < 3;) {
       try {
         if (step === 0) {
-          const picked: SparkPoolInfo = await this.ui.pick(pools!, { title: `Attach a Spark pool of ${synapse!.name} to ${ws.name}` });
+          const picked: SparkPoolInfo = await this.ui.pick(pools!, { title: vscode.l10n.t('Attach a Spark pool of {0} to {1}', synapse!.name, ws.name) });
           if (picked.id !== pool?.id) nameAnswer = undefined;
           pool = picked;
         } else if (step === 1) {
-          const taken = await this.whenReady(names, `Reading the computes of ${ws.name}…`);
+          const taken = await this.whenReady(names, vscode.l10n.t('Reading the computes of {0}…', ws.name));
           nameAnswer = await this.ui.input({
-            title: `Attach ${pool!.name} to ${ws.name}: compute name`,
-            prompt: 'Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)',
+            title: vscode.l10n.t('Attach {0} to {1}: compute name', pool!.name, ws.name),
+            prompt: vscode.l10n.t('Compute name in Azure ML (2-16 characters: letters, digits and hyphens, starting with a letter)'),
             value: nameAnswer ?? suggestComputeName(pool!.name, taken),
             validate: (v) => validateComputeName(v, taken),
             back: step > first,
@@ -249,8 +257,8 @@ class ResourceCommands {
     const identity = identityAnswer!;
     const poolNode = arg instanceof SparkPoolNode ? arg : undefined;
     try {
-      const compute = await this.d.tree.withBusy(p.id, 'Attaching…', [poolNode], () =>
-        this.ui.progress(`Attaching ${p.name} to ${ws.name} as ${computeName}…`, (report, signal) =>
+      const compute = await this.d.tree.withBusy(p.id, vscode.l10n.t('Attaching…'), [poolNode], () =>
+        this.ui.progress(vscode.l10n.t('Attaching {0} to {1} as {2}…', p.name, ws.name, computeName), (report, signal) =>
           c.ml.attach(ws, { computeName, poolId: p.id, identity }, {
             signal,
             pollIntervalMs: this.d.pollIntervalMs,
@@ -258,12 +266,14 @@ class ResourceCommands {
           })));
       this.d.log.info(`Attached ${p.id} to ${ws.id} as ${computeName} (${compute.provisioningState}).`);
       if (compute.provisioningState === 'Failed') {
-        throw new UserFacingError(`Azure ML created the compute ${computeName} but its attach failed${compute.provisioningErrors?.length ? `: ${compute.provisioningErrors.join('; ')}` : '.'} Detach it and try again.`,
-          [{ title: 'Detach', command: 'synapseSpark.detachSparkPool', args: [compute] }]);
+        const why = compute.provisioningErrors?.length ? `: ${compute.provisioningErrors.join('; ')}` : '.';
+        throw new UserFacingError(vscode.l10n.t('Azure ML created the compute {0} but its attach failed{1} Detach it and try again.', computeName, why),
+          [{ title: vscode.l10n.t('Detach'), command: 'synapseSpark.detachSparkPool', args: [compute] }]);
       }
       // Say that the wizard is done, and offer the new row (after the tree reloaded below).
-      void this.ui.info(`Attached ${p.name} to ${ws.name} as ${computeName}: notebooks and pipelines can run on it now.`, 'Reveal in Tree').then(async (picked) => {
-        if (picked !== 'Reveal in Tree') return;
+      const reveal = vscode.l10n.t('Reveal in Tree');
+      void this.ui.info(vscode.l10n.t('Attached {0} to {1} as {2}: notebooks and pipelines can run on it now.', p.name, ws.name, computeName), reveal).then(async (picked) => {
+        if (picked !== reveal) return;
         if (!(await this.d.tree.revealCompute(ws.id, computeName))) this.d.log.warn(`The compute ${computeName} is not in the Workspaces view (yet); refresh it.`);
       });
       return compute;
@@ -275,16 +285,17 @@ class ResourceCommands {
         // Cancel stops our wait, not Azure ML: a compute it already accepted goes on attaching. Say so, offer the undo.
         if (now) {
           this.d.log.info(`Stopped waiting for the attach of ${p.id} as ${computeName}; the compute is ${now.provisioningState ?? 'in an unknown state'}.`);
-          void this.ui.info(`Stopped waiting, but Azure ML goes on attaching ${p.name} to ${ws.name} as ${computeName} (now ${now.provisioningState ?? 'in an unknown state'}); `
-            + 'the Workspaces view follows it. To undo, detach it.', 'Detach').then((picked) => {
-            if (picked === 'Detach') void vscode.commands.executeCommand('synapseSpark.detachSparkPool', now);
+          const detach = vscode.l10n.t('Detach');
+          void this.ui.info(vscode.l10n.t('Stopped waiting, but Azure ML goes on attaching {0} to {1} as {2} (now {3}); the Workspaces view follows it. To undo, detach it.',
+            p.name, ws.name, computeName, now.provisioningState ?? vscode.l10n.t('in an unknown state')), detach).then((picked) => {
+            if (picked === detach) void vscode.commands.executeCommand('synapseSpark.detachSparkPool', now);
           });
         }
         throw e;
       }
-      const base = toUserError(e, computeAction(ws, `attach ${p.name} as ${computeName} to`, 'write'));
+      const base = toUserError(e, computeAction(ws, vscode.l10n.t('attach {0} as {1} to', p.name, computeName), 'write'));
       if (now && (e as Error).name !== 'AbortError') {
-        throw new UserFacingError(`${base.message} The compute ${computeName} exists in state ${now.provisioningState ?? 'unknown'}; the tree shows it.`, (base as UserFacingError).actions ?? [], { cause: e });
+        throw new UserFacingError(`${base.message} ${vscode.l10n.t('The compute {0} exists in state {1}; the tree shows it.', computeName, now.provisioningState ?? vscode.l10n.t('unknown'))}`, (base as UserFacingError).actions ?? [], { cause: e });
       }
       throw base;
     } finally {
@@ -318,28 +329,29 @@ class ResourceCommands {
     } else if (node instanceof SparkPoolNode) {
       wsNode = node.workspaceNode;
       const attached = await node.resolveAttached();
-      compute = attached.length === 1 ? attached[0] : await this.ui.pick(attached.map((a) => ({ label: a.name, value: a })), { title: `Detach which compute of ${node.pool.name}?` });
+      compute = attached.length === 1 ? attached[0] : await this.ui.pick(attached.map((a) => ({ label: a.name, value: a })), { title: vscode.l10n.t('Detach which compute of {0}?', node.pool.name) });
     }
     if (!compute) {
       const workspace = await this.pickAmlWorkspace(c);
       compute = await this.ui.pick(c.ml.sparkComputes(workspace).all().then((cs) => {
         if (cs.length === 0) {
-          throw new UserFacingError(`${workspace.name} has no attached Spark compute to detach.`,
-            [{ title: 'Attach a Spark Pool', command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace } satisfies AttachFrom] }]);
+          throw new UserFacingError(vscode.l10n.t('{0} has no attached Spark compute to detach.', workspace.name),
+            [{ title: vscode.l10n.t('Attach a Spark Pool'), command: 'synapseSpark.attachSparkPool', args: [{ kind: 'attachFrom', workspace } satisfies AttachFrom] }]);
         }
         return cs.map((x) => ({ label: x.name, description: `${x.synapseWorkspaceName}/${x.poolName} · ${x.provisioningState ?? ''}`, value: x }));
-      }), { title: `Detach a Spark compute from ${workspace.name}` });
+      }), { title: vscode.l10n.t('Detach a Spark compute from {0}', workspace.name) });
     }
     const x: SparkComputeInfo = compute!;
-    await this.ui.confirm(`Detach ${x.name} from ${x.amlWorkspace.name}?`, `Azure ML forgets the compute ${x.name}; the Synapse Spark pool ${x.synapseWorkspaceName}/${x.poolName} is not deleted and can be attached again.`, 'Detach');
+    await this.ui.confirm(vscode.l10n.t('Detach {0} from {1}?', x.name, x.amlWorkspace.name),
+      vscode.l10n.t('Azure ML forgets the compute {0}; the Synapse Spark pool {1}/{2} is not deleted and can be attached again.', x.name, x.synapseWorkspaceName, x.poolName), vscode.l10n.t('Detach'));
     try {
-      await this.d.tree.withBusy(x.id, 'Detaching…', [node], () =>
-        this.ui.progress(`Detaching ${x.name} from ${x.amlWorkspace.name}…`, (report, signal) =>
+      await this.d.tree.withBusy(x.id, vscode.l10n.t('Detaching…'), [node], () =>
+        this.ui.progress(vscode.l10n.t('Detaching {0} from {1}…', x.name, x.amlWorkspace.name), (report, signal) =>
           c.ml.detach(x.amlWorkspace, x.name, { signal, pollIntervalMs: this.d.pollIntervalMs, onProgress: (s) => report({ message: `${s.status} (${Math.round(s.elapsedMs / 1000)} s)` }) })));
       this.d.log.info(`Detached ${x.id}.`);
     } catch (e) {
       if (isNotFound(e)) return; // already gone: the refresh below shows it
-      throw toUserError(e, computeAction(x.amlWorkspace, `detach ${x.name} from`, 'delete'));
+      throw toUserError(e, computeAction(x.amlWorkspace, vscode.l10n.t('detach {0} from', x.name), 'delete'));
     } finally {
       this.afterChange(wsNode, x.amlWorkspace);
     }
@@ -349,9 +361,9 @@ class ResourceCommands {
 
   async copyResourceId(node?: TreeNode): Promise<void> {
     const id = node?.resourceId();
-    if (!id) throw new UserFacingError('Choose a resource in the Workspaces view to copy its id.');
+    if (!id) throw new UserFacingError(vscode.l10n.t('Choose a resource in the Workspaces view to copy its id.'));
     await vscode.env.clipboard.writeText(id);
-    vscode.window.setStatusBarMessage('$(check) Resource ID copied', 3000);
+    vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Resource ID copied')}`, 3000);
   }
 
   async open(target: BrowserTarget, node?: TreeNode): Promise<void> {
@@ -363,7 +375,7 @@ class ResourceCommands {
     } else {
       id = node?.resourceId();
     }
-    if (!id) throw new UserFacingError('Choose a resource in the Workspaces view first.');
+    if (!id) throw new UserFacingError(vscode.l10n.t('Choose a resource in the Workspaces view first.'));
     await this.openInBrowser(target, id);
   }
 
@@ -389,12 +401,12 @@ class ResourceCommands {
 
   private async pickAmlWorkspace(c: Connection): Promise<AmlWorkspaceInfo> {
     const subs = await c.account.selectedSubscriptions();
-    const sub = subs.length === 1 ? subs[0] : await this.ui.pick(subs.map((s) => ({ label: s.displayName, description: s.subscriptionId, value: s })), { title: 'Choose a subscription' });
+    const sub = subs.length === 1 ? subs[0] : await this.ui.pick(subs.map((s) => ({ label: s.displayName, description: s.subscriptionId, value: s })), { title: vscode.l10n.t('Choose a subscription') });
     return this.ui.pick(c.ml.workspaces(sub).all().then((wss) => {
-      if (wss.length === 0) throw new UserFacingError(`Subscription ${sub.displayName} has no Azure ML workspaces.`);
+      if (wss.length === 0) throw new UserFacingError(vscode.l10n.t('Subscription {0} has no Azure ML workspaces.', sub.displayName));
       return wss.map((w) => ({ label: w.name, description: w.resourceGroup, detail: w.friendlyName, value: w }));
-    }, (e) => { throw toUserError(e, { what: 'list the Azure ML workspaces', permission: 'Microsoft.MachineLearningServices/workspaces/read', on: `subscription ${sub.displayName}`, docs: DOCS.amlRoles }); }),
-    { title: 'Choose an Azure ML workspace' });
+    }, (e) => { throw toUserError(e, { what: vscode.l10n.t('list the Azure ML workspaces'), permission: 'Microsoft.MachineLearningServices/workspaces/read', on: vscode.l10n.t('subscription {0}', sub.displayName), docs: DOCS.amlRoles }); }),
+    { title: vscode.l10n.t('Choose an Azure ML workspace') });
   }
 
   /** Linked workspaces first, then every other Synapse workspace of the subscription (attaching needs no link). */
@@ -402,28 +414,28 @@ class ResourceCommands {
     const sub: SubscriptionInfo = { subscriptionId: ws.subscriptionId, displayName: ws.subscriptionId, tenantId: ws.tenantId };
     const items = Promise.all([c.ml.linkedSynapse(ws).all().catch(() => []), c.synapse.workspaces(sub).all()]).then(([links, all]) => {
       const out: PickItem<{ id: string; name: string; subscriptionId: string; resourceGroup: string }>[] = [];
-      for (const l of links) out.push({ label: l.synapseWorkspaceName, description: `linked (${l.linkName})`, value: synapseWorkspaceIdOf(l.synapseWorkspaceId)! });
+      for (const l of links) out.push({ label: l.synapseWorkspaceName, description: vscode.l10n.t('linked ({0})', l.linkName), value: synapseWorkspaceIdOf(l.synapseWorkspaceId)! });
       for (const w of all as SynapseWorkspaceInfo[]) if (!links.some((l) => sameId(l.synapseWorkspaceId, w.id))) out.push({ label: w.name, description: w.resourceGroup, value: w });
-      if (out.length === 0) throw new UserFacingError(`Subscription ${ws.subscriptionId} has no Synapse workspaces.`);
+      if (out.length === 0) throw new UserFacingError(vscode.l10n.t('Subscription {0} has no Synapse workspaces.', ws.subscriptionId));
       return out;
-    }, (e) => { throw toUserError(e, { what: 'list the Synapse workspaces', permission: 'Microsoft.Synapse/workspaces/read', on: `subscription ${ws.subscriptionId}`, docs: DOCS.synapseAccess }); });
-    return this.ui.pick(items, { title: `Choose the Synapse workspace whose pool to attach to ${ws.name}` });
+    }, (e) => { throw toUserError(e, { what: vscode.l10n.t('list the Synapse workspaces'), permission: 'Microsoft.Synapse/workspaces/read', on: vscode.l10n.t('subscription {0}', ws.subscriptionId), docs: DOCS.synapseAccess }); });
+    return this.ui.pick(items, { title: vscode.l10n.t('Choose the Synapse workspace whose pool to attach to {0}', ws.name) });
   }
 
   /** The identity step (its Back button rejects with WizardBack); Back from the identity id returns to it. */
   private async pickIdentity(ws: AmlWorkspaceInfo, p: SparkPoolInfo): Promise<ComputeIdentityChoice> {
     for (;;) {
       const kind = await this.ui.pick<ComputeIdentityChoice['type']>([
-        { label: 'System-assigned identity', detail: 'Azure ML creates an identity for the compute (recommended)', value: 'SystemAssigned' },
-        { label: 'User-assigned identity', detail: 'Use an existing managed identity', value: 'UserAssigned' },
-        { label: 'No identity', detail: 'Jobs use the submitting user\'s identity', value: 'None' },
-      ], { title: `Attach ${p.name} to ${ws.name}: managed identity`, back: true });
+        { label: vscode.l10n.t('System-assigned identity'), detail: vscode.l10n.t('Azure ML creates an identity for the compute (recommended)'), value: 'SystemAssigned' },
+        { label: vscode.l10n.t('User-assigned identity'), detail: vscode.l10n.t('Use an existing managed identity'), value: 'UserAssigned' },
+        { label: vscode.l10n.t('No identity'), detail: vscode.l10n.t("Jobs use the submitting user's identity"), value: 'None' },
+      ], { title: vscode.l10n.t('Attach {0} to {1}: managed identity', p.name, ws.name), back: true });
       if (kind !== 'UserAssigned') return { type: kind };
       try {
         const identityId = await this.ui.input({
-          title: 'User-assigned managed identity',
-          prompt: 'Resource id: /subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…',
-          validate: (v) => (userAssignedIdentityId(v.trim()) ? undefined : 'Enter the resource id of a user-assigned managed identity.'),
+          title: vscode.l10n.t('User-assigned managed identity'),
+          prompt: vscode.l10n.t('Resource id: {0}', '/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…'),
+          validate: (v) => (userAssignedIdentityId(v.trim()) ? undefined : vscode.l10n.t('Enter the resource id of a user-assigned managed identity.')),
           back: true,
         });
         return { type: 'UserAssigned', identityId: identityId.trim() };
@@ -442,10 +454,10 @@ class ResourceCommands {
 }
 
 function linkAction(ws: AmlWorkspaceInfo, what: string, verb: 'read' | 'write' | 'delete') {
-  return { what, permission: `Microsoft.MachineLearningServices/workspaces/linkedServices/${verb}`, on: `Azure ML workspace ${ws.id}`, docs: DOCS.linkV1 };
+  return { what, permission: `Microsoft.MachineLearningServices/workspaces/linkedServices/${verb}`, on: vscode.l10n.t('Azure ML workspace {0}', ws.id), docs: DOCS.linkV1 };
 }
 
 function computeAction(ws: AmlWorkspaceInfo, what: string, verb: 'read' | 'write' | 'delete') {
-  return { what: `${what} ${ws.name}`, permission: `Microsoft.MachineLearningServices/workspaces/computes/${verb}`, on: `Azure ML workspace ${ws.id}`, docs: DOCS.attachPool };
+  return { what: `${what} ${ws.name}`, permission: `Microsoft.MachineLearningServices/workspaces/computes/${verb}`, on: vscode.l10n.t('Azure ML workspace {0}', ws.id), docs: DOCS.attachPool };
 }
 

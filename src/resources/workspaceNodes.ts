@@ -47,7 +47,7 @@ export abstract class PagedNode<T> extends TreeNode {
   protected abstract action(): ArmAction;
   /** Shown when the list is empty. */
   protected emptyNodes(): TreeNode[] {
-    return [new MessageNode(this, this.tree, `${this.id}/empty`, 'None', 'info')];
+    return [new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('None'), 'info')];
   }
 
   override async getChildren(): Promise<TreeNode[]> {
@@ -115,7 +115,8 @@ export class SubscriptionNode extends PagedNode<AmlWorkspaceInfo> {
     item.id = this.id;
     item.iconPath = icon('azure');
     item.description = this.subscription.state && this.subscription.state !== 'Enabled' ? this.subscription.state : undefined;
-    item.tooltip = new vscode.MarkdownString(`**Subscription** ${this.subscription.displayName}\n\nID: \`${this.subscription.subscriptionId}\`${this.subscription.tenantId ? `\n\nTenant: \`${this.subscription.tenantId}\`` : ''}`);
+    const s = this.subscription;
+    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Subscription** {0}', s.displayName), vscode.l10n.t('ID: `{0}`', s.subscriptionId), ...(s.tenantId ? [vscode.l10n.t('Tenant: `{0}`', s.tenantId)] : [])].join('\n\n'));
     item.contextValue = 'subscription';
     return item;
   }
@@ -129,10 +130,10 @@ export class SubscriptionNode extends PagedNode<AmlWorkspaceInfo> {
     return new AmlWorkspaceNode(this, this.tree, ws);
   }
   protected action(): ArmAction {
-    return { what: 'list the Azure ML workspaces', permission: 'Microsoft.MachineLearningServices/workspaces/read', on: `subscription ${this.subscription.displayName} (${this.subscription.subscriptionId})`, docs: DOCS.amlRoles };
+    return { what: vscode.l10n.t('list the Azure ML workspaces'), permission: 'Microsoft.MachineLearningServices/workspaces/read', on: vscode.l10n.t('subscription {0} ({1})', this.subscription.displayName, this.subscription.subscriptionId), docs: DOCS.amlRoles };
   }
   protected override emptyNodes(): TreeNode[] {
-    return [new MessageNode(this, this.tree, `${this.id}/empty`, 'No Azure ML workspaces', 'info')];
+    return [new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('No Azure ML workspaces'), 'info')];
   }
 }
 
@@ -154,7 +155,7 @@ export class AmlWorkspaceNode extends TreeNode {
     item.id = this.id;
     item.iconPath = icon('beaker');
     item.description = ws.friendlyName && ws.friendlyName !== ws.name ? ws.friendlyName : ws.resourceGroup;
-    item.tooltip = new vscode.MarkdownString(`**Azure ML workspace** ${ws.name}\n\nResource group: ${ws.resourceGroup}\n\nLocation: ${ws.location ?? '?'}${ws.description ? `\n\n${ws.description}` : ''}`);
+    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Azure ML workspace** {0}', ws.name), vscode.l10n.t('Resource group: {0}', ws.resourceGroup), vscode.l10n.t('Location: {0}', ws.location ?? '?'), ...(ws.description ? [ws.description] : [])].join('\n\n'));
     item.contextValue = 'amlWorkspace';
     return item;
   }
@@ -187,11 +188,11 @@ export class LinkedFolderNode extends PagedNode<LinkedSynapseInfo> {
     this.id = `${workspaceNode.id}/linked`;
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Linked Synapse workspaces', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Linked Synapse workspaces'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = icon('link');
     item.contextValue = 'linkedFolder';
-    item.tooltip = 'Synapse workspaces linked to this Azure ML workspace (linked services), and their Spark pools';
+    item.tooltip = vscode.l10n.t('Synapse workspaces linked to this Azure ML workspace (linked services), and their Spark pools');
     return item;
   }
   protected openPager() {
@@ -201,11 +202,11 @@ export class LinkedFolderNode extends PagedNode<LinkedSynapseInfo> {
     return new LinkedSynapseNode(this, this.tree, link);
   }
   protected action(): ArmAction {
-    return { what: 'list the linked Synapse workspaces', permission: 'Microsoft.MachineLearningServices/workspaces/linkedServices/read', on: `Azure ML workspace ${this.workspaceNode.workspace.id}`, docs: DOCS.linkV1 };
+    return { what: vscode.l10n.t('list the linked Synapse workspaces'), permission: 'Microsoft.MachineLearningServices/workspaces/linkedServices/read', on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id), docs: DOCS.linkV1 };
   }
   protected override emptyNodes(): TreeNode[] {
-    const n = new MessageNode(this, this.tree, `${this.id}/empty`, 'Link a Synapse workspace…', 'add');
-    n.command = { title: 'Link Synapse Workspace', command: 'synapseSpark.linkSynapseWorkspace', arguments: [this.workspaceNode] };
+    const n = new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('Link a Synapse workspace…'), 'add');
+    n.command = { title: vscode.l10n.t('Link Synapse Workspace'), command: 'synapseSpark.linkSynapseWorkspace', arguments: [this.workspaceNode] };
     return [n];
   }
 }
@@ -221,8 +222,9 @@ export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
     const item = new vscode.TreeItem(l.synapseWorkspaceName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = icon('database');
-    item.description = this.tree.busy(l.linkId) ?? `link ${l.linkName}`;
-    item.tooltip = new vscode.MarkdownString(`**Synapse workspace** ${l.synapseWorkspaceName}\n\nLinked service: ${l.linkName}\n\nResource group: ${l.synapseResourceGroup}${l.principalId ? `\n\nLink identity (principal id): \`${l.principalId}\`` : ''}`);
+    item.description = this.tree.busy(l.linkId) ?? vscode.l10n.t('link {0}', l.linkName);
+    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Synapse workspace** {0}', l.synapseWorkspaceName), vscode.l10n.t('Linked service: {0}', l.linkName), vscode.l10n.t('Resource group: {0}', l.synapseResourceGroup),
+      ...(l.principalId ? [vscode.l10n.t('Link identity (principal id): `{0}`', l.principalId)] : [])].join('\n\n'));
     item.contextValue = 'linkedSynapseWorkspace';
     return item;
   }
@@ -244,10 +246,10 @@ export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
     return new SparkPoolNode(this, this.tree, pool);
   }
   protected action(): ArmAction {
-    return { what: `list the Spark pools of ${this.link.synapseWorkspaceName}`, permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: `Synapse workspace ${this.link.synapseWorkspaceId}`, docs: DOCS.synapseAccess };
+    return { what: vscode.l10n.t('list the Spark pools of {0}', this.link.synapseWorkspaceName), permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: vscode.l10n.t('Synapse workspace {0}', this.link.synapseWorkspaceId), docs: DOCS.synapseAccess };
   }
   protected override emptyNodes(): TreeNode[] {
-    return [new MessageNode(this, this.tree, `${this.id}/empty`, 'No Spark pools', 'info')];
+    return [new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('No Spark pools'), 'info')];
   }
 }
 
@@ -280,10 +282,10 @@ export class SparkPoolNode extends TreeNode {
       item.description = busy;
       item.iconPath = icon('loading~spin');
     } else if (attached.length) {
-      item.description = `attached as ${attached.map((c) => c.name).join(', ')}`;
+      item.description = vscode.l10n.t('attached as {0}', attached.map((c) => c.name).join(', '));
       item.iconPath = icon('flame', 'charts.green');
     } else {
-      item.description = 'not attached';
+      item.description = vscode.l10n.t('not attached');
       item.iconPath = icon('flame');
     }
     item.tooltip = poolTooltip(p, attached);
@@ -328,11 +330,11 @@ export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
     super.reset();
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Attached Spark computes', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Attached Spark computes'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = icon('server-process');
     item.contextValue = 'computesFolder';
-    item.tooltip = 'Synapse Spark pools attached to this Azure ML workspace as computes';
+    item.tooltip = vscode.l10n.t('Synapse Spark pools attached to this Azure ML workspace as computes');
     return item;
   }
   protected openPager() {
@@ -342,11 +344,11 @@ export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
     return new SparkComputeNode(this, this.tree, c);
   }
   protected action(): ArmAction {
-    return { what: 'list the attached Spark computes', permission: 'Microsoft.MachineLearningServices/workspaces/computes/read', on: `Azure ML workspace ${this.workspaceNode.workspace.id}`, docs: DOCS.attachPool };
+    return { what: vscode.l10n.t('list the attached Spark computes'), permission: 'Microsoft.MachineLearningServices/workspaces/computes/read', on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id), docs: DOCS.attachPool };
   }
   protected override emptyNodes(): TreeNode[] {
-    const n = new MessageNode(this, this.tree, `${this.id}/empty`, 'Attach a Spark pool…', 'add');
-    n.command = { title: 'Attach Spark Pool', command: 'synapseSpark.attachSparkPool', arguments: [this.workspaceNode] };
+    const n = new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('Attach a Spark pool…'), 'add');
+    n.command = { title: vscode.l10n.t('Attach Spark Pool'), command: 'synapseSpark.attachSparkPool', arguments: [this.workspaceNode] };
     return [n];
   }
 }
@@ -382,10 +384,10 @@ export class LoadMoreNode extends TreeNode {
     this.id = `${list.id}/~more`;
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = icon('more');
-    item.command = { title: 'Load More', command: 'synapseSpark.loadMore', arguments: [this] };
+    item.command = { title: vscode.l10n.t('Load More'), command: 'synapseSpark.loadMore', arguments: [this] };
     item.contextValue = 'loadMore';
     return item;
   }
@@ -401,8 +403,8 @@ export class ErrorNode extends TreeNode {
     const item = new vscode.TreeItem(this.error.message.split('\n')[0], vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = icon('error', 'errorForeground');
-    item.tooltip = `${this.error.message}\n\nClick to retry.`;
-    item.command = { title: 'Retry', command: 'synapseSpark.retryLoad', arguments: [this] };
+    item.tooltip = `${this.error.message}\n\n${vscode.l10n.t('Click to retry.')}`;
+    item.command = { title: vscode.l10n.t('Retry'), command: 'synapseSpark.retryLoad', arguments: [this] };
     item.contextValue = 'error';
     return item;
   }
@@ -425,21 +427,21 @@ export class MessageNode extends TreeNode {
 
 function scaleLines(s: { sparkVersion?: string; nodeSize?: string; nodeSizeFamily?: string; nodeCount?: number; autoScale?: { enabled: boolean; minNodeCount?: number; maxNodeCount?: number }; autoPause?: { enabled: boolean; delayInMinutes?: number } }): string[] {
   return [
-    `Spark ${s.sparkVersion ?? '?'}`,
-    `Node size: ${s.nodeSize ?? '?'}${s.nodeSizeFamily ? ` (${s.nodeSizeFamily})` : ''}${s.nodeCount !== undefined ? `, ${s.nodeCount} nodes` : ''}`,
-    `Autoscale: ${s.autoScale?.enabled ? `${s.autoScale.minNodeCount ?? '?'}–${s.autoScale.maxNodeCount ?? '?'} nodes` : 'off'}`,
-    `Auto-pause: ${s.autoPause?.enabled ? `after ${s.autoPause.delayInMinutes ?? '?'} min idle` : 'off'}`,
+    vscode.l10n.t('Spark {0}', s.sparkVersion ?? '?'),
+    vscode.l10n.t('Node size: {0}', `${s.nodeSize ?? '?'}${s.nodeSizeFamily ? ` (${s.nodeSizeFamily})` : ''}${s.nodeCount !== undefined ? vscode.l10n.t(', {0} nodes', s.nodeCount) : ''}`),
+    vscode.l10n.t('Autoscale: {0}', s.autoScale?.enabled ? vscode.l10n.t('{0}–{1} nodes', s.autoScale.minNodeCount ?? '?', s.autoScale.maxNodeCount ?? '?') : vscode.l10n.t('off')),
+    vscode.l10n.t('Auto-pause: {0}', s.autoPause?.enabled ? vscode.l10n.t('after {0} min idle', s.autoPause.delayInMinutes ?? '?') : vscode.l10n.t('off')),
   ];
 }
 
 function poolTooltip(p: SparkPoolInfo, attached: SparkComputeInfo[]): vscode.MarkdownString {
-  const lines = [`**Spark pool** ${p.name} in ${p.synapseWorkspaceName}`, ...scaleLines(p),
-    attached.length ? `Attached as: ${attached.map((c) => `${c.name} (${c.provisioningState ?? '?'})`).join(', ')}` : 'Not attached to this Azure ML workspace'];
+  const lines = [vscode.l10n.t('**Spark pool** {0} in {1}', p.name, p.synapseWorkspaceName), ...scaleLines(p),
+    attached.length ? vscode.l10n.t('Attached as: {0}', attached.map((c) => `${c.name} (${c.provisioningState ?? '?'})`).join(', ')) : vscode.l10n.t('Not attached to this Azure ML workspace')];
   return new vscode.MarkdownString(lines.join('\n\n'));
 }
 
 function computeTooltip(c: SparkComputeInfo): vscode.MarkdownString {
-  const lines = [`**Attached Spark compute** ${c.name}`, `State: ${c.provisioningState ?? '?'}`, `Pool: ${c.synapseWorkspaceName}/${c.poolName}`, ...scaleLines(c),
-    `Identity: ${c.identityType ?? 'none'}`, ...(c.description ? [c.description] : []), ...(c.provisioningErrors?.length ? [`Errors: ${c.provisioningErrors.join('; ')}`] : [])];
+  const lines = [vscode.l10n.t('**Attached Spark compute** {0}', c.name), vscode.l10n.t('State: {0}', c.provisioningState ?? '?'), vscode.l10n.t('Pool: {0}/{1}', c.synapseWorkspaceName, c.poolName), ...scaleLines(c),
+    vscode.l10n.t('Identity: {0}', c.identityType ?? vscode.l10n.t('none')), ...(c.description ? [c.description] : []), ...(c.provisioningErrors?.length ? [vscode.l10n.t('Errors: {0}', c.provisioningErrors.join('; '))] : [])];
   return new vscode.MarkdownString(lines.join('\n\n'));
 }

@@ -111,11 +111,11 @@ export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>
     try {
       const subs = await account.selectedSubscriptions();
       if (subs.length === 0) {
-        return [new ErrorNode(undefined, this.context, new Error('No subscriptions to show. Choose some with "Select Subscriptions".'))];
+        return [new ErrorNode(undefined, this.context, new Error(vscode.l10n.t('No subscriptions to show. Choose some with "{0}".', vscode.l10n.t('Select Subscriptions'))))];
       }
       return subs.map((s) => new SubscriptionNode(this.context, s));
     } catch (e) {
-      return [new ErrorNode(undefined, this.context, toUserError(e, { what: 'list your subscriptions', permission: 'Microsoft.Resources/subscriptions/read', on: 'your account', docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting' }))];
+      return [new ErrorNode(undefined, this.context, toUserError(e, { what: vscode.l10n.t('list your subscriptions'), permission: 'Microsoft.Resources/subscriptions/read', on: vscode.l10n.t('your account'), docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting' }))];
     }
   }
 }

@@ -64,9 +64,10 @@ export class CommandRunner {
   private async show(err: unknown): Promise<void> {
     const message = redact(describeError(err));
     const actions = err instanceof UserFacingError ? err.actions : [];
-    const titles = [...actions.map((a) => a.title), 'Show Log'];
+    const showLog = vscode.l10n.t('Show Log');
+    const titles = [...actions.map((a) => a.title), showLog];
     const picked = await this.presentError(message, ...titles);
-    if (picked === 'Show Log') {
+    if (picked === showLog) {
       await vscode.commands.executeCommand('synapseSpark.showLog');
       return;
     }

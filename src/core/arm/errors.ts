@@ -3,6 +3,7 @@
  * and link the docs; a network failure says the endpoint cannot be reached; the v1-link refusal explains
  * itself and offers to attach pools directly.
  */
+import * as l10n from '@vscode/l10n';
 import { UserFacingError, type ErrorAction } from '../util/errors';
 
 export const DOCS = {
@@ -75,27 +76,28 @@ export function toUserError(err: unknown, action: ArmAction): Error {
   if (err instanceof UserFacingError) return err;
   const e = asArmError(err);
   if (e.name === 'AbortError') return err as Error;
-  const detail = firstLine(e.message) || 'no details';
+  const detail = firstLine(e.message) || l10n.t('no details');
   const code = e.code ? `${e.code}: ` : '';
-  const docs = openLink('Learn More', action.docs);
+  const learnMore = l10n.t('Learn More');
+  const docs = openLink(learnMore, action.docs);
   switch (e.statusCode) {
     case 401:
-      return new UserFacingError(`Azure did not accept the sign-in while trying to ${action.what} (${code}${detail}). Sign in again.`,
-        [{ title: 'Sign In', command: 'synapseSpark.signIn' }, openLink('Learn More', DOCS.signIn)], { cause: err });
+      return new UserFacingError(l10n.t('Azure did not accept the sign-in while trying to {0} ({1}). Sign in again.', action.what, `${code}${detail}`),
+        [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }, openLink(learnMore, DOCS.signIn)], { cause: err });
     case 403:
       return new UserFacingError(
-        `Permission denied: to ${action.what} you need "${action.permission}" on ${action.on} (for example through a role assignment). Azure said: ${code}${detail}`,
-        [docs, openLink('RBAC Troubleshooting', DOCS.armRbac)], { cause: err });
+        l10n.t('Permission denied: to {0} you need "{1}" on {2} (for example through a role assignment). Azure said: {3}', action.what, action.permission, action.on, `${code}${detail}`),
+        [docs, openLink(l10n.t('RBAC Troubleshooting'), DOCS.armRbac)], { cause: err });
     case 404:
-      return new UserFacingError(`Could not ${action.what}: ${action.on} was not found (${code}${detail}). It may have been deleted; refresh the tree.`,
-        [{ title: 'Refresh', command: 'synapseSpark.refresh' }], { cause: err });
+      return new UserFacingError(l10n.t('Could not {0}: {1} was not found ({2}). It may have been deleted; refresh the tree.', action.what, action.on, `${code}${detail}`),
+        [{ title: l10n.t('Refresh'), command: 'synapseSpark.refresh' }], { cause: err });
     case 429:
-      return new UserFacingError(`Azure is still throttling requests after several retries while trying to ${action.what} (${code}${detail}). Wait a minute and retry.`, [], { cause: err });
+      return new UserFacingError(l10n.t('Azure is still throttling requests after several retries while trying to {0} ({1}). Wait a minute and retry.', action.what, `${code}${detail}`), [], { cause: err });
   }
   if (isNetworkFailure(err)) {
-    return new UserFacingError(`Could not reach Azure to ${action.what}: ${detail}. Check the network, the environment's endpoints and "synapseSpark.caBundlePath".`,
-      [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }], { cause: err });
+    return new UserFacingError(l10n.t('Could not reach Azure to {0}: {1}. Check the network, the environment\'s endpoints and "{2}".', action.what, detail, 'synapseSpark.caBundlePath'),
+      [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }], { cause: err });
   }
-  const status = e.statusCode ? ` (HTTP ${e.statusCode})` : '';
-  return new UserFacingError(`Could not ${action.what}${status}: ${code}${detail}`, [docs], { cause: err });
+  const message = e.statusCode ? l10n.t('Could not {0} (HTTP {1}): {2}', action.what, e.statusCode, `${code}${detail}`) : l10n.t('Could not {0}: {1}', action.what, `${code}${detail}`);
+  return new UserFacingError(message, [docs], { cause: err });
 }

@@ -1,4 +1,5 @@
 /** Sign-in through the Azure CLI's cached login (`az login`), one credential per tenant. */
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential } from '@azure/identity';
 import type { CloudEnvironment } from '../cloud/environments';
@@ -24,7 +25,7 @@ export class AzureCliSource implements CredentialSource {
     } catch (e) {
       if (!interactive) return undefined;
       throw new UserFacingError(
-        `The Azure CLI gave no token for ${this.environment.resourceManagerScope}: ${firstLine(e)}. Run "az login" (and "az cloud set" for a sovereign cloud) in a terminal, then sign in again.`,
+        l10n.t('The Azure CLI gave no token for {0}: {1}. Run "{2}" (and "{3}" for a sovereign cloud) in a terminal, then sign in again.', this.environment.resourceManagerScope, firstLine(e), 'az login', 'az cloud set'),
         [],
         { cause: e },
       );
@@ -39,7 +40,7 @@ export class AzureCliSource implements CredentialSource {
   credential(tenantId?: string): TokenCredential {
     return {
       getToken: async (scopes, options) => {
-        if (!this.signedIn) throw new UserFacingError('Not signed in.', [{ title: 'Sign In', command: 'synapseSpark.signIn' }]);
+        if (!this.signedIn) throw new UserFacingError(l10n.t('Not signed in.'), [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
         const t = await this.get(tenantId ?? this.tenantId).getToken(scopes, options);
         return { ...t, expiresOnTimestamp: t.expiresOnTimestamp || jwtExpiry(t.token) || Date.now() + 5 * 60_000 };
       },

@@ -2,6 +2,7 @@
  * Client-credentials sign-in: a service principal (secret kept by the caller in secret storage) or the
  * emulator's well-known development principal. Tokens come from the environment's authority.
  */
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import { createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
@@ -28,7 +29,7 @@ export class ClientSecretSource implements CredentialSource {
 
   constructor(private readonly options: ClientSecretSourceOptions) {
     this.kind = options.kind;
-    this.displayName = options.kind === 'emulator' ? 'Emulator service principal' : 'Service principal';
+    this.displayName = options.kind === 'emulator' ? l10n.t('Emulator service principal') : l10n.t('Service principal');
   }
 
   async signIn({ interactive, signal }: { interactive: boolean; signal?: AbortSignal }): Promise<SignedInAccount | undefined> {
@@ -36,7 +37,7 @@ export class ClientSecretSource implements CredentialSource {
     const secret = await o.secret(interactive);
     if (!secret) {
       if (!interactive) return undefined;
-      throw new UserFacingError(`No client secret for ${this.displayName.toLowerCase()} ${o.clientId}.`);
+      throw new UserFacingError(o.kind === 'emulator' ? l10n.t('No client secret for emulator service principal {0}.', o.clientId) : l10n.t('No client secret for service principal {0}.', o.clientId));
     }
     const cred = new ClientSecretCredential(o.tenantId, o.clientId, secret, {
       authorityHost: o.environment.authorityHost,
@@ -53,8 +54,8 @@ export class ClientSecretSource implements CredentialSource {
       // authority ourselves to name the cause (a certificate not trusted, a refused connection).
       const unreachable = /endpoints_resolution_error/i.test(firstLine(e)) ? await this.probeAuthority(signal) : undefined;
       throw new UserFacingError(
-        `${this.displayName} ${o.clientId} could not sign in to tenant ${o.tenantId} at ${o.environment.authorityHost}: ${unreachable ?? firstLine(e)}`,
-        [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }],
+        l10n.t('{0} {1} could not sign in to tenant {2} at {3}: {4}', this.displayName, o.clientId, o.tenantId, o.environment.authorityHost, unreachable ?? firstLine(e)),
+        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }],
         { cause: e },
       );
     }
@@ -68,14 +69,14 @@ export class ClientSecretSource implements CredentialSource {
     const url = `${o.environment.authorityHost.replace(/\/+$/, '')}/${o.tenantId}/v2.0/.well-known/openid-configuration`;
     try {
       const res = await o.httpClient.sendRequest(createPipelineRequest({ url, abortSignal: signal, timeout: 15_000 }));
-      return res.status >= 400 ? `the authority answered HTTP ${res.status} for ${url}; check the authority host in the settings.` : undefined;
+      return res.status >= 400 ? l10n.t('the authority answered HTTP {0} for {1}; check the authority host in the settings.', res.status, url) : undefined;
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? '');
       const detail = `${code ? `${code}: ` : ''}${firstLine(err)}`;
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(detail)) {
-        return `its TLS certificate is not trusted (${detail}). If it is signed by a private CA (the emulator's, a proxy's), add that CA with synapseSpark.caBundlePath.`;
+        return l10n.t("its TLS certificate is not trusted ({0}). If it is signed by a private CA (the emulator's, a proxy's), add that CA with {1}.", detail, 'synapseSpark.caBundlePath');
       }
-      return `the authority cannot be reached (${detail}); check the authority host in the settings and the network.`;
+      return l10n.t('the authority cannot be reached ({0}); check the authority host in the settings and the network.', detail);
     }
   }
 
@@ -88,7 +89,7 @@ export class ClientSecretSource implements CredentialSource {
     const cred = this.cred;
     return {
       getToken: (scopes, options) => {
-        if (!cred) throw new UserFacingError('Not signed in.', [{ title: 'Sign In', command: 'synapseSpark.signIn' }]);
+        if (!cred) throw new UserFacingError(l10n.t('Not signed in.'), [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
         return cred.getToken(scopes, options);
       },
     };

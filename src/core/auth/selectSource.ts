@@ -2,6 +2,7 @@
  * Which credential source the settings select, validated: a missing client id or tenant becomes one
  * message naming the setting, before any network call.
  */
+import * as l10n from '@vscode/l10n';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { CloudEnvironment } from '../cloud/environments';
 import { UserFacingError } from '../util/errors';
@@ -31,12 +32,12 @@ export interface CredentialSourceDeps {
   microsoft: (environment: CloudEnvironment) => CredentialSource;
 }
 
-const openSettings = [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }];
+const openSettings = () => [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }];
 
 export function authSourceKind(settings: AuthSettings): AuthSourceKind {
   const s = (settings.source || 'microsoft') as AuthSourceKind;
   if (!AUTH_SOURCE_KINDS.includes(s)) {
-    throw new UserFacingError(`Unknown "synapseSpark.auth.source" value '${settings.source}'. Use one of ${AUTH_SOURCE_KINDS.join(', ')}.`, openSettings);
+    throw new UserFacingError(l10n.t("Unknown \"{0}\" value '{1}'. Use one of {2}.", 'synapseSpark.auth.source', String(settings.source), AUTH_SOURCE_KINDS.join(', ')), openSettings());
   }
   return s;
 }
@@ -51,8 +52,8 @@ export function createCredentialSource(settings: AuthSettings, deps: CredentialS
     case 'servicePrincipal': {
       const clientId = settings.servicePrincipal?.clientId?.trim();
       const tenantId = settings.servicePrincipal?.tenantId?.trim() || env.tenantId;
-      if (!clientId) throw new UserFacingError('Signing in with a service principal needs "synapseSpark.servicePrincipal.clientId".', openSettings);
-      if (!tenantId) throw new UserFacingError('Signing in with a service principal needs "synapseSpark.servicePrincipal.tenantId".', openSettings);
+      if (!clientId) throw new UserFacingError(l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.clientId'), openSettings());
+      if (!tenantId) throw new UserFacingError(l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.tenantId'), openSettings());
       return new ClientSecretSource({
         kind: 'servicePrincipal',
         environment: env,
@@ -66,13 +67,14 @@ export function createCredentialSource(settings: AuthSettings, deps: CredentialS
     case 'emulator': {
       if (env.name !== 'Custom' || !env.tenantId) {
         throw new UserFacingError(
-          'The emulator sign-in needs the Custom environment pointing at the emulator ("synapseSpark.environment": "Custom" and "synapseSpark.custom.tenantId"). `npm start` writes these settings; the emulator prints them too.',
-          openSettings,
+          l10n.t('The emulator sign-in needs the Custom environment pointing at the emulator ({0} and {1}). {2} writes these settings; the emulator prints them too.',
+            '"synapseSpark.environment": "Custom"', '"synapseSpark.custom.tenantId"', '`npm start`'),
+          openSettings(),
         );
       }
       const clientId = settings.emulator?.clientId?.trim();
       const secret = settings.emulator?.clientSecret;
-      if (!clientId || !secret) throw new UserFacingError('The emulator sign-in needs "synapseSpark.emulator.clientId" and "synapseSpark.emulator.clientSecret".', openSettings);
+      if (!clientId || !secret) throw new UserFacingError(l10n.t('The emulator sign-in needs "{0}" and "{1}".', 'synapseSpark.emulator.clientId', 'synapseSpark.emulator.clientSecret'), openSettings());
       return new ClientSecretSource({
         kind: 'emulator',
         environment: env,

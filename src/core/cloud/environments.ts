@@ -3,6 +3,7 @@
  * (or from the resource itself), never from string-building a public-cloud host name: that is what lets
  * sovereign clouds and the local emulator (a Custom environment) run the same code.
  */
+import * as l10n from '@vscode/l10n';
 import { UserFacingError } from '../util/errors';
 
 export type EnvironmentName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'Custom';
@@ -87,14 +88,14 @@ const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 function requireHttpsUrl(value: string | undefined, setting: string): string {
   const v = (value ?? '').trim();
-  if (!v) throw settingsError(`The custom environment needs "synapseSpark.custom.${setting}".`);
+  if (!v) throw settingsError(l10n.t('The custom environment needs "{0}".', `synapseSpark.custom.${setting}`));
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    throw settingsError(`"synapseSpark.custom.${setting}" is not a URL: ${v}`);
+    throw settingsError(l10n.t('"{0}" is not a URL: {1}', `synapseSpark.custom.${setting}`, v));
   }
-  if (url.protocol !== 'https:') throw settingsError(`"synapseSpark.custom.${setting}" must be an https:// URL (TLS is always verified): ${v}`);
+  if (url.protocol !== 'https:') throw settingsError(l10n.t('"{0}" must be an {1} URL (TLS is always verified): {2}', `synapseSpark.custom.${setting}`, 'https://', v));
   return trimSlash(v);
 }
 
@@ -104,7 +105,7 @@ function optionalUrl(value: string | undefined): string {
 }
 
 function settingsError(message: string): UserFacingError {
-  return new UserFacingError(message, [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+  return new UserFacingError(message, [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
 }
 
 /** The environment the settings select; throws a UserFacingError naming the setting to fix. */
@@ -112,7 +113,7 @@ export function resolveEnvironment(name: string | undefined, custom: CustomEnvir
   const chosen = (name || 'AzureCloud') as EnvironmentName;
   if (chosen !== 'Custom') {
     const builtIn = BUILT_IN_ENVIRONMENTS[chosen];
-    if (!builtIn) throw settingsError(`Unknown "synapseSpark.environment" value '${name}'. Use one of ${ENVIRONMENT_NAMES.join(', ')}.`);
+    if (!builtIn) throw settingsError(l10n.t("Unknown \"{0}\" value '{1}'. Use one of {2}.", 'synapseSpark.environment', String(name), ENVIRONMENT_NAMES.join(', ')));
     return { ...builtIn };
   }
   const resourceManagerEndpoint = requireHttpsUrl(custom.resourceManagerEndpoint, 'resourceManagerEndpoint');
@@ -142,7 +143,10 @@ export type BrowserTarget = 'portal' | 'synapseStudio' | 'amlStudio';
 export function browserUrl(env: CloudEnvironment, target: BrowserTarget, resourceId: string, tenantId?: string): string {
   const host = target === 'portal' ? env.portalUrl : target === 'synapseStudio' ? env.synapseStudioUrl : env.amlStudioUrl;
   const setting = target === 'portal' ? 'portalUrl' : target === 'synapseStudio' ? 'synapseStudioUrl' : 'amlStudioUrl';
-  if (!host) throw settingsError(`The environment "${env.displayName}" has no ${target === 'portal' ? 'portal' : target === 'synapseStudio' ? 'Synapse Studio' : 'Azure ML studio'} address. Set "synapseSpark.custom.${setting}".`);
+  if (!host) {
+    const where = target === 'portal' ? l10n.t('portal') : target === 'synapseStudio' ? l10n.t('Synapse Studio') : l10n.t('Azure ML studio');
+    throw settingsError(l10n.t('The environment "{0}" has no {1} address. Set "{2}".', env.displayName, where, `synapseSpark.custom.${setting}`));
+  }
   const tid = tenantId ? `&tid=${encodeURIComponent(tenantId)}` : '';
   switch (target) {
     case 'portal':

@@ -6,6 +6,7 @@
  * newer than the SDK's models) go as raw JSON through the same client pipeline, so auth, retry and the
  * environment's CA trust stay the same for every call.
  */
+import * as l10n from '@vscode/l10n';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { createHttpHeaders, createPipelineRequest, type Pipeline, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { ArmAccess } from '../model/armAccess';
@@ -106,7 +107,7 @@ export class AmlWorkspaceClient {
     const ds = await this.client.datastores.get(this.rg, this.workspace.name, name, { abortSignal: signal });
     const p = ds.properties as unknown as Record<string, string>;
     if (p.datastoreType !== 'AzureBlob') {
-      throw new UserFacingError(`The datastore ${name} of ${this.workspace.name} is not an Azure Blob datastore.`);
+      throw new UserFacingError(l10n.t('The datastore {0} of {1} is not an Azure Blob datastore.', name, this.workspace.name));
     }
     return { name: ds.name ?? name, accountName: p.accountName, containerName: p.containerName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol ?? 'https' };
   }
@@ -141,7 +142,7 @@ export class AmlWorkspaceClient {
   async latestComponentVersion(name: string, signal?: AbortSignal): Promise<string> {
     const c = await this.client.componentContainers.get(this.rg, this.workspace.name, name, { abortSignal: signal });
     const latest = c.properties.latestVersion;
-    if (!latest) throw new UserFacingError(`Component '${name}' has no versions in ${this.workspace.name}.`);
+    if (!latest) throw new UserFacingError(l10n.t("Component '{0}' has no versions in {1}.", name, this.workspace.name));
     return latest;
   }
 

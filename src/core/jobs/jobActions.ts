@@ -2,6 +2,7 @@
  * What the run view does with a finished job besides watching it: resubmit it with the same inputs, and
  * fetch an output Azure ML reports as `azureml://datastores/<name>/paths/<path>` from its datastore.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
@@ -74,7 +75,7 @@ export async function downloadDatastorePath(
       base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     }
   }
-  if (names.length === 0) throw new UserFacingError(`Nothing is stored at ${blobPath} in datastore ${datastore.name}: the step may not have written this output.`);
+  if (names.length === 0) throw new UserFacingError(l10n.t('Nothing is stored at {0} in datastore {1}: the step may not have written this output.', blobPath, datastore.name));
   const root = path.resolve(destDir);
   const progress: DownloadProgress = { files: 0, bytes: 0 };
   for (const name of names) {

@@ -3,6 +3,7 @@
  * submit a Livy batch through @azure/synapse-spark on the pool's Synapse workspace (its dev endpoint, the
  * environment's Synapse scope), follow its state and log lines, cancel.
  */
+import * as l10n from '@vscode/l10n';
 import type { SparkBatchJob, SparkBatchJobOptions } from '@azure/synapse-spark';
 import type { ArmAccess } from '../model/armAccess';
 import type { AttachedSparkPool, SparkPoolCatalog } from '../model/sparkTargets';
@@ -110,11 +111,11 @@ export class SparkBatchRunner {
   async prepare(req: ScriptBatchRequest, arm: ArmAccess, reader: PipelineFileReader, signal?: AbortSignal): Promise<{ body: LivyBatchBody; uploaded: boolean; codeUri: string }> {
     const codeDir = dirname(req.file);
     const content = await hashContent(reader, codeDir);
-    if (!content) throw new UserFacingError(`${codeDir} does not exist.`);
+    if (!content) throw new UserFacingError(l10n.t('{0} does not exist.', codeDir));
     const aml = new AmlWorkspaceClient(arm, this.pool.amlWorkspace);
     const datastore = await aml.defaultDatastore(signal);
     const key = await aml.datastoreAccountKey(datastore.name, signal);
-    if (!key) throw new UserFacingError(`The default datastore of ${this.pool.amlWorkspace.name} has no account key to upload with.`);
+    if (!key) throw new UserFacingError(l10n.t('The default datastore of {0} has no account key to upload with.', this.pool.amlWorkspace.name));
     const uploader = new DatastoreUploader(datastore, key, arm.httpClient());
     const item: UploadItem = { kind: 'code', localPath: codeDir, isFolder: true, usedBy: [req.file], ...content };
     const known = await uploader.isUploaded(item, signal);

@@ -2,6 +2,7 @@
  * The Spark configuration typed as `key=value, key=value` (Run Python File on Spark Pool): parsed and checked
  * before anything is uploaded, so a typo is reported where it was typed instead of reaching Livy.
  */
+import * as l10n from '@vscode/l10n';
 
 export type SparkConfParse = { conf: Record<string, string>; error?: undefined } | { conf?: undefined; error: string };
 
@@ -21,16 +22,16 @@ export function parseSparkConf(text: string): SparkConfParse {
     const pair = raw.trim();
     if (!pair) continue;
     const eq = pair.indexOf('=');
-    if (eq < 0) return { error: `'${pair}' is not key=value (for example spark.executor.instances=2).` };
+    if (eq < 0) return { error: l10n.t("'{0}' is not {1} (for example {2}).", pair, 'key=value', 'spark.executor.instances=2') };
     const key = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    if (!key) return { error: `'${pair}' has no key before '='.` };
-    if (!KEY.test(key)) return { error: `'${key}' is not a Spark configuration key (dotted names such as spark.executor.memory).` };
-    if (!value) return { error: `${key} has no value after '='.` };
-    if (key in conf) return { error: `${key} is given twice.` };
-    if (INTEGER_KEYS.has(key) && !/^\d+$/.test(value)) return { error: `${key} must be a whole number, not '${value}'.` };
-    if (MEMORY_KEYS.has(key) && !/^\d+[kmgt]?b?$/i.test(value)) return { error: `${key} must be a size such as 4g or 512m, not '${value}'.` };
-    if (BOOLEAN_KEYS.has(key) && !/^(true|false)$/i.test(value)) return { error: `${key} must be true or false, not '${value}'.` };
+    if (!key) return { error: l10n.t("'{0}' has no key before '='.", pair) };
+    if (!KEY.test(key)) return { error: l10n.t("'{0}' is not a Spark configuration key (dotted names such as {1}).", key, 'spark.executor.memory') };
+    if (!value) return { error: l10n.t("{0} has no value after '='.", key) };
+    if (key in conf) return { error: l10n.t('{0} is given twice.', key) };
+    if (INTEGER_KEYS.has(key) && !/^\d+$/.test(value)) return { error: l10n.t("{0} must be a whole number, not '{1}'.", key, value) };
+    if (MEMORY_KEYS.has(key) && !/^\d+[kmgt]?b?$/i.test(value)) return { error: l10n.t("{0} must be a size such as {1} or {2}, not '{3}'.", key, '4g', '512m', value) };
+    if (BOOLEAN_KEYS.has(key) && !/^(true|false)$/i.test(value)) return { error: l10n.t("{0} must be true or false, not '{1}'.", key, value) };
     conf[key] = value;
   }
   return { conf };

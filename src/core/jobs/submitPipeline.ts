@@ -11,6 +11,7 @@
  * anyway, unseen): a cancel that arrives while it is in flight waits for its answer and then cancels the
  * job it created, so a cancelled submit never leaves a job running.
  */
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { loadPipeline } from '../pipelines/analyze';
@@ -65,10 +66,15 @@ export interface SubmitResult {
   timings: Record<SubmitStage, number>;
 }
 
+/** " Already uploaded or registered (…): a; b.", or nothing when nothing was. */
+function alreadyUploaded(uploaded: string[]): string {
+  return uploaded.length > 0 ? ` ${l10n.t('Already uploaded or registered (reused by the next submit): {0}.', uploaded.join('; '))}` : '';
+}
+
 /** Submit refused before anything was sent: the pipeline has problems. */
 export class SubmitRefusedError extends UserFacingError {
   constructor(readonly problems: string[]) {
-    super(`The pipeline was not submitted:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    super(`${l10n.t('The pipeline was not submitted:')}\n${problems.map((p) => `- ${p}`).join('\n')}`);
     this.name = 'SubmitRefusedError';
   }
 }
@@ -81,8 +87,8 @@ export class SubmitCancelledError extends Error {
   constructor(readonly stage: SubmitStage, readonly uploaded: string[], readonly cancelledJob?: string) {
     super(
       cancelledJob
-        ? `Submit cancelled while the job was being created: job ${cancelledJob} was created and has been cancelled.`
-        : `Submit cancelled during ${stage}: no job was created.${uploaded.length > 0 ? ` Already uploaded or registered (reused by the next submit): ${uploaded.join('; ')}.` : ''}`,
+        ? l10n.t('Submit cancelled while the job was being created: job {0} was created and has been cancelled.', cancelledJob)
+        : `${l10n.t('Submit cancelled during {0}: no job was created.', stage)}${alreadyUploaded(uploaded)}`,
     );
     this.name = 'AbortError';
   }
@@ -92,7 +98,7 @@ export class SubmitCancelledError extends Error {
 export class SubmitFailedError extends UserFacingError {
   constructor(message: string, readonly uploaded: string[], cause: unknown) {
     super(
-      `${message} No job was created.${uploaded.length > 0 ? ` Already uploaded or registered (reused by the next submit): ${uploaded.join('; ')}.` : ''}`,
+      `${message} ${l10n.t('No job was created.')}${alreadyUploaded(uploaded)}`,
       [],
       { cause },
     );
@@ -121,7 +127,7 @@ function unsubmittableSteps(model: PipelineModel, prefix: string, depth = 0): st
   const out: string[] = [];
   for (const step of model.steps) {
     if (!SUBMITTABLE_STEP_TYPES.includes(step.type)) {
-      out.push(`Step '${prefix}${step.name}' has type '${step.type}', which this extension cannot submit yet (only spark, command and pipeline steps); submit this file with 'az ml job create'.`);
+      out.push(l10n.t("Step '{0}' has type '{1}', which this extension cannot submit yet (only spark, command and pipeline steps); submit this file with '{2}'.", `${prefix}${step.name}`, String(step.type), 'az ml job create'));
     }
     const nested = depth < 8 ? nestedPipeline(step) : undefined;
     if (nested) out.push(...unsubmittableSteps(nested, `${prefix}${step.name}/`, depth + 1));
@@ -145,7 +151,7 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
 
   // 1. validate
   let t = Date.now();
-  progress('validate', 'Validating the pipeline...');
+  progress('validate', l10n.t('Validating the pipeline...'));
   const computes = await client.computeNames(signal).catch((err) => {
     if (isCancellation(err)) checkCancelled();
     throw err;
@@ -164,10 +170,10 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   }
   const model = parsed.model;
   const plan = await planUploads(model, opts.reader);
-  const problems: string[] = plan.missing.map((m) => `'${m}' does not exist.`);
+  const problems: string[] = plan.missing.map((m) => l10n.t("'{0}' does not exist.", m));
   for (const step of model.steps) {
     if (step.component?.kind === 'registered' && step.component.label && step.component.label !== 'latest') {
-      problems.push(`Step '${step.name}': component label '@${step.component.label}' cannot be resolved; Azure ML resolves only '@latest'. Use azureml:${step.component.name}:<version>.`);
+      problems.push(l10n.t("Step '{0}': component label '{1}' cannot be resolved; Azure ML resolves only '{2}'. Use {3}.", step.name, `@${step.component.label}`, '@latest', `azureml:${step.component.name}:<version>`));
     }
   }
   if (problems.length > 0) throw new SubmitRefusedError(problems);
@@ -181,10 +187,10 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     t = Date.now();
     let uploader: DatastoreUploader | undefined;
     if (plan.items.length > 0) {
-      progress('upload', 'Preparing the upload to the default datastore...');
+      progress('upload', l10n.t('Preparing the upload to the default datastore...'));
       const datastore = await client.defaultDatastore(signal);
       const key = await client.datastoreAccountKey(datastore.name, signal);
-      if (!key) throw new UserFacingError(`The default datastore '${datastore.name}' has no account key to upload with.`);
+      if (!key) throw new UserFacingError(l10n.t("The default datastore '{0}' has no account key to upload with.", datastore.name));
       uploader = new DatastoreUploader(datastore, key, client.arm.httpClient());
       for (const item of plan.items) {
         checkCancelled();
@@ -215,20 +221,20 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
         const label = `${prefix}${step.name}`;
         const nested = nestedPipeline(step);
         if (step.component?.kind === 'registered' && !step.component.version) {
-          progress('register', `Resolving azureml:${step.component.name}@latest...`);
+          progress('register', l10n.t('Resolving {0}...', `azureml:${step.component.name}@latest`));
           const version = await client.latestComponentVersion(step.component.name, signal);
           ids[step.name] = componentVersionArmId(client.ref, step.component.name, version);
         } else if (step.type === 'pipeline' && nested) {
           const childIds = await registerAll(nested, `${label}/`);
           const { component, unresolved } = toAnonymousPipelineComponent(nested, client.ref, childIds);
           const blockingNested = unresolved.filter((u) => u.kind !== 'unsupportedStep');
-          if (blockingNested.length > 0) throw new UserFacingError(`The pipeline component of step '${label}' is incomplete: ${blockingNested.map((u) => u.detail).join(' ')}`);
-          progress('register', `Registering the pipeline component of step '${label}'...`);
+          if (blockingNested.length > 0) throw new UserFacingError(l10n.t("The pipeline component of step '{0}' is incomplete: {1}", label, blockingNested.map((u) => u.detail).join(' ')));
+          progress('register', l10n.t("Registering the pipeline component of step '{0}'...", label));
           ids[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
           done.push(`pipeline component of '${label}' (azureml_anonymous:${component.version.slice(0, 8)})`);
         } else if (needsAnonymousComponent(step) && (step.type === 'spark' || step.type === 'command')) {
           const component = toAnonymousComponent(m, step, client.ref, codeIdFor(step, codeIds, client));
-          progress('register', `Registering the component of step '${label}'...`);
+          progress('register', l10n.t("Registering the component of step '{0}'...", label));
           ids[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
           done.push(`component of '${label}' (azureml_anonymous:${component.version.slice(0, 8)})`);
         }
@@ -239,7 +245,7 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     const dataUris = Object.fromEntries(uploads.filter((u) => u.kind === 'data').map((u) => [u.localPath, u.assetId]));
     const rest = toPipelineJobBody(model, { workspace: client.ref, componentIds, dataUris, experimentName: opts.experimentName });
     const blocking = rest.unresolved.filter((u) => u.kind !== 'unsupportedStep');
-    if (blocking.length > 0) throw new UserFacingError(`The job body is incomplete: ${blocking.map((u) => u.detail).join(' ')}`);
+    if (blocking.length > 0) throw new UserFacingError(l10n.t('The job body is incomplete: {0}', blocking.map((u) => u.detail).join(' ')));
     timings.register = Date.now() - t;
     checkCancelled();
 
@@ -247,11 +253,11 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     stage = 'put';
     t = Date.now();
     const jobName = opts.jobName ?? newJobName(model);
-    progress('put', `Creating job ${jobName}...`);
+    progress('put', l10n.t('Creating job {0}...', jobName));
     const job = await client.putJob(jobName, rest.body);
     timings.put = Date.now() - t;
     if (signal?.aborted) {
-      progress('put', `Cancelling job ${jobName}...`);
+      progress('put', l10n.t('Cancelling job {0}...', jobName));
       await client.cancelJob(jobName);
       throw new SubmitCancelledError(stage, done, jobName);
     }
@@ -260,7 +266,7 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
     if (err instanceof SubmitCancelledError || err instanceof SubmitRefusedError) throw err;
     if (isCancellation(err) || signal?.aborted) throw new SubmitCancelledError(stage, done);
     const message = err instanceof Error ? err.message : String(err);
-    throw new SubmitFailedError(`Submitting the pipeline failed: ${message}`, done, err);
+    throw new SubmitFailedError(l10n.t('Submitting the pipeline failed: {0}', message), done, err);
   }
 }
 
@@ -268,14 +274,14 @@ async function uploadItem(item: UploadItem, uploader: DatastoreUploader, opts: S
   const report: UploadReport = { kind: item.kind, localPath: item.localPath, hash: item.hash, files: item.files.length, bytes: item.totalBytes, uploaded: false, blobPath: '', assetId: '' };
   const known = item.kind === 'code' ? (await opts.client.getCodeVersion(item.hash, '1', opts.signal)) !== undefined : false;
   if (known || (await uploader.isUploaded(item, opts.signal))) {
-    progress('upload', `${item.localPath}: unchanged, not uploaded again.`);
+    progress('upload', l10n.t('{0}: unchanged, not uploaded again.', item.localPath));
     report.blobPath = uploadPrefix(item);
     return report;
   }
-  progress('upload', `Uploading ${item.localPath} (${item.files.length} files)...`);
+  progress('upload', l10n.t('Uploading {0} ({1} files)...', item.localPath, item.files.length));
   report.blobPath = await uploader.upload(item, opts.reader, {
     signal: opts.signal,
-    onProgress: (p) => progress('upload', `Uploading ${item.localPath}: ${p.filesDone}/${p.filesTotal} files`),
+    onProgress: (p) => progress('upload', l10n.t('Uploading {0}: {1}/{2} files', item.localPath, p.filesDone, p.filesTotal)),
   });
   report.uploaded = true;
   done.push(`${item.localPath} -> ${report.blobPath}`);

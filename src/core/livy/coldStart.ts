@@ -3,6 +3,7 @@
  * Queued -> Preparation -> ResourceAcquisition -> Submission -> Monitoring (the Spark application starts),
  * each with how long it took, for the live progress line in the cell.
  */
+import * as l10n from '@vscode/l10n';
 import type { ColdStartTimes } from './types';
 
 export interface ColdStartStage {
@@ -18,13 +19,16 @@ export interface ColdStartProgress {
   elapsedMs: number;
 }
 
-const STAGE_LABEL: Record<string, string> = {
-  Queued: 'Queued',
-  Preparation: 'Preparation',
-  ResourceAcquisition: 'Resource acquisition',
-  Submission: 'Submission',
-  Monitoring: 'Starting Spark application',
-};
+function stageLabel(name: string): string {
+  switch (name) {
+    case 'Queued': return l10n.t('Queued');
+    case 'Preparation': return l10n.t('Preparation');
+    case 'ResourceAcquisition': return l10n.t('Resource acquisition');
+    case 'Submission': return l10n.t('Submission');
+    case 'Monitoring': return l10n.t('Starting Spark application');
+    default: return name;
+  }
+}
 
 /** `startedAt` is when we asked for the session (used when the service sends no submittedAt). */
 export function coldStartProgress(times: ColdStartTimes, startedAt: number, now: number): ColdStartProgress {
@@ -37,14 +41,14 @@ export function coldStartProgress(times: ColdStartTimes, startedAt: number, now:
   ];
   const seen = marks.filter((m): m is [string, Date] => m[1] instanceof Date && !Number.isNaN(m[1].getTime()));
   const stages: ColdStartStage[] = seen.map(([name, at], i) => ({
-    name: STAGE_LABEL[name] ?? name,
+    name: stageLabel(name),
     startedAt: at.getTime(),
     durationMs: i + 1 < seen.length ? Math.max(0, seen[i + 1][1].getTime() - at.getTime()) : undefined,
   }));
   const origin = Math.min(startedAt, stages[0]?.startedAt ?? startedAt);
   return {
     stages,
-    current: stages.at(-1)?.name ?? 'Queued',
+    current: stages.at(-1)?.name ?? stageLabel('Queued'),
     elapsedMs: Math.max(0, now - origin),
   };
 }
@@ -56,7 +60,7 @@ export function formatElapsed(ms: number): string {
 
 /** One line per stage: "✓ Queued 0:01", "… Resource acquisition" (current), and the total. */
 export function formatColdStart(progress: ColdStartProgress, target: string): string {
-  const lines = [`Starting a Spark session on ${target}: ${progress.current} (${formatElapsed(progress.elapsedMs)} elapsed)`];
+  const lines = [l10n.t('Starting a Spark session on {0}: {1} ({2} elapsed)', target, progress.current, formatElapsed(progress.elapsedMs))];
   for (const stage of progress.stages) {
     lines.push(stage.durationMs === undefined
       ? `  … ${stage.name}`

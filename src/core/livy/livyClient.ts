@@ -3,6 +3,7 @@
  * with the catalog's credential, Synapse scope and HttpClient, so retry, throttling, TLS and auth are the
  * same as every other Azure call. Converts the SDK's generated shapes to ./types.
  */
+import * as l10n from '@vscode/l10n';
 import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse, OperationOptions } from '@azure/core-client';
 import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -122,10 +123,10 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
 export function formatLivyError(what: string, poolName: string, status: number | undefined, body: string): string {
   const parsed = parseErrorBody(body);
   const detail = parsed ? [parsed.code, parsed.message].filter(Boolean).join(': ') : body.trim();
-  let text = `Could not ${what} on pool '${poolName}'${status !== undefined ? ` (HTTP ${status})` : ''}`
-    + (detail ? `: ${detail}` : '.');
+  let text = status !== undefined ? l10n.t("Could not {0} on pool '{1}' (HTTP {2})", what, poolName, status) : l10n.t("Could not {0} on pool '{1}'", what, poolName);
+  text += detail ? `: ${detail}` : '.';
   if (status !== undefined && (status === 429 || status >= 500)) {
-    text = `${text.replace(/[.\s]+$/, '')}. Try again; if it persists, check the pool in Synapse Studio.`;
+    text = `${text.replace(/[.\s]+$/, '')}. ${l10n.t('Try again; if it persists, check the pool in Synapse Studio.')}`;
   }
   return text;
 }
@@ -171,7 +172,7 @@ export class SdkLivyClient implements LivyApi {
   }
 
   getSession(id: number, signal?: AbortSignal): Promise<LivySessionInfo> {
-    return this.call(`read Spark session ${id}`, async () =>
+    return this.call(l10n.t('read Spark session {0}', id), async () =>
       toSession(await this.client.sparkSessionOperations.getSparkSession(id, { detailed: true, abortSignal: signal })));
   }
 
@@ -189,16 +190,16 @@ export class SdkLivyClient implements LivyApi {
   }
 
   deleteSession(id: number, signal?: AbortSignal): Promise<void> {
-    return this.call(`delete Spark session ${id}`, () => this.client.sparkSessionOperations.cancelSparkSession(id, { abortSignal: signal }));
+    return this.call(l10n.t('delete Spark session {0}', id), () => this.client.sparkSessionOperations.cancelSparkSession(id, { abortSignal: signal }));
   }
 
   resetTimeout(id: number, signal?: AbortSignal): Promise<void> {
-    return this.call(`keep Spark session ${id} alive`, () =>
+    return this.call(l10n.t('keep Spark session {0} alive', id), () =>
       this.client.sparkSessionOperations.resetSparkSessionTimeout(id, { abortSignal: signal }));
   }
 
   createStatement(sessionId: number, code: string, kind: StatementKind, signal?: AbortSignal): Promise<LivyStatementInfo> {
-    return this.call(`submit a statement to Spark session ${sessionId}`, async () =>
+    return this.call(l10n.t('submit a statement to Spark session {0}', sessionId), async () =>
       toStatement(await this.client.sparkSessionOperations.createSparkStatement(sessionId, { code, kind }, { abortSignal: signal })));
   }
 
@@ -210,14 +211,14 @@ export class SdkLivyClient implements LivyApi {
         retryAfterMs = parseRetryAfter(raw.headers.get('retry-after'));
       },
     };
-    return this.call(`read statement ${statementId} of Spark session ${sessionId}`, async () => {
+    return this.call(l10n.t('read statement {0} of Spark session {1}', statementId, sessionId), async () => {
       const statement = toStatement(await this.client.sparkSessionOperations.getSparkStatement(sessionId, statementId, options));
       return { statement, retryAfterMs };
     });
   }
 
   cancelStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<void> {
-    return this.call(`cancel statement ${statementId} of Spark session ${sessionId}`, async () => {
+    return this.call(l10n.t('cancel statement {0} of Spark session {1}', statementId, sessionId), async () => {
       await this.client.sparkSessionOperations.cancelSparkStatement(sessionId, statementId, { abortSignal: signal });
     });
   }
@@ -228,19 +229,19 @@ export class SdkLivyClient implements LivyApi {
   }
 
   getBatch(id: number, signal?: AbortSignal): Promise<SparkBatchJob> {
-    return this.call(`read Spark batch ${id}`, () => this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal }));
+    return this.call(l10n.t('read Spark batch {0}', id), () => this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal }));
   }
 
   cancelBatch(id: number, signal?: AbortSignal): Promise<void> {
-    return this.call(`cancel Spark batch ${id}`, () => this.client.sparkBatch.cancelSparkBatchJob(id, { abortSignal: signal }));
+    return this.call(l10n.t('cancel Spark batch {0}', id), () => this.client.sparkBatch.cancelSparkBatchJob(id, { abortSignal: signal }));
   }
 
   getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
-    return this.call(`read the Spark jobs of session ${sessionId}`, () => this.sparkApi<SparkJobData[]>(sessionId, appId, '/jobs', signal));
+    return this.call(l10n.t('read the Spark jobs of session {0}', sessionId), () => this.sparkApi<SparkJobData[]>(sessionId, appId, '/jobs', signal));
   }
 
   getSparkStages(sessionId: number, appId: string, status?: 'active' | 'complete' | 'pending' | 'failed', signal?: AbortSignal): Promise<SparkStageData[]> {
-    return this.call(`read the Spark stages of session ${sessionId}`,
+    return this.call(l10n.t('read the Spark stages of session {0}', sessionId),
       () => this.sparkApi<SparkStageData[]>(sessionId, appId, `/stages${status ? `?status=${status}` : ''}`, signal));
   }
 
@@ -275,8 +276,8 @@ export class SdkLivyClient implements LivyApi {
         // drop it with the client's policy and ask once more with a freshly requested one.
         this.client = this.newClient(true);
         if (!retriedAuth) return this.call(what, action, true);
-        throw new AzureRequestError(`Could not ${what} on pool '${this.endpoint.poolName}': the Synapse workspace refused the sign-in (HTTP 401), `
-          + 'also with a fresh token. Sign in again (Synapse Spark: Sign In), then try again.', 401, { cause: err, code: 'Unauthorized' });
+        throw new AzureRequestError(l10n.t("Could not {0} on pool '{1}': the Synapse workspace refused the sign-in (HTTP 401), also with a fresh token. Sign in again ({2}), then try again.",
+          what, this.endpoint.poolName, 'Synapse Spark: Sign In'), 401, { cause: err, code: 'Unauthorized' });
       }
       if (err instanceof RetryAfterTooLongError) {
         const parsed = parseErrorBody(err.bodyText);

@@ -4,6 +4,7 @@
  * runs, shut down after an idle period, restarted or deleted on request. Its client-side state is an
  * explicit SessionStateMachine; callers listen to onDidChange.
  */
+import * as l10n from '@vscode/l10n';
 import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
@@ -158,10 +159,10 @@ export class SparkSession {
    * `onProgress` hears the cold-start stages; aborting stops waiting, not the session's start.
    */
   async ensureReady(onProgress?: (p: ColdStartProgress) => void, signal?: AbortSignal): Promise<number> {
-    if (this.disposed) throw new Error('This notebook\'s Spark session was closed.');
+    if (this.disposed) throw new Error(l10n.t("This notebook's Spark session was closed."));
     if (this.id !== undefined && (this.state === 'idle' || this.state === 'busy')) return this.id;
     if (this.id !== undefined && isTerminal(this.state)) {
-      this.lost ??= { id: this.id, why: `ended (${this.state})` };
+      this.lost ??= { id: this.id, why: l10n.t('ended ({0})', this.state) };
       this.forget();
     }
     if (!this.starting) {
@@ -369,8 +370,8 @@ export class SparkSession {
       this.adopt(info);
       this.log.info(`Created Spark session ${info.id} (${this.options.name}).`);
       if (this.lost) {
-        this.replacementNotice = `Spark session ${this.lost.id} ${this.lost.why}, so this cell started a new session (${info.id}); `
-          + 'variables and cached data from the old one are gone.';
+        this.replacementNotice = l10n.t('Spark session {0} {1}, so this cell started a new session ({2}); variables and cached data from the old one are gone.',
+          this.lost.id, this.lost.why, info.id);
         this.lost = undefined;
       }
     }
@@ -388,7 +389,7 @@ export class SparkSession {
       const progress = coldStartProgress(info.coldStart, requestedAt, this.clock.now());
       for (const listener of [...this.progressListeners]) listener(progress);
       await this.clock.sleep(policy.nextDelay());
-      if (this.id !== id) throw abortError('The session was deleted while it was starting.');
+      if (this.id !== id) throw abortError(l10n.t('The session was deleted while it was starting.'));
       const fresh = await this.refresh();
       if (!fresh) throw new SessionEndedError(id, 'dead', 'the Spark pool no longer knows it');
     }
@@ -412,7 +413,7 @@ export class SparkSession {
   }
 
   private markEnded(serverState: string): void {
-    if (this.id !== undefined) this.lost = { id: this.id, why: `ended (${serverState})` };
+    if (this.id !== undefined) this.lost = { id: this.id, why: l10n.t('ended ({0})', serverState) };
     this.machine.observe(serverState === 'killed' ? 'killed' : serverState === 'error' ? 'error' : 'dead');
     this.options.onSessionId?.(undefined);
   }

@@ -3,6 +3,7 @@
  * cancel it and wait (briefly) until it is cancelled. A session that ends under the statement surfaces as
  * SessionEndedError, a statement cancelled by someone else as StatementCancelledError; nothing waits forever.
  */
+import * as l10n from '@vscode/l10n';
 import { SessionEndedError, StatementCancelledError } from './errors';
 import type { LivyApi } from './livyClient';
 import { isNotFound, MAX_RETRY_AFTER_MS } from './livyClient';
@@ -72,7 +73,7 @@ export async function resumeStatement(api: LivyApi, sessionId: number, statement
   try {
     statement = (await api.getStatement(sessionId, statementId, options.signal)).statement;
   } catch (err) {
-    if (isNotFound(err)) throw await endedError(api, sessionId, `statement ${statementId} is gone`);
+    if (isNotFound(err)) throw await endedError(api, sessionId, l10n.t('statement {0} is gone', statementId));
     throw err;
   }
   options.onSubmitted?.(statement.id);
@@ -100,7 +101,7 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
   let statement = first;
   let retryAfterMs: number | undefined;
   const stop = async (): Promise<never> => {
-    if (detached(signal)) throw abortError('Stopped following the statement; it runs on.');
+    if (detached(signal)) throw abortError(l10n.t('Stopped following the statement; it runs on.'));
     throw await interrupted(api, sessionId, statement.id, clock);
   };
   while (!FINAL.includes(statement.state)) {
@@ -128,7 +129,7 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       // running unseen. Cancel it (best effort) and say so.
       await cancel(api, sessionId, statement.id, clock);
       const why = err instanceof Error ? err.message : String(err);
-      throw new Error(`${why.replace(/\.?$/, '.')} Its status could no longer be read, so statement ${statement.id} was asked to stop (best effort); run the cell again.`, { cause: err });
+      throw new Error(`${why.replace(/\.?$/, '.')} ${l10n.t('Its status could no longer be read, so statement {0} was asked to stop (best effort); run the cell again.', statement.id)}`, { cause: err });
     }
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
       await cancel(api, sessionId, statement.id, clock);
@@ -138,21 +139,21 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
   }
   if (statement.state === 'cancelled') {
     const ended = await endedOrUndefined(api, sessionId);
-    throw ended ?? new StatementCancelledError('The statement was cancelled on the Spark pool.');
+    throw ended ?? new StatementCancelledError(l10n.t('The statement was cancelled on the Spark pool.'));
   }
   if (statement.state === 'error' || !statement.output) {
     // An interpreter-level failure (a user exception is `available` with an error output): is the session gone?
     const ended = await endedOrUndefined(api, sessionId);
     if (ended) throw ended;
-    if (!statement.output) throw new Error(`Statement ${statement.id} failed without an output.`);
+    if (!statement.output) throw new Error(l10n.t('Statement {0} failed without an output.', statement.id));
   }
   return { statementId: statement.id, output: statement.output!, requests };
 }
 
 /** A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes. */
 function retryAfterTooLong(retryAfterMs: number, cause?: unknown): Error {
-  return new Error(`The Spark pool asked to wait ${Math.round(retryAfterMs / 1000)} s before the next status check (Retry-After), `
-    + `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this extension waits; the statement was cancelled. Run the cell again later.`, { cause });
+  return new Error(l10n.t('The Spark pool asked to wait {0} s before the next status check (Retry-After), longer than the {1} s this extension waits; the statement was cancelled. Run the cell again later.',
+    Math.round(retryAfterMs / 1000), MAX_RETRY_AFTER_MS / 1000), { cause });
 }
 
 /**
@@ -194,7 +195,7 @@ async function endedOrUndefined(api: LivyApi, sessionId: number): Promise<Sessio
     const session = await api.getSession(sessionId);
     if (!isEndedServerState(session.state)) return undefined;
     const reason = session.errors.map((e) => e.message ?? e.errorCode).filter(Boolean).join(' ')
-      || (session.state === 'killed' ? 'it was deleted' : '');
+      || (session.state === 'killed' ? l10n.t('it was deleted') : '');
     return new SessionEndedError(sessionId, session.state, reason, session.driverLogUrl);
   } catch (err) {
     if (isNotFound(err)) return new SessionEndedError(sessionId, 'dead', 'the Spark pool no longer knows it');
@@ -214,10 +215,10 @@ async function submitFailure(api: LivyApi, sessionId: number, err: unknown): Pro
   if (ended) return ended;
   const state = ENDED_STATE_IN_MESSAGE.exec(err.serviceMessage ?? err.message)?.[1]?.toLowerCase();
   if (state) return new SessionEndedError(sessionId, state === 'killed' ? 'killed' : state === 'error' ? 'error' : 'dead',
-    state === 'killed' ? 'it was deleted' : '');
+    state === 'killed' ? l10n.t('it was deleted') : '');
   return err;
 }
 
 async function endedError(api: LivyApi, sessionId: number, fallback: string): Promise<Error> {
-  return (await endedOrUndefined(api, sessionId)) ?? new Error(`Statement polling failed: ${fallback}.`);
+  return (await endedOrUndefined(api, sessionId)) ?? new Error(l10n.t('Statement polling failed: {0}.', fallback));
 }

@@ -3,6 +3,7 @@
  * results to a sink (the glue backs it with a NotebookCellExecution). VS Code-free, so the whole path
  * from cell text to outputs is unit-tested against the emulator.
  */
+import * as l10n from '@vscode/l10n';
 import { formatColdStart, formatElapsed, type ColdStartProgress } from '../livy/coldStart';
 import { SessionEndedError, StatementCancelledError } from '../livy/errors';
 import { CREATED_BY_TAG, CREATED_BY_VALUE, type SessionStatementResult, type SparkProgressListener, type SparkSession } from '../livy/sparkSession';
@@ -10,7 +11,7 @@ import type { StatementProgress } from '../livy/sparkProgress';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
 import type { CellOutcome } from './cellQueue';
 import { mergeSessionConfig, type SessionConfig } from './configure';
-import { HELP_ROWS, type CellCommand } from './magics';
+import { helpRows, type CellCommand } from './magics';
 import { errorOutput, mapStatementOutput, textOutput, type CellOutputModel, type OutputLimits } from './outputs';
 import { progressOutput, summaryOutput } from './progressOutput';
 
@@ -93,7 +94,7 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         const preamble: CellOutputModel[] = [];
         if (started) {
           const took = started.progress.elapsedMs + Date.now() - started.at;
-          preamble.push(textOutput(`Spark session ${id} started on ${describeTarget(host.target)} in ${formatElapsed(took)}; running the cell…`));
+          preamble.push(textOutput(l10n.t('Spark session {0} started on {1} in {2}; running the cell…', id, describeTarget(host.target), formatElapsed(took))));
           sink.replace(preamble);
         }
         return await statementOutputs(host, sink, preamble, (live) => host.session.run(command.code, command.kind, signal, progress, live,
@@ -108,7 +109,7 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
       }
       case 'logs': {
         if (!host.session.isLive) {
-          sink.replace([textOutput('No Spark session yet: run a cell first.')]);
+          sink.replace([textOutput(l10n.t('No Spark session yet: run a cell first.'))]);
           return { outcome: 'succeeded' };
         }
         const info = await host.session.refresh(signal);
@@ -130,15 +131,15 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
  */
 export async function resumeCell(pending: PendingStatement, host: NotebookSessionHost, sink: CellSink,
   signal: AbortSignal): Promise<CellResult> {
-  const preamble = [textOutput(`The window reloaded while this cell ran; following statement ${pending.statementId} `
-    + `of Spark session ${pending.sessionId} on ${describeTarget(host.target)} to its result…`)];
+  const preamble = [textOutput(l10n.t('The window reloaded while this cell ran; following statement {0} of Spark session {1} on {2} to its result…',
+    pending.statementId, pending.sessionId, describeTarget(host.target)))];
   sink.replace(preamble);
   try {
     return await statementOutputs(host, sink, preamble, (live) => host.session.resume(pending.sessionId, pending.statementId, signal, live));
   } catch (err) {
     if (err instanceof SessionEndedError) {
-      sink.replace([errorOutput('ResultLost', `The window reloaded while this cell ran, and its result (statement ${pending.statementId} `
-        + `of Spark session ${pending.sessionId}) can no longer be read: ${err.message}`)]);
+      sink.replace([errorOutput('ResultLost', l10n.t('The window reloaded while this cell ran, and its result (statement {0} of Spark session {1}) can no longer be read: {2}',
+        pending.statementId, pending.sessionId, err.message))]);
       return { outcome: 'failed', sessionEnded: err };
     }
     return failure(err, sink, signal);
@@ -184,11 +185,11 @@ async function statementOutputs(host: NotebookSessionHost, sink: CellSink, pream
 
 function failure(err: unknown, sink: CellSink, signal: AbortSignal): CellResult {
   if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
-    sink.replace([textOutput('Cancelled.')]);
+    sink.replace([textOutput(l10n.t('Cancelled.'))]);
     return { outcome: 'cancelled' };
   }
   if (err instanceof SessionEndedError) {
-    const links = err.driverLogUrl ? `\nDriver log: ${err.driverLogUrl}` : '';
+    const links = err.driverLogUrl ? `\n${l10n.t('Driver log: {0}', err.driverLogUrl)}` : '';
     sink.replace([errorOutput('SparkSessionEnded', `${err.message}${links}`)]);
     return { outcome: 'failed', sessionEnded: err };
   }
@@ -222,28 +223,32 @@ async function configure(command: Extract<CellCommand, { type: 'configure' }>, h
   const previous = host.notebookConfig;
   const requested = JSON.stringify(mergeSessionConfig(host.defaults(), command.config));
   const current = JSON.stringify(mergeSessionConfig(host.defaults(), previous));
-  const ignored = command.ignored.length ? ` Ignored: ${command.ignored.join(', ')}.` : '';
+  const ignored = command.ignored.length ? ` ${l10n.t('Ignored: {0}.', command.ignored.join(', '))}` : '';
   const sharers = host.sharedWith?.().map((h) => h.notebookName) ?? [];
   // A notebook that joined a shared session and ran nothing there loses nothing when it moves to another.
   const holdsState = !sharers.length || host.usedSession?.() !== false;
   if (host.session.isLive && holdsState && requested !== current && !command.force) {
     sink.replace([errorOutput('ConfigureError', sharers.length
-      ? `This notebook shares Spark session ${host.session.sessionId} with ${sharers.join(', ')}, and it runs with other settings. `
-        + 'Use %%configure -f to move this notebook to a session with the new settings (its variables are lost; the other notebooks keep theirs).'
-      : `A Spark session (${host.session.sessionId}) is already running with other settings. `
-        + 'Use %%configure -f to restart it with the new settings (its variables are lost).')]);
+      ? l10n.t('This notebook shares Spark session {0} with {1}, and it runs with other settings. Use {2} to move this notebook to a session with the new settings (its variables are lost; the other notebooks keep theirs).',
+        String(host.session.sessionId), sharers.join(', '), '%%configure -f')
+      : l10n.t('A Spark session ({0}) is already running with other settings. Use {1} to restart it with the new settings (its variables are lost).',
+        String(host.session.sessionId), '%%configure -f'))]);
     return { outcome: 'failed' };
   }
   host.notebookConfig = command.config;
-  let verb = 'Applied';
+  let done: 'applied' | 'restarted' | 'already' = 'applied';
   if (host.session.isLive && !host.session.matchesRequest()) {
     await host.session.restart();
-    verb = 'Restarted the session with';
+    done = 'restarted';
   } else if (host.session.isLive) {
-    verb = 'The running session already uses';
+    done = 'already';
   }
   const id = await host.session.ensureReady(progress, signal);
-  sink.replace([textOutput(`${verb} the session settings (session ${id} on ${describeTarget(host.target)}).${ignored}\n`
+  const where = describeTarget(host.target);
+  const said = done === 'applied' ? l10n.t('Applied the session settings (session {0} on {1}).', id, where)
+    : done === 'restarted' ? l10n.t('Restarted the session with the session settings (session {0} on {1}).', id, where)
+    : l10n.t('The running session already uses the session settings (session {0} on {1}).', id, where);
+  sink.replace([textOutput(`${said}${ignored}\n`
     + JSON.stringify(mergeSessionConfig(host.defaults(), command.config), null, 2))]);
   return { outcome: 'succeeded' };
 }
@@ -255,11 +260,11 @@ async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink
   const ids = sessions.map((s) => s.id);
   if (ours !== undefined && host.session.isLive && !ids.includes(ours)) ids.push(ours);
   if (!force) {
-    sink.replace([errorOutput('CleanupNotConfirmed', `%%cleanup deletes every Spark session this extension started on ${describeTarget(host.target)} `
-      + `(${ids.length} live: ${ids.join(', ') || 'none'}), including other notebooks'. Run %%cleanup -f to confirm.`)]);
+    sink.replace([errorOutput('CleanupNotConfirmed', l10n.t("{0} deletes every Spark session this extension started on {1} ({2} live: {3}), including other notebooks'. Run {4} to confirm.",
+      '%%cleanup', describeTarget(host.target), ids.length, ids.join(', ') || l10n.t('none'), '%%cleanup -f'))]);
     return { outcome: 'failed' };
   }
-  const why = `was deleted by %%cleanup in ${host.notebookName ?? 'another notebook'}`;
+  const why = l10n.t('was deleted by {0} in {1}', '%%cleanup', host.notebookName ?? l10n.t('another notebook'));
   for (const id of ids) {
     if (id === ours) {
       await host.session.delete();
@@ -271,13 +276,14 @@ async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink
     if (peer) await peer.session.delete(why).catch(() => undefined);
     else await host.session.api.deleteSession(id, signal).catch(() => undefined);
   }
-  sink.replace([textOutput(ids.length ? `Deleted ${ids.length} Spark session(s): ${ids.join(', ')}.` : 'No live Spark sessions to delete.')]);
+  sink.replace([textOutput(ids.length ? l10n.t('Deleted {0} Spark session(s): {1}.', ids.length, ids.join(', ')) : l10n.t('No live Spark sessions to delete.'))]);
   return { outcome: 'succeeded' };
 }
 
 function helpOutput(): CellOutputModel {
-  const md = ['| Magic | What it does |', '| --- | --- |', ...HELP_ROWS.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
-  const text = HELP_ROWS.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
+  const rows = helpRows();
+  const md = [`| ${l10n.t('Magic')} | ${l10n.t('What it does')} |`, '| --- | --- |', ...rows.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
+  const text = rows.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
   return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
 }
 
@@ -285,38 +291,38 @@ function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined
   const t = host.target;
   const config = mergeSessionConfig(host.defaults(), host.notebookConfig);
   const rows: [string, string][] = [
-    ['Pool', `${t.poolName}${t.sparkVersion ? ` (Spark ${t.sparkVersion})` : ''}`],
-    ['Synapse workspace', t.synapseWorkspace],
-    ['Azure ML workspace', t.amlWorkspace],
+    [l10n.t('Pool'), `${t.poolName}${t.sparkVersion ? ` (Spark ${t.sparkVersion})` : ''}`],
+    [l10n.t('Synapse workspace'), t.synapseWorkspace],
+    [l10n.t('Azure ML workspace'), t.amlWorkspace],
   ];
   if (info) {
-    rows.push(['Session', `${info.id}${info.name ? ` (${info.name})` : ''}`], ['State', info.state]);
-    if (info.appId) rows.push(['Application', info.appId]);
-    if (info.submitterName) rows.push(['Owner', info.submitterName]);
-    if (info.sparkUiUrl) rows.push(['Spark UI', info.sparkUiUrl]);
-    if (info.driverLogUrl) rows.push(['Driver log', info.driverLogUrl]);
+    rows.push([l10n.t('Session'), `${info.id}${info.name ? ` (${info.name})` : ''}`], [l10n.t('State'), info.state]);
+    if (info.appId) rows.push([l10n.t('Application'), info.appId]);
+    if (info.submitterName) rows.push([l10n.t('Owner'), info.submitterName]);
+    if (info.sparkUiUrl) rows.push([l10n.t('Spark UI'), info.sparkUiUrl]);
+    if (info.driverLogUrl) rows.push([l10n.t('Driver log'), info.driverLogUrl]);
     const sharers = host.sharedWith?.().map((h) => h.notebookName) ?? [];
-    if (sharers.length) rows.push(['Shared with', sharers.join(', ')]);
+    if (sharers.length) rows.push([l10n.t('Shared with'), sharers.join(', ')]);
   } else {
-    rows.push(['Session', 'none yet (it starts with the first cell)']);
+    rows.push([l10n.t('Session'), l10n.t('none yet (it starts with the first cell)')]);
   }
-  rows.push(['Settings', JSON.stringify(config)]);
-  const md = ['| Property | Value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
+  rows.push([l10n.t('Settings'), JSON.stringify(config)]);
+  const md = [`| ${l10n.t('Property')} | ${l10n.t('Value')} |`, '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
   const text = rows.map(([k, v]) => `${k}: ${v}`).join('\n');
   return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
 }
 
 function logsOutput(info: LivySessionInfo | undefined, maxBytes: number): CellOutputModel[] {
-  if (!info) return [textOutput('The Spark session is gone; no logs to show.')];
-  let text = info.log.join('\n').trim() || '(the session log is empty)';
+  if (!info) return [textOutput(l10n.t('The Spark session is gone; no logs to show.'))];
+  let text = info.log.join('\n').trim() || l10n.t('(the session log is empty)');
   const outputs: CellOutputModel[] = [];
   if (text.length > maxBytes) {
     text = text.slice(text.length - maxBytes);
-    outputs.push(textOutput('[Log truncated: showing its end. Raise synapseSpark.notebook.outputLimitKB to see more.]'));
+    outputs.push(textOutput(l10n.t('[Log truncated: showing its end. Raise {0} to see more.]', 'synapseSpark.notebook.outputLimitKB')));
   }
-  outputs.unshift(textOutput(`Session ${info.id} log:\n${text}`));
+  outputs.unshift(textOutput(`${l10n.t('Session {0} log:', info.id)}\n${text}`));
   if (info.driverLogUrl || info.sparkUiUrl) {
-    outputs.push(textOutput([info.driverLogUrl && `Driver log: ${info.driverLogUrl}`, info.sparkUiUrl && `Spark UI: ${info.sparkUiUrl}`]
+    outputs.push(textOutput([info.driverLogUrl && l10n.t('Driver log: {0}', info.driverLogUrl), info.sparkUiUrl && l10n.t('Spark UI: {0}', info.sparkUiUrl)]
       .filter(Boolean).join('\n')));
   }
   return outputs;

@@ -3,6 +3,7 @@
  * would read them (Livy key names, as sparkmagic and Synapse notebooks write them), and merged over the
  * `synapseSpark.notebook.session` defaults.
  */
+import * as l10n from '@vscode/l10n';
 import type { SessionRequest } from '../livy/types';
 
 export type SessionConfig = Omit<SessionRequest, 'name' | 'tags'> & { name?: string };
@@ -37,8 +38,8 @@ export function describeJsonError(text: string, message: string, firstLine = 1):
   const at = /position (\d+)/.exec(message);
   if (!at) {
     return /end of JSON/i.test(message)
-      ? 'The %%configure JSON ends before it is complete: is a closing } or ] missing?'
-      : `The %%configure body is not valid JSON: ${message}`;
+      ? l10n.t('The {0} JSON ends before it is complete: is a closing {1} or {2} missing?', '%%configure', '}', ']')
+      : l10n.t('The {0} body is not valid JSON: {1}', '%%configure', message);
   }
   const pos = Math.min(Number(at[1]), text.length);
   const before = text.slice(0, pos);
@@ -50,30 +51,31 @@ export function describeJsonError(text: string, message: string, firstLine = 1):
   const word = /^[A-Za-z0-9_.+-]*/.exec(text.slice(pos))?.[0] ?? '';
   const started = /[A-Za-z0-9_.+-]*$/.exec(before)?.[0] ?? '';
   let hint = '';
-  if (!text.slice(pos).trim()) hint = 'The JSON ends before it is complete: is a closing } or ] missing?';
-  else if (previous === ',' && (char === '}' || char === ']')) hint = 'A comma before a closing bracket is not allowed in JSON: remove the trailing comma.';
-  else if (char === "'") hint = 'JSON strings and keys use double quotes ("), not single quotes.';
-  else if (/[A-Za-z]/.test(started + word)) hint = `Text values and keys need double quotes: "${started}${word}".`;
-  else if (char === '/') hint = 'JSON has no comments.';
+  if (!text.slice(pos).trim()) hint = l10n.t('The JSON ends before it is complete: is a closing {0} or {1} missing?', '}', ']');
+  else if (previous === ',' && (char === '}' || char === ']')) hint = l10n.t('A comma before a closing bracket is not allowed in JSON: remove the trailing comma.');
+  else if (char === "'") hint = l10n.t('JSON strings and keys use double quotes ({0}), not single quotes.', '"');
+  else if (/[A-Za-z]/.test(started + word)) hint = l10n.t('Text values and keys need double quotes: {0}.', `"${started}${word}"`);
+  else if (char === '/') hint = l10n.t('JSON has no comments.');
   const quoted = `  ${lineText}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
-  return `The %%configure JSON has an error at line ${firstLine + lineIndex}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}.\n${quoted}${hint ? `\n${hint}` : ''}`;
+  const said = l10n.t('The {0} JSON has an error at line {1}, column {2}: {3}.', '%%configure', firstLine + lineIndex, column, message.replace(/ in JSON at position \d+.*$/, ''));
+  return `${said}\n${quoted}${hint ? `\n${hint}` : ''}`;
 }
 
 export function validateSessionConfig(value: unknown, where: string): ConfigureResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `${where} needs a JSON object.` };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: l10n.t('{0} needs a JSON object.', where) };
   const config: SessionConfig = {};
   const ignored: string[] = [];
   const problems: string[] = [];
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if ((MEMORY_KEYS as readonly string[]).includes(key)) {
       if (typeof v === 'string' && MEMORY.test(v)) (config as Record<string, unknown>)[key] = v.replace(/\s+/g, '');
-      else problems.push(`'${key}' must be a size such as "4g" or "512m"`);
+      else problems.push(l10n.t("'{0}' must be a size such as {1} or {2}", key, '"4g"', '"512m"'));
     } else if ((INT_KEYS as readonly string[]).includes(key)) {
       if (Number.isInteger(v) && (v as number) > 0) (config as Record<string, unknown>)[key] = v;
-      else problems.push(`'${key}' must be a positive whole number`);
+      else problems.push(l10n.t("'{0}' must be a positive whole number", key));
     } else if ((LIST_KEYS as readonly string[]).includes(key)) {
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) (config as Record<string, unknown>)[key] = v;
-      else problems.push(`'${key}' must be a list of strings`);
+      else problems.push(l10n.t("'{0}' must be a list of strings", key));
     } else if (key === 'conf') {
       if (typeof v === 'object' && v !== null && !Array.isArray(v)
         && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
@@ -87,7 +89,7 @@ export function validateSessionConfig(value: unknown, where: string): ConfigureR
     } else if (IGNORED_KEYS.includes(key)) {
       ignored.push(key);
     } else {
-      problems.push(`unknown key '${key}' (known: ${CONFIGURE_KEYS.join(', ')})`);
+      problems.push(l10n.t("unknown key '{0}' (known: {1})", key, CONFIGURE_KEYS.join(', ')));
     }
   }
   if (problems.length) return { error: `${where}: ${problems.join('; ')}.` };

@@ -4,6 +4,7 @@
  * pyspark, scala -> spark, sql -> sql, csharp -> dotnetspark). Single-`%` lines (`%table`, `%json`,
  * `%matplot`) are Livy's own and pass through to the session untouched.
  */
+import * as l10n from '@vscode/l10n';
 import type { StatementKind } from '../livy/types';
 import { parseConfigureBody, type SessionConfig } from './configure';
 
@@ -32,18 +33,21 @@ export const LANGUAGE_MAGICS: Record<string, StatementKind> = {
 
 export const COMMAND_MAGICS = ['configure', 'info', 'cleanup', 'logs', 'help'] as const;
 
-export const HELP_ROWS: [string, string][] = [
-  ['%%pyspark', 'Run the cell as PySpark (the default for Python cells).'],
-  ['%%spark / %%scala', 'Run the cell as Scala.'],
-  ['%%sql', 'Run the cell as Spark SQL; results show as a table.'],
-  ['%%csharp', 'Run the cell as .NET for Spark (C#).'],
-  ['%%configure [-f] {json}', 'Session settings (driverMemory, executorMemory, executorCores, numExecutors, conf, jars, pyFiles, ...). '
-    + 'Applies at session start; with -f it restarts a running session.'],
-  ['%%info', "Show this notebook's Spark session: id, state, settings, Spark UI and driver log links."],
-  ['%%logs', "Show the session's driver log."],
-  ['%%cleanup [-f]', 'Delete every Spark session this extension started on the pool (-f confirms).'],
-  ['%%help', 'Show this table.'],
-];
+/** The %%help table: each magic and what it does (a function, so the text is in the configured language). */
+export function helpRows(): [string, string][] {
+  return [
+    ['%%pyspark', l10n.t('Run the cell as PySpark (the default for Python cells).')],
+    ['%%spark / %%scala', l10n.t('Run the cell as Scala.')],
+    ['%%sql', l10n.t('Run the cell as Spark SQL; results show as a table.')],
+    ['%%csharp', l10n.t('Run the cell as .NET for Spark (C#).')],
+    ['%%configure [-f] {json}', l10n.t('Session settings ({0}). Applies at session start; with {1} it restarts a running session.',
+      'driverMemory, executorMemory, executorCores, numExecutors, conf, jars, pyFiles, ...', '-f')],
+    ['%%info', l10n.t("Show this notebook's Spark session: id, state, settings, Spark UI and driver log links.")],
+    ['%%logs', l10n.t("Show the session's driver log.")],
+    ['%%cleanup [-f]', l10n.t('Delete every Spark session this extension started on the pool ({0} confirms).', '-f')],
+    ['%%help', l10n.t('Show this table.')],
+  ];
+}
 
 const LANGUAGE_KINDS: Record<string, StatementKind> = {
   python: 'pyspark', scala: 'spark', sql: 'sql', csharp: 'dotnetspark', 'dotnet-interactive.csharp': 'dotnetspark',
@@ -68,29 +72,29 @@ export function parseCell(source: string, languageId = 'python'): CellCommand {
 
   if (name in LANGUAGE_MAGICS) {
     if (args.length) {
-      return { type: 'invalid', message: `%%${rawName} takes no options here (got '${args.join(' ')}'): the cell runs on the notebook's Spark session.` };
+      return { type: 'invalid', message: l10n.t("{0} takes no options here (got '{1}'): the cell runs on the notebook's Spark session.", `%%${rawName}`, args.join(' ')) };
     }
     return body.trim() ? { type: 'statement', kind: LANGUAGE_MAGICS[name], code: body } : { type: 'empty' };
   }
   switch (name) {
     case 'configure': {
-      if (unexpected.length) return { type: 'invalid', message: `%%configure accepts only -f (got '${unexpected.join(' ')}').` };
+      if (unexpected.length) return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%configure', '-f', unexpected.join(' ')) };
       const parsed = parseConfigureBody(body, first + 2);
       return 'error' in parsed ? { type: 'invalid', message: parsed.error } : { type: 'configure', force, ...parsed };
     }
     case 'cleanup':
-      if (unexpected.length) return { type: 'invalid', message: `%%cleanup accepts only -f (got '${unexpected.join(' ')}').` };
+      if (unexpected.length) return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%cleanup', '-f', unexpected.join(' ')) };
       return { type: 'cleanup', force };
     case 'info':
     case 'logs':
     case 'help':
-      if (args.length || body.trim()) return { type: 'invalid', message: `%%${name} takes no options and no cell body.` };
+      if (args.length || body.trim()) return { type: 'invalid', message: l10n.t('{0} takes no options and no cell body.', `%%${name}`) };
       return { type: name };
     default:
       return {
         type: 'invalid',
-        message: `Unknown cell magic '%%${rawName ?? ''}'. This kernel knows ${[...Object.keys(LANGUAGE_MAGICS), ...COMMAND_MAGICS]
-          .map((m) => `%%${m}`).join(', ')}. Run %%help for what each does.`,
+        message: l10n.t("Unknown cell magic '{0}'. This kernel knows {1}. Run {2} for what each does.", `%%${rawName ?? ''}`,
+          [...Object.keys(LANGUAGE_MAGICS), ...COMMAND_MAGICS].map((m) => `%%${m}`).join(', '), '%%help'),
       };
   }
 }

@@ -3,6 +3,7 @@
  * item into a NotebookCellOutputItem. Rich items come first in a bundle with a text/plain fallback last;
  * anything over the output cap is truncated with a visible note.
  */
+import * as l10n from '@vscode/l10n';
 import { LIVY_TABLE_MIME, parseLivyTable, type LivyTable } from '../../protocol/livyTable';
 import type { StatementOutput } from '../livy/types';
 
@@ -69,14 +70,14 @@ export function ipynbError(error: { name: string; message: string; stack?: strin
 }
 
 export function truncationNote(what: string, shown: string, total: string): CellOutputModel {
-  return textOutput(`[Output truncated: ${what} showing ${shown} of ${total}. Raise synapseSpark.notebook.outputLimitKB to see more.]`);
+  return textOutput(l10n.t('[Output truncated: {0} showing {1} of {2}. Raise {3} to see more.]', what, shown, total, 'synapseSpark.notebook.outputLimitKB'));
 }
 
 /** Maps one statement output to cell outputs. */
 export function mapStatementOutput(output: StatementOutput, limits: OutputLimits = DEFAULT_LIMITS): CellOutputModel[] {
   if (output.status === 'error') {
     const traceback = output.traceback.join('');
-    const stack = traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n[traceback truncated]` : traceback;
+    const stack = traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n${l10n.t('[traceback truncated]')}` : traceback;
     return [errorOutput(output.ename, output.evalue, stack)];
   }
   const data = output.data ?? {};
@@ -97,24 +98,24 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
     bundle.push({ mime: LIVY_TABLE_MIME, json: capped });
     if (!plain) plain = formatTable(capped, limits.textTableRows ?? 50);
     if (atServiceLimit) {
-      notes.push(textOutput(`[Showing the first ${capped.data.length.toLocaleString('en-US')} rows; more were not fetched: the session returns at most `
-        + `${rowLimit.toLocaleString('en-US')} rows of a SQL result. Raise synapseSpark.notebook.sqlRowLimit (new sessions) to fetch more, or aggregate or LIMIT the query.]`));
+      notes.push(textOutput(l10n.t('[Showing the first {0} rows; more were not fetched: the session returns at most {1} rows of a SQL result. Raise {2} (new sessions) to fetch more, or aggregate or LIMIT the query.]',
+        capped.data.length.toLocaleString('en-US'), rowLimit.toLocaleString('en-US'), 'synapseSpark.notebook.sqlRowLimit')));
     } else if (capped.data.length < total) {
-      notes.push(truncationNote('the table is', `${capped.data.length}`, `${total} rows`));
+      notes.push(truncationNote(l10n.t('the table is'), `${capped.data.length}`, l10n.t('{0} rows', total)));
     }
   } else if (table && 'error' in table) {
-    notes.push(textOutput(`[The service sent a malformed table (${table.error}); showing it as JSON.]`));
+    notes.push(textOutput(l10n.t('[The service sent a malformed table ({0}); showing it as JSON.]', table.error)));
     bundle.push({ mime: 'application/json', json: data[LIVY_TABLE_MIME] });
   }
   if (typeof data['text/html'] === 'string') {
     const html = data['text/html'] as string;
     if (html.length <= limits.maxBytes) bundle.push({ mime: 'text/html', text: html });
-    else notes.push(truncationNote('HTML output omitted,', '0', `${kb(html.length)}`));
+    else notes.push(truncationNote(l10n.t('HTML output omitted,'), '0', `${kb(html.length)}`));
   }
   if (typeof data['image/png'] === 'string') {
     const png = (data['image/png'] as string).replace(/\s+/g, '');
     if (png.length * 0.75 <= limits.maxBytes) bundle.push({ mime: 'image/png', base64: png });
-    else notes.push(truncationNote('image omitted,', '0', `${kb(png.length * 0.75)}`));
+    else notes.push(truncationNote(l10n.t('image omitted,'), '0', `${kb(png.length * 0.75)}`));
   }
   if (data['application/json'] !== undefined && !(table && 'table' in table && !data[LIVY_TABLE_MIME])) {
     const json = data['application/json'];
@@ -123,7 +124,7 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
       bundle.push({ mime: 'application/json', json });
       if (!plain) plain = text;
     } else {
-      notes.push(truncationNote('JSON shown as text,', kb(limits.maxBytes), kb(text.length)));
+      notes.push(truncationNote(l10n.t('JSON shown as text,'), kb(limits.maxBytes), kb(text.length)));
       plain = plain || text;
     }
   }
@@ -133,7 +134,7 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
   }
   if (plain !== undefined && plain !== '') {
     if (plain.length > limits.maxBytes) {
-      notes.push(truncationNote('text', kb(limits.maxBytes), kb(plain.length)));
+      notes.push(truncationNote(l10n.t('text'), kb(limits.maxBytes), kb(plain.length)));
       plain = plain.slice(0, limits.maxBytes);
     }
     // Livy folds stdout into text/plain; with no rich item it is the whole output, else the fallback.
@@ -181,6 +182,6 @@ export function formatTable(table: LivyTable, maxRows: number): string {
   const fmt = (cells: string[]) => `|${cells.map((c, i) => ` ${c.slice(0, widths[i]).padEnd(widths[i])} `).join('|')}|`;
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const lines = [rule, fmt(names), rule, ...rows.map(fmt), rule];
-  if (table.data.length > maxRows) lines.push(`only showing top ${maxRows} of ${table.data.length} rows`);
+  if (table.data.length > maxRows) lines.push(l10n.t('only showing top {0} of {1} rows', maxRows, table.data.length));
   return lines.join('\n');
 }

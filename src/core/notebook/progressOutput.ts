@@ -5,6 +5,7 @@
  * (themed by VS Code's Markdown renderer) with a text/plain alternative for screen readers and plain
  * viewers, and metadata that marks it as progress so that nothing reads it as the statement's output.
  */
+import * as l10n from '@vscode/l10n';
 import type { JobProgress, StatementProgress } from '../livy/sparkProgress';
 import type { CellOutputModel } from './outputs';
 
@@ -56,27 +57,27 @@ function code(text: string): string {
 
 function jobCounts(job: JobProgress): string[] {
   return [
-    `${job.tasksDone}/${job.tasksTotal} tasks (${percent(job.tasksDone, job.tasksTotal)})`,
-    job.stagesTotal > 1 ? `stage ${Math.min(job.stagesDone + (job.status === 'RUNNING' ? 1 : 0), job.stagesTotal)} of ${job.stagesTotal}` : '',
-    job.failedTasks ? `${job.failedTasks} failed` : '',
-    job.killedTasks ? `${job.killedTasks} killed` : '',
+    l10n.t('{0}/{1} tasks ({2})', job.tasksDone, job.tasksTotal, percent(job.tasksDone, job.tasksTotal)),
+    job.stagesTotal > 1 ? l10n.t('stage {0} of {1}', Math.min(job.stagesDone + (job.status === 'RUNNING' ? 1 : 0), job.stagesTotal), job.stagesTotal) : '',
+    job.failedTasks ? l10n.t('{0} failed', job.failedTasks) : '',
+    job.killedTasks ? l10n.t('{0} killed', job.killedTasks) : '',
     job.elapsedMs !== undefined ? formatSeconds(job.elapsedMs) : '',
   ].filter(Boolean);
 }
 
 function statusWord(job: JobProgress): string {
-  return job.status === 'RUNNING' ? 'running' : job.status === 'SUCCEEDED' ? 'done' : job.status.toLowerCase();
+  return job.status === 'RUNNING' ? l10n.t('running') : job.status === 'SUCCEEDED' ? l10n.t('done') : job.status.toLowerCase();
 }
 
 /** The live progress output of a running statement: one line per Spark job. */
 export function progressOutput(progress: StatementProgress): CellOutputModel {
   const md = progress.jobs.map((job) => {
-    const stage = job.activeStages.length ? ` · stage ${code(job.activeStages.join(', '))}` : '';
-    return `**Spark job ${job.jobId}** ${code(job.name)}${stage} · ${statusWord(job)}  \n\`${progressBar(job.tasksDone, job.tasksTotal)}\` ${jobCounts(job).join(' · ')}`;
+    const stage = job.activeStages.length ? ` · ${l10n.t('stage {0}', code(job.activeStages.join(', ')))}` : '';
+    return `**${l10n.t('Spark job {0}', job.jobId)}** ${code(job.name)}${stage} · ${statusWord(job)}  \n\`${progressBar(job.tasksDone, job.tasksTotal)}\` ${jobCounts(job).join(' · ')}`;
   }).join('\n\n');
   const text = progress.jobs.map((job) => {
-    const stage = job.activeStages.length ? `, stage ${job.activeStages.join(', ')}` : '';
-    return `Spark job ${job.jobId} (${job.name}${stage}), ${statusWord(job)}: ${jobCounts(job).join(', ')}`;
+    const stage = job.activeStages.length ? `, ${l10n.t('stage {0}', job.activeStages.join(', '))}` : '';
+    return `${l10n.t('Spark job {0}', job.jobId)} (${job.name}${stage}), ${statusWord(job)}: ${jobCounts(job).join(', ')}`;
   }).join('\n');
   return {
     items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }],
@@ -86,11 +87,13 @@ export function progressOutput(progress: StatementProgress): CellOutputModel {
 
 /** "Spark: 2 jobs, 3 stages, 208 tasks in 4.1 s" (plus failed jobs/tasks), for the cell's end. */
 export function summaryText(progress: StatementProgress, elapsedMs: number): string {
-  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const jobs = (count: number) => (count === 1 ? l10n.t('1 job') : l10n.t('{0} jobs', count));
+  const tasks = (count: number) => (count === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', count));
+  const stages = (count: number) => (count === 1 ? l10n.t('1 stage') : l10n.t('{0} stages', count));
   const failedJobs = progress.jobs.filter((j) => j.status === 'FAILED').length;
-  const extras = [failedJobs ? `${n(failedJobs, 'job')} failed` : '', progress.failedTasks ? `${n(progress.failedTasks, 'task')} failed` : '']
+  const extras = [failedJobs ? l10n.t('{0} failed', jobs(failedJobs)) : '', progress.failedTasks ? l10n.t('{0} failed', tasks(progress.failedTasks)) : '']
     .filter(Boolean);
-  return `Spark: ${n(progress.jobs.length, 'job')}, ${n(progress.stagesDone, 'stage')}, ${n(progress.tasksDone, 'task')} in ${formatSeconds(elapsedMs)}`
+  return l10n.t('Spark: {0}, {1}, {2} in {3}', jobs(progress.jobs.length), stages(progress.stagesDone), tasks(progress.tasksDone), formatSeconds(elapsedMs))
     + (extras.length ? ` (${extras.join(', ')})` : '');
 }
 
@@ -100,8 +103,8 @@ export function summaryOutput(progress: StatementProgress, elapsedMs: number, sp
   const link = sparkUiUrl && /^https?:\/\//.test(sparkUiUrl) ? sparkUiUrl : undefined;
   return {
     items: [
-      { mime: 'text/markdown', text: `${line}${link ? ` · [Spark UI](${link.replace(/\)/g, '%29')})` : ''}` },
-      { mime: 'text/plain', text: `${line}${link ? `. Spark UI: ${link}` : ''}` },
+      { mime: 'text/markdown', text: `${line}${link ? ` · [${l10n.t('Spark UI')}](${link.replace(/\)/g, '%29')})` : ''}` },
+      { mime: 'text/plain', text: `${line}${link ? `. ${l10n.t('Spark UI: {0}', link)}` : ''}` },
     ],
     metadata: metadata({ kind: 'summary', statementId: progress.statementId }),
   };
@@ -109,6 +112,6 @@ export function summaryOutput(progress: StatementProgress, elapsedMs: number, sp
 
 /** "statement 3: 150/200 tasks" for the Sessions view. */
 export function describeRunning(statementId: number, progress: StatementProgress | undefined): string {
-  if (!progress?.jobs.length) return `statement ${statementId} running`;
-  return `statement ${statementId}: ${progress.tasksDone}/${progress.tasksTotal} tasks`;
+  if (!progress?.jobs.length) return l10n.t('statement {0} running', statementId);
+  return l10n.t('statement {0}: {1}/{2} tasks', statementId, progress.tasksDone, progress.tasksTotal);
 }

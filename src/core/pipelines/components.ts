@@ -1,4 +1,5 @@
 // `component:` references: a relative file, an inline definition, or a registered asset.
+import * as l10n from '@vscode/l10n';
 import { isMap, parseDocument } from 'yaml';
 import { readText, type PipelineFileReader } from './fileReader';
 import { dirname, isRemote, resolvePath, stripFilePrefix } from './paths';
@@ -67,7 +68,7 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
       diagnostics.push({
         severity: 'error',
         code: 'missing-file',
-        message: `Component file '${ref.path}' of step '${step.name}' does not exist.`,
+        message: l10n.t("Component file '{0}' of step '{1}' does not exist.", ref.path, step.name),
         range: ref.range,
       });
       continue;
@@ -77,14 +78,14 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
       diagnostics.push({
         severity: 'error',
         code: 'component-error',
-        message: `Component file '${ref.path}' is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+        message: l10n.t("Component file '{0}' is not valid YAML: {1}", ref.path, doc.errors[0].message.split('\n')[0]),
         range: ref.range,
       });
       continue;
     }
     const obj = doc.toJS();
     if (!isObject(obj)) {
-      diagnostics.push({ severity: 'error', code: 'component-error', message: `Component file '${ref.path}' is not a mapping.`, range: ref.range });
+      diagnostics.push({ severity: 'error', code: 'component-error', message: l10n.t("Component file '{0}' is not a mapping.", ref.path), range: ref.range });
       continue;
     }
     ref.definition = componentFromObject(obj, dirname(path));
@@ -98,7 +99,7 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
       diagnostics.push({
         severity: 'error',
         code: 'component-error',
-        message: `Step '${step.name}' has type '${step.type}' but its component '${ref.path}' has type '${ref.definition.type}'.`,
+        message: l10n.t("Step '{0}' has type '{1}' but its component '{2}' has type '{3}'.", step.name, String(step.type), ref.path, String(ref.definition.type)),
         range: ref.range,
       });
     }
@@ -120,7 +121,7 @@ async function loadNestedPipeline(
   ref: Extract<ComponentRef, { kind: 'file' }>,
 ): Promise<Diagnostic[]> {
   if (depth >= MAX_NESTING) {
-    return [{ severity: 'error', code: 'component-error', message: `Pipeline component '${shown}' nests more than ${MAX_NESTING} levels deep (does it use itself?).`, range: ref.range }];
+    return [{ severity: 'error', code: 'component-error', message: l10n.t("Pipeline component '{0}' nests more than {1} levels deep (does it use itself?).", shown, MAX_NESTING), range: ref.range }];
   }
   const nested = parsePipelineText(text, path);
   const problems = [...nested.diagnostics];
@@ -132,5 +133,5 @@ async function loadNestedPipeline(
   // Problems inside the component file are reported at the `component:` value, naming the line in that file.
   return problems
     .filter((d) => d.severity === 'error')
-    .map((d) => ({ severity: 'error' as const, code: 'component-error' as const, message: `In pipeline component '${shown}' (line ${d.range.start.line + 1}): ${d.message}`, range: ref.range }));
+    .map((d) => ({ severity: 'error' as const, code: 'component-error' as const, message: l10n.t("In pipeline component '{0}' (line {1}): {2}", shown, d.range.start.line + 1, d.message), range: ref.range }));
 }

@@ -1,4 +1,5 @@
 // Checks that touch the file system: referenced paths must stay under the root folder and exist.
+import * as l10n from '@vscode/l10n';
 import type { PipelineFileReader } from './fileReader';
 import { dirname, isInside, isRemote, resolvePath } from './paths';
 import type { Range } from './text';
@@ -32,15 +33,15 @@ export async function checkFiles(model: PipelineModel, ctx: FileCheckContext): P
   const checks: Check[] = [];
   for (const step of model.steps) {
     checks.push(...stepChecks(step));
-    checks.push(...dataChecks(step.inputs, pipelineDir, `step '${step.name}'`));
+    checks.push(...dataChecks(step.inputs, pipelineDir, l10n.t("step '{0}'", step.name)));
   }
-  checks.push(...dataChecks(model.inputs, pipelineDir, 'the pipeline'));
+  checks.push(...dataChecks(model.inputs, pipelineDir, l10n.t('the pipeline')));
   const out: Diagnostic[] = [];
   // Once a folder is missing, what lies inside it is not reported again.
   const missingDirs: string[] = [];
   for (const check of checks) {
     if (!isInside(root, check.path)) {
-      out.push({ severity: 'error', code: 'path-outside-root', message: `${check.label} '${check.path}' is outside the folder '${root}'.`, range: check.range });
+      out.push({ severity: 'error', code: 'path-outside-root', message: l10n.t("{0} '{1}' is outside the folder '{2}'.", check.label, check.path, root), range: check.range });
       continue;
     }
     if (ctx.checkExistence === false || check.checkExists === false || missingDirs.some((d) => isInside(d, check.path))) {
@@ -52,8 +53,8 @@ export async function checkFiles(model: PipelineModel, ctx: FileCheckContext): P
         missingDirs.push(check.path);
       }
       const code = check.expect === 'directory' ? 'missing-folder' : 'missing-file';
-      const what = check.expect === 'directory' ? 'folder' : 'file';
-      out.push({ severity: check.missingSeverity, code, message: `${check.label} '${check.path}' is not an existing ${what}.`, range: check.range });
+      const message = check.expect === 'directory' ? l10n.t("{0} '{1}' is not an existing folder.", check.label, check.path) : l10n.t("{0} '{1}' is not an existing file.", check.label, check.path);
+      out.push({ severity: check.missingSeverity, code, message, range: check.range });
     }
   }
   return out;
@@ -65,7 +66,7 @@ function stepChecks(step: PipelineStep): Check[] {
   const componentRange = ref?.range ?? step.nameRange;
   if (ref?.kind === 'file' && ref.resolvedPath) {
     // Existence is reported when loading the component; here only where it points.
-    checks.push({ path: ref.resolvedPath, label: `Component file of step '${step.name}'`, range: ref.range, expect: 'any', missingSeverity: 'error', checkExists: false });
+    checks.push({ path: ref.resolvedPath, label: l10n.t("Component file of step '{0}'", step.name), range: ref.range, expect: 'any', missingSeverity: 'error', checkExists: false });
   }
   const spec = step.effective;
   if (!spec.baseDir) {
@@ -76,19 +77,19 @@ function stepChecks(step: PipelineStep): Check[] {
   if (spec.code !== undefined && !isRemote(spec.code)) {
     codeDir = resolvePath(spec.baseDir, spec.code);
     const range = ownCode ? step.fieldRanges.code ?? step.nameRange : componentRange;
-    checks.push({ path: codeDir, label: `Code folder of step '${step.name}'`, range, expect: 'directory', missingSeverity: 'error' });
+    checks.push({ path: codeDir, label: l10n.t("Code folder of step '{0}'", step.name), range, expect: 'directory', missingSeverity: 'error' });
   }
   if (step.type !== 'spark') {
     return checks;
   }
   const entryRange = step.own.entry ? step.fieldRanges['entry.file'] ?? step.fieldRanges.entry : componentRange;
   if (spec.entry?.file && !isRemote(spec.entry.file)) {
-    checks.push({ path: resolvePath(codeDir, spec.entry.file), label: `Entry file of step '${step.name}'`, range: entryRange ?? step.nameRange, expect: 'file', missingSeverity: 'error' });
+    checks.push({ path: resolvePath(codeDir, spec.entry.file), label: l10n.t("Entry file of step '{0}'", step.name), range: entryRange ?? step.nameRange, expect: 'file', missingSeverity: 'error' });
   }
   for (const [key, list] of [['py_files', spec.pyFiles], ['jars', spec.jars], ['files', spec.files], ['archives', spec.archives]] as const) {
     for (const item of list ?? []) {
       if (!isRemote(item)) {
-        checks.push({ path: resolvePath(codeDir, item), label: `'${key}' entry of step '${step.name}'`, range: componentRange, expect: 'file', missingSeverity: 'warning' });
+        checks.push({ path: resolvePath(codeDir, item), label: l10n.t("'{0}' entry of step '{1}'", key, step.name), range: componentRange, expect: 'file', missingSeverity: 'warning' });
       }
     }
   }
@@ -100,7 +101,7 @@ function dataChecks(ports: PortValue[], baseDir: string, owner: string): Check[]
     .filter((p) => p.kind === 'data' && p.path !== undefined && !isRemote(p.path))
     .map((p) => ({
       path: resolvePath(baseDir, p.path!),
-      label: `Local data of input '${p.name}' of ${owner}`,
+      label: l10n.t("Local data of input '{0}' of {1}", p.name, owner),
       range: p.valueRange,
       expect: 'any' as const,
       missingSeverity: 'warning' as const,

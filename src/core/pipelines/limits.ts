@@ -6,6 +6,7 @@
  * Steps (entries of the top-level `jobs:` map). Real pipelines have tens to a few hundred; at this limit
  * parse + validate take about 0.2 s on a quiet 2-core machine and 0.4 s on a busy one, once typing pauses.
  */
+import * as l10n from '@vscode/l10n';
 export const MAX_PIPELINE_STEPS = 2_000;
 
 /** UTF-8 size; 1 MB is about 3,500 steps of the usual shape, so it stops files of few but huge steps. */
@@ -43,6 +44,6 @@ export function tooLargeMessage(text: string): string | undefined {
   if (bytes <= MAX_PIPELINE_BYTES && steps <= MAX_PIPELINE_STEPS) return undefined;
   const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
   const count = (n: number) => n.toLocaleString('en-US');
-  return `This pipeline file is too large to check (${count(steps)} steps / ${mb(bytes)}; limit ${count(MAX_PIPELINE_STEPS)} steps / ${mb(MAX_PIPELINE_BYTES)}). `
-    + "Split it into smaller pipelines: a step of 'type: pipeline' can run another pipeline file.";
+  return l10n.t("This pipeline file is too large to check ({0} steps / {1}; limit {2} steps / {3}). Split it into smaller pipelines: a step of '{4}' can run another pipeline file.",
+    count(steps), mb(bytes), count(MAX_PIPELINE_STEPS), mb(MAX_PIPELINE_BYTES), 'type: pipeline');
 }

@@ -1,5 +1,6 @@
 // YAML text -> Document + PipelineModel + structural diagnostics. No file access, no semantics
 // beyond the document's shape (see validate.ts and analyze.ts for the rest).
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { parseComponentRef } from './components';
 import { computeEdges } from './graph';
@@ -41,7 +42,7 @@ export function parseWithoutLimits(text: string, filePath?: string): ParsedPipel
     diagnostics.push(yamlProblem('error', err.message, err.pos, lines));
   }
   for (const offset of duplicateKeys(doc)) {
-    diagnostics.push(yamlProblem('error', 'Map keys must be unique', [offset, offset + 1], lines));
+    diagnostics.push(yamlProblem('error', l10n.t('Map keys must be unique'), [offset, offset + 1], lines));
   }
   for (const warn of doc.warnings) {
     diagnostics.push(yamlProblem('warning', warn.message, warn.pos, lines));
@@ -63,14 +64,14 @@ export function parseWithoutLimits(text: string, filePath?: string): ParsedPipel
       severity: 'error',
       code: 'not-a-pipeline',
       message: found
-        ? `This is a '${found}' YAML, not a pipeline: an Azure ML pipeline has 'type: pipeline'.`
-        : "Not an Azure ML pipeline: expected a mapping with 'type: pipeline'.",
+        ? l10n.t("This is a '{0}' YAML, not a pipeline: an Azure ML pipeline has '{1}'.", found, 'type: pipeline')
+        : l10n.t("Not an Azure ML pipeline: expected a mapping with '{0}'.", 'type: pipeline'),
       range: lines.range(span[0], span[0] === span[1] ? span[0] : span[1]),
     });
     return parsed;
   }
   // Keys of the file as written (merge keys and anchors' hosts count as written).
-  checkKeys(doc.contents, [...PIPELINE_KEYS, '<<'], 'The pipeline', lines, diagnostics);
+  checkKeys(doc.contents, [...PIPELINE_KEYS, '<<'], l10n.t('The pipeline'), lines, diagnostics);
   parsed.model = buildModel(root, lines, diagnostics, filePath);
   if (parsed.model.kind === 'component') {
     const span = spanOf(typeNode) ?? [0, 0];
@@ -146,9 +147,9 @@ function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], 
     compute: stringOf(valueOf(root, 'compute')),
     computeRange: rangeOf(valueOf(root, 'compute'), lines),
     settings,
-    inputs: parsePorts(mappingOf(root, 'inputs', 'the pipeline', lines, diagnostics), lines, diagnostics),
-    outputs: parsePorts(mappingOf(root, 'outputs', 'the pipeline', lines, diagnostics), lines, diagnostics),
-    steps: mapPairs(mappingOf(root, 'jobs', 'the pipeline', lines, diagnostics)).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
+    inputs: parsePorts(mappingOf(root, 'inputs', l10n.t('the pipeline'), lines, diagnostics), lines, diagnostics),
+    outputs: parsePorts(mappingOf(root, 'outputs', l10n.t('the pipeline'), lines, diagnostics), lines, diagnostics),
+    steps: mapPairs(mappingOf(root, 'jobs', l10n.t('the pipeline'), lines, diagnostics)).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
     edges: [],
     tags,
   };
@@ -168,7 +169,7 @@ function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error
     doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { error: `The YAML's aliases expand too far (${/excessive alias/i.test(why) ? `more than ${MAX_ALIAS_EXPANSIONS} copies` : why}): it looks like an alias bomb, so it is not read.` };
+    return { error: l10n.t("The YAML's aliases expand too far ({0}): it looks like an alias bomb, so it is not read.", /excessive alias/i.test(why) ? l10n.t('more than {0} copies', MAX_ALIAS_EXPANSIONS) : why) };
   }
   const copy = doc.clone() as Document.Parsed;
   visit(copy, {
@@ -200,14 +201,21 @@ function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error
   return { doc: copy };
 }
 
-const WHAT_MAPS: Record<string, string> = { jobs: 'step names to steps', inputs: 'input names to values', outputs: 'output names to outputs' };
+function whatMaps(key: string): string {
+  switch (key) {
+    case 'jobs': return l10n.t('step names to steps');
+    case 'inputs': return l10n.t('input names to values');
+    case 'outputs': return l10n.t('output names to outputs');
+    default: return l10n.t('names to values');
+  }
+}
 
 /** The key's value when it is a mapping (or absent/empty); anything else is an error at the value, read as empty. */
 function mappingOf(parent: unknown, key: string, owner: string, lines: LineIndex, diagnostics: Diagnostic[]): unknown {
   const node = valueOf(parent, key);
   if (node === undefined || node === null || isMap(node) || (isScalar(node) && (node.value === null || node.value === ''))) return node;
   const span = spanOf(node) ?? [0, 0];
-  diagnostics.push({ severity: 'error', code: 'invalid-field', message: `'${key}' of ${owner} must be a mapping of ${WHAT_MAPS[key] ?? 'names to values'}.`, range: lines.range(span[0], span[1]) });
+  diagnostics.push({ severity: 'error', code: 'invalid-field', message: l10n.t("'{0}' of {1} must be a mapping of {2}.", key, owner, whatMaps(key)), range: lines.range(span[0], span[1]) });
   return undefined;
 }
 
@@ -234,7 +242,7 @@ const PIPELINE_KEYS = ['$schema', 'type', 'name', 'display_name', 'description',
 /** An unknown key of a spark or command node, at its own line, with the likely intended key. */
 function checkNodeKeys(step: string, type: string, value: unknown, lines: LineIndex, diagnostics: Diagnostic[]): void {
   const known = NODE_KEYS[type];
-  if (known) checkKeys(value, known, `Step '${step}' (${type})`, lines, diagnostics);
+  if (known) checkKeys(value, known, l10n.t("Step '{0}' ({1})", step, type), lines, diagnostics);
 }
 
 function checkKeys(map: unknown, known: readonly string[], owner: string, lines: LineIndex, diagnostics: Diagnostic[]): void {
@@ -249,7 +257,7 @@ function checkKeys(map: unknown, known: readonly string[], owner: string, lines:
     diagnostics.push({
       severity: 'warning',
       code: 'unknown-field',
-      message: `${owner} has an unknown key '${key}'.${guess ? ` Did you mean '${guess}'?` : ''}`,
+      message: guess ? l10n.t("{0} has an unknown key '{1}'. Did you mean '{2}'?", owner, key, guess) : l10n.t("{0} has an unknown key '{1}'.", owner, key),
       range: lines.range(span[0], span[1]),
     });
   }
@@ -290,7 +298,7 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
   const nameRange = lines.range(keySpan[0], keySpan[1]);
   const obj = isMap(value) ? (toJs(value) as Record<string, unknown>) : {};
   if (!isMap(value)) {
-    diagnostics.push({ severity: 'error', code: 'invalid-field', message: `Step '${name}' must be a mapping with a 'type'.`, range: nameRange });
+    diagnostics.push({ severity: 'error', code: 'invalid-field', message: l10n.t("Step '{0}' must be a mapping with a 'type'.", name), range: nameRange });
   }
   const fieldRanges: PipelineStep['fieldRanges'] = {};
   for (const field of RANGED_FIELDS) {
@@ -323,8 +331,8 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
     compute: stringOf(computeNode),
     computeRange: computeSpan && lines.range(computeSpan[0], computeSpan[1]),
     component,
-    inputs: parsePorts(mappingOf(value, 'inputs', `step '${name}'`, lines, diagnostics), lines, diagnostics),
-    outputs: parsePorts(mappingOf(value, 'outputs', `step '${name}'`, lines, diagnostics), lines, diagnostics),
+    inputs: parsePorts(mappingOf(value, 'inputs', l10n.t("step '{0}'", name), lines, diagnostics), lines, diagnostics),
+    outputs: parsePorts(mappingOf(value, 'outputs', l10n.t("step '{0}'", name), lines, diagnostics), lines, diagnostics),
     own,
     effective: mergeSpecs(componentSpec, own),
     fieldRanges,

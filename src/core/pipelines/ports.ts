@@ -1,4 +1,5 @@
 // `inputs:` / `outputs:` maps at pipeline and step level.
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, type Pair } from 'yaml';
 import { hasBinding, parseBindings } from './bindings';
 import type { LineIndex } from './text';
@@ -63,7 +64,7 @@ function parsePort(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
       diagnostics.push({
         severity: 'error',
         code: 'legacy-syntax',
-        message: `Input '${port.name}' uses pre-GA syntax ('dataset'/'local_path'); write 'type: uri_folder' and 'path:' instead.`,
+        message: l10n.t("Input '{0}' uses pre-GA syntax ({1}); write {2} and {3} instead.", port.name, "'dataset'/'local_path'", "'type: uri_folder'", "'path:'"),
         range: port.valueRange,
       });
     }

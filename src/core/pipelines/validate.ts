@@ -1,5 +1,6 @@
 // Semantic checks that need no file access: names, step types, required fields, bindings, cycles
 // and computes.
+import * as l10n from '@vscode/l10n';
 import { hasBinding, parseBindings } from './bindings';
 import { edgesOnCycles } from './graph';
 import type { Range } from './text';
@@ -29,13 +30,13 @@ export function validateModel(model: PipelineModel, ctx: ValidationContext = {})
   }
   for (const port of model.inputs) {
     if (port.kind === 'binding') {
-      out.push(error('binding-syntax', `Pipeline input '${port.name}' cannot bind to another port.`, port.valueRange));
+      out.push(error('binding-syntax', l10n.t("Pipeline input '{0}' cannot bind to another port.", port.name), port.valueRange));
     }
   }
   for (const edge of edgesOnCycles(model)) {
     const from = edge.from as { step: string; port: string };
     const to = edge.to as { step: string; port: string };
-    out.push(error('binding-cycle', `Binding cycle: '${to.step}.${to.port}' depends on '${from.step}.${from.port}', which depends back on '${to.step}'.`, edge.range));
+    out.push(error('binding-cycle', l10n.t("Binding cycle: '{0}' depends on '{1}', which depends back on '{2}'.", `${to.step}.${to.port}`, `${from.step}.${from.port}`, to.step), edge.range));
   }
   checkComputes(model, ctx, out);
   return out;
@@ -60,27 +61,27 @@ function error(code: Diagnostic['code'], message: string, range: Range): Diagnos
 
 function checkStepName(step: PipelineStep, out: Diagnostic[]): void {
   if (!STEP_NAME.test(step.name)) {
-    out.push(error('invalid-step-name', `Step name '${step.name}' is invalid: use letters, digits and '_', not starting with a digit.`, step.nameRange));
+    out.push(error('invalid-step-name', l10n.t("Step name '{0}' is invalid: use letters, digits and '_', not starting with a digit.", step.name), step.nameRange));
   }
 }
 
 function checkStepType(step: PipelineStep, out: Diagnostic[]): void {
   const range = step.fieldRanges.type ?? step.nameRange;
   if (step.type === '') {
-    out.push(error('missing-field', `Step '${step.name}' has no 'type'.`, step.nameRange));
+    out.push(error('missing-field', l10n.t("Step '{0}' has no 'type'.", step.name), step.nameRange));
   } else if (!KNOWN_STEP_TYPES.includes(step.type)) {
-    out.push(error('unknown-step-type', `Step '${step.name}' has unknown type '${step.type}'.`, range));
+    out.push(error('unknown-step-type', l10n.t("Step '{0}' has unknown type '{1}'.", step.name, String(step.type)), range));
   } else if (!SUBMITTABLE_STEP_TYPES.includes(step.type)) {
     // Valid for Azure ML, shown in the graph, but this extension cannot submit it: submit refuses the file
     // before anything is uploaded (see submitPipeline).
     out.push({
       severity: 'warning',
       code: 'unsubmittable-step-type',
-      message: `Step '${step.name}' has type '${step.type}', which this extension cannot submit (only spark, command and pipeline steps); submit it with 'az ml job create'.`,
+      message: l10n.t("Step '{0}' has type '{1}', which this extension cannot submit (only spark, command and pipeline steps); submit it with '{2}'.", step.name, String(step.type), 'az ml job create'),
       range,
     });
   } else if (step.type !== 'spark' && step.type !== 'command') {
-    out.push({ severity: 'info', code: 'unsupported-step-type', message: `Step '${step.name}' (type '${step.type}') is kept as is; only spark and command steps can be edited here.`, range });
+    out.push({ severity: 'info', code: 'unsupported-step-type', message: l10n.t("Step '{0}' (type '{1}') is kept as is; only spark and command steps can be edited here.", step.name, String(step.type)), range });
   }
 }
 
@@ -98,16 +99,16 @@ function checkRequired(model: PipelineModel, step: PipelineStep, out: Diagnostic
   const spec = step.effective;
   if (step.type === 'spark') {
     if (!spec.entry) {
-      out.push(error('missing-field', `Spark step '${step.name}' needs an 'entry' (file or class_name).`, where));
+      out.push(error('missing-field', l10n.t("Spark step '{0}' needs an 'entry' (file or class_name).", step.name), where));
     } else if (!spec.entry.file && !spec.entry.className) {
-      out.push(error('missing-field', `The 'entry' of Spark step '${step.name}' needs 'file' or 'class_name'.`, step.fieldRanges.entry ?? where));
+      out.push(error('missing-field', l10n.t("The 'entry' of Spark step '{0}' needs 'file' or 'class_name'.", step.name), step.fieldRanges.entry ?? where));
     }
     const hasCompute = step.compute ?? model.settings.defaultCompute ?? model.compute;
     if (!hasCompute && !spec.resources?.instance_type) {
-      out.push({ severity: 'warning', code: 'missing-field', message: `Spark step '${step.name}' has neither 'compute' (an attached Spark pool) nor 'resources.instance_type' (serverless Spark).`, range: step.nameRange });
+      out.push({ severity: 'warning', code: 'missing-field', message: l10n.t("Spark step '{0}' has neither 'compute' (an attached Spark pool) nor 'resources.instance_type' (serverless Spark).", step.name), range: step.nameRange });
     }
   } else if (step.type === 'command' && !spec.command) {
-    out.push(error('missing-field', `Command step '${step.name}' needs a 'command'.`, where));
+    out.push(error('missing-field', l10n.t("Command step '{0}' needs a 'command'.", step.name), where));
   }
 }
 
@@ -123,26 +124,26 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
   switch (binding.kind) {
     case 'pipelineInput':
       if (!model.inputs.some((p) => p.name === binding.name)) {
-        out.push(error('binding-unknown-input', `'${binding.expr}': the pipeline has no input '${binding.name}'.`, range));
+        out.push(error('binding-unknown-input', l10n.t("'{0}': the pipeline has no input '{1}'.", binding.expr, binding.name), range));
       }
       return;
     case 'pipelineOutput':
       if (!model.outputs.some((p) => p.name === binding.name)) {
-        out.push(error('binding-unknown-output', `'${binding.expr}': the pipeline has no output '${binding.name}'.`, range));
+        out.push(error('binding-unknown-output', l10n.t("'{0}': the pipeline has no output '{1}'.", binding.expr, binding.name), range));
       }
       return;
     case 'stepOutput':
     case 'stepInput': {
       const target = stepsByName(model).get(binding.step);
       if (!target) {
-        out.push(error('binding-unknown-step', `'${binding.expr}': there is no step '${binding.step}'.`, range));
+        out.push(error('binding-unknown-step', l10n.t("'{0}': there is no step '{1}'.", binding.expr, binding.step), range));
         return;
       }
       const side = binding.kind === 'stepOutput' ? 'outputs' : 'inputs';
       const ports = knownPorts(target, side);
       if (ports && !ports.has(binding.port)) {
         const code = side === 'outputs' ? 'binding-unknown-output' : 'binding-unknown-input';
-        out.push(error(code, `'${binding.expr}': step '${binding.step}' has no ${side.slice(0, -1)} '${binding.port}'.`, range));
+        out.push(error(code, side === 'outputs' ? l10n.t("'{0}': step '{1}' has no output '{2}'.", binding.expr, binding.step, binding.port) : l10n.t("'{0}': step '{1}' has no input '{2}'.", binding.expr, binding.step, binding.port), range));
       }
       return;
     }
@@ -153,7 +154,9 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
       out.push(
         error(
           'binding-syntax',
-          `'\${{${binding.expr}}}' is not a pipeline binding; use \${{parent.inputs.<name>}}, \${{parent.outputs.<name>}}, \${{parent.jobs.<step>.outputs.<name>}}, \${{inputs.<name>}}, \${{outputs.<name>}} or a run-time expression (\${{default_datastore}}, \${{name}}, \${{output_name}}).`,
+          l10n.t("'{0}' is not a pipeline binding; use {1} or a run-time expression ({2}).", `\${{${binding.expr}}}`,
+            '${{parent.inputs.<name>}}, ${{parent.outputs.<name>}}, ${{parent.jobs.<step>.outputs.<name>}}, ${{inputs.<name>}}, ${{outputs.<name>}}',
+            '${{default_datastore}}, ${{name}}, ${{output_name}}'),
           range,
         ),
       );
@@ -170,14 +173,14 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
   const uses: { compute: string; range: Range; where: string }[] = [];
   for (const step of model.steps) {
     if (step.compute !== undefined && step.computeRange) {
-      uses.push({ compute: step.compute, range: step.computeRange, where: `step '${step.name}'` });
+      uses.push({ compute: step.compute, range: step.computeRange, where: l10n.t("step '{0}'", step.name) });
     }
   }
   if (model.settings.defaultCompute && model.settings.defaultComputeRange) {
     uses.push({ compute: model.settings.defaultCompute, range: model.settings.defaultComputeRange, where: 'settings.default_compute' });
   }
   if (model.compute && model.computeRange) {
-    uses.push({ compute: model.compute, range: model.computeRange, where: 'the pipeline' });
+    uses.push({ compute: model.compute, range: model.computeRange, where: l10n.t('the pipeline') });
   }
   for (const use of uses) {
     if (hasBinding(use.compute)) {
@@ -186,7 +189,7 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
         if (binding.kind === 'pipelineInput') {
           checkBinding(model, binding, use.range, out);
         } else {
-          out.push(error('binding-syntax', `Compute '${use.compute}' of ${use.where} can only bind to a pipeline input (\${{parent.inputs.<name>}}).`, use.range));
+          out.push(error('binding-syntax', l10n.t("Compute '{0}' of {1} can only bind to a pipeline input ({2}).", use.compute, use.where, '${{parent.inputs.<name>}}'), use.range));
         }
       }
       continue;
@@ -196,9 +199,9 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
       continue;
     }
     if (!COMPUTE_NAME.test(name)) {
-      out.push(error('invalid-compute-name', `Compute '${use.compute}' of ${use.where} is not a valid compute name.`, use.range));
+      out.push(error('invalid-compute-name', l10n.t("Compute '{0}' of {1} is not a valid compute name.", use.compute, use.where), use.range));
     } else if (ctx.computes && !ctx.computes.includes(name)) {
-      out.push(error('unknown-compute', `Compute '${name}' of ${use.where} is not attached to the workspace (known: ${ctx.computes.join(', ') || 'none'}).`, use.range));
+      out.push(error('unknown-compute', l10n.t("Compute '{0}' of {1} is not attached to the workspace (known: {2}).", name, use.where, ctx.computes.join(', ') || l10n.t('none')), use.range));
     }
   }
 }

@@ -2,6 +2,8 @@
  * Errors the user can act on. Every command runs through one wrapper that shows `message`
  * and offers `actions`; `UserCancelledError` is swallowed quietly.
  */
+import * as l10n from '@vscode/l10n';
+
 export interface ErrorAction {
   /** Button label shown next to the message. */
   title: string;
@@ -32,5 +34,5 @@ export function isCancellation(err: unknown): boolean {
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   if (typeof err === 'string' && err) return err;
-  return 'An unknown error occurred.';
+  return l10n.t('An unknown error occurred.');
 }

@@ -3,6 +3,7 @@
  * certificate authorities (the emulator's, a corporate proxy's) added to the platform's trusted roots.
  * TLS is always verified; nothing here or anywhere else turns verification off.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,13 +21,13 @@ export function readCaBundles(paths: readonly string[]): string[] {
     try {
       text = fs.readFileSync(path.resolve(p), 'utf8');
     } catch (e) {
-      throw new UserFacingError(`The CA bundle "${p}" (synapseSpark.caBundlePath) cannot be read: ${(e as Error).message}`,
-        [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+      throw new UserFacingError(l10n.t('The CA bundle "{0}" ({1}) cannot be read: {2}', p, 'synapseSpark.caBundlePath', (e as Error).message),
+        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
     }
     const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
     if (!certs) {
-      throw new UserFacingError(`The CA bundle "${p}" (synapseSpark.caBundlePath) holds no PEM certificate.`,
-        [{ title: 'Open Settings', command: 'synapseSpark.openSettings' }]);
+      throw new UserFacingError(l10n.t('The CA bundle "{0}" ({1}) holds no PEM certificate.', p, 'synapseSpark.caBundlePath'),
+        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
     }
     pems.push(...certs);
   }
