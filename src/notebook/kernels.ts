@@ -15,6 +15,7 @@ import { parseCell } from '../core/notebook/magics';
 import type { NotebookSessionRegistry } from '../core/notebook/sessionRegistry';
 import { toNotebookOutputs } from './outputs';
 import type { VsCodeNotebookSettings } from './settings';
+import { describeError } from '../core/util/errors';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 const SUPPORTED_LANGUAGES = ['python', 'scala', 'sql', 'csharp'];
@@ -102,7 +103,7 @@ export class SparkKernels implements vscode.Disposable {
     try {
       pools = await this.catalog.listAttachedPools();
     } catch (err) {
-      this.log.warn(`Could not list the attached Spark pools for notebook kernels: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.warn(`Could not list the attached Spark pools for notebook kernels: ${describeError(err)}`);
       return;
     }
     const wanted = new Map(pools.map((p) => [controllerIdFor(p), p]));

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LivySessionInfo } from '../core/livy/types';
 import type { AttachedSparkPool } from '../core/model/sparkTargets';
-import { UserFacingError } from '../core/util/errors';
+import { describeError, UserFacingError } from '../core/util/errors';
 import { SESSION_LOG_SCHEME } from '../shell/registrations';
 
 export function sessionLogUri(pool: AttachedSparkPool, sessionId: number): vscode.Uri {
@@ -62,7 +62,7 @@ export class SessionLogProvider implements vscode.TextDocumentContentProvider, v
       this.content.set(uri.toString(), text);
       return text;
     } catch (err) {
-      return vscode.l10n.t('Could not read the log of {0}: {1}', uri.path, err instanceof Error ? err.message : String(err));
+      return vscode.l10n.t('Could not read the log of {0}: {1}', uri.path, describeError(err));
     }
   }
 

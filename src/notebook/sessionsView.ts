@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LivyApi } from '../core/livy/livyClient';
 import { isEndedServerState, type LivySessionInfo } from '../core/livy/types';
 import type { AttachedSparkPool } from '../core/model/sparkTargets';
+import { describeError } from '../core/util/errors';
 
 export type SessionsNode =
   | { kind: 'pool'; pool: AttachedSparkPool }
@@ -124,7 +125,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
         return child;
       });
     } catch (err) {
-      return [{ kind: 'error', pool: node.pool, message: err instanceof Error ? err.message : String(err) }];
+      return [{ kind: 'error', pool: node.pool, message: describeError(err) }];
     }
   }
 

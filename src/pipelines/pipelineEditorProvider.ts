@@ -6,12 +6,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadPipeline, NodeFileReader, PipelineEditError, type Diagnostic, type TextEdit } from '../core/pipelines';
+import { loadPipeline, NodeFileReader, type Diagnostic, type TextEdit } from '../core/pipelines';
 import type { Logger } from '../core/util/logger';
 import { parseFromEditor, type EditorState, type FromEditor, type ToEditor } from '../protocol/pipelineEditor';
 import { unhandledMessage } from '../protocol/messages';
 import { applyEditOp, editorState, quickState } from './editorState';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { describeError } from '../core/util/errors';
 
 export const EDITOR_VIEW_TYPES = ['synapseSpark.pipelineEditor', 'synapseSpark.pipelineEditor.anyYaml'] as const;
 
@@ -89,7 +90,7 @@ class EditorSession {
       this.owner.diagnostics.set(this.document.uri, parsed.diagnostics.map(toVscodeDiagnostic));
       this.post({ type: 'state', state: editorState(parsed, parsed.diagnostics, this.document.version, pools) });
     } catch (err) {
-      this.owner.log.warn(`Pipeline analysis of ${this.document.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.owner.log.warn(`Pipeline analysis of ${this.document.uri.fsPath} failed: ${describeError(err)}`);
     }
   }
 
@@ -129,7 +130,7 @@ class EditorSession {
       if (result.edits.length > 0) await this.applyTextEdits(result.edits);
       return { type: 'result', requestId: message.requestId, ok: true };
     } catch (err) {
-      const error = err instanceof PipelineEditError || err instanceof Error ? err.message : String(err);
+      const error = describeError(err);
       return { type: 'result', requestId: message.requestId, ok: false, error };
     }
   }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { AmlWorkspaceClient } from '../core/jobs/amlWorkspaceClient';
 import type { ArmAccess } from '../core/model/armAccess';
 import type { AmlWorkspaceRef, AttachedSparkPool, SparkPoolCatalog } from '../core/model/sparkTargets';
-import { UserCancelledError, UserFacingError } from '../core/util/errors';
+import { describeError, UserCancelledError, UserFacingError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 
 const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
@@ -58,7 +58,7 @@ export class PipelineState implements vscode.Disposable {
     const catalog = this.currentCatalog;
     if (!catalog) return Promise.resolve([]);
     this.pools ??= catalog.listAttachedPools().catch((err) => {
-      this.log.warn(`Listing attached Spark pools failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.warn(`Listing attached Spark pools failed: ${describeError(err)}`);
       this.pools = undefined;
       return [];
     });

@@ -175,7 +175,7 @@ async function runBatch(inputs: RunInputs, deps: RunOnSparkDeps, progress: vscod
   const { pool } = inputs;
   const kill = (batchId: number) => {
     batchChannel.info(`${name}: cancelling batch ${batchId}...`);
-    void runner.cancel(batchId).catch((err) => batchChannel.error(`Cancel failed: ${err instanceof Error ? err.message : String(err)}`));
+    void runner.cancel(batchId).catch((err) => batchChannel.error(`Cancel failed: ${describeError(err)}`));
   };
   // During the upload Cancel stops it; once the batch exists it kills the batch, and the log is
   // followed until Livy says it ended.

@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
 import type { CloudEnvironment } from '../cloud/environments';
-import { UserFacingError } from '../util/errors';
+import { describeError, UserFacingError } from '../util/errors';
 import type { AuthSourceKind, CredentialSource, SignedInAccount } from './types';
 
 export interface ClientSecretSourceOptions {
@@ -97,6 +97,6 @@ export class ClientSecretSource implements CredentialSource {
 }
 
 export function firstLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = describeError(e);
   return m.split('\n')[0].trim();
 }

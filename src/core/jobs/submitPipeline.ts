@@ -25,7 +25,7 @@ import { SUBMITTABLE_STEP_TYPES, type Diagnostic, type PipelineModel, type Pipel
 import { planUploads, type UploadItem } from '../pipelines/uploadPlan';
 import type { AmlJob, AmlWorkspaceClient } from './amlWorkspaceClient';
 import { datastoreUri, DatastoreUploader, uploadPrefix } from './datastoreUpload';
-import { UserFacingError, isCancellation } from '../util/errors';
+import { describeError, isCancellation, UserFacingError } from '../util/errors';
 
 export type SubmitStage = 'validate' | 'upload' | 'register' | 'put';
 
@@ -265,7 +265,7 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   } catch (err) {
     if (err instanceof SubmitCancelledError || err instanceof SubmitRefusedError) throw err;
     if (isCancellation(err) || signal?.aborted) throw new SubmitCancelledError(stage, done);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = describeError(err);
     throw new SubmitFailedError(l10n.t('Submitting the pipeline failed: {0}', message), done, err);
   }
 }

@@ -13,6 +13,7 @@ import type {
 } from './types';
 import type { HttpStack } from '../http/httpStack';
 import { AzureRequestError } from '../http/errors';
+import { describeError } from '../util/errors';
 
 export { isNotFound } from '../http/errors';
 
@@ -286,7 +287,7 @@ export class SdkLivyClient implements LivyApi {
       }
       const status = (err as { statusCode?: number }).statusCode;
       const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
-      const detail = bodyText && parseErrorBody(bodyText) ? bodyText : err instanceof Error ? err.message : String(err);
+      const detail = bodyText && parseErrorBody(bodyText) ? bodyText : describeError(err);
       const parsed = parseErrorBody(detail);
       throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, status, detail), status,
         { cause: err, code: parsed?.code, serviceMessage: parsed?.message });

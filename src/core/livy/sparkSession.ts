@@ -16,6 +16,7 @@ import { fromServerState, isTerminal, SessionStateMachine, type SessionState } f
 import { SparkProgressTracker, type StatementProgress } from './sparkProgress';
 import { resumeStatement, runStatement, type RunStatementOptions, type StatementResult } from './statementRunner';
 import type { LivySessionInfo, SessionRequest, StatementKind } from './types';
+import { describeError } from '../util/errors';
 
 export interface SparkSessionOptions {
   api: LivyApi;
@@ -180,7 +181,7 @@ export class SparkSession {
 
   /** Starts the session in the background (prewarm); failures are logged, the next run reports them. */
   prewarm(): void {
-    this.ensureReady().catch((err) => this.log.warn(`Prewarming the Spark session failed: ${err instanceof Error ? err.message : String(err)}`));
+    this.ensureReady().catch((err) => this.log.warn(`Prewarming the Spark session failed: ${describeError(err)}`));
   }
 
   /**
@@ -267,7 +268,7 @@ export class SparkSession {
         listener.onUpdate(progress);
       },
       onFailure: (err) => {
-        const why = err instanceof Error ? err.message : String(err);
+        const why = describeError(err);
         if (isNotFound(err)) this.progressAbsentFor = `${sessionId}/${this.last?.appId}`;
         if (this.progressFailureLogged !== sessionId) {
           this.progressFailureLogged = sessionId;
@@ -427,7 +428,7 @@ export class SparkSession {
     try {
       await this.options.api.resetTimeout(this.id);
     } catch (err) {
-      this.log.debug(`reset-timeout failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.debug(`reset-timeout failed: ${describeError(err)}`);
     }
   }
 
@@ -439,7 +440,7 @@ export class SparkSession {
       this.idleTimer = undefined;
       if (this.state !== 'idle') return;
       this.log.info(`Shutting down idle Spark session ${this.id} after ${Math.round(ms / 60_000)} min.`);
-      this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) => this.log.warn(`Idle shutdown failed: ${err instanceof Error ? err.message : String(err)}`));
+      this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) => this.log.warn(`Idle shutdown failed: ${describeError(err)}`));
     }, ms);
   }
 
@@ -453,7 +454,7 @@ export class SparkSession {
       if (this.disposed || this.ownStatements > 0 || this.state !== 'busy') return;
       this.refresh().then(() => {
         if (this.ownStatements === 0 && this.state === 'busy') this.watchUntilFree(Math.min(Math.round(delayMs * 1.5), 15_000));
-      }, (err) => this.log.debug(`Reading the state of Spark session ${this.id} failed: ${err instanceof Error ? err.message : String(err)}`));
+      }, (err) => this.log.debug(`Reading the state of Spark session ${this.id} failed: ${describeError(err)}`));
     }, delayMs);
   }
 

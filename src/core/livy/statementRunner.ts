@@ -11,6 +11,7 @@ import { AzureRequestError } from '../http/errors';
 import { abortable, abortError, PollingPolicy, systemClock, type Clock, type PollingOptions } from './polling';
 import type { LivyStatementInfo, StatementKind, StatementOutput } from './types';
 import { isEndedServerState } from './types';
+import { describeError } from '../util/errors';
 
 export interface StatementResult {
   statementId: number;
@@ -128,7 +129,7 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       // The client's own retries are spent: the result can no longer be read, so the statement is not left
       // running unseen. Cancel it (best effort) and say so.
       await cancel(api, sessionId, statement.id, clock);
-      const why = err instanceof Error ? err.message : String(err);
+      const why = describeError(err);
       throw new Error(`${why.replace(/\.?$/, '.')} ${l10n.t('Its status could no longer be read, so statement {0} was asked to stop (best effort); run the cell again.', statement.id)}`, { cause: err });
     }
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {

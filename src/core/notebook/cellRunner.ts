@@ -14,6 +14,7 @@ import { mergeSessionConfig, type SessionConfig } from './configure';
 import { helpRows, type CellCommand } from './magics';
 import { errorOutput, mapStatementOutput, textOutput, type CellOutputModel, type OutputLimits } from './outputs';
 import { progressOutput, summaryOutput } from './progressOutput';
+import { describeError } from '../util/errors';
 
 export interface CellSink {
   replace(outputs: CellOutputModel[]): void;
@@ -198,7 +199,7 @@ function failure(err: unknown, sink: CellSink, signal: AbortSignal): CellResult 
     return { outcome: 'failed' };
   }
   sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError',
-    err instanceof Error ? err.message : String(err))]);
+    describeError(err))]);
   return { outcome: 'failed' };
 }
 

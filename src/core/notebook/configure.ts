@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { SessionRequest } from '../livy/types';
+import { describeError } from '../util/errors';
 
 export type SessionConfig = Omit<SessionRequest, 'name' | 'tags'> & { name?: string };
 
@@ -25,7 +26,7 @@ export function parseConfigureBody(body: string, firstLine = 2): ConfigureResult
   try {
     value = JSON.parse(body);
   } catch (err) {
-    return { error: describeJsonError(body, err instanceof Error ? err.message : String(err), firstLine) };
+    return { error: describeJsonError(body, describeError(err), firstLine) };
   }
   return validateSessionConfig(value, '%%configure');
 }

@@ -11,6 +11,7 @@ import { isObject, mergeSpecs, specFromObject } from './spec';
 import { LineIndex, type Range } from './text';
 import type { Diagnostic, PipelineModel, PipelineSettings, PipelineStep } from './types';
 import { keyText, mapPairs, spanOf, stringOf, toJs, valueOf } from './yamlNodes';
+import { describeError } from '../util/errors';
 
 export interface ParsedPipeline {
   text: string;
@@ -168,7 +169,7 @@ function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = describeError(err);
     return { error: l10n.t("The YAML's aliases expand too far ({0}): it looks like an alias bomb, so it is not read.", /excessive alias/i.test(why) ? l10n.t('more than {0} copies', MAX_ALIAS_EXPANSIONS) : why) };
   }
   const copy = doc.clone() as Document.Parsed;
