@@ -10,7 +10,10 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 const webviewEntries = fs.existsSync('webview-ui/src')
-  ? fs.readdirSync('webview-ui/src').filter((f) => /\.entry\.ts$/.test(f)).map((f) => path.join('webview-ui/src', f))
+  ? fs
+      .readdirSync('webview-ui/src')
+      .filter((f) => /\.entry\.ts$/.test(f))
+      .map((f) => path.join('webview-ui/src', f))
   : [];
 
 const common = {
@@ -39,7 +42,8 @@ const featuresStaysSeparate = {
   name: 'features-stays-separate',
   setup(build) {
     build.onResolve({ filter: /^\.\/features$/ }, (args) =>
-      args.importer.endsWith(path.join('src', 'extension.ts')) ? { path: './features.js', external: true } : undefined);
+      args.importer.endsWith(path.join('src', 'extension.ts')) ? { path: './features.js', external: true } : undefined,
+    );
   },
 };
 

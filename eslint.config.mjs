@@ -17,10 +17,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Prettier wraps code at 140 columns; only strings, template literals, URLs and regular expressions may run longer.
       'max-len': ['error', { code: 140, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true }],
-      'no-restricted-syntax': ['error', {
-        selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
-        message: 'TLS is always verified: trust extra CAs explicitly instead.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
+          message: 'TLS is always verified: trust extra CAs explicitly instead.',
+        },
+      ],
     },
   },
   {
@@ -37,31 +40,47 @@ export default tseslint.config(
     // build on pipelines. One direction only, so the two folders never form a cycle.
     files: ['src/core/pipelines/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: noVscode.paths,
-        patterns: [{ group: ['**/jobs', '**/jobs/**'], message: 'core/pipelines must not import core/jobs (jobs build on pipelines).' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: noVscode.paths,
+          patterns: [{ group: ['**/jobs', '**/jobs/**'], message: 'core/pipelines must not import core/jobs (jobs build on pipelines).' }],
+        },
+      ],
     },
   },
   {
     files: ['emulator/**/*.ts', 'common/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: noVscode.paths,
-        patterns: [{ group: ['**/src/*', '**/src/**', '!./**', '../../src/**', '../../../src/**'], message: 'The emulator and common/ stand apart from the extension: share code through common/.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: noVscode.paths,
+          patterns: [
+            {
+              group: ['**/src/*', '**/src/**', '!./**', '../../src/**', '../../../src/**'],
+              message: 'The emulator and common/ stand apart from the extension: share code through common/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['webview-ui/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: noVscode.paths,
-        patterns: [{
-          group: ['**/src/*', '!**/src/protocol', '**/src/*/**', '!**/src/protocol/**'],
-          message: 'webview-ui may import only src/protocol from the extension.',
-        }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: noVscode.paths,
+          patterns: [
+            {
+              group: ['**/src/*', '!**/src/protocol', '**/src/*/**', '!**/src/protocol/**'],
+              message: 'webview-ui may import only src/protocol from the extension.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -44,40 +44,79 @@ function clearDiagnostic(result: CellResult, outputs: CellOutputModel[], names: 
 const ONE_MB = 1024 * 1024;
 
 export const BAD_INPUTS: BadInput[] = [
-  { name: '%%configure with invalid JSON', source: '%%configure\n{"executorMemory": "2g",}',
-    check: (r, o, n) => clearDiagnostic(r, o, /%%configure JSON has an error at line 2, column \d+[\s\S]*trailing comma/) ?? (n ? `${n} Livy requests for a cell that cannot run` : undefined) },
-  { name: '%%configure with a non-object body', source: '%%configure\n["executorMemory"]',
-    check: (r, o) => clearDiagnostic(r, o, /%%configure needs a JSON object/) },
-  { name: 'unknown cell magic', source: '%%sparkr\nprint(1)',
-    check: (r, o, n) => clearDiagnostic(r, o, /Unknown cell magic '%%sparkr'/) ?? (n ? `${n} Livy requests` : undefined) },
-  { name: 'magic with unexpected options', source: '%%info --verbose',
-    check: (r, o) => clearDiagnostic(r, o, /%%info takes no options/) },
-  { name: 'huge output (5 MB printed)', source: 'print("x" * (5 * 1024 * 1024))',
+  {
+    name: '%%configure with invalid JSON',
+    source: '%%configure\n{"executorMemory": "2g",}',
+    check: (r, o, n) =>
+      clearDiagnostic(r, o, /%%configure JSON has an error at line 2, column \d+[\s\S]*trailing comma/) ??
+      (n ? `${n} Livy requests for a cell that cannot run` : undefined),
+  },
+  {
+    name: '%%configure with a non-object body',
+    source: '%%configure\n["executorMemory"]',
+    check: (r, o) => clearDiagnostic(r, o, /%%configure needs a JSON object/),
+  },
+  {
+    name: 'unknown cell magic',
+    source: '%%sparkr\nprint(1)',
+    check: (r, o, n) => clearDiagnostic(r, o, /Unknown cell magic '%%sparkr'/) ?? (n ? `${n} Livy requests` : undefined),
+  },
+  { name: 'magic with unexpected options', source: '%%info --verbose', check: (r, o) => clearDiagnostic(r, o, /%%info takes no options/) },
+  {
+    name: 'huge output (5 MB printed)',
+    source: 'print("x" * (5 * 1024 * 1024))',
     check: (r, o) => {
       const all = texts(o);
       const size = all.reduce((n, t) => n + Buffer.byteLength(t), 0);
       if (r.outcome !== 'succeeded') return `outcome ${r.outcome}`;
       if (size > OUTPUT_LIMIT + 1000) return `the cell holds ${size} bytes, over the ${OUTPUT_LIMIT} limit`;
       return all.some((t) => /truncated/i.test(t) && /outputLimitKB/.test(t)) ? undefined : 'no notice that the output was truncated';
-    } },
-  { name: 'output bytes that are not UTF-8', source: 'import sys\n_ = sys.stdout.write(bytes([0x66, 0xff, 0xfe, 0x80, 0x6f]).decode("utf-8", "surrogateescape"))',
+    },
+  },
+  {
+    name: 'output bytes that are not UTF-8',
+    source: 'import sys\n_ = sys.stdout.write(bytes([0x66, 0xff, 0xfe, 0x80, 0x6f]).decode("utf-8", "surrogateescape"))',
     check: (r, o) => {
       if (r.outcome !== 'succeeded') return `outcome ${r.outcome}: ${texts(o).join(' ')}`;
       // The notebook stores text as UTF-8 (VS Code encodes output text): the three bad bytes become U+FFFD.
       const stored = new TextDecoder().decode(new TextEncoder().encode(texts(o).join('')));
       return stored === 'f\ufffd\ufffd\ufffdo' ? undefined : `stored as ${JSON.stringify(stored)}`;
-    } },
-  { name: 'a 1 MB cell', source: `s = "${'a'.repeat(ONE_MB)}"\nprint(len(s))`,
-    check: (r, o) => (r.outcome === 'succeeded' && texts(o).join('').trim() === String(ONE_MB) ? undefined
-      : r.outcome === 'failed' ? clearDiagnostic(r, o, /./) : `outcome ${r.outcome}: ${texts(o).join(' ').slice(0, 200)}`) },
-  { name: 'empty cell', source: '',
-    check: (r, o, n) => (r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`) },
-  { name: 'blank lines only', source: '  \n\t\n\n',
-    check: (r, o, n) => (r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`) },
-  { name: '%%pyspark with no body', source: '%%pyspark\n',
-    check: (r, o, n) => (r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`) },
-  { name: 'Python syntax error', source: 'def f(:\n  pass',
-    check: (r, o) => (r.outcome === 'failed' && /SyntaxError/.test(JSON.stringify(o)) ? undefined : `outcome ${r.outcome}: ${texts(o).join(' ')}`) },
+    },
+  },
+  {
+    name: 'a 1 MB cell',
+    source: `s = "${'a'.repeat(ONE_MB)}"\nprint(len(s))`,
+    check: (r, o) =>
+      r.outcome === 'succeeded' && texts(o).join('').trim() === String(ONE_MB)
+        ? undefined
+        : r.outcome === 'failed'
+          ? clearDiagnostic(r, o, /./)
+          : `outcome ${r.outcome}: ${texts(o).join(' ').slice(0, 200)}`,
+  },
+  {
+    name: 'empty cell',
+    source: '',
+    check: (r, o, n) =>
+      r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`,
+  },
+  {
+    name: 'blank lines only',
+    source: '  \n\t\n\n',
+    check: (r, o, n) =>
+      r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`,
+  },
+  {
+    name: '%%pyspark with no body',
+    source: '%%pyspark\n',
+    check: (r, o, n) =>
+      r.outcome === 'succeeded' && o.length === 0 && n === 0 ? undefined : `outcome ${r.outcome}, ${o.length} outputs, ${n} requests`,
+  },
+  {
+    name: 'Python syntax error',
+    source: 'def f(:\n  pass',
+    check: (r, o) =>
+      r.outcome === 'failed' && /SyntaxError/.test(JSON.stringify(o)) ? undefined : `outcome ${r.outcome}: ${texts(o).join(' ')}`,
+  },
 ];
 
 export interface BadInputResult {
@@ -106,9 +145,14 @@ async function runEach(host: NotebookKernelSession, requests: () => number): Pro
     try {
       const settled = await Promise.race([
         runCell(parseCell(input.source), host, sink, new AbortController().signal),
-        new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), CELL_DEADLINE_MS); }),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), CELL_DEADLINE_MS);
+        }),
       ]);
-      results.push({ input, problem: settled ? input.check(settled, sink.last, requests() - before) : `did not settle within ${CELL_DEADLINE_MS / 1000} s` });
+      results.push({
+        input,
+        problem: settled ? input.check(settled, sink.last, requests() - before) : `did not settle within ${CELL_DEADLINE_MS / 1000} s`,
+      });
     } catch (err) {
       results.push({ input, problem: `runCell threw: ${err instanceof Error ? err.message : String(err)}` });
     } finally {

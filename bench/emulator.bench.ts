@@ -17,12 +17,20 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
 const CODE = 'sum(range(1000))';
 
 async function barePython(): Promise<number[]> {
-  const py = spawn(process.env.PYTHON ?? 'python3', ['-u', '-c', [
-    'import sys, json',
-    'for line in sys.stdin:',
-    '    code = json.loads(line)',
-    '    sys.stdout.write(json.dumps(repr(eval(code))) + "\\n")',
-  ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const py = spawn(
+    process.env.PYTHON ?? 'python3',
+    [
+      '-u',
+      '-c',
+      [
+        'import sys, json',
+        'for line in sys.stdin:',
+        '    code = json.loads(line)',
+        '    sys.stdout.write(json.dumps(repr(eval(code))) + "\\n")',
+      ].join('\n'),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = readline.createInterface({ input: py.stdout });
   const iterator = lines[Symbol.asyncIterator]();
   const times: number[] = [];
@@ -55,28 +63,37 @@ async function main(): Promise<void> {
     await ops.cancelSparkSession(session.id);
     const e = stats(viaEmulator);
     const b = stats(bare);
-    printTable(`Statement round trip (${ROUNDS} rounds of \`${CODE}\`)`, ['path', 'median ms', 'p95 ms', 'ratio (median)'], [
-      ['bare Python over a pipe', b.median.toFixed(2), b.p95.toFixed(2), '1.00'],
-      ['emulator: HTTPS POST + GET polling', e.median.toFixed(2), e.p95.toFixed(2), (e.median / b.median).toFixed(2)],
-      ['emulator overhead per statement', (e.median - b.median).toFixed(2), '', ''],
-    ]);
+    printTable(
+      `Statement round trip (${ROUNDS} rounds of \`${CODE}\`)`,
+      ['path', 'median ms', 'p95 ms', 'ratio (median)'],
+      [
+        ['bare Python over a pipe', b.median.toFixed(2), b.p95.toFixed(2), '1.00'],
+        ['emulator: HTTPS POST + GET polling', e.median.toFixed(2), e.p95.toFixed(2), (e.median / b.median).toFixed(2)],
+        ['emulator overhead per statement', (e.median - b.median).toFixed(2), '', ''],
+      ],
+    );
 
     // 2. Concurrent sessions.
     const started = performance.now();
     let errors = 0;
-    const ids = await Promise.all(Array.from({ length: SESSIONS }, (_, i) =>
-      ops.createSparkSession({ name: `bench-${i}` }).then((s) => s.id)));
-    const results = await Promise.allSettled(ids.map(async (id) => {
-      await waitIdle(ops, id);
-      await runStatement(ops, id, CODE);
-    }));
+    const ids = await Promise.all(
+      Array.from({ length: SESSIONS }, (_, i) => ops.createSparkSession({ name: `bench-${i}` }).then((s) => s.id)),
+    );
+    const results = await Promise.allSettled(
+      ids.map(async (id) => {
+        await waitIdle(ops, id);
+        await runStatement(ops, id, CODE);
+      }),
+    );
     errors += results.filter((r) => r.status === 'rejected').length;
     const allIdleAndRun = performance.now() - started;
     const deletes = await Promise.allSettled(ids.map((id) => ops.cancelSparkSession(id)));
     errors += deletes.filter((r) => r.status === 'rejected').length;
-    printTable(`${SESSIONS} concurrent sessions on ${os.cpus().length} cores`, ['sessions', 'create -> idle -> 1 statement (s)', 'errors'], [
-      [String(SESSIONS), (allIdleAndRun / 1000).toFixed(2), String(errors)],
-    ]);
+    printTable(
+      `${SESSIONS} concurrent sessions on ${os.cpus().length} cores`,
+      ['sessions', 'create -> idle -> 1 statement (s)', 'errors'],
+      [[String(SESSIONS), (allIdleAndRun / 1000).toFixed(2), String(errors)]],
+    );
     if (errors > 0) process.exitCode = 1;
   } finally {
     await emu.stop();

@@ -53,30 +53,92 @@ const POLL = (id: number | undefined) => `/sessions/${id ?? '\\d+'}/statements/\
 const SUBMIT = (id: number | undefined) => `/sessions/${id ?? '\\d+'}/statements$`;
 
 export const SCENARIOS: FaultScenario[] = [
-  { id: 'throttle', name: '429, Retry-After 1 s, on 3 polls', work: 'quick', expect: 'result',
-    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'livy', method: 'GET', path: POLL(id), count: 3 }] },
-  { id: 'throttle-long', name: '429, Retry-After 120 s (over the 30 s cap), on polls', work: 'long', expect: 'error',
+  {
+    id: 'throttle',
+    name: '429, Retry-After 1 s, on 3 polls',
+    work: 'quick',
+    expect: 'result',
+    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'livy', method: 'GET', path: POLL(id), count: 3 }],
+  },
+  {
+    id: 'throttle-long',
+    name: '429, Retry-After 120 s (over the 30 s cap), on polls',
+    work: 'long',
+    expect: 'error',
     names: /asked to wait 120 s[\s\S]*Retry-After[\s\S]*cancelled/,
-    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 120, surface: 'livy', method: 'GET', path: POLL(id) }] },
-  { id: 'burst-poll', name: '3 x 503 on polls', work: 'quick', expect: 'result',
-    faults: (id) => [{ kind: 'status', status: 503, surface: 'livy', method: 'GET', path: POLL(id), count: 3 }] },
-  { id: 'burst-submit', name: '3 x 503 on submit', work: 'quick', expect: 'result',
-    faults: (id) => [{ kind: 'status', status: 503, surface: 'livy', method: 'POST', path: SUBMIT(id), count: 3 }] },
-  { id: 'error-poll', name: 'persistent 500 on polls', work: 'long', expect: 'error', names: /HTTP 500[\s\S]*InternalServerError[\s\S]*asked to stop/,
-    faults: (id) => [{ kind: 'status', status: 500, surface: 'livy', method: 'GET', path: POLL(id) }] },
-  { id: 'drop', name: 'dropped sockets (submit once, 2 polls)', work: 'quick', expect: 'result',
-    faults: (id) => [{ kind: 'drop', surface: 'livy', method: 'POST', path: SUBMIT(id), count: 1 },
-      { kind: 'drop', surface: 'livy', method: 'GET', path: POLL(id), count: 2 }] },
-  { id: 'latency', name: '300 ms latency on every Livy request', work: 'quick', expect: 'result',
-    faults: () => [{ kind: 'latency', latencyMs: 300, surface: 'livy' }] },
-  { id: 'token', name: 'expired token (new notebook, first token)', work: 'quick', expect: 'result', freshNotebook: true,
-    faults: () => [{ kind: 'expiredTokens', surface: 'identity', count: 1 }] },
-  { id: 'death', name: 'session death mid-statement', work: 'slow', expect: 'error', names: /session \d+ ended \(dead\)/,
-    faults: (id) => [{ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: POLL(id), count: 1, latencyMs: 300 }] },
-  { id: 'interrupt-throttle', name: 'interrupt at 0.5 s under 429, Retry-After 20 s', work: 'long', expect: 'cancelled', interruptAfterMs: 500,
-    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 20, surface: 'livy', method: 'GET', path: POLL(id) }] },
-  { id: 'interrupt-latency', name: 'interrupt at 0.5 s under 5 s latency per request', work: 'long', expect: 'cancelled', interruptAfterMs: 500,
-    faults: () => [{ kind: 'latency', latencyMs: 5000, surface: 'livy' }] },
+    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 120, surface: 'livy', method: 'GET', path: POLL(id) }],
+  },
+  {
+    id: 'burst-poll',
+    name: '3 x 503 on polls',
+    work: 'quick',
+    expect: 'result',
+    faults: (id) => [{ kind: 'status', status: 503, surface: 'livy', method: 'GET', path: POLL(id), count: 3 }],
+  },
+  {
+    id: 'burst-submit',
+    name: '3 x 503 on submit',
+    work: 'quick',
+    expect: 'result',
+    faults: (id) => [{ kind: 'status', status: 503, surface: 'livy', method: 'POST', path: SUBMIT(id), count: 3 }],
+  },
+  {
+    id: 'error-poll',
+    name: 'persistent 500 on polls',
+    work: 'long',
+    expect: 'error',
+    names: /HTTP 500[\s\S]*InternalServerError[\s\S]*asked to stop/,
+    faults: (id) => [{ kind: 'status', status: 500, surface: 'livy', method: 'GET', path: POLL(id) }],
+  },
+  {
+    id: 'drop',
+    name: 'dropped sockets (submit once, 2 polls)',
+    work: 'quick',
+    expect: 'result',
+    faults: (id) => [
+      { kind: 'drop', surface: 'livy', method: 'POST', path: SUBMIT(id), count: 1 },
+      { kind: 'drop', surface: 'livy', method: 'GET', path: POLL(id), count: 2 },
+    ],
+  },
+  {
+    id: 'latency',
+    name: '300 ms latency on every Livy request',
+    work: 'quick',
+    expect: 'result',
+    faults: () => [{ kind: 'latency', latencyMs: 300, surface: 'livy' }],
+  },
+  {
+    id: 'token',
+    name: 'expired token (new notebook, first token)',
+    work: 'quick',
+    expect: 'result',
+    freshNotebook: true,
+    faults: () => [{ kind: 'expiredTokens', surface: 'identity', count: 1 }],
+  },
+  {
+    id: 'death',
+    name: 'session death mid-statement',
+    work: 'slow',
+    expect: 'error',
+    names: /session \d+ ended \(dead\)/,
+    faults: (id) => [{ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: POLL(id), count: 1, latencyMs: 300 }],
+  },
+  {
+    id: 'interrupt-throttle',
+    name: 'interrupt at 0.5 s under 429, Retry-After 20 s',
+    work: 'long',
+    expect: 'cancelled',
+    interruptAfterMs: 500,
+    faults: (id) => [{ kind: 'status', status: 429, retryAfterSeconds: 20, surface: 'livy', method: 'GET', path: POLL(id) }],
+  },
+  {
+    id: 'interrupt-latency',
+    name: 'interrupt at 0.5 s under 5 s latency per request',
+    work: 'long',
+    expect: 'cancelled',
+    interruptAfterMs: 500,
+    faults: () => [{ kind: 'latency', latencyMs: 5000, surface: 'livy' }],
+  },
 ];
 
 export interface ScenarioResult {
@@ -107,8 +169,10 @@ export interface FaultRunEnv {
 
 export function faultRunEnv(emu: TestEmulator): FaultRunEnv {
   const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
-  const view = new SparkClient(emu.credential(), pool.synapseWorkspace.devEndpoint.replace(/\/+$/, ''), pool.poolName,
-    { httpClient: emu.httpClient, credentialScopes: [SYNAPSE_SCOPE] }).sparkSessionOperations;
+  const view = new SparkClient(emu.credential(), pool.synapseWorkspace.devEndpoint.replace(/\/+$/, ''), pool.poolName, {
+    httpClient: emu.httpClient,
+    credentialScopes: [SYNAPSE_SCOPE],
+  }).sparkSessionOperations;
   return { emu, pool, view };
 }
 
@@ -152,7 +216,17 @@ function code(work: Work, marker: string): string {
 
 /** Runs one scenario `rounds` times on one notebook (or a new one per round) and counts what went wrong. */
 export async function runScenario(env: FaultRunEnv, scenario: FaultScenario, rounds: number): Promise<ScenarioResult> {
-  const result: ScenarioResult = { scenario, statements: 0, hung: 0, lost: 0, leaked: 0, asExpected: 0, said: '', saidInFull: '', problems: [] };
+  const result: ScenarioResult = {
+    scenario,
+    statements: 0,
+    hung: 0,
+    lost: 0,
+    leaked: 0,
+    asExpected: 0,
+    said: '',
+    saidInFull: '',
+    problems: [],
+  };
   const opened: OpenNotebook[] = [];
   const sessionIds = new Set<number>();
   try {
@@ -178,7 +252,10 @@ export async function runScenario(env: FaultRunEnv, scenario: FaultScenario, rou
     for (const { registry, key } of opened) await registry.closeNotebook(key, true);
   }
   for (const id of sessionIds) {
-    const state = await env.view.getSparkSession(id).then((s) => String(s.state), () => 'gone');
+    const state = await env.view.getSparkSession(id).then(
+      (s) => String(s.state),
+      () => 'gone',
+    );
     if (!['killed', 'dead', 'error', 'success', 'gone'].includes(state)) {
       result.leaked++;
       result.problems.push(`session ${id} is still ${state} after its notebook closed`);
@@ -199,12 +276,17 @@ async function runOneCell(host: NotebookKernelSession, source: string, interrupt
   const sink = new RecordingSink();
   const controller = new AbortController();
   let abortedAt: number | undefined;
-  const interrupt = interruptAfterMs === undefined ? undefined : setTimeout(() => {
-    abortedAt = Date.now();
-    controller.abort();
-  }, interruptAfterMs);
+  const interrupt =
+    interruptAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          abortedAt = Date.now();
+          controller.abort();
+        }, interruptAfterMs);
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => { timer = setTimeout(() => resolve('deadline'), CELL_DEADLINE_MS); });
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), CELL_DEADLINE_MS);
+  });
   const running = runCell(parseCell(source), host, sink, controller.signal);
   const first = await Promise.race([running, deadline]);
   const settledAt = Date.now();
@@ -220,7 +302,10 @@ async function runOneCell(host: NotebookKernelSession, source: string, interrupt
 }
 
 function allText(outputs: CellOutputModel[]): string {
-  return outputs.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : '')).join('\n');
+  return outputs
+    .flatMap((o) => o.items)
+    .map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : ''))
+    .join('\n');
 }
 
 function errorMessages(outputs: CellOutputModel[]): string[] {
@@ -228,7 +313,8 @@ function errorMessages(outputs: CellOutputModel[]): string[] {
 }
 
 /** The next steps a clear message may end with. */
-const NEXT_STEP = /run the cell again|try again|restart session|the next cell you run|sign in again|run %%help|%%configure -f|raise synapseSpark/i;
+const NEXT_STEP =
+  /run the cell again|try again|restart session|the next cell you run|sign in again|run %%help|%%configure -f|raise synapseSpark/i;
 
 /**
  * Why a cell's error message is not a clear one (undefined when it is): it must name what happened and the
@@ -253,7 +339,11 @@ function said(sink: RecordingSink): string {
 const FINAL = ['available', 'error', 'cancelled'];
 
 /** The statements of a session that ran `marker`, read over Livy with no faults armed ([] once the session is gone). */
-async function statementsOf(env: FaultRunEnv, sessionId: number | undefined, marker: string): Promise<{ statements: SparkStatement[]; sessionEnded: boolean }> {
+async function statementsOf(
+  env: FaultRunEnv,
+  sessionId: number | undefined,
+  marker: string,
+): Promise<{ statements: SparkStatement[]; sessionEnded: boolean }> {
   if (sessionId === undefined) return { statements: [], sessionEnded: true };
   const session = await env.view.getSparkSession(sessionId).catch(() => undefined);
   const sessionEnded = !session || ['killed', 'dead', 'error', 'success'].includes(String(session.state));
@@ -262,8 +352,14 @@ async function statementsOf(env: FaultRunEnv, sessionId: number | undefined, mar
 }
 
 /** Counts one round: hung, lost, leaked, as expected, interrupt time. */
-async function judgeRound(env: FaultRunEnv, scenario: FaultScenario, marker: string, sessionId: number | undefined,
-  cell: CellRun, result: ScenarioResult): Promise<void> {
+async function judgeRound(
+  env: FaultRunEnv,
+  scenario: FaultScenario,
+  marker: string,
+  sessionId: number | undefined,
+  cell: CellRun,
+  result: ScenarioResult,
+): Promise<void> {
   const problem = (what: string) => result.problems.push(`round ${marker}: ${what}`);
   if (!cell.settled) {
     result.hung++;
@@ -296,8 +392,12 @@ async function judgeRound(env: FaultRunEnv, scenario: FaultScenario, marker: str
   const expectedText = `${marker} 42`;
   const text = allText(cell.sink.last);
   const errors = errorMessages(cell.sink.last);
-  const computed = seen.statements.some((s) => s.state === 'available' && s.output?.status === 'ok'
-    && String((s.output.data as Record<string, unknown> | undefined)?.['text/plain'] ?? '').includes(expectedText));
+  const computed = seen.statements.some(
+    (s) =>
+      s.state === 'available' &&
+      s.output?.status === 'ok' &&
+      String((s.output.data as Record<string, unknown> | undefined)?.['text/plain'] ?? '').includes(expectedText),
+  );
   const showsResult = text.includes(expectedText);
   const wrong = /fault-[\w-]+ 42/.exec(text.replace(expectedText, ''));
   const clear = errors.length > 0 && errors.every((m) => unclearError(m) === undefined);
@@ -309,13 +409,18 @@ async function judgeRound(env: FaultRunEnv, scenario: FaultScenario, marker: str
     result.lost++;
     problem(`the pool computed the result but the cell shows: ${said(cell.sink)}`);
   }
-  const expected = scenario.expect === 'result' ? showsResult && cell.result?.outcome === 'succeeded'
-    : scenario.expect === 'cancelled' ? cancelled && !seen.statements.some((s) => s.state === 'available')
-      : errors.length === 1 && unclearError(errors[0], scenario.names) === undefined && !stillRunning.length;
+  const expected =
+    scenario.expect === 'result'
+      ? showsResult && cell.result?.outcome === 'succeeded'
+      : scenario.expect === 'cancelled'
+        ? cancelled && !seen.statements.some((s) => s.state === 'available')
+        : errors.length === 1 && unclearError(errors[0], scenario.names) === undefined && !stillRunning.length;
   if (expected && cell.settled) result.asExpected++;
   else if (cell.settled) {
-    problem(`expected ${scenario.expect}${scenario.names ? ` naming ${scenario.names}` : ''}; the cell shows: ${said(cell.sink)}`
-      + (errors.length ? ` (${unclearError(errors[0], scenario.names) ?? 'clear'})` : ''));
+    problem(
+      `expected ${scenario.expect}${scenario.names ? ` naming ${scenario.names}` : ''}; the cell shows: ${said(cell.sink)}` +
+        (errors.length ? ` (${unclearError(errors[0], scenario.names) ?? 'clear'})` : ''),
+    );
   }
 }
 

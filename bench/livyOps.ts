@@ -6,7 +6,8 @@ export type LivyOps = SparkClient['sparkSessionOperations'];
 
 /** The session operations of the seed's `sparksmall` pool of `contoso-synapse`. */
 export function livyOps(emu: TestEmulator): LivyOps {
-  return new SparkClient(emu.credential(), `${emu.url}/synapse/contoso-synapse`, 'sparksmall', { httpClient: emu.httpClient }).sparkSessionOperations;
+  return new SparkClient(emu.credential(), `${emu.url}/synapse/contoso-synapse`, 'sparksmall', { httpClient: emu.httpClient })
+    .sparkSessionOperations;
 }
 
 export async function waitIdle(ops: LivyOps, id: number): Promise<void> {

@@ -21,26 +21,38 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<void> {
   // The attached pool (sparksmall) starts in 5 s; defaultColdStartMs covers emulators without per-pool delays.
   const seed = defaultSeed();
-  for (const sub of seed.subscriptions) for (const rg of sub.resourceGroups ?? []) for (const ws of rg.synapseWorkspaces ?? [])
-    for (const p of ws.sparkPools ?? []) (p as { coldStartMs?: number }).coldStartMs = 5000;
+  for (const sub of seed.subscriptions)
+    for (const rg of sub.resourceGroups ?? [])
+      for (const ws of rg.synapseWorkspaces ?? []) for (const p of ws.sparkPools ?? []) (p as { coldStartMs?: number }).coldStartMs = 5000;
   const emu = await startTestEmulator({ livy: true, seed, settings: { defaultColdStartMs: 5000 } });
   const rows: [string, string, string][] = [];
   try {
     const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
     let requests = 0;
-    const counting: HttpClient = { sendRequest: (r) => { if (/\/statements/.test(r.url)) requests++; return emu.httpClient.sendRequest(r); } };
+    const counting: HttpClient = {
+      sendRequest: (r) => {
+        if (/\/statements/.test(r.url)) requests++;
+        return emu.httpClient.sendRequest(r);
+      },
+    };
     const credential = emu.credential();
-    const api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-      { credential, scope: SYNAPSE_SCOPE, httpClient: counting });
+    const api = new SdkLivyClient(
+      { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+      { credential, scope: SYNAPSE_SCOPE, httpClient: counting },
+    );
     const session = new SparkSession({ api, name: 'bench', request: () => ({}) });
     const id = await session.ensureReady();
     const base = `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/sessions/${id}`;
     const token = (await credential.getToken(SYNAPSE_SCOPE))!.token;
     const raw = async (method: string, url: string, body?: unknown) => {
-      const res = await emu.httpClient.sendRequest(createPipelineRequest({
-        url, method: method as 'GET', body: body === undefined ? undefined : JSON.stringify(body),
-        headers: createHttpHeaders({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
-      }));
+      const res = await emu.httpClient.sendRequest(
+        createPipelineRequest({
+          url,
+          method: method as 'GET',
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: createHttpHeaders({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
+        }),
+      );
       return JSON.parse(res.bodyAsText ?? '{}');
     };
 
@@ -64,8 +76,11 @@ async function main(): Promise<void> {
     const rawMs = median(rawTimes);
     const oursMs = median(ours);
     const goal = 1.3 * rawMs + 30;
-    rows.push(['cell overhead, trivial statement (median of 15)', `${oursMs.toFixed(1)} ms vs raw ${rawMs.toFixed(1)} ms`,
-      `${oursMs <= goal ? 'OK' : 'MISS'} (goal <= ${goal.toFixed(1)} ms; includes Python exec)`]);
+    rows.push([
+      'cell overhead, trivial statement (median of 15)',
+      `${oursMs.toFixed(1)} ms vs raw ${rawMs.toFixed(1)} ms`,
+      `${oursMs <= goal ? 'OK' : 'MISS'} (goal <= ${goal.toFixed(1)} ms; includes Python exec)`,
+    ]);
 
     // 2. how late a statement's end is seen, and the requests it costs: 0.1 s, 1 s and 10 s statements. The
     //    trivial statement's time (submit, run, first poll) is taken off, so what is left is the polling's wait.
@@ -76,7 +91,11 @@ async function main(): Promise<void> {
       const late = performance.now() - t - seconds * 1000 - oursMs;
       const goal = seconds >= 10 ? 'goal <= 1000 ms late, <= 25 requests' : 'short: goal <= 1000 ms late';
       const ok = late <= 1000 && (seconds < 10 || requests <= 25);
-      rows.push([`${seconds} s statement: end seen late by / HTTP requests`, `${Math.max(0, late).toFixed(0)} ms / ${requests}`, `${ok ? 'OK' : 'MISS'} (${goal})`]);
+      rows.push([
+        `${seconds} s statement: end seen late by / HTTP requests`,
+        `${Math.max(0, late).toFixed(0)} ms / ${requests}`,
+        `${ok ? 'OK' : 'MISS'} (${goal})`,
+      ]);
     }
     await session.delete();
 
@@ -93,8 +112,16 @@ async function main(): Promise<void> {
     await warm.run('print(1)', 'pyspark');
     const warmMs = performance.now() - t;
     await warm.delete();
-    rows.push(['first cell, 5 s cold start, no prewarm', `${(coldMs / 1000).toFixed(2)} s`, coldMs < 4500 ? 'the emulator cold start was shorter than 5 s' : '']);
-    rows.push(['first cell, 5 s cold start, prewarm 3 s earlier', `${(warmMs / 1000).toFixed(2)} s`, `saves ${((coldMs - warmMs) / 1000).toFixed(2)} s`]);
+    rows.push([
+      'first cell, 5 s cold start, no prewarm',
+      `${(coldMs / 1000).toFixed(2)} s`,
+      coldMs < 4500 ? 'the emulator cold start was shorter than 5 s' : '',
+    ]);
+    rows.push([
+      'first cell, 5 s cold start, prewarm 3 s earlier',
+      `${(warmMs / 1000).toFixed(2)} s`,
+      `saves ${((coldMs - warmMs) / 1000).toFixed(2)} s`,
+    ]);
   } finally {
     await emu.stop();
   }

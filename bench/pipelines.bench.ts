@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, small);
     const access = emulatorAccess({ url: emu.url, caPem: emu.caPem, tenantId: emu.tenantId });
     const sub = '11111111-aaaa-4bbb-8ccc-000000000001';
-    const client = new AmlWorkspaceClient(access.arm, { id: `/subscriptions/${sub}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: sub, resourceGroup: 'rg-datascience' });
+    const client = new AmlWorkspaceClient(access.arm, {
+      id: `/subscriptions/${sub}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`,
+      name: 'contoso-aml',
+      subscriptionId: sub,
+      resourceGroup: 'rg-datascience',
+    });
     const stages: Record<SubmitStage, number[]> = { validate: [], upload: [], register: [], put: [] };
     const first: Record<SubmitStage, number> = { validate: 0, upload: 0, register: 0, put: 0 };
     for (let i = 0; i <= runs; i++) {
@@ -62,7 +67,8 @@ async function main(): Promise<void> {
       if (i === 0) Object.assign(first, r.timings);
       else for (const k of Object.keys(stages) as SubmitStage[]) stages[k].push(r.timings[k]);
     }
-    for (const k of Object.keys(stages) as SubmitStage[]) rows.push([`submit ${k} (3 steps, 21 files; first run ${first[k]} ms)`, stages[k]]);
+    for (const k of Object.keys(stages) as SubmitStage[])
+      rows.push([`submit ${k} (3 steps, 21 files; first run ${first[k]} ms)`, stages[k]]);
   } finally {
     await emu.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -89,15 +95,21 @@ function sizeLimitTable(runs: number): void {
     const text = generatedPipeline(steps);
     // 40,000 steps take many seconds without the limits: measured once, not `runs` times.
     const rounds = steps > MAX_PIPELINE_STEPS ? 1 : runs;
-    const without = summary(timed(rounds, () => {
-      const parsed = parseWithoutLimits(text, '/bench/big.pipeline.yml');
-      if (parsed.model) validateModel(parsed.model);
-    })).median;
+    const without = summary(
+      timed(rounds, () => {
+        const parsed = parseWithoutLimits(text, '/bench/big.pipeline.yml');
+        if (parsed.model) validateModel(parsed.model);
+      }),
+    ).median;
     let outcome = '';
-    const limited = summary(timed(runs, () => {
-      const parsed = analyzePipeline(text, { filePath: '/bench/big.pipeline.yml' });
-      outcome = parsed.diagnostics.some((d) => d.code === 'too-large') ? 'refused: too large' : `parsed, ${parsed.model?.steps.length ?? 0} steps`;
-    })).median;
+    const limited = summary(
+      timed(runs, () => {
+        const parsed = analyzePipeline(text, { filePath: '/bench/big.pipeline.yml' });
+        outcome = parsed.diagnostics.some((d) => d.code === 'too-large')
+          ? 'refused: too large'
+          : `parsed, ${parsed.model?.steps.length ?? 0} steps`;
+      }),
+    ).median;
     const mb = (Buffer.byteLength(text) / (1024 * 1024)).toFixed(1);
     rows.push([steps.toLocaleString('en-US'), mb, without.toFixed(0), limited.toFixed(0), (without / limited).toFixed(1), outcome]);
   }
@@ -108,7 +120,9 @@ function sizeLimitTable(runs: number): void {
   );
 }
 
-void main().then(() => sizeLimitTable(runs)).catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+void main()
+  .then(() => sizeLimitTable(runs))
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

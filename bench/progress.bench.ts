@@ -20,10 +20,14 @@ import { printTable, stats } from './table';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CELLS: [string, string][] = [
   ['short Spark cell (spark.range(100).count())', 'spark.range(100).count()'],
-  ['Spark cell, 1 job x 8 tasks x 0.5 s sleep',
-    'import time\nspark.sparkContext.parallelize(range(8), 8).mapPartitions(lambda it: (time.sleep(0.5), list(it))[1]).count()'],
-  ['Spark cell, 2 jobs x 16 tasks x 0.5 s sleep',
-    'import time\nrdd = spark.sparkContext.parallelize(range(16), 16).mapPartitions(lambda it: (time.sleep(0.5), list(it))[1])\nprint(rdd.count(), rdd.sum())'],
+  [
+    'Spark cell, 1 job x 8 tasks x 0.5 s sleep',
+    'import time\nspark.sparkContext.parallelize(range(8), 8).mapPartitions(lambda it: (time.sleep(0.5), list(it))[1]).count()',
+  ],
+  [
+    'Spark cell, 2 jobs x 16 tasks x 0.5 s sleep',
+    'import time\nrdd = spark.sparkContext.parallelize(range(16), 16).mapPartitions(lambda it: (time.sleep(0.5), list(it))[1])\nprint(rdd.count(), rdd.sum())',
+  ],
 ];
 
 /** The Livy client with every call counted (statement calls and monitoring reads apart). */
@@ -42,7 +46,14 @@ function counting(api: LivyApi): { api: LivyApi; counts: Map<string, number> } {
   return { api: proxy, counts };
 }
 
-interface Sample { resultMs: number; doneMs: number; statementRequests: number; progressRequests: number; durationMs: number; sparkMs: number }
+interface Sample {
+  resultMs: number;
+  doneMs: number;
+  statementRequests: number;
+  progressRequests: number;
+  durationMs: number;
+  sparkMs: number;
+}
 
 /** The last statement's Spark time by the driver's own clock (first job submitted to last job completed). */
 async function sparkTime(raw: LivyApi, sessionId: number): Promise<number> {
@@ -70,7 +81,10 @@ async function measure(host: NotebookSessionHost, counts: Map<string, number>, c
   if (result.outcome !== 'succeeded') throw new Error(`the cell failed: ${code}`);
   const n = (k: string) => counts.get(k) ?? 0;
   return {
-    resultMs, doneMs, durationMs: doneMs, sparkMs: raw ? await sparkTime(raw, host.session.sessionId!) : NaN,
+    resultMs,
+    doneMs,
+    durationMs: doneMs,
+    sparkMs: raw ? await sparkTime(raw, host.session.sessionId!) : NaN,
     statementRequests: n('createStatement') + n('getStatement'),
     progressRequests: n('getSparkJobs') + n('getSparkStages') + n('getSession'),
   };
@@ -86,8 +100,12 @@ async function main(): Promise<void> {
     const session = new SparkSession({ api, name: 'bench-progress', request: () => ({}) });
     let progress = true;
     const host: NotebookSessionHost = {
-      session, target: { poolName: 'sparksmall', synapseWorkspace: 'contoso-synapse', amlWorkspace: 'contoso-aml' },
-      notebookConfig: undefined, defaults: () => ({}), limits: () => ({ maxBytes: 1_000_000 }), sparkProgress: () => progress,
+      session,
+      target: { poolName: 'sparksmall', synapseWorkspace: 'contoso-synapse', amlWorkspace: 'contoso-aml' },
+      notebookConfig: undefined,
+      defaults: () => ({}),
+      limits: () => ({ maxBytes: 1_000_000 }),
+      sparkProgress: () => progress,
     };
     await session.ensureReady();
     for (let i = 0; i < 3; i++) await measure(host, counts, CELLS[0][1]); // Spark up and warm
@@ -108,23 +126,59 @@ async function main(): Promise<void> {
       const reqOn = med(on, (s) => s.statementRequests + s.progressRequests);
       const reqOff = med(off, (s) => s.statementRequests + s.progressRequests);
       rows.push(
-        [label, 'Spark jobs\' own time (driver clock), median ms', med(off, (s) => s.sparkMs).toFixed(0), med(on, (s) => s.sparkMs).toFixed(0),
-          ratio(med(on, (s) => s.sparkMs), med(off, (s) => s.sparkMs))],
-        ['', 'result written, median ms', med(off, (s) => s.resultMs).toFixed(0), med(on, (s) => s.resultMs).toFixed(0),
-          ratio(med(on, (s) => s.resultMs), med(off, (s) => s.resultMs))],
-        ['', 'cell completed, median ms', med(off, (s) => s.doneMs).toFixed(0), med(on, (s) => s.doneMs).toFixed(0),
-          ratio(med(on, (s) => s.doneMs), med(off, (s) => s.doneMs))],
+        [
+          label,
+          "Spark jobs' own time (driver clock), median ms",
+          med(off, (s) => s.sparkMs).toFixed(0),
+          med(on, (s) => s.sparkMs).toFixed(0),
+          ratio(
+            med(on, (s) => s.sparkMs),
+            med(off, (s) => s.sparkMs),
+          ),
+        ],
+        [
+          '',
+          'result written, median ms',
+          med(off, (s) => s.resultMs).toFixed(0),
+          med(on, (s) => s.resultMs).toFixed(0),
+          ratio(
+            med(on, (s) => s.resultMs),
+            med(off, (s) => s.resultMs),
+          ),
+        ],
+        [
+          '',
+          'cell completed, median ms',
+          med(off, (s) => s.doneMs).toFixed(0),
+          med(on, (s) => s.doneMs).toFixed(0),
+          ratio(
+            med(on, (s) => s.doneMs),
+            med(off, (s) => s.doneMs),
+          ),
+        ],
         ['', 'Livy requests per cell, median', reqOff.toFixed(0), reqOn.toFixed(0), ratio(reqOn, reqOff)],
       );
       // The budget is one request per second on average while the cell runs; the final read is on top.
-      const perSecond = on.map((s) => Math.max(0, s.progressRequests - (s.progressRequests > 0 ? 1 : 0)) / Math.max(1, s.durationMs / 1000));
-      budget.push([label, med(on, (s) => s.progressRequests).toFixed(0), Math.max(...on.map((s) => s.progressRequests)).toFixed(0),
-        Math.max(...perSecond).toFixed(2)]);
+      const perSecond = on.map(
+        (s) => Math.max(0, s.progressRequests - (s.progressRequests > 0 ? 1 : 0)) / Math.max(1, s.durationMs / 1000),
+      );
+      budget.push([
+        label,
+        med(on, (s) => s.progressRequests).toFixed(0),
+        Math.max(...on.map((s) => s.progressRequests)).toFixed(0),
+        Math.max(...perSecond).toFixed(2),
+      ]);
     }
-    printTable(`Spark cells with live progress off and on (${ROUNDS} rounds each, alternating, one warm session)`,
-      ['cell', 'measure', 'progress off', 'progress on', 'ratio on/off'], rows);
-    printTable('Monitoring requests per cell with progress on (budget: one per second on average, plus the final read)',
-      ['cell', 'median', 'max', 'max per second of cell (final read excluded)'], budget);
+    printTable(
+      `Spark cells with live progress off and on (${ROUNDS} rounds each, alternating, one warm session)`,
+      ['cell', 'measure', 'progress off', 'progress on', 'ratio on/off'],
+      rows,
+    );
+    printTable(
+      'Monitoring requests per cell with progress on (budget: one per second on average, plus the final read)',
+      ['cell', 'median', 'max', 'max per second of cell (final read excluded)'],
+      budget,
+    );
     await session.delete();
   } finally {
     await emu.stop();

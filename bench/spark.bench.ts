@@ -31,13 +31,21 @@ async function timed(times: number[], work: () => Promise<void>): Promise<void> 
 /** A bare PySpark process (same engine, local mode, no emulator): start-up to first answer, then warm rounds. */
 async function barePySpark(python: string): Promise<{ cold: number; warm: number[] }> {
   const start = performance.now();
-  const py = spawn(python, ['-u', '-c', [
-    'import sys, json',
-    'from pyspark.sql import SparkSession',
-    'spark = SparkSession.builder.master("local[*]").config("spark.ui.showConsoleProgress", "false").getOrCreate()',
-    'for line in sys.stdin:',
-    '    sys.stdout.write(json.dumps(repr(eval(json.loads(line)))) + "\\n")',
-  ].join('\n')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const py = spawn(
+    python,
+    [
+      '-u',
+      '-c',
+      [
+        'import sys, json',
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.master("local[*]").config("spark.ui.showConsoleProgress", "false").getOrCreate()',
+        'for line in sys.stdin:',
+        '    sys.stdout.write(json.dumps(repr(eval(json.loads(line)))) + "\\n")',
+      ].join('\n'),
+    ],
+    { stdio: ['pipe', 'pipe', 'ignore'] },
+  );
   const lines = readline.createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   py.stdin.write(`${JSON.stringify(SPARK_CODE)}\n`);
   await lines.next();
@@ -82,7 +90,12 @@ async function main(): Promise<void> {
   const installed = loadSparkEnv();
   if (!installed.env) throw new Error(installed.reason);
   const emu = await startTestEmulator({ livy: true, settings: { defaultColdStartMs: 200 } });
-  const plainEmu = await startTestEmulator({ livy: true, spark: false, python: process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3', settings: { defaultColdStartMs: 200 } });
+  const plainEmu = await startTestEmulator({
+    livy: true,
+    spark: false,
+    python: process.env.SYNAPSE_EMULATOR_PYTHON ?? 'python3',
+    settings: { defaultColdStartMs: 200 },
+  });
   try {
     const ops = operations(emu);
     // 1. Cold: session create -> idle -> first Spark statement.
@@ -94,11 +107,15 @@ async function main(): Promise<void> {
     const cold = performance.now() - coldStart;
     const firstStatement = performance.now() - idleAt;
     const bare = await barePySpark(installed.env.python);
-    printTable('First Spark cell after the kernel pick (cold)', ['path', 'ms', 'ratio'], [
-      ['bare PySpark: process start to first answer', bare.cold.toFixed(0), '1.00'],
-      ['emulator: session create -> idle -> first Spark statement', cold.toFixed(0), (cold / bare.cold).toFixed(2)],
-      ['  of which the first statement (Spark starts)', firstStatement.toFixed(0), (firstStatement / bare.cold).toFixed(2)],
-    ]);
+    printTable(
+      'First Spark cell after the kernel pick (cold)',
+      ['path', 'ms', 'ratio'],
+      [
+        ['bare PySpark: process start to first answer', bare.cold.toFixed(0), '1.00'],
+        ['emulator: session create -> idle -> first Spark statement', cold.toFixed(0), (cold / bare.cold).toFixed(2)],
+        ['  of which the first statement (Spark starts)', firstStatement.toFixed(0), (firstStatement / bare.cold).toFixed(2)],
+      ],
+    );
 
     // 2. Warm trivial Spark statement.
     for (let i = 0; i < 3; i++) await runStatement(ops, session.id, SPARK_CODE);
@@ -106,10 +123,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) await timed(warm, () => runStatement(ops, session.id, SPARK_CODE));
     const e = stats(warm);
     const b = stats(bare.warm);
-    printTable(`A trivial Spark statement, warm (${ROUNDS} rounds of \`${SPARK_CODE}\`)`, ['path', 'median ms', 'p95 ms', 'ratio (median)'], [
-      ['bare PySpark over a pipe', b.median.toFixed(1), b.p95.toFixed(1), '1.00'],
-      ['emulator: HTTPS POST + GET polling', e.median.toFixed(1), e.p95.toFixed(1), (e.median / b.median).toFixed(2)],
-    ]);
+    printTable(
+      `A trivial Spark statement, warm (${ROUNDS} rounds of \`${SPARK_CODE}\`)`,
+      ['path', 'median ms', 'p95 ms', 'ratio (median)'],
+      [
+        ['bare PySpark over a pipe', b.median.toFixed(1), b.p95.toFixed(1), '1.00'],
+        ['emulator: HTTPS POST + GET polling', e.median.toFixed(1), e.p95.toFixed(1), (e.median / b.median).toFixed(2)],
+      ],
+    );
 
     // 3. Memory per session with Spark running.
     const sessionDir = path.join(emu.handle.dataDir, 'livy', 'livy', 'sessions', 'contoso-synapse', 'sparksmall', String(session.id));
@@ -127,15 +148,33 @@ async function main(): Promise<void> {
     const withoutSpark = rssUnder(beforeDir);
     await new Promise((r) => setTimeout(r, 5000)); // let the JVM's start-up compilation settle
     const afterTimes = stats(await plainOverhead(ops, session.id));
-    printTable(`Plain-Python statement (${ROUNDS} rounds of \`${PLAIN_CODE}\`)`, ['session', 'median ms', 'p95 ms', 'ratio (median)'], [
-      ['no Spark engine (statements as before Spark was real)', noEngineTimes.median.toFixed(1), noEngineTimes.p95.toFixed(1), '1.00'],
-      ['Spark engine, before the first Spark statement', beforeTimes.median.toFixed(1), beforeTimes.p95.toFixed(1), (beforeTimes.median / noEngineTimes.median).toFixed(2)],
-      ['Spark engine, Spark running', afterTimes.median.toFixed(1), afterTimes.p95.toFixed(1), (afterTimes.median / noEngineTimes.median).toFixed(2)],
-    ]);
-    printTable('Memory per session (resident, runner process group)', ['session', 'MiB'], [
-      ['Spark not started (Python only)', withoutSpark.toFixed(0)],
-      ['Spark running (Python + JVM, driver heap capped)', withSpark.toFixed(0)],
-    ]);
+    printTable(
+      `Plain-Python statement (${ROUNDS} rounds of \`${PLAIN_CODE}\`)`,
+      ['session', 'median ms', 'p95 ms', 'ratio (median)'],
+      [
+        ['no Spark engine (statements as before Spark was real)', noEngineTimes.median.toFixed(1), noEngineTimes.p95.toFixed(1), '1.00'],
+        [
+          'Spark engine, before the first Spark statement',
+          beforeTimes.median.toFixed(1),
+          beforeTimes.p95.toFixed(1),
+          (beforeTimes.median / noEngineTimes.median).toFixed(2),
+        ],
+        [
+          'Spark engine, Spark running',
+          afterTimes.median.toFixed(1),
+          afterTimes.p95.toFixed(1),
+          (afterTimes.median / noEngineTimes.median).toFixed(2),
+        ],
+      ],
+    );
+    printTable(
+      'Memory per session (resident, runner process group)',
+      ['session', 'MiB'],
+      [
+        ['Spark not started (Python only)', withoutSpark.toFixed(0)],
+        ['Spark running (Python + JVM, driver heap capped)', withSpark.toFixed(0)],
+      ],
+    );
     await Promise.all([ops.cancelSparkSession(session.id), ops.cancelSparkSession(before.id), plainOps.cancelSparkSession(noEngine.id)]);
   } finally {
     await emu.stop();

@@ -35,7 +35,11 @@ function largeSeed(): SeedFile {
         synapseWorkspaces.push({ name, sparkPools: Array.from({ length: N.pools }, (_, p) => ({ name: `pool${p}` })) });
         links.push({ name: `link${y}`, synapseWorkspace: name });
       }
-      amlWorkspaces.push({ name: `aml-s${s}-a${a}`, linkedServices: links, computes: [{ name: 'attached0', synapseWorkspace: `syn-s${s}-a${a}-y0`, pool: 'pool0' }] });
+      amlWorkspaces.push({
+        name: `aml-s${s}-a${a}`,
+        linkedServices: links,
+        computes: [{ name: 'attached0', synapseWorkspace: `syn-s${s}-a${a}-y0`, pool: 'pool0' }],
+      });
     }
     subscriptions.push({
       subscriptionId: `00000000-0000-4000-8000-${String(s).padStart(12, '0')}`,
@@ -46,50 +50,95 @@ function largeSeed(): SeedFile {
   return { ...base, subscriptions, faults: [] } as SeedFile;
 }
 
-interface Result { firstLevelMs: number; allMs: number; requests: number; nodes: number; peak: number }
+interface Result {
+  firstLevelMs: number;
+  allMs: number;
+  requests: number;
+  nodes: number;
+  peak: number;
+}
 
 async function walk(stack: Stack): Promise<Result> {
   const started = Date.now();
   const subs = await stack.account.selectedSubscriptions();
   const firstLevelMs = Date.now() - started;
   let nodes = subs.length;
-  await Promise.all(subs.map(async (sub) => {
-    const wss = await stack.ml.workspaces(sub).all();
-    nodes += wss.length;
-    await Promise.all(wss.map(async (ws) => {
-      const [links, computes] = await Promise.all([stack.ml.linkedSynapse(ws).all(), stack.ml.sparkComputes(ws).all()]);
-      nodes += 2 + links.length + computes.length;
-      await Promise.all(links.map(async (l) => {
-        const pools = await stack.synapse.pools({ id: l.synapseWorkspaceId, name: l.synapseWorkspaceName, subscriptionId: l.synapseSubscriptionId, resourceGroup: l.synapseResourceGroup }).all();
-        nodes += pools.length;
-      }));
-    }));
-  }));
+  await Promise.all(
+    subs.map(async (sub) => {
+      const wss = await stack.ml.workspaces(sub).all();
+      nodes += wss.length;
+      await Promise.all(
+        wss.map(async (ws) => {
+          const [links, computes] = await Promise.all([stack.ml.linkedSynapse(ws).all(), stack.ml.sparkComputes(ws).all()]);
+          nodes += 2 + links.length + computes.length;
+          await Promise.all(
+            links.map(async (l) => {
+              const pools = await stack.synapse
+                .pools({
+                  id: l.synapseWorkspaceId,
+                  name: l.synapseWorkspaceName,
+                  subscriptionId: l.synapseSubscriptionId,
+                  resourceGroup: l.synapseResourceGroup,
+                })
+                .all();
+              nodes += pools.length;
+            }),
+          );
+        }),
+      );
+    }),
+  );
   return { firstLevelMs, allMs: Date.now() - started, requests: stack.arm.requestCount, nodes, peak: stack.arm.limiter.peak };
 }
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'azsynspark-bench-'));
   const seed = largeSeed();
-  const handle = await startEmulator({ port: 0, dataDir, tlsDir: path.join(os.tmpdir(), 'azsynspark-emulator-test-tls'), storage: false, livy: false, reset: true, seed, settings: { pageSize: 20 } });
+  const handle = await startEmulator({
+    port: 0,
+    dataDir,
+    tlsDir: path.join(os.tmpdir(), 'azsynspark-emulator-test-tls'),
+    storage: false,
+    livy: false,
+    reset: true,
+    seed,
+    settings: { pageSize: 20 },
+  });
   const sp = seed.servicePrincipals[0];
-  const emu = { url: handle.url, tenantId: handle.tenantId, caPath: handle.caPath, clientId: sp.clientId, clientSecret: sp.clientSecret } as Parameters<typeof signedInStack>[0];
+  const emu = {
+    url: handle.url,
+    tenantId: handle.tenantId,
+    caPath: handle.caPath,
+    clientId: sp.clientId,
+    clientSecret: sp.clientSecret,
+  } as Parameters<typeof signedInStack>[0];
   if (LATENCY_MS > 0) handle.faults.add({ kind: 'latency', surface: 'arm', latencyMs: LATENCY_MS });
   try {
     const rows: Array<[string, Result]> = [];
-    for (const [label, concurrency] of [['one request at a time (baseline)', 1], ['extension (concurrency 8)', 8]] as const) {
+    for (const [label, concurrency] of [
+      ['one request at a time (baseline)', 1],
+      ['extension (concurrency 8)', 8],
+    ] as const) {
       const stack = await signedInStack(emu, { concurrency });
       stack.arm.stack.requestCount = 0; // sign-in traffic is not tree load
       rows.push([label, await walk(stack)]);
     }
     const pad = (s: string, n: number) => s.padEnd(n);
-    console.log(`\nWorkspaces tree load: ${N.subs} subscriptions x ${N.aml} Azure ML workspaces x ${N.syn} linked Synapse workspaces x ${N.pools} pools (emulator page size 20, in-process, +${LATENCY_MS} ms per ARM request)\n`);
-    console.log(`${pad('mode', 34)}${pad('first level', 14)}${pad('all expanded', 15)}${pad('requests', 10)}${pad('nodes', 8)}peak in flight`);
+    console.log(
+      `\nWorkspaces tree load: ${N.subs} subscriptions x ${N.aml} Azure ML workspaces x ${N.syn} linked Synapse workspaces x ${N.pools} pools (emulator page size 20, in-process, +${LATENCY_MS} ms per ARM request)\n`,
+    );
+    console.log(
+      `${pad('mode', 34)}${pad('first level', 14)}${pad('all expanded', 15)}${pad('requests', 10)}${pad('nodes', 8)}peak in flight`,
+    );
     for (const [label, r] of rows) {
-      console.log(`${pad(label, 34)}${pad(`${r.firstLevelMs} ms`, 14)}${pad(`${(r.allMs / 1000).toFixed(2)} s`, 15)}${pad(String(r.requests), 10)}${pad(String(r.nodes), 8)}${r.peak}`);
+      console.log(
+        `${pad(label, 34)}${pad(`${r.firstLevelMs} ms`, 14)}${pad(`${(r.allMs / 1000).toFixed(2)} s`, 15)}${pad(String(r.requests), 10)}${pad(String(r.nodes), 8)}${r.peak}`,
+      );
     }
     const [base, ext] = rows.map((r) => r[1]);
-    console.log(`\nspeed-up to everything expanded: ${(base.allMs / ext.allMs).toFixed(1)}x; first level under 1 s: ${ext.firstLevelMs < 1000 ? 'yes' : 'NO'}`);
+    console.log(
+      `\nspeed-up to everything expanded: ${(base.allMs / ext.allMs).toFixed(1)}x; first level under 1 s: ${ext.firstLevelMs < 1000 ? 'yes' : 'NO'}`,
+    );
   } finally {
     await handle.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -21,7 +21,13 @@ interface CliArgs {
 }
 
 function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { port: 10443, data: path.resolve(process.cwd(), '.emulator-data'), reset: false, noStorage: false, verbose: false };
+  const args: CliArgs = {
+    port: 10443,
+    data: path.resolve(process.cwd(), '.emulator-data'),
+    reset: false,
+    noStorage: false,
+    verbose: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,7 +44,9 @@ function parseArgs(argv: string[]): CliArgs {
     else if (a === '--verbose') args.verbose = true;
     else if (a === '--info-file') args.infoFile = path.resolve(value());
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('Usage: emulator [--port 10443] [--seed file] [--data dir] [--python exe] [--reset] [--no-storage] [--verbose] [--info-file f]\n');
+      process.stdout.write(
+        'Usage: emulator [--port 10443] [--seed file] [--data dir] [--python exe] [--reset] [--no-storage] [--verbose] [--info-file f]\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -74,7 +82,14 @@ async function main(): Promise<void> {
     'synapseSpark.emulator.clientSecret': principal.clientSecret,
   };
   if (args.infoFile) {
-    const info = { url: emu.url, caPath: emu.caPath, tenantId: emu.tenantId, blobServiceUrl: emu.blobServiceUrl, pid: process.pid, settings };
+    const info = {
+      url: emu.url,
+      caPath: emu.caPath,
+      tenantId: emu.tenantId,
+      blobServiceUrl: emu.blobServiceUrl,
+      pid: process.pid,
+      settings,
+    };
     fs.writeFileSync(args.infoFile, JSON.stringify(info, null, 2));
   }
   process.stdout.write(

@@ -22,8 +22,13 @@ const samples = new Map(builds.map((b) => [b.name, []]));
 for (let i = 0; i < runs; i++) {
   for (const build of builds) {
     const out = path.join(tmp, `${i}-${samples.get(build.name).length}-${build.name.replace(/\W+/g, '_')}.jsonl`);
-    const code = await runIntegration({ grep: 'bench: activation', bench: true, extensionPath: build.path,
-      env: { SYNAPSE_BENCH_OUT: out }, withEmulator: false });
+    const code = await runIntegration({
+      grep: 'bench: activation',
+      bench: true,
+      extensionPath: build.path,
+      env: { SYNAPSE_BENCH_OUT: out },
+      withEmulator: false,
+    });
     if (code !== 0 || !fs.existsSync(out)) throw new Error(`the activation benchmark failed in a host for ${build.name}`);
     const sample = JSON.parse(fs.readFileSync(out, 'utf8').trim());
     if (sample.wasActive) throw new Error(`the extension (${build.name}) was already active before the benchmark activated it`);
@@ -50,5 +55,7 @@ console.log('');
 console.log(line(head));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of table.slice(1)) console.log(line(r));
-console.log('Goal: activate() through the API < 100 ms. The first use loads dist/features.js (the Azure SDK clients, notebooks, pipelines);'
-  + ' builds that load everything inside activate() show it there instead.');
+console.log(
+  'Goal: activate() through the API < 100 ms. The first use loads dist/features.js (the Azure SDK clients, notebooks, pipelines);' +
+    ' builds that load everything inside activate() show it there instead.',
+);

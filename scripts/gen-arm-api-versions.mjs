@@ -35,25 +35,86 @@ const { resourceTypeOf: typeOfPath } = await import(pathToFileURL(join(ROOT, 'ou
 // ARM's own routes (subscriptions, tenants, resource groups) accept one list: the one ARM's
 // InvalidApiVersionParameter answer names, with the newer versions Microsoft.Resources has published since.
 const ARM_VERSIONS = [
-  '2013-03-01', '2014-01-01', '2014-02-26', '2014-04', '2014-04-01', '2014-04-01-preview', '2015-01-01', '2015-11-01',
-  '2016-02-01', '2016-06-01', '2016-07-01', '2016-09-01', '2017-03-01', '2017-05-01', '2017-05-10', '2017-06-01',
-  '2017-08-01', '2017-12-01', '2018-01-01', '2018-02-01', '2018-05-01', '2018-06-01', '2018-07-01', '2018-08-01',
-  '2018-09-01', '2018-11-01', '2019-03-01', '2019-05-01', '2019-05-10', '2019-06-01', '2019-07-01', '2019-08-01',
-  '2019-09-01', '2019-10-01', '2019-11-01', '2020-01-01', '2020-05-01', '2020-06-01', '2020-07-01', '2020-08-01',
-  '2020-09-01', '2020-10-01', '2021-01-01', '2021-04-01', '2022-01-01', '2022-03-01-preview', '2022-05-01',
-  '2022-06-01', '2022-09-01', '2022-11-01-preview', '2022-12-01', '2023-03-01-preview', '2023-07-01',
-  '2023-07-01-preview', '2024-03-01', '2024-07-01', '2024-11-01',
+  '2013-03-01',
+  '2014-01-01',
+  '2014-02-26',
+  '2014-04',
+  '2014-04-01',
+  '2014-04-01-preview',
+  '2015-01-01',
+  '2015-11-01',
+  '2016-02-01',
+  '2016-06-01',
+  '2016-07-01',
+  '2016-09-01',
+  '2017-03-01',
+  '2017-05-01',
+  '2017-05-10',
+  '2017-06-01',
+  '2017-08-01',
+  '2017-12-01',
+  '2018-01-01',
+  '2018-02-01',
+  '2018-05-01',
+  '2018-06-01',
+  '2018-07-01',
+  '2018-08-01',
+  '2018-09-01',
+  '2018-11-01',
+  '2019-03-01',
+  '2019-05-01',
+  '2019-05-10',
+  '2019-06-01',
+  '2019-07-01',
+  '2019-08-01',
+  '2019-09-01',
+  '2019-10-01',
+  '2019-11-01',
+  '2020-01-01',
+  '2020-05-01',
+  '2020-06-01',
+  '2020-07-01',
+  '2020-08-01',
+  '2020-09-01',
+  '2020-10-01',
+  '2021-01-01',
+  '2021-04-01',
+  '2022-01-01',
+  '2022-03-01-preview',
+  '2022-05-01',
+  '2022-06-01',
+  '2022-09-01',
+  '2022-11-01-preview',
+  '2022-12-01',
+  '2023-03-01-preview',
+  '2023-07-01',
+  '2023-07-01-preview',
+  '2024-03-01',
+  '2024-07-01',
+  '2024-11-01',
 ];
 
 // Azure ML keeps its v2 surface (datastores, codes, components, jobs, ...) in every version it has published
 // since: each resource type the SDK's version serves is served at these too.
 const ML_SDK_VERSION = '2022-10-01';
 const ML_LATER_VERSIONS = [
-  '2022-10-01-preview', '2023-04-01', '2023-04-01-preview', '2023-10-01', '2024-04-01', '2024-04-01-preview', '2024-10-01',
+  '2022-10-01-preview',
+  '2023-04-01',
+  '2023-04-01-preview',
+  '2023-10-01',
+  '2024-04-01',
+  '2024-04-01-preview',
+  '2024-10-01',
 ];
 const SYNAPSE_VERSIONS = [
-  '2019-06-01-preview', '2020-12-01', '2021-03-01', '2021-04-01-preview', '2021-05-01', '2021-05-01-preview',
-  '2021-06-01', '2021-06-01-preview',
+  '2019-06-01-preview',
+  '2020-12-01',
+  '2021-03-01',
+  '2021-04-01-preview',
+  '2021-05-01',
+  '2021-05-01-preview',
+  '2021-06-01',
+  '2021-06-01-preview',
 ];
 
 const PUBLISHED = {
@@ -101,7 +162,11 @@ function fromSdks(add) {
     starts.forEach((m, i) => {
       if (!m[1].startsWith('/')) return; // "{nextLink}": the next page of a list, at the list's version
       const block = src.slice(m.index, starts[i + 1]?.index ?? src.length);
-      const names = /queryParameters: \[([^\]]*)\]/.exec(block)?.[1].split(',').map((s) => s.trim()) ?? [];
+      const names =
+        /queryParameters: \[([^\]]*)\]/
+          .exec(block)?.[1]
+          .split(',')
+          .map((s) => s.trim()) ?? [];
       for (const name of names) if (versions[name]) add(typeOfPath(m[1], m[2]), versions[name]);
     });
   }
@@ -137,16 +202,26 @@ export function computeTable() {
     for (const [type, versions] of Object.entries(types)) for (const v of versions) add({ namespace: provider, type }, v);
   }
   for (const [provider, { of, versions }] of Object.entries(SUCCESSORS)) {
-    for (const [type, known] of Object.entries(table[provider])) if (known.has(of)) for (const v of versions) add({ namespace: provider, type }, v);
+    for (const [type, known] of Object.entries(table[provider]))
+      if (known.has(of)) for (const v of versions) add({ namespace: provider, type }, v);
   }
   for (const [provider, ops] of Object.entries(OPERATION_TYPES)) {
     for (const [type, origin] of Object.entries(ops)) for (const v of table[provider][origin] ?? []) add({ namespace: provider, type }, v);
   }
-  const sorted = (o) => Object.fromEntries(Object.keys(o).sort((a, b) => a.localeCompare(b)).map((k) => [k, o[k]]));
-  return sorted(Object.fromEntries(Object.entries(table).map(([p, types]) => [
-    p,
-    sorted(Object.fromEntries(Object.entries(types).map(([t, set]) => [t, [...set].sort()]))),
-  ])));
+  const sorted = (o) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort((a, b) => a.localeCompare(b))
+        .map((k) => [k, o[k]]),
+    );
+  return sorted(
+    Object.fromEntries(
+      Object.entries(table).map(([p, types]) => [
+        p,
+        sorted(Object.fromEntries(Object.entries(types).map(([t, set]) => [t, [...set].sort()]))),
+      ]),
+    ),
+  );
 }
 
 /** The table as TypeScript; a version list several types share is written once, as a named constant. */
@@ -158,7 +233,13 @@ export function renderTable(table) {
   const shared = [...lists].filter(([, n]) => n > 1).map(([key]) => key);
   const listText = (versions, indent) => {
     const rows = [];
-    for (let i = 0; i < versions.length; i += 6) rows.push(`${indent}  ${versions.slice(i, i + 6).map((v) => `'${v}'`).join(', ')},`);
+    for (let i = 0; i < versions.length; i += 6)
+      rows.push(
+        `${indent}  ${versions
+          .slice(i, i + 6)
+          .map((v) => `'${v}'`)
+          .join(', ')},`,
+      );
     return rows;
   };
   const lines = [

@@ -26,8 +26,10 @@ export async function runE2e(grep) {
   const emulator = await startEmulatorProcess({ dataDir: path.join(tmp, 'emulator'), reset: true, seed: writeFastSeed(tmp) });
   const workspace = prepareSampleWorkspace(path.join(tmp, 'workspace'), { settings: emulator.settings });
   const port = await freePort();
-  const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir })
-    .catch(async (err) => { await emulator.stop(); throw err; });
+  const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir }).catch(async (err) => {
+    await emulator.stop();
+    throw err;
+  });
   process.env.SYNAPSE_EMULATOR_URL = emulator.url;
   process.env.SYNAPSE_EMULATOR_CA = emulator.caPath;
   process.env.E2E_URL = `${host.url}/?folder=${encodeURIComponent(workspace)}`;

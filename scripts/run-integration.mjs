@@ -44,7 +44,10 @@ export async function runIntegration({ grep = '', bench = false, extensionPath =
       SYNAPSE_SPARK_TEST_HOOKS: '1',
       ...env,
     },
-  }).catch(async (err) => { await emulator.stop(); throw err; });
+  }).catch(async (err) => {
+    await emulator.stop();
+    throw err;
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -63,7 +66,9 @@ export async function runIntegration({ grep = '', bench = false, extensionPath =
     let timer;
     const code = await Promise.race([
       exitCode,
-      new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
     ]);
     clearTimeout(timer);
     if (code === 'timeout') {

@@ -30,7 +30,10 @@ try {
   ensureCodeServer();
   ensureSparkEnv();
   log('Building and packaging the extension');
-  for (const args of [['run', '-s', 'compile'], ['run', '-s', 'package']]) {
+  for (const args of [
+    ['run', '-s', 'compile'],
+    ['run', '-s', 'package'],
+  ]) {
     const res = spawnSync('npm', args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     if (res.status !== 0) throw new ScriptError(`npm ${args.join(' ')} failed`);
   }
@@ -46,7 +49,12 @@ try {
   const workspace = prepareSampleWorkspace(path.join(stateDir, 'sample-workspace'), { settings });
   const host = await startCodeServer({ port, folder: workspace, userDataDir, extensionsDir, quiet: true });
   stops.push(host.stop);
-  host.child.once('exit', (code) => { if (!stopping) { log(`code-server exited (${code})`); void stopAll(1); } });
+  host.child.once('exit', (code) => {
+    if (!stopping) {
+      log(`code-server exited (${code})`);
+      void stopAll(1);
+    }
+  });
   log(`VS Code is ready: ${host.url}/?folder=${encodeURIComponent(workspace)}`);
   log('Press Ctrl+C to stop.');
 } catch (err) {

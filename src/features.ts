@@ -34,8 +34,11 @@ export interface Features {
   readonly testing: FeaturesTesting;
 }
 
-export function activateFeatures(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel,
-  registrations: Registrations = directRegistrations): Features {
+export function activateFeatures(
+  context: vscode.ExtensionContext,
+  channel: vscode.LogOutputChannel,
+  registrations: Registrations = directRegistrations,
+): Features {
   configureCoreL10n();
   const log = createLogger(channel);
   const commands = new CommandRunner(log, context.subscriptions, registrations);
@@ -47,7 +50,8 @@ export function activateFeatures(context: vscode.ExtensionContext, channel: vsco
 
   commands.register('synapseSpark.showLog', () => channel.show(true));
   commands.register('synapseSpark.openSettings', () =>
-    vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`));
+    vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),
+  );
   commands.register('synapseSpark.refresh', (node?: unknown) => {
     resources.refresh(node);
     if (!node) pipelines.refreshJobs();

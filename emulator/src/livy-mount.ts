@@ -58,7 +58,11 @@ export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
         if (!p) return undefined;
         const props = p.body.properties as { sparkVersion?: string; nodeSize?: string };
         const coldStartMs = p.meta?.coldStartMs as number | undefined;
-        return { sparkVersion: props.sparkVersion, nodeSize: props.nodeSize, coldStart: coldStartMs === undefined ? undefined : coldStartFor(coldStartMs) };
+        return {
+          sparkVersion: props.sparkVersion,
+          nodeSize: props.nodeSize,
+          coldStart: coldStartMs === undefined ? undefined : coldStartFor(coldStartMs),
+        };
       },
       get coldStart() {
         return coldStartFor(ctx.store.data.settings.defaultColdStartMs);
@@ -88,7 +92,10 @@ export function mountLivy(ctx: EmulatorContext, restore: boolean): LivyMount {
       return surface;
     },
     async handle(req) {
-      const res = (await surface.handleRequest(req)) ?? { status: 404, body: { code: 'NotFound', message: `No Livy route for '${req.path}'.` } };
+      const res = (await surface.handleRequest(req)) ?? {
+        status: 404,
+        body: { code: 'NotFound', message: `No Livy route for '${req.path}'.` },
+      };
       const death = ctx.faults.take(['sessionDeath'], { surface: 'livy', method: req.method, path: req.path });
       if (death) {
         const parsed = parseLivyPath(req.path);

@@ -123,8 +123,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (options.verbose) process.stderr.write(`[emulator] ${m}\n`);
   };
   const lakeRoot = path.join(dataDir, 'lake');
-  const sparkEnv = options.spark === false ? { reason: 'Spark is switched off for this emulator' }
-    : loadSparkEnv(typeof options.spark === 'string' ? options.spark : undefined);
+  const sparkEnv =
+    options.spark === false
+      ? { reason: 'Spark is switched off for this emulator' }
+      : loadSparkEnv(typeof options.spark === 'string' ? options.spark : undefined);
   const ctx: EmulatorContext = {
     dataDir,
     lakeRoot,
@@ -137,7 +139,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: () => baseUrl,
     blobServiceUrl: () => azurite?.serviceUrl,
     findSynapseWorkspace: (name) =>
-      Object.values(store.data.resources).find((r) => r.type === TYPES.synapseWorkspace && r.body.name.toLowerCase() === name.toLowerCase()),
+      Object.values(store.data.resources).find(
+        (r) => r.type === TYPES.synapseWorkspace && r.body.name.toLowerCase() === name.toLowerCase(),
+      ),
     findSparkPool: (ws, pool) => {
       const w = ctx.findSynapseWorkspace(ws);
       return w ? store.get(`${w.body.id}/bigDataPools/${pool}`) : undefined;
@@ -187,7 +191,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const admin = createAdminRouter(ctx, {
-    health: () => ({ url: baseUrl, caPath: tls.caPath, blobServiceUrl: azurite?.serviceUrl ?? null, livy: Boolean(livy), tenantId: store.data.tenantId }),
+    health: () => ({
+      url: baseUrl,
+      caPath: tls.caPath,
+      blobServiceUrl: azurite?.serviceUrl ?? null,
+      livy: Boolean(livy),
+      tenantId: store.data.tenantId,
+    }),
     reset,
   });
 
@@ -195,7 +205,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     handleHttp(surfaces, req, res).catch((e) => {
       log(`unhandled: ${e instanceof Error ? e.stack : String(e)}`);
-      if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'InternalServerError', message: 'The emulator failed to handle the request.' } } });
+      if (!res.headersSent)
+        send(res, { status: 500, body: { error: { code: 'InternalServerError', message: 'The emulator failed to handle the request.' } } });
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -259,7 +270,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
  * The emulator's state: the one saved in `dataDir` (unless `reset`), else fresh from the seed, with the
  * options' settings on top; `freshState` makes a new one from the seed (the admin reset).
  */
-function openStore(options: EmulatorOptions, dataDir: string, loadSeed: () => SeedFile): { store: StateStore; freshState: () => StateData } {
+function openStore(
+  options: EmulatorOptions,
+  dataDir: string,
+  loadSeed: () => SeedFile,
+): { store: StateStore; freshState: () => StateData } {
   const freshState = () => {
     const s = stateFromSeed(loadSeed());
     Object.assign(s.settings, options.settings ?? {});
@@ -307,7 +322,10 @@ async function handleHttp(surfaces: Surfaces, req: IncomingMessage, res: ServerR
   const surface = surfaceOf(emu.path);
   const parsed = parseJson(emu, rawBody);
   if (!parsed.ok) {
-    send(res, errorFor(surface, 400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${parsed.message}`));
+    send(
+      res,
+      errorFor(surface, 400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${parsed.message}`),
+    );
     return;
   }
   emu.body = parsed.value;
@@ -394,7 +412,11 @@ function faultSurface(surface: Exclude<SurfaceName, 'admin'>): Surface {
  */
 function discovery(req: EmuRequest): EmuResponse {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return { status: 405, headers: { 'access-control-allow-origin': '*' }, body: { error: { code: 'MethodNotAllowed', message: `${req.method} is not allowed on ${req.path}.` } } };
+    return {
+      status: 405,
+      headers: { 'access-control-allow-origin': '*' },
+      body: { error: { code: 'MethodNotAllowed', message: `${req.method} is not allowed on ${req.path}.` } },
+    };
   }
   const base = req.baseUrl ?? '';
   const services = ['api', 'catalog', 'experimentation', 'history', 'hyperdrive', 'labeling', 'modelmanagement', 'pipelines'];
@@ -413,13 +435,21 @@ async function route(router: Router, req: EmuRequest, surface: SurfaceName): Pro
 }
 
 function errorFor(surface: SurfaceName, status: number, code: string, message: string): EmuResponse {
-  if (surface === 'identity') return { status, body: { error: code === 'NotFound' ? 'not_found' : 'invalid_request', error_description: message } };
+  if (surface === 'identity')
+    return { status, body: { error: code === 'NotFound' ? 'not_found' : 'invalid_request', error_description: message } };
   if (surface === 'livy' || surface === 'sparkui') return { status, body: { code, message } };
   return { status, body: { error: { code, message } } };
 }
 
 /** 429/5xx bodies as ARM (and the Synapse gateway) send them; Retry-After in whole seconds. */
-function injectedStatus(surface: SurfaceName, status: number, retryAfter: number | undefined, code: string | undefined, message: string | undefined, req: EmuRequest): EmuResponse {
+function injectedStatus(
+  surface: SurfaceName,
+  status: number,
+  retryAfter: number | undefined,
+  code: string | undefined,
+  message: string | undefined,
+  req: EmuRequest,
+): EmuResponse {
   const headers: Record<string, string> = {};
   let defaultCode = status >= 500 ? (status === 503 ? 'ServiceUnavailable' : 'InternalServerError') : 'BadRequest';
   let defaultMessage = status >= 500 ? 'The server encountered an internal error. Please retry the request.' : 'The request failed.';
@@ -458,7 +488,11 @@ function parseJson(req: EmuRequest, raw: Buffer): { ok: true; value: unknown } |
   if (type && !/json/i.test(type)) return { ok: true, value: undefined };
   const text = raw.toString('utf8');
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) return { ok: false, message: `the JSON nests ${depth > 100_000 ? 'more than 100000' : depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted` };
+  if (depth > MAX_JSON_DEPTH)
+    return {
+      ok: false,
+      message: `the JSON nests ${depth > 100_000 ? 'more than 100000' : depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`,
+    };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
@@ -477,7 +511,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) {
       inString = true;

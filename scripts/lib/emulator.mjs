@@ -18,8 +18,13 @@ export async function startEmulatorProcess({ port = 0, dataDir, reset = false, s
   if (python) args.push('--python', python);
   const child = spawn(process.execPath, args, { cwd: repoRoot, detached: true, stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (d) => { output = (output + d).slice(-20000); });
-  child.stderr.on('data', (d) => { output = (output + d).slice(-20000); if (!quiet) process.stderr.write(d); });
+  child.stdout?.on('data', (d) => {
+    output = (output + d).slice(-20000);
+  });
+  child.stderr.on('data', (d) => {
+    output = (output + d).slice(-20000);
+    if (!quiet) process.stderr.write(d);
+  });
 
   const deadline = Date.now() + 90_000;
   while (!fs.existsSync(infoFile)) {
@@ -45,7 +50,11 @@ export async function startEmulatorProcess({ port = 0, dataDir, reset = false, s
 }
 
 function killGroup(pid, signal) {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 /**

@@ -81,15 +81,17 @@ export function ensureCodeServer() {
  * It first looks in a cache folder: put Debian's rg there under the name it expects.
  */
 function seedRipgrepCache(tarball) {
-  const shrink = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/lib/vscode/npm-shrinkwrap.json'], { maxBuffer: 64 << 20 }).toString());
+  const shrink = JSON.parse(
+    execFileSync('tar', ['-xzOf', tarball, 'package/lib/vscode/npm-shrinkwrap.json'], { maxBuffer: 64 << 20 }).toString(),
+  );
   const pkgVersion = shrink.packages?.['node_modules/@vscode/ripgrep']?.version;
-  if (!pkgVersion) fail('Cannot find the @vscode/ripgrep version in code-server\'s shrinkwrap.');
+  if (!pkgVersion) fail("Cannot find the @vscode/ripgrep version in code-server's shrinkwrap.");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rgpkg-'));
   run('npm', ['pack', `@vscode/ripgrep@${pkgVersion}`, '--silent'], { cwd: work });
   const rgTgz = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
   const postinstall = execFileSync('tar', ['-xzOf', path.join(work, rgTgz), 'package/lib/postinstall.js']).toString();
   const rgVersion = /VERSION\s*=\s*['"]([^'"]+)['"]/.exec(postinstall)?.[1];
-  if (!rgVersion) fail('Cannot find the ripgrep VERSION in @vscode/ripgrep\'s postinstall.');
+  if (!rgVersion) fail("Cannot find the ripgrep VERSION in @vscode/ripgrep's postinstall.");
   const cacheDir = path.join(os.tmpdir(), `vscode-ripgrep-cache-${pkgVersion}`);
   fs.mkdirSync(cacheDir, { recursive: true });
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'rgbin-'));
@@ -133,12 +135,18 @@ export async function startCodeServer({ port, folder, userDataDir, extensionsDir
   const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-xdg-'));
   const args = [
     codeServerBin,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   const child = spawn(process.execPath, args, {
@@ -147,8 +155,12 @@ export async function startCodeServer({ port, folder, userDataDir, extensionsDir
     env: { ...process.env, XDG_CONFIG_HOME: xdg, EXTENSIONS_GALLERY: '{}', ...env },
   });
   let output = '';
-  child.stdout?.on('data', (d) => { output = (output + d).slice(-20000); });
-  child.stderr?.on('data', (d) => { output = (output + d).slice(-20000); });
+  child.stdout?.on('data', (d) => {
+    output = (output + d).slice(-20000);
+  });
+  child.stderr?.on('data', (d) => {
+    output = (output + d).slice(-20000);
+  });
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
   const stop = async () => {
@@ -167,13 +179,20 @@ export function installExtension({ vsix, extensionsDir, userDataDir }) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.mkdirSync(userDataDir, { recursive: true });
   const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-xdg-'));
-  run(process.execPath, [codeServerBin, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
-    { env: { ...process.env, XDG_CONFIG_HOME: xdg, EXTENSIONS_GALLERY: '{}' } });
+  run(
+    process.execPath,
+    [codeServerBin, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
+    { env: { ...process.env, XDG_CONFIG_HOME: xdg, EXTENSIONS_GALLERY: '{}' } },
+  );
   fs.rmSync(xdg, { recursive: true, force: true });
 }
 
 function killGroup(pid, signal) {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 async function waitForHealth(url, child, output) {
@@ -183,7 +202,9 @@ async function waitForHealth(url, child, output) {
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   fail(`code-server did not become healthy within 60 s:\n${output()}`);

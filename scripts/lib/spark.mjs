@@ -52,18 +52,30 @@ export function ensureSparkEnv() {
     const res = spawnSync(python, ['-m', 'venv', venvDir], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
     if (res.error || res.status !== 0) {
       fs.rmSync(venvDir, { recursive: true, force: true });
-      fail(`Could not create a Python virtual environment with ${python} (${(res.stderr || res.error?.message || '').trim().split('\n').pop()}): `
-        + 'install Python 3.9-3.11 with its venv module (Debian: apt-get install -y python3-venv), or set PYTHON to one.');
+      fail(
+        `Could not create a Python virtual environment with ${python} (${(res.stderr || res.error?.message || '').trim().split('\n').pop()}): ` +
+          'install Python 3.9-3.11 with its venv module (Debian: apt-get install -y python3-venv), or set PYTHON to one.',
+      );
     }
   }
 
   log('Spark engine 2/4: PySpark, Delta Lake and the notebook libraries of a Synapse 3.4 pool (pip)');
-  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirementsFile],
-    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const pip = spawnSync(
+    venvPython,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirementsFile],
+    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
+  );
   if (pip.status !== 0) {
-    const last = (pip.stderr || '').trim().split('\n').filter((l) => /error|could not|no matching/i.test(l)).slice(-2).join(' ');
-    fail(`pip could not install the Spark engine's packages (${last || `exit ${pip.status}`}): check that PyPI is reachable and `
-      + `there is disk space, then run the command again (${path.relative(repoRoot, requirementsFile)}).`);
+    const last = (pip.stderr || '')
+      .trim()
+      .split('\n')
+      .filter((l) => /error|could not|no matching/i.test(l))
+      .slice(-2)
+      .join(' ');
+    fail(
+      `pip could not install the Spark engine's packages (${last || `exit ${pip.status}`}): check that PyPI is reachable and ` +
+        `there is disk space, then run the command again (${path.relative(repoRoot, requirementsFile)}).`,
+    );
   }
 
   log('Spark engine 3/4: Delta Lake and Derby jars (Maven Central)');
@@ -73,18 +85,28 @@ export function ensureSparkEnv() {
     const [group, artifact, version] = coordinate.split(':');
     const file = path.join(jarsDir, `${artifact}-${version}.jar`);
     if (!fs.existsSync(file)) {
-      const res = spawnSync('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${group}:${artifact}:${version}`, `-DoutputDirectory=${jarsDir}`],
-        { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-      if (res.error) fail(`Maven is needed to fetch ${coordinate} from Maven Central and was not found: install it (Debian: apt-get install -y maven).`);
+      const res = spawnSync(
+        'mvn',
+        ['-q', '-B', 'dependency:copy', `-Dartifact=${group}:${artifact}:${version}`, `-DoutputDirectory=${jarsDir}`],
+        { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+      );
+      if (res.error)
+        fail(`Maven is needed to fetch ${coordinate} from Maven Central and was not found: install it (Debian: apt-get install -y maven).`);
       if (res.status !== 0 || !fs.existsSync(file)) {
-        const reason = `${res.stdout}\n${res.stderr}`.split('\n').find((l) => /ERROR/.test(l))?.replace(/\x1b\[[0-9;]*m/g, '').trim();
-        fail(`Could not download ${coordinate} from Maven Central (${reason ?? `exit ${res.status}`}): check the network and run the command again.`);
+        const reason = `${res.stdout}\n${res.stderr}`
+          .split('\n')
+          .find((l) => /ERROR/.test(l))
+          ?.replace(/\x1b\[[0-9;]*m/g, '')
+          .trim();
+        fail(
+          `Could not download ${coordinate} from Maven Central (${reason ?? `exit ${res.status}`}): check the network and run the command again.`,
+        );
       }
     }
     jars.push(file);
   }
 
-  log('Spark engine 4/4: the emulator\'s abfss file system');
+  log("Spark engine 4/4: the emulator's abfss file system");
   const sparkHome = pysparkHome();
   const fsJar = compileFileSystem(java, sparkHome);
 
@@ -106,7 +128,11 @@ export function ensureSparkEnv() {
 }
 
 function readList(file) {
-  return fs.readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
 }
 
 function checkJava() {
@@ -114,16 +140,22 @@ function checkJava() {
   const javaBin = home ? path.join(home, 'bin', 'java') : 'java';
   const res = spawnSync(javaBin, ['-XshowSettings:properties', '-version'], { encoding: 'utf8' });
   if (res.error || res.status !== 0) {
-    fail('Java was not found: Spark needs a Java 11 or 17 JDK. Install one (Debian: apt-get install -y openjdk-17-jdk-headless) or set JAVA_HOME.');
+    fail(
+      'Java was not found: Spark needs a Java 11 or 17 JDK. Install one (Debian: apt-get install -y openjdk-17-jdk-headless) or set JAVA_HOME.',
+    );
   }
   const version = /java\.specification\.version = (\S+)/.exec(res.stderr)?.[1] ?? '';
   const javaHome = /java\.home = (.+)/.exec(res.stderr)?.[1]?.trim() ?? home ?? '';
   if (!['11', '17'].includes(version)) {
-    fail(`Java ${version || '(unknown version)'} was found, but Spark 3.4 runs on Java 11 or 17: install one (Debian: apt-get install -y openjdk-17-jdk-headless) and set JAVA_HOME to it.`);
+    fail(
+      `Java ${version || '(unknown version)'} was found, but Spark 3.4 runs on Java 11 or 17: install one (Debian: apt-get install -y openjdk-17-jdk-headless) and set JAVA_HOME to it.`,
+    );
   }
   const javac = path.join(javaHome, 'bin', 'javac');
   if (!fs.existsSync(javac)) {
-    fail(`The Java at ${javaHome} is a runtime without a compiler: the emulator builds a small file system class for Spark. Install the JDK (Debian: apt-get install -y openjdk-17-jdk-headless).`);
+    fail(
+      `The Java at ${javaHome} is a runtime without a compiler: the emulator builds a small file system class for Spark. Install the JDK (Debian: apt-get install -y openjdk-17-jdk-headless).`,
+    );
   }
   return { home: javaHome, version, javac, jar: path.join(javaHome, 'bin', 'jar') };
 }
@@ -137,7 +169,9 @@ function checkDisk() {
   }
   const free = stats.bavail * stats.bsize;
   if (free < NEEDED_BYTES && !fs.existsSync(venvPython)) {
-    fail(`Only ${(free / 1024 ** 3).toFixed(1)} GB are free where the Spark engine goes (${sparkEnvDir}); it needs about 1.5 GB. Free some space, or set SYNAPSE_SPARK_ENV to a folder on a larger disk.`);
+    fail(
+      `Only ${(free / 1024 ** 3).toFixed(1)} GB are free where the Spark engine goes (${sparkEnvDir}); it needs about 1.5 GB. Free some space, or set SYNAPSE_SPARK_ENV to a folder on a larger disk.`,
+    );
   }
 }
 
@@ -152,7 +186,9 @@ function compileFileSystem(java, sparkHome) {
   const classes = path.join(sparkEnvDir, 'build', 'classes');
   fs.rmSync(classes, { recursive: true, force: true });
   fs.mkdirSync(classes, { recursive: true });
-  const javac = spawnSync(java.javac, ['-nowarn', '--release', '11', '-cp', path.join(sparkHome, 'jars', '*'), '-d', classes, fsSource], { encoding: 'utf8' });
+  const javac = spawnSync(java.javac, ['-nowarn', '--release', '11', '-cp', path.join(sparkHome, 'jars', '*'), '-d', classes, fsSource], {
+    encoding: 'utf8',
+  });
   if (javac.status !== 0) fail(`Could not compile ${path.relative(repoRoot, fsSource)}:\n${javac.stderr}`);
   const jar = spawnSync(java.jar, ['cf', out, '-C', classes, '.'], { encoding: 'utf8' });
   if (jar.status !== 0) fail(`Could not package the abfss file system: ${jar.stderr}`);

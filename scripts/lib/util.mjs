@@ -18,8 +18,14 @@ export function fail(message) {
 export function waitForExit(child, ms) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { child.off('exit', onExit); resolve(false); }, ms);
-    const onExit = () => { clearTimeout(timer); resolve(true); };
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolve(false);
+    }, ms);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
     child.once('exit', onExit);
   });
 }

@@ -16,7 +16,11 @@ export function prepareSampleWorkspace(dest, { settings } = {}) {
     const file = path.join(dest, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     let current = {};
-    try { current = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* none yet */ }
+    try {
+      current = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      /* none yet */
+    }
     fs.writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2) + '\n');
   }
   return dest;

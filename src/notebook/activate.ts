@@ -78,13 +78,22 @@ function sessionStore(context: vscode.ExtensionContext) {
 }
 
 /** The Sessions view's tree over the kernels' pools and the registry's sessions. */
-function sessionsTree(kernels: SparkKernels, registry: NotebookSessionRegistry, apiFor: (pool: AttachedSparkPool) => LivyApi,
-  notebooksUsing: (pool: AttachedSparkPool, sessionId: number) => string[]): SessionsTree {
+function sessionsTree(
+  kernels: SparkKernels,
+  registry: NotebookSessionRegistry,
+  apiFor: (pool: AttachedSparkPool) => LivyApi,
+  notebooksUsing: (pool: AttachedSparkPool, sessionId: number) => string[],
+): SessionsTree {
   return new SessionsTree({
     pools: () => kernels.pools,
     apiFor,
-    mine: (pool) => new Set(registry.all().filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId !== undefined)
-      .map((h) => h.session.sessionId!)),
+    mine: (pool) =>
+      new Set(
+        registry
+          .all()
+          .filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId !== undefined)
+          .map((h) => h.session.sessionId!),
+      ),
     running: (pool, sessionId) => {
       const host = registry.all().find((h) => h.pool.computeId === pool.computeId && h.session.sessionId === sessionId);
       const statement = host?.session.runningStatement;
@@ -101,12 +110,19 @@ async function sessionsViewRows(tree: SessionsTree): Promise<SessionsViewRow[]> 
   const rows: SessionsViewRow[] = [];
   const row = (node: SessionsNode): SessionsViewRow => {
     const item = tree.getTreeItem(node);
-    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const session = node.kind === 'session' ? node.session : undefined;
     return {
-      kind: node.kind, poolName: node.pool.poolName, computeId: node.pool.computeId, label,
-      description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue,
-      sessionId: session?.id, state: session?.state, owner: session?.submitterName, mine: node.kind === 'session' ? node.mine : undefined,
+      kind: node.kind,
+      poolName: node.pool.poolName,
+      computeId: node.pool.computeId,
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      contextValue: item.contextValue,
+      sessionId: session?.id,
+      state: session?.state,
+      owner: session?.submitterName,
+      mine: node.kind === 'session' ? node.mine : undefined,
       node,
     };
   };
@@ -127,8 +143,15 @@ export function activate(context: vscode.ExtensionContext, deps: NotebookDeps): 
     const key = `${pool.synapseWorkspace.devEndpoint}|${pool.poolName}`;
     let api = clients.get(key);
     if (!api) {
-      api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-        { credential: current.credentialFor(pool), scope: current.synapseScope(), httpClient: current.httpClient(), stack: current.httpStack() });
+      api = new SdkLivyClient(
+        { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+        {
+          credential: current.credentialFor(pool),
+          scope: current.synapseScope(),
+          httpClient: current.httpClient(),
+          stack: current.httpStack(),
+        },
+      );
       clients.set(key, api);
     }
     return api;
@@ -140,12 +163,17 @@ export function activate(context: vscode.ExtensionContext, deps: NotebookDeps): 
     set: (cells) => void context.workspaceState.update(PENDING_KEY, cells),
   });
   const kernels = new SparkKernels(registry, settings, log, pending);
-  const notebooksUsing = (pool: AttachedSparkPool, sessionId: number) => registry.heldSessions()
-    .filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId === sessionId).flatMap((h) => h.notebookNames());
+  const notebooksUsing = (pool: AttachedSparkPool, sessionId: number) =>
+    registry
+      .heldSessions()
+      .filter((h) => h.pool.computeId === pool.computeId && h.session.sessionId === sessionId)
+      .flatMap((h) => h.notebookNames());
   const tree = sessionsTree(kernels, registry, apiFor, notebooksUsing);
   const statusBar = new SessionStatusBar(kernels, registry);
-  const logs = new SessionLogProvider(async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
-    (poolName) => kernels.pools.find((p) => p.poolName === poolName));
+  const logs = new SessionLogProvider(
+    async (pool, sessionId) => formatSessionLog(pool, await apiFor(pool).getSession(sessionId)),
+    (poolName) => kernels.pools.find((p) => p.poolName === poolName),
+  );
   context.subscriptions.push(logs, registrations.textDocumentContentProvider(SESSION_LOG_SCHEME, logs));
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
@@ -156,14 +184,26 @@ export function activate(context: vscode.ExtensionContext, deps: NotebookDeps): 
   const poll = setInterval(() => {
     if (view.visible) tree.refresh();
   }, 15_000);
-  context.subscriptions.push(registry, kernels, tree, statusBar, view, registry.onDidChange(refreshSoon),
+  context.subscriptions.push(
+    registry,
+    kernels,
+    tree,
+    statusBar,
+    view,
+    registry.onDidChange(refreshSoon),
     // A running statement's progress redraws its session's row only (no listing request per poll).
     registry.onDidChangeProgress((host) => {
       if (host.session.sessionId !== undefined) tree.refreshSession(host.pool.computeId, host.session.sessionId);
     }),
     // A pool attached or detached shows (or goes) in the Sessions view at once, not at the next poll.
     kernels.onDidChangePools(() => tree.refresh()),
-    { dispose: () => { clearInterval(poll); clearTimeout(refreshTimer); } });
+    {
+      dispose: () => {
+        clearInterval(poll);
+        clearTimeout(refreshTimer);
+      },
+    },
+  );
 
   registerNotebookCommands(commands, { registry, kernels, tree, logs, apiFor, notebooksUsing, ui: () => ui });
 
@@ -178,9 +218,12 @@ export function activate(context: vscode.ExtensionContext, deps: NotebookDeps): 
   return {
     testing: {
       controllerIds: () => kernels.controllerIds(),
-      sessions: (uri) => registry.find(uri).map((h) => ({ computeId: h.pool.computeId, sessionId: h.session.sessionId, state: h.session.state })),
+      sessions: (uri) =>
+        registry.find(uri).map((h) => ({ computeId: h.pool.computeId, sessionId: h.session.sessionId, state: h.session.state })),
       statusText: () => statusBar.text,
-      useUi: (u) => { ui = u ?? vscodeUi; },
+      useUi: (u) => {
+        ui = u ?? vscodeUi;
+      },
       sessionCounts: () => statusBar.countsShownAs,
       sessionsView: () => sessionsViewRows(tree),
     },

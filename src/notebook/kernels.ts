@@ -47,8 +47,12 @@ export class SparkKernels implements vscode.Disposable {
   /** Results being landed after a reload ("sessionId/statementId"), so a second selection event does not land them twice. */
   private readonly resuming = new Set<string>();
 
-  constructor(private readonly registry: NotebookSessionRegistry, private readonly settings: VsCodeNotebookSettings,
-    private readonly log: Logger, private readonly pending?: PendingCells) {
+  constructor(
+    private readonly registry: NotebookSessionRegistry,
+    private readonly settings: VsCodeNotebookSettings,
+    private readonly log: Logger,
+    private readonly pending?: PendingCells,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidCloseNotebookDocument((nb) => {
         if (nb.notebookType === NOTEBOOK_TYPE) void this.onClosed(notebookKey(nb));
@@ -93,7 +97,10 @@ export class SparkKernels implements vscode.Disposable {
   }
 
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.syncNow(), () => this.syncNow());
+    this.syncing = this.syncing.then(
+      () => this.syncNow(),
+      () => this.syncNow(),
+    );
     return this.syncing;
   }
 
@@ -131,13 +138,20 @@ export class SparkKernels implements vscode.Disposable {
     controller.label = pool.sparkVersion ? vscode.l10n.t('{0} (Spark {1})', pool.poolName, pool.sparkVersion) : pool.poolName;
     controller.description = vscode.l10n.t('Azure ML {0}', pool.amlWorkspace.name);
     controller.detail = pool.nodeSize
-      ? vscode.l10n.t('Synapse Spark pool {0} in {1}, {2} nodes; compute {3}', pool.poolName, pool.synapseWorkspace.name, pool.nodeSize, pool.computeName)
+      ? vscode.l10n.t(
+          'Synapse Spark pool {0} in {1}, {2} nodes; compute {3}',
+          pool.poolName,
+          pool.synapseWorkspace.name,
+          pool.nodeSize,
+          pool.computeName,
+        )
       : vscode.l10n.t('Synapse Spark pool {0} in {1}; compute {2}', pool.poolName, pool.synapseWorkspace.name, pool.computeName);
   }
 
   private createController(id: string, pool: AttachedSparkPool): vscode.NotebookController {
-    const controller = vscode.notebooks.createNotebookController(id, NOTEBOOK_TYPE, pool.poolName,
-      (cells, notebook) => this.execute(id, cells, notebook));
+    const controller = vscode.notebooks.createNotebookController(id, NOTEBOOK_TYPE, pool.poolName, (cells, notebook) =>
+      this.execute(id, cells, notebook),
+    );
     this.describe(controller, pool);
     controller.supportedLanguages = SUPPORTED_LANGUAGES;
     controller.supportsExecutionOrder = true;
@@ -147,7 +161,9 @@ export class SparkKernels implements vscode.Disposable {
       const current = this.controllers.get(id)?.pool;
       if (selected && current) {
         this.selected.set(key, current.computeId);
-        void this.registry.get(key, current, notebookName(notebook)).activate(this.settings.prewarm())
+        void this.registry
+          .get(key, current, notebookName(notebook))
+          .activate(this.settings.prewarm())
           .then(() => this.resumePending(id, notebook));
       } else if (!selected && this.selected.get(key) === current?.computeId) {
         this.selected.delete(key);
@@ -164,30 +180,50 @@ export class SparkKernels implements vscode.Disposable {
     this.selected.set(key, entry.pool.computeId);
     const host = this.registry.get(key, entry.pool, notebookName(notebook));
     const queue = this.queueFor(notebook);
-    await Promise.all(cells.map((cell) => {
-      const execution = entry.controller.createNotebookCellExecution(cell);
-      return queue.enqueue({
-        run: (signal) => this.runOne(cell, execution, host, signal),
-        // A cell skipped by an Interrupt or an earlier failure never ran: ending it unstarted leaves it as it
-        // was (outputs, no run time), as Jupyter does, instead of claiming a 0.0s run.
-        cancelQueued: () => execution.end(undefined),
-      });
-    }));
+    await Promise.all(
+      cells.map((cell) => {
+        const execution = entry.controller.createNotebookCellExecution(cell);
+        return queue.enqueue({
+          run: (signal) => this.runOne(cell, execution, host, signal),
+          // A cell skipped by an Interrupt or an earlier failure never ran: ending it unstarted leaves it as it
+          // was (outputs, no run time), as Jupyter does, instead of claiming a 0.0s run.
+          cancelQueued: () => execution.end(undefined),
+        });
+      }),
+    );
   }
 
-  private async runOne(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution,
-    host: ReturnType<NotebookSessionRegistry['get']>, signal: AbortSignal): Promise<CellOutcome> {
+  private async runOne(
+    cell: vscode.NotebookCell,
+    execution: vscode.NotebookCellExecution,
+    host: ReturnType<NotebookSessionRegistry['get']>,
+    signal: AbortSignal,
+  ): Promise<CellOutcome> {
     const startedAt = Date.now();
     const text = cell.document.getText();
     let remembered: PendingCell | undefined;
-    const result = await this.writeCell(cell, execution, startedAt, (sink) => runCell(parseCell(text, cell.document.languageId), host, {
-      ...sink,
-      submitted: (sessionId, statementId) => {
-        remembered = { notebook: notebookKey(cell.notebook), computeId: host.pool.computeId, cellIndex: cell.index,
-          sourceHash: sourceHash(text), startedAt, sessionId, statementId };
-        this.pending?.add(remembered);
-      },
-    }, signal));
+    const result = await this.writeCell(cell, execution, startedAt, (sink) =>
+      runCell(
+        parseCell(text, cell.document.languageId),
+        host,
+        {
+          ...sink,
+          submitted: (sessionId, statementId) => {
+            remembered = {
+              notebook: notebookKey(cell.notebook),
+              computeId: host.pool.computeId,
+              cellIndex: cell.index,
+              sourceHash: sourceHash(text),
+              startedAt,
+              sessionId,
+              statementId,
+            };
+            this.pending?.add(remembered);
+          },
+        },
+        signal,
+      ),
+    );
     // A window that closes or reloads under the cell leaves its statement running: the next window lands it.
     if (remembered && !(signal.reason instanceof DetachedError)) this.pending?.remove(remembered);
     return result.outcome;
@@ -211,30 +247,38 @@ export class SparkKernels implements vscode.Disposable {
       const index = locateCell(texts, pending);
       if (index === undefined) {
         store.remove(pending);
-        this.log.warn(`${notebookName(notebook)}: the result of statement ${pending.statementId} (Spark session ${pending.sessionId}), `
-          + 'which ran when the window reloaded, was not put into the notebook: its cell was edited or removed since.');
+        this.log.warn(
+          `${notebookName(notebook)}: the result of statement ${pending.statementId} (Spark session ${pending.sessionId}), ` +
+            'which ran when the window reloaded, was not put into the notebook: its cell was edited or removed since.',
+        );
         continue;
       }
       this.resuming.add(id);
       const cell = notebook.cellAt(index);
       const execution = entry.controller.createNotebookCellExecution(cell);
-      void this.queueFor(notebook).enqueue({
-        run: async (signal) => {
-          const result = await this.writeCell(cell, execution, pending.startedAt, (sink) => resumeCell(pending, host, sink, signal));
-          if (!(signal.reason instanceof DetachedError)) store.remove(pending);
-          return result.outcome;
-        },
-        cancelQueued: () => {
-          store.remove(pending);
-          execution.end(undefined);
-        },
-      }).finally(() => this.resuming.delete(id));
+      void this.queueFor(notebook)
+        .enqueue({
+          run: async (signal) => {
+            const result = await this.writeCell(cell, execution, pending.startedAt, (sink) => resumeCell(pending, host, sink, signal));
+            if (!(signal.reason instanceof DetachedError)) store.remove(pending);
+            return result.outcome;
+          },
+          cancelQueued: () => {
+            store.remove(pending);
+            execution.end(undefined);
+          },
+        })
+        .finally(() => this.resuming.delete(id));
     }
   }
 
   /** Runs one cell's work against a sink backed by its execution, then ends the execution. */
-  private async writeCell(cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, startedAt: number,
-    work: (sink: CellSink) => Promise<CellResult>): Promise<CellResult> {
+  private async writeCell(
+    cell: vscode.NotebookCell,
+    execution: vscode.NotebookCellExecution,
+    startedAt: number,
+    work: (sink: CellSink) => Promise<CellResult>,
+  ): Promise<CellResult> {
     execution.start(startedAt);
     // VS Code applies an execution's output updates in call order, batched, and end() flushes them before the
     // execution completes: queue each write and never wait for one to be applied (that costs a batching delay
@@ -270,7 +314,12 @@ export class SparkKernels implements vscode.Disposable {
   }
 
   private onTabsClosed(closed: readonly vscode.Tab[]): void {
-    const open = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map(notebookTabKey).filter(Boolean));
+    const open = new Set(
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map(notebookTabKey)
+        .filter(Boolean),
+    );
     for (const key of new Set(closed.map(notebookTabKey))) {
       if (key && !open.has(key)) void this.onClosed(key);
     }

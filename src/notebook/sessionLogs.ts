@@ -13,9 +13,15 @@ export function sessionLogUri(pool: AttachedSparkPool, sessionId: number): vscod
 }
 
 export function formatSessionLog(pool: AttachedSparkPool, info: LivySessionInfo): string {
-  return [vscode.l10n.t('Spark session {0} on {1} ({2})', info.id, pool.poolName, info.state),
-    info.driverLogUrl ? vscode.l10n.t('Driver log: {0}', info.driverLogUrl) : '', info.sparkUiUrl ? vscode.l10n.t('Spark UI: {0}', info.sparkUiUrl) : '', '',
-    ...info.log].filter((l, i) => l !== '' || i > 2).join('\n');
+  return [
+    vscode.l10n.t('Spark session {0} on {1} ({2})', info.id, pool.poolName, info.state),
+    info.driverLogUrl ? vscode.l10n.t('Driver log: {0}', info.driverLogUrl) : '',
+    info.sparkUiUrl ? vscode.l10n.t('Spark UI: {0}', info.sparkUiUrl) : '',
+    '',
+    ...info.log,
+  ]
+    .filter((l, i) => l !== '' || i > 2)
+    .join('\n');
 }
 
 /**
@@ -28,8 +34,10 @@ export class SessionLogProvider implements vscode.TextDocumentContentProvider, v
   private readonly content = new Map<string, string>();
   private readonly targets = new Map<string, { pool: AttachedSparkPool; sessionId: number }>();
 
-  constructor(private readonly fetch: (pool: AttachedSparkPool, sessionId: number) => Promise<string>,
-    private readonly poolNamed: (poolName: string) => AttachedSparkPool | undefined) {}
+  constructor(
+    private readonly fetch: (pool: AttachedSparkPool, sessionId: number) => Promise<string>,
+    private readonly poolNamed: (poolName: string) => AttachedSparkPool | undefined,
+  ) {}
 
   remember(uri: vscode.Uri, pool: AttachedSparkPool, sessionId: number): void {
     this.targets.set(uri.toString(), { pool, sessionId });
@@ -46,10 +54,15 @@ export class SessionLogProvider implements vscode.TextDocumentContentProvider, v
     let sub: vscode.Disposable | undefined;
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
-      sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === uri.toString()) resolve(); });
+      sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString()) resolve();
+      });
       timer = setTimeout(resolve, 2000);
       this.changed.fire(uri);
-    }).finally(() => { sub?.dispose(); clearTimeout(timer); });
+    }).finally(() => {
+      sub?.dispose();
+      clearTimeout(timer);
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {

@@ -63,11 +63,22 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   describe(node: Extract<SessionsNode, { kind: 'session' }>): string {
     const s = node.session;
     const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
-    const orphaned = this.source.orphaned?.(node.pool).includes(s.id) ? vscode.l10n.t('orphaned: its notebook closed, the delete failed') : '';
-    const notebooks = node.mine ? this.source.notebooks?.(node.pool, s.id) ?? [] : [];
+    const orphaned = this.source.orphaned?.(node.pool).includes(s.id)
+      ? vscode.l10n.t('orphaned: its notebook closed, the delete failed')
+      : '';
+    const notebooks = node.mine ? (this.source.notebooks?.(node.pool, s.id) ?? []) : [];
     const shared = notebooks.length > 1 ? vscode.l10n.t('shared by {0}', notebooks.join(', ')) : '';
-    return [orphaned, running ?? s.state.replace(/_/g, ' '), s.submitterName, formatAge(s.submittedAt), node.mine ? vscode.l10n.t('this window') : '', shared, s.appId]
-      .filter(Boolean).join(' · ');
+    return [
+      orphaned,
+      running ?? s.state.replace(/_/g, ' '),
+      s.submitterName,
+      formatAge(s.submittedAt),
+      node.mine ? vscode.l10n.t('this window') : '',
+      shared,
+      s.appId,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   getTreeItem(node: SessionsNode): vscode.TreeItem {
@@ -85,12 +96,20 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
         const item = new vscode.TreeItem(`${s.name ?? vscode.l10n.t('session')} #${s.id}`, vscode.TreeItemCollapsibleState.None);
         const running = node.mine ? this.source.running?.(node.pool, s.id) : undefined;
         item.description = this.describe(node);
-        item.tooltip = new vscode.MarkdownString([
-          vscode.l10n.t('**Session {0}** on {1}', s.id, node.pool.poolName), vscode.l10n.t('State: {0}', s.state.replace(/_/g, ' ')), running && vscode.l10n.t('Running: {0}', running),
-          s.submitterName && vscode.l10n.t('Owner: {0}', s.submitterName),
-          node.mine && vscode.l10n.t('Notebooks: {0}', this.source.notebooks?.(node.pool, s.id).join(', ') || vscode.l10n.t('none open')),
-          s.appId && vscode.l10n.t('Application: {0}', s.appId), s.sparkUiUrl && `[${vscode.l10n.t('Spark UI')}](${s.sparkUiUrl})`, s.driverLogUrl && `[${vscode.l10n.t('Driver log')}](${s.driverLogUrl})`,
-        ].filter(Boolean).join('\n\n'));
+        item.tooltip = new vscode.MarkdownString(
+          [
+            vscode.l10n.t('**Session {0}** on {1}', s.id, node.pool.poolName),
+            vscode.l10n.t('State: {0}', s.state.replace(/_/g, ' ')),
+            running && vscode.l10n.t('Running: {0}', running),
+            s.submitterName && vscode.l10n.t('Owner: {0}', s.submitterName),
+            node.mine && vscode.l10n.t('Notebooks: {0}', this.source.notebooks?.(node.pool, s.id).join(', ') || vscode.l10n.t('none open')),
+            s.appId && vscode.l10n.t('Application: {0}', s.appId),
+            s.sparkUiUrl && `[${vscode.l10n.t('Spark UI')}](${s.sparkUiUrl})`,
+            s.driverLogUrl && `[${vscode.l10n.t('Driver log')}](${s.driverLogUrl})`,
+          ]
+            .filter(Boolean)
+            .join('\n\n'),
+        );
         item.iconPath = new vscode.ThemeIcon(s.state === 'idle' ? 'pass' : s.state === 'busy' ? 'sync~spin' : 'loading~spin');
         item.contextValue = 'synapseSpark.session';
         item.id = `session:${node.pool.computeId}:${s.id}`;

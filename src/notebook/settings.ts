@@ -29,7 +29,8 @@ export class VsCodeNotebookSettings implements NotebookSettings {
     }
     const conf = { ...c.get<Record<string, unknown>>('session.conf', {}) };
     // How many rows of a SQL result the session returns (Livy's own setting; a conf entry of the user's wins).
-    if (conf['livy.rsc.sql.num-rows'] === undefined && this.sqlRowLimit() !== DEFAULT_SQL_ROW_LIMIT) conf['livy.rsc.sql.num-rows'] = String(this.sqlRowLimit());
+    if (conf['livy.rsc.sql.num-rows'] === undefined && this.sqlRowLimit() !== DEFAULT_SQL_ROW_LIMIT)
+      conf['livy.rsc.sql.num-rows'] = String(this.sqlRowLimit());
     if (Object.keys(conf).length) raw.conf = conf;
     const result = validateSessionConfig(raw, 'The synapseSpark.notebook.session settings');
     if ('error' in result) {
@@ -45,7 +46,11 @@ export class VsCodeNotebookSettings implements NotebookSettings {
   }
 
   outputLimits(): OutputLimits {
-    return { maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024, textTableRows: 50, sqlRowLimit: this.sqlRowLimit() };
+    return {
+      maxBytes: Math.max(1, this.config.get<number>('outputLimitKB', 1024)) * 1024,
+      textTableRows: 50,
+      sqlRowLimit: this.sqlRowLimit(),
+    };
   }
 
   private sqlRowLimit(): number {

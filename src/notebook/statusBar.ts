@@ -7,8 +7,13 @@ import type { HeldSession, NotebookSessionRegistry } from '../core/notebook/sess
 import { notebookKey, NOTEBOOK_TYPE, type SparkKernels } from './kernels';
 
 const ICONS: Record<string, string> = {
-  not_started: '$(circle-large-outline)', starting: '$(loading~spin)', idle: '$(pass)', busy: '$(sync~spin)',
-  dead: '$(error)', error: '$(error)', killed: '$(circle-slash)',
+  not_started: '$(circle-large-outline)',
+  starting: '$(loading~spin)',
+  idle: '$(pass)',
+  busy: '$(sync~spin)',
+  dead: '$(error)',
+  error: '$(error)',
+  killed: '$(circle-slash)',
 };
 
 export class SessionStatusBar implements vscode.Disposable {
@@ -19,7 +24,10 @@ export class SessionStatusBar implements vscode.Disposable {
   private countsShown: string | undefined;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private readonly kernels: SparkKernels, private readonly registry: NotebookSessionRegistry) {
+  constructor(
+    private readonly kernels: SparkKernels,
+    private readonly registry: NotebookSessionRegistry,
+  ) {
     this.item.name = vscode.l10n.t('Synapse Spark session');
     this.item.command = 'synapseSpark.sessions.focus';
     this.counts.name = vscode.l10n.t('Synapse Spark sessions of this window');
@@ -72,9 +80,19 @@ export class SessionStatusBar implements vscode.Disposable {
     const tooltip = [
       vscode.l10n.t('Spark session for this notebook on **{0}** ({1})', pool.poolName, pool.synapseWorkspace.name),
       id !== undefined ? vscode.l10n.t('Session {0}, {1}', id, state) : vscode.l10n.t('No session yet: it starts with the first cell.'),
-      host?.sharedWith().length && vscode.l10n.t('Shared with {0}', host.sharedWith().map((h) => h.notebookName).join(', ')),
-      info?.sparkUiUrl && `[${vscode.l10n.t('Spark UI')}](${info.sparkUiUrl})`, info?.driverLogUrl && `[${vscode.l10n.t('Driver log')}](${info.driverLogUrl})`,
-    ].filter(Boolean).join('\n\n');
+      host?.sharedWith().length &&
+        vscode.l10n.t(
+          'Shared with {0}',
+          host
+            .sharedWith()
+            .map((h) => h.notebookName)
+            .join(', '),
+        ),
+      info?.sparkUiUrl && `[${vscode.l10n.t('Spark UI')}](${info.sparkUiUrl})`,
+      info?.driverLogUrl && `[${vscode.l10n.t('Driver log')}](${info.driverLogUrl})`,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     if (this.shown === `${text}\n${tooltip}`) return; // nothing changed: send nothing to the workbench
     this.shown = `${text}\n${tooltip}`;
     this.item.text = text;
@@ -93,13 +111,20 @@ export class SessionStatusBar implements vscode.Disposable {
     const perPool = new Map<string, HeldSession[]>();
     for (const h of held) perPool.set(h.pool.poolName, [...(perPool.get(h.pool.poolName) ?? []), h]);
     const text = `$(zap) Spark: ${[...perPool].map(([pool, sessions]) => `${pool} ${sessions.length}`).join(' · ')}`;
-    const tooltip = [vscode.l10n.t('Spark sessions this window holds (click for the Sessions view):'), ...[...perPool].flatMap(([pool, sessions]) => sessions.map((h) => {
-      const id = h.session.sessionId;
-      const names = h.notebookNames().join(', ') || vscode.l10n.t('no open notebook');
-      const state = h.session.isStarting ? 'starting' : h.session.state;
-      const session = id !== undefined ? vscode.l10n.t('session {0}', id) : vscode.l10n.t('a session');
-      return h.notebookNames().length > 1 ? vscode.l10n.t('{0}: {1} ({2}), shared by {3}', pool, session, state, names) : vscode.l10n.t('{0}: {1} ({2}), used by {3}', pool, session, state, names);
-    }))].join('\n');
+    const tooltip = [
+      vscode.l10n.t('Spark sessions this window holds (click for the Sessions view):'),
+      ...[...perPool].flatMap(([pool, sessions]) =>
+        sessions.map((h) => {
+          const id = h.session.sessionId;
+          const names = h.notebookNames().join(', ') || vscode.l10n.t('no open notebook');
+          const state = h.session.isStarting ? 'starting' : h.session.state;
+          const session = id !== undefined ? vscode.l10n.t('session {0}', id) : vscode.l10n.t('a session');
+          return h.notebookNames().length > 1
+            ? vscode.l10n.t('{0}: {1} ({2}), shared by {3}', pool, session, state, names)
+            : vscode.l10n.t('{0}: {1} ({2}), used by {3}', pool, session, state, names);
+        }),
+      ),
+    ].join('\n');
     if (this.countsShown === `${text}\n${tooltip}`) return;
     this.countsShown = `${text}\n${tooltip}`;
     this.counts.text = text;

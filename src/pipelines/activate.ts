@@ -48,7 +48,12 @@ export interface PipelineApi {
   testing: PipelineTesting;
 }
 
-function pipelineTesting(state: PipelineState, editor: PipelineEditorProvider, jobsTree: JobsTree, jobsView: vscode.TreeView<unknown>): PipelineTesting {
+function pipelineTesting(
+  state: PipelineState,
+  editor: PipelineEditorProvider,
+  jobsTree: JobsTree,
+  jobsView: vscode.TreeView<unknown>,
+): PipelineTesting {
   return {
     useAccess: (arm, catalog) => state.useAccess(arm, catalog),
     async sendEditorMessage(uri, raw) {
@@ -68,7 +73,10 @@ function pipelineTesting(state: PipelineState, editor: PipelineEditorProvider, j
       return panel.handle(parsed);
     },
     jobsView: () => ({
-      loads: jobsTree.loads, items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)), description: jobsView.description, listed: jobsTree.lastWorkspace,
+      loads: jobsTree.loads,
+      items: jobsTree.lastRoots.map((n) => jobsTree.getTreeItem(n)),
+      description: jobsView.description,
+      listed: jobsTree.lastWorkspace,
     }),
     hasRunPanel: (jobName) => RunPanel.find(jobName) !== undefined,
   };
@@ -81,21 +89,29 @@ export function activate(context: vscode.ExtensionContext, deps: PipelineDeps): 
 
   const diagnostics = vscode.languages.createDiagnosticCollection('synapseSpark.pipelines');
   context.subscriptions.push(diagnostics);
-  const editor = new PipelineEditorProvider(context.extensionUri, {
-    async sparkPools() {
-      const ws = state.rememberedWorkspace();
-      const all = await state.attachedPools();
-      const inWs = ws ? all.filter((p) => p.amlWorkspace.id.toLowerCase() === ws.id.toLowerCase()) : all;
-      return [...new Set(inWs.map((p) => p.computeName))];
+  const editor = new PipelineEditorProvider(
+    context.extensionUri,
+    {
+      async sparkPools() {
+        const ws = state.rememberedWorkspace();
+        const all = await state.attachedPools();
+        const inWs = ws ? all.filter((p) => p.amlWorkspace.id.toLowerCase() === ws.id.toLowerCase()) : all;
+        return [...new Set(inWs.map((p) => p.computeName))];
+      },
+      async workspaceComputes() {
+        return state.workspaceComputes();
+      },
     },
-    async workspaceComputes() {
-      return state.workspaceComputes();
-    },
-  }, diagnostics, log);
+    diagnostics,
+    log,
+  );
   for (const viewType of EDITOR_VIEW_TYPES) {
     context.subscriptions.push(registrations.customEditor(viewType, editor));
   }
-  const jobsTree = new JobsTree(() => state.arm, () => state.rememberedWorkspace());
+  const jobsTree = new JobsTree(
+    () => state.arm,
+    () => state.rememberedWorkspace(),
+  );
   const jobsView = registrations.treeView('synapseSpark.jobs', jobsTree);
   context.subscriptions.push(jobsTree, jobsView);
   // The Jobs view lists one workspace's jobs: its name is the view's description, and the welcome content

@@ -4,8 +4,20 @@
  */
 import * as l10n from '@vscode/l10n';
 import {
-  addStep, analyzePipeline, connect, pipelineGraph, removeConf, removeStep, renameStep, setConf, setStepField,
-  type Diagnostic, type EditResult, type ParsedPipeline, type PipelineStep, type PortValue,
+  addStep,
+  analyzePipeline,
+  connect,
+  pipelineGraph,
+  removeConf,
+  removeStep,
+  renameStep,
+  setConf,
+  setStepField,
+  type Diagnostic,
+  type EditResult,
+  type ParsedPipeline,
+  type PipelineStep,
+  type PortValue,
 } from '../core/pipelines';
 import type { GraphNode } from '../core/pipelines/graph';
 import { stepOfNodeId, type GraphNodeView } from '../protocol/messages';
@@ -30,7 +42,10 @@ function stepView(step: PipelineStep): StepView {
     args: own.args ?? step.effective.args,
     conf: { ...(own.conf ?? step.effective.conf ?? {}) },
     inputs: step.inputs.map((p) => ({ name: p.name, value: portText(p) })),
-    outputs: [...new Set([...step.outputs.map((p) => p.name), ...Object.keys(step.effective.outputs)])].map((name) => ({ name, value: '' })),
+    outputs: [...new Set([...step.outputs.map((p) => p.name), ...Object.keys(step.effective.outputs)])].map((name) => ({
+      name,
+      value: '',
+    })),
     line: step.nameRange.start.line,
   };
 }
@@ -58,10 +73,22 @@ function stepLocator(parsed: ParsedPipeline): (d: Diagnostic) => string | undefi
 
 export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], version: number, sparkPools: string[]): EditorState {
   const stepAt = stepLocator(parsed);
-  const problems: ProblemView[] = diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, step: stepAt(d) }));
+  const problems: ProblemView[] = diagnostics.map((d) => ({
+    severity: d.severity,
+    message: d.message,
+    line: d.range.start.line,
+    step: stepAt(d),
+  }));
   if (!parsed.model) {
     const reason = diagnostics.find((d) => d.code === 'too-large' || d.code === 'not-a-pipeline' || d.code === 'yaml-syntax');
-    return { version, graph: { nodes: [], edges: [] }, steps: [], problems, sparkPools, notAPipeline: reason?.message ?? l10n.t('This file is not an Azure ML pipeline.') };
+    return {
+      version,
+      graph: { nodes: [], edges: [] },
+      steps: [],
+      problems,
+      sparkPools,
+      notAPipeline: reason?.message ?? l10n.t('This file is not an Azure ML pipeline.'),
+    };
   }
   const graph = pipelineGraph(parsed.model);
   const errorsByStep = new Map<string, number>();
@@ -69,7 +96,10 @@ export function editorState(parsed: ParsedPipeline, diagnostics: Diagnostic[], v
   return {
     version,
     graph: {
-      nodes: graph.nodes.map((n) => ({ ...nodeView(n), errors: n.kind === 'step' ? errorsByStep.get(stepOfNodeId(n.id) ?? '') : undefined })),
+      nodes: graph.nodes.map((n) => ({
+        ...nodeView(n),
+        errors: n.kind === 'step' ? errorsByStep.get(stepOfNodeId(n.id) ?? '') : undefined,
+      })),
       edges: graph.edges,
     },
     steps: parsed.model.steps.map(stepView),
@@ -113,7 +143,15 @@ export function applyEditOp(text: string, op: EditOp, sparkPool?: string): EditR
 
 /** A graph node as the webview draws it; a nested pipeline's steps come along for its drill-in view. */
 function nodeView(n: GraphNode): GraphNodeView {
-  const view: GraphNodeView = { id: n.id, kind: n.kind, label: n.label, stepType: n.stepType, compute: n.compute, inputs: n.inputs, outputs: n.outputs };
+  const view: GraphNodeView = {
+    id: n.id,
+    kind: n.kind,
+    label: n.label,
+    stepType: n.stepType,
+    compute: n.compute,
+    inputs: n.inputs,
+    outputs: n.outputs,
+  };
   if (n.subgraph) view.subgraph = { nodes: n.subgraph.nodes.map(nodeView), edges: n.subgraph.edges };
   return view;
 }

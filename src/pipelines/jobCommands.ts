@@ -32,13 +32,21 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   // Batches log to one channel, each line under its file name: showing it is how a batch's log is opened.
   commands.register('synapseSpark.jobs.showBatchLog', () => {
     if (jobsTree.batches.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No Spark batch has run in this window yet: "{0}" starts one, and its log shows here.', vscode.l10n.t('Run Python File on Spark Pool')));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'No Spark batch has run in this window yet: "{0}" starts one, and its log shows here.',
+          vscode.l10n.t('Run Python File on Spark Pool'),
+        ),
+      );
     }
     batchChannel.show();
   });
 
   commands.register('synapseSpark.jobs.selectWorkspace', async (options?: { workspaceId?: string }) => {
-    const ws = await state.pickWorkspace(state.requireArm(), options?.workspaceId, { ask: true, title: vscode.l10n.t('List and submit jobs in which Azure ML workspace?') });
+    const ws = await state.pickWorkspace(state.requireArm(), options?.workspaceId, {
+      ask: true,
+      title: vscode.l10n.t('List and submit jobs in which Azure ML workspace?'),
+    });
     return { workspaceId: ws.id };
   });
 
@@ -50,7 +58,10 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
 
   commands.register('synapseSpark.jobs.cancel', async (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }) => {
     const jobName = node && 'kind' in node && node.kind === 'job' ? node.job.name : node && 'jobName' in node ? node.jobName : undefined;
-    const workspace = node && 'kind' in node && node.kind === 'job' ? node.workspace : (node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? state.rememberedWorkspace();
+    const workspace =
+      node && 'kind' in node && node.kind === 'job'
+        ? node.workspace
+        : ((node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? state.rememberedWorkspace());
     if (!jobName || !workspace) throw new UserFacingError(vscode.l10n.t('Choose a running job in the Jobs view to cancel it.'));
     const panel = RunPanel.find(jobName);
     if (panel) await panel.cancel();
@@ -58,7 +69,9 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
     jobsTree.refresh();
   });
 
-  const jobTarget = (node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef }): { jobName: string; workspace: AmlWorkspaceRef } | undefined => {
+  const jobTarget = (
+    node?: JobsNode | { jobName: string; workspace?: AmlWorkspaceRef },
+  ): { jobName: string; workspace: AmlWorkspaceRef } | undefined => {
     if (node && 'kind' in node && node.kind === 'job') return { jobName: node.job.name, workspace: node.workspace };
     const ws = (node as { workspace?: AmlWorkspaceRef } | undefined)?.workspace ?? state.rememberedWorkspace();
     return node && 'jobName' in node && ws ? { jobName: node.jobName, workspace: ws } : undefined;
@@ -69,14 +82,20 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
     const target = jobTarget(node);
     if (!target) throw new UserFacingError(vscode.l10n.t('Choose a failed or canceled job in the Jobs view to run it again.'));
     const client = new AmlWorkspaceClient(state.requireArm(), target.workspace);
-    const newName = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rerunning {0}', target.jobName), cancellable: true }, async (_p, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const job = await client.getJob(target.jobName, abort.signal);
-      const name = newJobName({ displayName: job.properties.displayName ?? target.jobName, experimentName: job.properties.experimentName });
-      await client.putJob(name, rerunBody(job), abort.signal);
-      return name;
-    });
+    const newName = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rerunning {0}', target.jobName), cancellable: true },
+      async (_p, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const job = await client.getJob(target.jobName, abort.signal);
+        const name = newJobName({
+          displayName: job.properties.displayName ?? target.jobName,
+          experimentName: job.properties.experimentName,
+        });
+        await client.putJob(name, rerunBody(job), abort.signal);
+        return name;
+      },
+    );
     log.info(`Job ${target.jobName} submitted again as ${newName}.`);
     RunPanel.show(runDeps, { jobName: newName, workspace: target.workspace });
     jobsTree.refresh();
@@ -84,35 +103,73 @@ export function registerJobCommands(commands: CommandRunner, deps: JobCommandDep
   });
 
   // Downloads an output Azure ML reports as azureml://datastores/<name>/paths/<path> into a local folder.
-  commands.register('synapseSpark.jobs.downloadOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string; key?: string; targetFolder?: string }) => {
-    const workspace = args?.workspace ?? state.rememberedWorkspace();
-    const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
-    if (!workspace || !args?.uri) throw new UserFacingError(vscode.l10n.t('Choose an output in a run view to download it.'));
-    if (!parsed) throw new UserFacingError(vscode.l10n.t('{0} is not on an Azure ML datastore, so it cannot be downloaded from here.', args.uri));
-    let folder = args.targetFolder;
-    if (!folder) {
-      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download {0}', args.key ?? parsed.path) });
-      if (!picked?.[0]) throw new UserCancelledError();
-      folder = path.join(picked[0].fsPath, (args.key ?? path.posix.basename(parsed.path.replace(/\/+$/, ''))).replace(/[^A-Za-z0-9._-]+/g, '_'));
-    }
-    const access = state.requireArm();
-    const client = new AmlWorkspaceClient(access, workspace);
-    const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0}', args.key ?? parsed.path), cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const ds = await client.datastore(parsed.datastore, abort.signal);
-      const key = await client.datastoreAccountKey(parsed.datastore, abort.signal);
-      if (!key) throw new UserFacingError(vscode.l10n.t('Datastore {0} has no account key this account can read; browse it in Azure ML studio instead.', parsed.datastore));
-      return downloadDatastorePath(ds, key, access.httpClient(), parsed.path, folder!, (p) => progress.report({ message: p.current ? vscode.l10n.t('{0} file(s): {1}', p.files, p.current) : vscode.l10n.t('{0} file(s)', p.files) }), abort.signal);
-    });
-    log.info(`Downloaded ${files} file(s) of ${args.uri} to ${folder}.`);
-    if (!args.targetFolder) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} file(s) to {1}.', files, folder), vscode.l10n.t('Reveal')).then((choice) => {
-        if (choice) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder!));
-      });
-    }
-    return { folder, files };
-  });
+  commands.register(
+    'synapseSpark.jobs.downloadOutput',
+    async (args?: { workspace?: AmlWorkspaceRef; uri?: string; key?: string; targetFolder?: string }) => {
+      const workspace = args?.workspace ?? state.rememberedWorkspace();
+      const parsed = args?.uri ? parseDatastoreUri(args.uri) : undefined;
+      if (!workspace || !args?.uri) throw new UserFacingError(vscode.l10n.t('Choose an output in a run view to download it.'));
+      if (!parsed)
+        throw new UserFacingError(vscode.l10n.t('{0} is not on an Azure ML datastore, so it cannot be downloaded from here.', args.uri));
+      let folder = args.targetFolder;
+      if (!folder) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: vscode.l10n.t('Download Here'),
+          title: vscode.l10n.t('Download {0}', args.key ?? parsed.path),
+        });
+        if (!picked?.[0]) throw new UserCancelledError();
+        folder = path.join(
+          picked[0].fsPath,
+          (args.key ?? path.posix.basename(parsed.path.replace(/\/+$/, ''))).replace(/[^A-Za-z0-9._-]+/g, '_'),
+        );
+      }
+      const access = state.requireArm();
+      const client = new AmlWorkspaceClient(access, workspace);
+      const files = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Downloading {0}', args.key ?? parsed.path),
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          const ds = await client.datastore(parsed.datastore, abort.signal);
+          const key = await client.datastoreAccountKey(parsed.datastore, abort.signal);
+          if (!key)
+            throw new UserFacingError(
+              vscode.l10n.t(
+                'Datastore {0} has no account key this account can read; browse it in Azure ML studio instead.',
+                parsed.datastore,
+              ),
+            );
+          return downloadDatastorePath(
+            ds,
+            key,
+            access.httpClient(),
+            parsed.path,
+            folder!,
+            (p) =>
+              progress.report({
+                message: p.current ? vscode.l10n.t('{0} file(s): {1}', p.files, p.current) : vscode.l10n.t('{0} file(s)', p.files),
+              }),
+            abort.signal,
+          );
+        },
+      );
+      log.info(`Downloaded ${files} file(s) of ${args.uri} to ${folder}.`);
+      if (!args.targetFolder) {
+        void vscode.window
+          .showInformationMessage(vscode.l10n.t('Downloaded {0} file(s) to {1}.', files, folder), vscode.l10n.t('Reveal'))
+          .then((choice) => {
+            if (choice) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder!));
+          });
+      }
+      return { folder, files };
+    },
+  );
 
   commands.register('synapseSpark.jobs.browseOutput', async (args?: { workspace?: AmlWorkspaceRef; uri?: string }) => {
     const workspace = args?.workspace ?? state.rememberedWorkspace();

@@ -38,14 +38,25 @@ const ICONS: Record<string, [string, string?]> = {
 /** Livy's batch states in the words the Jobs view uses for Azure ML jobs. */
 function batchState(state: string): string {
   switch (state) {
-    case 'not_started': return vscode.l10n.t('Not started');
-    case 'starting': return vscode.l10n.t('Starting');
-    case 'running': case 'busy': case 'idle': return vscode.l10n.t('Running');
-    case 'success': return vscode.l10n.t('Succeeded');
-    case 'dead': case 'error': return vscode.l10n.t('Failed');
-    case 'killed': return vscode.l10n.t('Canceled');
-    case 'shutting_down': return vscode.l10n.t('Stopping');
-    default: return state;
+    case 'not_started':
+      return vscode.l10n.t('Not started');
+    case 'starting':
+      return vscode.l10n.t('Starting');
+    case 'running':
+    case 'busy':
+    case 'idle':
+      return vscode.l10n.t('Running');
+    case 'success':
+      return vscode.l10n.t('Succeeded');
+    case 'dead':
+    case 'error':
+      return vscode.l10n.t('Failed');
+    case 'killed':
+      return vscode.l10n.t('Canceled');
+    case 'shutting_down':
+      return vscode.l10n.t('Stopping');
+    default:
+      return state;
   }
 }
 
@@ -66,7 +77,10 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
   /** Root loads started; a load that finishes after a newer one started (say, for another workspace) is stale. */
   private started = 0;
 
-  constructor(private readonly arm: () => ArmAccess | undefined, private readonly workspace: () => AmlWorkspaceRef | undefined) {}
+  constructor(
+    private readonly arm: () => ArmAccess | undefined,
+    private readonly workspace: () => AmlWorkspaceRef | undefined,
+  ) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -107,7 +121,11 @@ export class JobsTree implements vscode.TreeDataProvider<JobsNode>, vscode.Dispo
     item.description = `${status} · ${p.jobType ?? vscode.l10n.t('Job')}`;
     item.tooltip = `${node.job.name}\n${p.experimentName ?? ''}\n${node.job.systemData?.createdAt ?? ''}`;
     item.iconPath = icon(status);
-    item.contextValue = !TERMINAL_STATES.has(status) ? 'synapseSpark.job.active' : status === 'Completed' ? 'synapseSpark.job' : 'synapseSpark.job.ended';
+    item.contextValue = !TERMINAL_STATES.has(status)
+      ? 'synapseSpark.job.active'
+      : status === 'Completed'
+        ? 'synapseSpark.job'
+        : 'synapseSpark.job.ended';
     item.command = { command: 'synapseSpark.jobs.openRun', title: vscode.l10n.t('Open Run'), arguments: [node] };
     return item;
   }

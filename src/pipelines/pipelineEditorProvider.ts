@@ -75,7 +75,8 @@ class EditorSession {
     const gen = ++this.generation;
     if (delayMs === 0) {
       void this.owner.context.sparkPools().then((pools) => {
-        if (gen === this.generation) this.post({ type: 'state', state: quickState(this.document.getText(), filePath, this.document.version, pools) });
+        if (gen === this.generation)
+          this.post({ type: 'state', state: quickState(this.document.getText(), filePath, this.document.version, pools) });
       });
     }
     clearTimeout(this.timer);
@@ -84,7 +85,10 @@ class EditorSession {
 
   private async fullAnalysis(gen: number): Promise<void> {
     try {
-      const [computes, pools] = await Promise.all([this.owner.context.workspaceComputes().catch(() => undefined), this.owner.context.sparkPools()]);
+      const [computes, pools] = await Promise.all([
+        this.owner.context.workspaceComputes().catch(() => undefined),
+        this.owner.context.sparkPools(),
+      ]);
       const parsed = await analyzeDocument(this.document, computes);
       if (gen !== this.generation) return;
       this.owner.diagnostics.set(this.document.uri, parsed.diagnostics.map(toVscodeDiagnostic));
@@ -106,7 +110,10 @@ class EditorSession {
       case 'reveal': {
         const step = this.lastState?.steps.find((s) => s.name === message.step);
         if (step) {
-          const editor = await vscode.window.showTextDocument(this.document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+          const editor = await vscode.window.showTextDocument(this.document, {
+            viewColumn: vscode.ViewColumn.Beside,
+            preserveFocus: false,
+          });
           const pos = new vscode.Position(step.line, 0);
           editor.selection = new vscode.Selection(pos, pos);
           editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
@@ -138,7 +145,11 @@ class EditorSession {
   private async applyTextEdits(edits: TextEdit[]): Promise<void> {
     const edit = new vscode.WorkspaceEdit();
     for (const e of edits) {
-      edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(e.offset), this.document.positionAt(e.offset + e.length)), e.newText);
+      edit.replace(
+        this.document.uri,
+        new vscode.Range(this.document.positionAt(e.offset), this.document.positionAt(e.offset + e.length)),
+        e.newText,
+      );
     }
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused the edit (is the file read-only?).');
   }

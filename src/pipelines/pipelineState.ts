@@ -12,8 +12,11 @@ import type { Logger } from '../core/util/logger';
 
 const WORKSPACE_KEY = 'synapseSpark.pipelines.workspace';
 
-const signInFirst = (why: string) => new UserFacingError(vscode.l10n.t('Sign in to Azure first: {0}', why),
-  [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }, { title: vscode.l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
+const signInFirst = (why: string) =>
+  new UserFacingError(vscode.l10n.t('Sign in to Azure first: {0}', why), [
+    { title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' },
+    { title: vscode.l10n.t('Open Settings'), command: 'synapseSpark.openSettings' },
+  ]);
 
 export class PipelineState implements vscode.Disposable {
   private pools: Promise<AttachedSparkPool[]> | undefined;
@@ -26,8 +29,12 @@ export class PipelineState implements vscode.Disposable {
   /** A workspace was chosen (and remembered) for this folder. */
   readonly onDidChooseWorkspace = this.workspaceChosen.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger,
-    private currentArm: ArmAccess | undefined, private currentCatalog: SparkPoolCatalog | undefined) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+    private currentArm: ArmAccess | undefined,
+    private currentCatalog: SparkPoolCatalog | undefined,
+  ) {
     this.catalogSubscription = this.subscribe(currentCatalog);
   }
 
@@ -69,7 +76,8 @@ export class PipelineState implements vscode.Disposable {
   workspaceComputes(): Promise<string[] | undefined> | undefined {
     const ws = this.rememberedWorkspace();
     if (!ws || !this.currentArm) return undefined;
-    if (this.computesCache?.id !== ws.id) this.computesCache = { id: ws.id, names: new AmlWorkspaceClient(this.currentArm, ws).computeNames().catch(() => undefined) };
+    if (this.computesCache?.id !== ws.id)
+      this.computesCache = { id: ws.id, names: new AmlWorkspaceClient(this.currentArm, ws).computeNames().catch(() => undefined) };
     return this.computesCache.names;
   }
 
@@ -79,7 +87,13 @@ export class PipelineState implements vscode.Disposable {
    */
   async pickWorkspace(access: ArmAccess, workspaceId?: string, pick: { ask?: boolean; title?: string } = {}): Promise<AmlWorkspaceRef> {
     const remembered = this.rememberedWorkspace();
-    if (!pick.ask && !workspaceId && remembered && vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)) return remembered;
+    if (
+      !pick.ask &&
+      !workspaceId &&
+      remembered &&
+      vscode.workspace.getConfiguration('synapseSpark.pipelines').get<boolean>('rememberWorkspace', true)
+    )
+      return remembered;
     const all = await access.listAmlWorkspaces();
     let chosen: AmlWorkspaceRef | undefined;
     if (workspaceId) {
@@ -87,9 +101,13 @@ export class PipelineState implements vscode.Disposable {
       if (!chosen) throw new UserFacingError(vscode.l10n.t("Azure ML workspace '{0}' was not found.", workspaceId));
     } else {
       if (all.length === 0) throw new UserFacingError(vscode.l10n.t('No Azure ML workspaces are visible to the signed-in account.'));
-      const items = all.map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
+      const items = all
+        .map((w) => ({ label: w.name, description: `${w.resourceGroup} · ${w.subscriptionId}`, w }))
         .sort((a, b) => Number(b.w.id === remembered?.id) - Number(a.w.id === remembered?.id));
-      const picked = await vscode.window.showQuickPick(items, { title: pick.title ?? vscode.l10n.t('Submit to which Azure ML workspace?'), placeHolder: vscode.l10n.t('The choice is remembered for this folder') });
+      const picked = await vscode.window.showQuickPick(items, {
+        title: pick.title ?? vscode.l10n.t('Submit to which Azure ML workspace?'),
+        placeHolder: vscode.l10n.t('The choice is remembered for this folder'),
+      });
       if (!picked) throw new UserCancelledError();
       chosen = picked.w;
     }

@@ -55,7 +55,10 @@ export class RunPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, vscode.l10n.t('Run: {0}', target.jobName), vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: true });
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, vscode.l10n.t('Run: {0}', target.jobName), vscode.ViewColumn.Active, {
+      ...webviewOptions(deps.extensionUri),
+      retainContextWhenHidden: true,
+    });
     return new RunPanel(panel, deps, target);
   }
 
@@ -74,7 +77,11 @@ export class RunPanel {
     for (const panel of RunPanel.panels.values()) if (!panel.state?.terminal) void panel.follow();
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly deps: RunPanelDeps, readonly target: RunPanelState) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: RunPanelDeps,
+    readonly target: RunPanelState,
+  ) {
     RunPanel.panels.set(target.jobName, this);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'runView', target.jobName);
     panel.webview.onDidReceiveMessage(async (raw) => {
@@ -169,7 +176,10 @@ export class RunPanel {
 
   private client(): AmlWorkspaceClient {
     const arm = this.deps.arm();
-    if (!arm?.signedIn()) throw new UserFacingError(vscode.l10n.t('Sign in to Azure first: the run is in an Azure ML workspace.'), [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
+    if (!arm?.signedIn())
+      throw new UserFacingError(vscode.l10n.t('Sign in to Azure first: the run is in an Azure ML workspace.'), [
+        { title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' },
+      ]);
     return new AmlWorkspaceClient(arm, this.target.workspace);
   }
 
@@ -182,7 +192,8 @@ export class RunPanel {
   async cancelStep(step: string): Promise<void> {
     const run = this.state?.steps.find((s) => s.step === step);
     if (!run?.runId) throw new UserFacingError(vscode.l10n.t('Step {0} has not been submitted yet, so there is nothing to cancel.', step));
-    if (['completed', 'failed', 'canceled'].includes(run.nodeStatus)) throw new UserFacingError(vscode.l10n.t('Step {0} has already ended ({1}).', step, run.status));
+    if (['completed', 'failed', 'canceled'].includes(run.nodeStatus))
+      throw new UserFacingError(vscode.l10n.t('Step {0} has already ended ({1}).', step, run.status));
     await this.client().cancelJob(run.runId);
     this.deps.log.info(`Cancel requested for step ${step} (run ${run.runId}) of job ${this.target.jobName}.`);
   }
@@ -200,7 +211,10 @@ export class RunPanel {
       let failures = 0;
       for (;;) {
         if (!this.deps.arm()?.signedIn()) {
-          this.setNotice({ message: vscode.l10n.t('Not signed in: sign in to Azure to follow this run (it resumes by itself).'), action: 'signIn' });
+          this.setNotice({
+            message: vscode.l10n.t('Not signed in: sign in to Azure to follow this run (it resumes by itself).'),
+            action: 'signIn',
+          });
           return;
         }
         try {
@@ -215,8 +229,12 @@ export class RunPanel {
           failures++;
           if (isTransient(err) && failures < maxFailures) {
             const delay = (this.deps.reconnectDelayMs ?? 2000) * 2 ** (failures - 1);
-            this.deps.log.warn(`Following job ${this.target.jobName}: ${describeError(err)}; trying again in ${Math.round(delay / 1000)} s.`);
-            this.setNotice({ message: vscode.l10n.t('Reconnecting (attempt {0} of {1}) after: {2}', failures + 1, maxFailures, describeError(err)) });
+            this.deps.log.warn(
+              `Following job ${this.target.jobName}: ${describeError(err)}; trying again in ${Math.round(delay / 1000)} s.`,
+            );
+            this.setNotice({
+              message: vscode.l10n.t('Reconnecting (attempt {0} of {1}) after: {2}', failures + 1, maxFailures, describeError(err)),
+            });
             await sleep(delay, this.abort.signal).catch(() => undefined);
             if (this.abort.signal.aborted) return;
             continue;
@@ -248,9 +266,16 @@ export class RunPanel {
         status: snapshot.status,
         terminal: snapshot.terminal,
         graph,
-        steps: snapshot.steps.length > 0
-          ? snapshot.steps.map((s) => ({ step: s.step, status: s.status, nodeStatus: stepStatusOf(s.status), runId: s.runId, ...(s.error ? { error: s.error } : {}) }))
-          : [{ step: snapshot.name, status: snapshot.status, nodeStatus: stepStatusOf(snapshot.status) }],
+        steps:
+          snapshot.steps.length > 0
+            ? snapshot.steps.map((s) => ({
+                step: s.step,
+                status: s.status,
+                nodeStatus: stepStatusOf(s.status),
+                runId: s.runId,
+                ...(s.error ? { error: s.error } : {}),
+              }))
+            : [{ step: snapshot.name, status: snapshot.status, nodeStatus: stepStatusOf(snapshot.status) }],
         outputs: snapshot.outputs,
         canRerun: snapshot.terminal && snapshot.status !== 'Completed',
         logsAvailable: monitor.hasLogs,

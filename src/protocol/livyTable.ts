@@ -31,5 +31,7 @@ export function parseLivyTable(value: unknown): { table: LivyTable } | { error: 
   if (!Array.isArray(data) || !data.every((row) => Array.isArray(row))) return { error: 'data must be a list of rows' };
   const { truncated } = value as Partial<LivyTable>;
   const total = truncated && typeof truncated === 'object' && Number.isInteger(truncated.total) ? truncated.total : undefined;
-  return { table: { headers, data, ...(truncated && typeof truncated === 'object' ? { truncated: total === undefined ? {} : { total } } : {}) } };
+  return {
+    table: { headers, data, ...(truncated && typeof truncated === 'object' ? { truncated: total === undefined ? {} : { total } } : {}) },
+  };
 }

@@ -67,9 +67,15 @@ export interface GraphView {
 }
 
 export function isGraph(v: unknown): v is GraphView {
-  return hasFields(v, { nodes: Array.isArray, edges: Array.isArray })
-    && (v.nodes as unknown[]).every((n) => hasFields(n, { id: isString, kind: isString, label: isString, inputs: isStringArray, outputs: isStringArray }))
-    && (v.edges as unknown[]).every((e) => hasFields(e, { id: isString, source: isString, sourcePort: isString, target: isString, targetPort: isString }));
+  return (
+    hasFields(v, { nodes: Array.isArray, edges: Array.isArray }) &&
+    (v.nodes as unknown[]).every((n) =>
+      hasFields(n, { id: isString, kind: isString, label: isString, inputs: isStringArray, outputs: isStringArray }),
+    ) &&
+    (v.edges as unknown[]).every((e) =>
+      hasFields(e, { id: isString, source: isString, sourcePort: isString, target: isString, targetPort: isString }),
+    )
+  );
 }
 
 /**

@@ -55,10 +55,7 @@ export type EditOp =
   | { kind: 'connect'; fromStep: string; fromOutput: string; toStep: string; toInput: string };
 
 export type FromEditor =
-  | { type: 'ready' }
-  | { type: 'edit'; requestId: number; op: EditOp }
-  | { type: 'reveal'; step: string }
-  | { type: 'openAsText' };
+  { type: 'ready' } | { type: 'edit'; requestId: number; op: EditOp } | { type: 'reveal'; step: string } | { type: 'openAsText' };
 
 export type ToEditor =
   | { type: 'state'; state: EditorState }
@@ -112,7 +109,9 @@ export function parseToEditor(v: unknown): ToEditor | undefined {
         : undefined;
     }
     case 'result':
-      return hasFields(v, { requestId: isNumber, ok: (x): x is boolean => typeof x === 'boolean', 'error?': isString }) ? (v as unknown as ToEditor) : undefined;
+      return hasFields(v, { requestId: isNumber, ok: (x): x is boolean => typeof x === 'boolean', 'error?': isString })
+        ? (v as unknown as ToEditor)
+        : undefined;
     case 'select':
       return isString(v.step) ? { type: 'select', step: v.step } : undefined;
     default:

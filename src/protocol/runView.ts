@@ -62,8 +62,10 @@ export function parseFromRun(v: unknown): FromRun | undefined {
   if (v.type === 'ready' || v.type === 'openStudio' || v.type === 'retry' || v.type === 'signIn') return { type: v.type };
   if (v.type === 'cancel' && isNumber(v.requestId)) return { type: 'cancel', requestId: v.requestId };
   if (v.type === 'rerun' && isNumber(v.requestId)) return { type: 'rerun', requestId: v.requestId };
-  if (v.type === 'cancelStep' && isNumber(v.requestId) && isString(v.step)) return { type: 'cancelStep', requestId: v.requestId, step: v.step };
-  if (v.type === 'output' && isString(v.key) && isString(v.action) && OUTPUT_ACTIONS.includes(v.action)) return { type: 'output', action: v.action as OutputAction, key: v.key };
+  if (v.type === 'cancelStep' && isNumber(v.requestId) && isString(v.step))
+    return { type: 'cancelStep', requestId: v.requestId, step: v.step };
+  if (v.type === 'output' && isString(v.key) && isString(v.action) && OUTPUT_ACTIONS.includes(v.action))
+    return { type: 'output', action: v.action as OutputAction, key: v.key };
   return undefined;
 }
 
@@ -71,13 +73,19 @@ export function parseToRun(v: unknown): ToRun | undefined {
   if (!isObject(v)) return undefined;
   switch (v.type) {
     case 'state':
-      return hasFields(v.state, { jobName: isString, status: isString, graph: isGraph, steps: Array.isArray, outputs: isObject }) ? (v as unknown as ToRun) : undefined;
+      return hasFields(v.state, { jobName: isString, status: isString, graph: isGraph, steps: Array.isArray, outputs: isObject })
+        ? (v as unknown as ToRun)
+        : undefined;
     case 'log':
       return hasFields(v, { step: isString, text: isString }) ? (v as unknown as ToRun) : undefined;
     case 'logs':
-      return Array.isArray(v.logs) && v.logs.every((l) => hasFields(l, { step: isString, text: isString })) ? (v as unknown as ToRun) : undefined;
+      return Array.isArray(v.logs) && v.logs.every((l) => hasFields(l, { step: isString, text: isString }))
+        ? (v as unknown as ToRun)
+        : undefined;
     case 'notice':
-      return hasFields(v.notice, { message: isString }) && [undefined, 'retry', 'signIn'].includes((v.notice as { action?: string }).action) ? (v as unknown as ToRun) : undefined;
+      return hasFields(v.notice, { message: isString }) && [undefined, 'retry', 'signIn'].includes((v.notice as { action?: string }).action)
+        ? (v as unknown as ToRun)
+        : undefined;
     case 'result':
       return hasFields(v, { requestId: isNumber, 'error?': isString }) && typeof v.ok === 'boolean' ? (v as unknown as ToRun) : undefined;
     default:

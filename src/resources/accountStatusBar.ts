@@ -31,8 +31,13 @@ export class AccountStatusBar implements vscode.Disposable {
     const state = account.state;
     if (state.kind === 'signedIn') {
       this.item.text = `$(azure) ${state.account.label} · ${env}`;
-      this.item.tooltip = vscode.l10n.t('Synapse Spark: signed in to {0} ({1}) as {2} with {3}. Click to choose subscriptions.',
-        env, arm.environment.resourceManagerEndpoint, state.account.label, account.source.displayName);
+      this.item.tooltip = vscode.l10n.t(
+        'Synapse Spark: signed in to {0} ({1}) as {2} with {3}. Click to choose subscriptions.',
+        env,
+        arm.environment.resourceManagerEndpoint,
+        state.account.label,
+        account.source.displayName,
+      );
       this.item.command = 'synapseSpark.selectSubscriptions';
     } else if (state.kind === 'signingIn') {
       this.item.text = `$(sync~spin) ${vscode.l10n.t('Signing in · {0}', env)}`;

@@ -50,7 +50,10 @@ export function activate(context: vscode.ExtensionContext, deps: FeatureDeps): R
   const status = new AccountStatusBar(connection);
   tree.view = registrations.treeView('synapseSpark.workspaces', tree);
   context.subscriptions.push(
-    connection, tree, status, tree.view,
+    connection,
+    tree,
+    status,
+    tree.view,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsResources(e)) return;
       connection.rebuild();
@@ -79,7 +82,13 @@ export function activate(context: vscode.ExtensionContext, deps: FeatureDeps): R
       tree,
       children: async (node) => (await tree.getChildren(node)).map((n) => ({ node: n, item: tree.getTreeItem(n) })),
       statusText: () => status.text,
-      requestCount: () => { try { return connection.get().arm.requestCount; } catch { return 0; } },
+      requestCount: () => {
+        try {
+          return connection.get().arm.requestCount;
+        } catch {
+          return 0;
+        }
+      },
     },
   };
 }

@@ -67,7 +67,9 @@ export class AzureConnection implements vscode.Disposable {
       const account = new AccountManager(source, arm, this.context.globalState, this.log, (tenants) => this.chooseTenants(tenants));
       this.currentValue = { account, arm, ml: new MachineLearningService(arm), synapse: new SynapseService(arm) };
       this.accountSub = account.onDidChange(() => this.changed.fire());
-      this.log.info(`Azure environment: ${environment.displayName} (${environment.resourceManagerEndpoint}); sign-in: ${source.displayName}.`);
+      this.log.info(
+        `Azure environment: ${environment.displayName} (${environment.resourceManagerEndpoint}); sign-in: ${source.displayName}.`,
+      );
     } catch (e) {
       this.configError = e as Error;
       this.log.error(`Azure settings: ${(e as Error).message}`);
@@ -95,8 +97,17 @@ export class AzureConnection implements vscode.Disposable {
 
   private async chooseTenants(tenants: TenantInfo[]): Promise<TenantInfo[] | undefined> {
     return this.ui().pickMany(
-      tenants.map((t) => ({ label: t.displayName ?? t.tenantId, description: t.defaultDomain, detail: t.tenantId, picked: true, value: t })),
-      { title: vscode.l10n.t('Synapse Spark: Tenants to show'), placeHolder: vscode.l10n.t('Your account has several tenants: choose the ones to list subscriptions from') },
+      tenants.map((t) => ({
+        label: t.displayName ?? t.tenantId,
+        description: t.defaultDomain,
+        detail: t.tenantId,
+        picked: true,
+        value: t,
+      })),
+      {
+        title: vscode.l10n.t('Synapse Spark: Tenants to show'),
+        placeHolder: vscode.l10n.t('Your account has several tenants: choose the ones to list subscriptions from'),
+      },
     );
   }
 
@@ -106,7 +117,9 @@ export class AzureConnection implements vscode.Disposable {
     return {
       get: async (clientId) => secrets.get(key(clientId)),
       ask: async (clientId, tenantId) => {
-        const value = await this.ui().secret(vscode.l10n.t("Client secret of service principal {0} (tenant {1}); kept in VS Code's secret storage", clientId, tenantId));
+        const value = await this.ui().secret(
+          vscode.l10n.t("Client secret of service principal {0} (tenant {1}); kept in VS Code's secret storage", clientId, tenantId),
+        );
         if (value) await secrets.store(key(clientId), value);
         return value || undefined;
       },

@@ -43,14 +43,20 @@ export function readResourceSettings(): ResourceSettings {
 
 /** Whether a configuration change touches what the Azure connection is built from. */
 export function affectsResources(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['environment', 'custom', 'caBundlePath', 'auth', 'servicePrincipal', 'emulator'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return ['environment', 'custom', 'caBundlePath', 'auth', 'servicePrincipal', 'emulator'].some((k) =>
+    e.affectsConfiguration(`${SECTION}.${k}`),
+  );
 }
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   const c = vscode.workspace.getConfiguration(SECTION);
   const inspect = c.inspect(key);
   // Write where the current value comes from (the emulator settings live in the workspace), else globally.
-  const target = inspect?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
-    : inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    inspect?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspect?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
   await c.update(key, value, target);
 }

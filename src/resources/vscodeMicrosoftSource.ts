@@ -23,8 +23,16 @@ export class VsCodeMicrosoftSource implements CredentialSource {
   async signIn({ interactive }: { interactive: boolean }): Promise<SignedInAccount | undefined> {
     if (this.environment.name === 'Custom') {
       if (!interactive) return undefined;
-      throw new UserFacingError(vscode.l10n.t('A Microsoft account cannot sign in to a custom environment. Choose "{0}", "{1}" or "{2}" in "{3}".', 'azureCli', 'servicePrincipal', 'emulator', 'synapseSpark.auth.source'),
-        [{ title: vscode.l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
+      throw new UserFacingError(
+        vscode.l10n.t(
+          'A Microsoft account cannot sign in to a custom environment. Choose "{0}", "{1}" or "{2}" in "{3}".',
+          'azureCli',
+          'servicePrincipal',
+          'emulator',
+          'synapseSpark.auth.source',
+        ),
+        [{ title: vscode.l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }],
+      );
     }
     const scopes = this.scopes([this.environment.resourceManagerScope]);
     const session = interactive
@@ -43,10 +51,12 @@ export class VsCodeMicrosoftSource implements CredentialSource {
   credential(tenantId?: string): TokenCredential {
     return {
       getToken: async (scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> => {
-        if (!this.account) throw new UserFacingError(vscode.l10n.t('Not signed in.'), [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
+        if (!this.account)
+          throw new UserFacingError(vscode.l10n.t('Not signed in.'), [{ title: vscode.l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
         const wanted = this.scopes(Array.isArray(scopes) ? scopes : [scopes], tenantId);
-        const session = await vscode.authentication.getSession(this.providerId, wanted, { silent: true, account: this.account })
-          ?? await vscode.authentication.getSession(this.providerId, wanted, { createIfNone: true, account: this.account });
+        const session =
+          (await vscode.authentication.getSession(this.providerId, wanted, { silent: true, account: this.account })) ??
+          (await vscode.authentication.getSession(this.providerId, wanted, { createIfNone: true, account: this.account }));
         return { token: session.accessToken, expiresOnTimestamp: jwtExpiry(session.accessToken) ?? Date.now() + 5 * 60_000 };
       },
     };

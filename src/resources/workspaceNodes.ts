@@ -18,7 +18,10 @@ export interface TreeContext {
 }
 
 export abstract class TreeNode {
-  constructor(readonly parent: TreeNode | undefined, readonly tree: TreeContext) {}
+  constructor(
+    readonly parent: TreeNode | undefined,
+    readonly tree: TreeContext,
+  ) {}
   abstract readonly id: string;
   abstract getTreeItem(): vscode.TreeItem;
   getChildren(): Promise<TreeNode[]> | TreeNode[] {
@@ -99,14 +102,19 @@ export abstract class PagedNode<T> extends TreeNode {
         this.error = toUserError(e, this.action());
       }
     })();
-    this.loading = run.finally(() => { if (this.loading === run) this.loading = undefined; });
+    this.loading = run.finally(() => {
+      if (this.loading === run) this.loading = undefined;
+    });
     return run;
   }
 }
 
 export class SubscriptionNode extends PagedNode<AmlWorkspaceInfo> {
   readonly id: string;
-  constructor(tree: TreeContext, readonly subscription: SubscriptionInfo) {
+  constructor(
+    tree: TreeContext,
+    readonly subscription: SubscriptionInfo,
+  ) {
     super(undefined, tree);
     this.id = `sub/${subscription.subscriptionId}`;
   }
@@ -116,7 +124,13 @@ export class SubscriptionNode extends PagedNode<AmlWorkspaceInfo> {
     item.iconPath = icon('azure');
     item.description = this.subscription.state && this.subscription.state !== 'Enabled' ? this.subscription.state : undefined;
     const s = this.subscription;
-    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Subscription** {0}', s.displayName), vscode.l10n.t('ID: `{0}`', s.subscriptionId), ...(s.tenantId ? [vscode.l10n.t('Tenant: `{0}`', s.tenantId)] : [])].join('\n\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        vscode.l10n.t('**Subscription** {0}', s.displayName),
+        vscode.l10n.t('ID: `{0}`', s.subscriptionId),
+        ...(s.tenantId ? [vscode.l10n.t('Tenant: `{0}`', s.tenantId)] : []),
+      ].join('\n\n'),
+    );
     item.contextValue = 'subscription';
     return item;
   }
@@ -130,7 +144,12 @@ export class SubscriptionNode extends PagedNode<AmlWorkspaceInfo> {
     return new AmlWorkspaceNode(this, this.tree, ws);
   }
   protected action(): ArmAction {
-    return { what: vscode.l10n.t('list the Azure ML workspaces'), permission: 'Microsoft.MachineLearningServices/workspaces/read', on: vscode.l10n.t('subscription {0} ({1})', this.subscription.displayName, this.subscription.subscriptionId), docs: DOCS.amlRoles };
+    return {
+      what: vscode.l10n.t('list the Azure ML workspaces'),
+      permission: 'Microsoft.MachineLearningServices/workspaces/read',
+      on: vscode.l10n.t('subscription {0} ({1})', this.subscription.displayName, this.subscription.subscriptionId),
+      docs: DOCS.amlRoles,
+    };
   }
   protected override emptyNodes(): TreeNode[] {
     return [new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('No Azure ML workspaces'), 'info')];
@@ -143,7 +162,11 @@ export class AmlWorkspaceNode extends TreeNode {
   readonly computes: ComputesFolderNode;
   private computesPromise: Promise<SparkComputeInfo[]> | undefined;
 
-  constructor(parent: TreeNode, tree: TreeContext, readonly workspace: AmlWorkspaceInfo) {
+  constructor(
+    parent: TreeNode,
+    tree: TreeContext,
+    readonly workspace: AmlWorkspaceInfo,
+  ) {
     super(parent, tree);
     this.id = `aml${workspace.id.toLowerCase()}`;
     this.linked = new LinkedFolderNode(this, tree);
@@ -155,7 +178,14 @@ export class AmlWorkspaceNode extends TreeNode {
     item.id = this.id;
     item.iconPath = icon('beaker');
     item.description = ws.friendlyName && ws.friendlyName !== ws.name ? ws.friendlyName : ws.resourceGroup;
-    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Azure ML workspace** {0}', ws.name), vscode.l10n.t('Resource group: {0}', ws.resourceGroup), vscode.l10n.t('Location: {0}', ws.location ?? '?'), ...(ws.description ? [ws.description] : [])].join('\n\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        vscode.l10n.t('**Azure ML workspace** {0}', ws.name),
+        vscode.l10n.t('Resource group: {0}', ws.resourceGroup),
+        vscode.l10n.t('Location: {0}', ws.location ?? '?'),
+        ...(ws.description ? [ws.description] : []),
+      ].join('\n\n'),
+    );
     item.contextValue = 'amlWorkspace';
     return item;
   }
@@ -169,7 +199,9 @@ export class AmlWorkspaceNode extends TreeNode {
   sparkComputes(): Promise<SparkComputeInfo[]> {
     if (!this.computesPromise) {
       const p = this.tree.connection().ml.sparkComputes(this.workspace).all();
-      p.catch(() => { if (this.computesPromise === p) this.computesPromise = undefined; });
+      p.catch(() => {
+        if (this.computesPromise === p) this.computesPromise = undefined;
+      });
       this.computesPromise = p;
     }
     return this.computesPromise;
@@ -183,7 +215,10 @@ export class AmlWorkspaceNode extends TreeNode {
 
 export class LinkedFolderNode extends PagedNode<LinkedSynapseInfo> {
   readonly id: string;
-  constructor(readonly workspaceNode: AmlWorkspaceNode, tree: TreeContext) {
+  constructor(
+    readonly workspaceNode: AmlWorkspaceNode,
+    tree: TreeContext,
+  ) {
     super(workspaceNode, tree);
     this.id = `${workspaceNode.id}/linked`;
   }
@@ -202,18 +237,31 @@ export class LinkedFolderNode extends PagedNode<LinkedSynapseInfo> {
     return new LinkedSynapseNode(this, this.tree, link);
   }
   protected action(): ArmAction {
-    return { what: vscode.l10n.t('list the linked Synapse workspaces'), permission: 'Microsoft.MachineLearningServices/workspaces/linkedServices/read', on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id), docs: DOCS.linkV1 };
+    return {
+      what: vscode.l10n.t('list the linked Synapse workspaces'),
+      permission: 'Microsoft.MachineLearningServices/workspaces/linkedServices/read',
+      on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id),
+      docs: DOCS.linkV1,
+    };
   }
   protected override emptyNodes(): TreeNode[] {
     const n = new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('Link a Synapse workspace…'), 'add');
-    n.command = { title: vscode.l10n.t('Link Synapse Workspace'), command: 'synapseSpark.linkSynapseWorkspace', arguments: [this.workspaceNode] };
+    n.command = {
+      title: vscode.l10n.t('Link Synapse Workspace'),
+      command: 'synapseSpark.linkSynapseWorkspace',
+      arguments: [this.workspaceNode],
+    };
     return [n];
   }
 }
 
 export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
   readonly id: string;
-  constructor(readonly folder: LinkedFolderNode, tree: TreeContext, readonly link: LinkedSynapseInfo) {
+  constructor(
+    readonly folder: LinkedFolderNode,
+    tree: TreeContext,
+    readonly link: LinkedSynapseInfo,
+  ) {
     super(folder, tree);
     this.id = `${folder.id}/${link.linkName.toLowerCase()}`;
   }
@@ -223,8 +271,14 @@ export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
     item.id = this.id;
     item.iconPath = icon('database');
     item.description = this.tree.busy(l.linkId) ?? vscode.l10n.t('link {0}', l.linkName);
-    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('**Synapse workspace** {0}', l.synapseWorkspaceName), vscode.l10n.t('Linked service: {0}', l.linkName), vscode.l10n.t('Resource group: {0}', l.synapseResourceGroup),
-      ...(l.principalId ? [vscode.l10n.t('Link identity (principal id): `{0}`', l.principalId)] : [])].join('\n\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        vscode.l10n.t('**Synapse workspace** {0}', l.synapseWorkspaceName),
+        vscode.l10n.t('Linked service: {0}', l.linkName),
+        vscode.l10n.t('Resource group: {0}', l.synapseResourceGroup),
+        ...(l.principalId ? [vscode.l10n.t('Link identity (principal id): `{0}`', l.principalId)] : []),
+      ].join('\n\n'),
+    );
     item.contextValue = 'linkedSynapseWorkspace';
     return item;
   }
@@ -240,13 +294,24 @@ export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
   }
   protected openPager() {
     const l = this.link;
-    return this.tree.connection().synapse.pools({ id: l.synapseWorkspaceId, name: l.synapseWorkspaceName, subscriptionId: l.synapseSubscriptionId, resourceGroup: l.synapseResourceGroup, tenantId: l.amlWorkspace.tenantId });
+    return this.tree.connection().synapse.pools({
+      id: l.synapseWorkspaceId,
+      name: l.synapseWorkspaceName,
+      subscriptionId: l.synapseSubscriptionId,
+      resourceGroup: l.synapseResourceGroup,
+      tenantId: l.amlWorkspace.tenantId,
+    });
   }
   protected toNode(pool: SparkPoolInfo): TreeNode {
     return new SparkPoolNode(this, this.tree, pool);
   }
   protected action(): ArmAction {
-    return { what: vscode.l10n.t('list the Spark pools of {0}', this.link.synapseWorkspaceName), permission: 'Microsoft.Synapse/workspaces/bigDataPools/read', on: vscode.l10n.t('Synapse workspace {0}', this.link.synapseWorkspaceId), docs: DOCS.synapseAccess };
+    return {
+      what: vscode.l10n.t('list the Spark pools of {0}', this.link.synapseWorkspaceName),
+      permission: 'Microsoft.Synapse/workspaces/bigDataPools/read',
+      on: vscode.l10n.t('Synapse workspace {0}', this.link.synapseWorkspaceId),
+      docs: DOCS.synapseAccess,
+    };
   }
   protected override emptyNodes(): TreeNode[] {
     return [new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('No Spark pools'), 'info')];
@@ -255,7 +320,11 @@ export class LinkedSynapseNode extends PagedNode<SparkPoolInfo> {
 
 export class SparkPoolNode extends TreeNode {
   readonly id: string;
-  constructor(readonly synapseNode: LinkedSynapseNode, tree: TreeContext, readonly pool: SparkPoolInfo) {
+  constructor(
+    readonly synapseNode: LinkedSynapseNode,
+    tree: TreeContext,
+    readonly pool: SparkPoolInfo,
+  ) {
     super(synapseNode, tree);
     this.id = `${synapseNode.id}/${pool.name.toLowerCase()}`;
   }
@@ -305,7 +374,10 @@ export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
   readonly id: string;
   protected override minPage = 5;
   private follow: ReturnType<typeof setTimeout> | undefined;
-  constructor(readonly workspaceNode: AmlWorkspaceNode, tree: TreeContext) {
+  constructor(
+    readonly workspaceNode: AmlWorkspaceNode,
+    tree: TreeContext,
+  ) {
     super(workspaceNode, tree);
     this.id = `${workspaceNode.id}/computes`;
   }
@@ -344,7 +416,12 @@ export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
     return new SparkComputeNode(this, this.tree, c);
   }
   protected action(): ArmAction {
-    return { what: vscode.l10n.t('list the attached Spark computes'), permission: 'Microsoft.MachineLearningServices/workspaces/computes/read', on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id), docs: DOCS.attachPool };
+    return {
+      what: vscode.l10n.t('list the attached Spark computes'),
+      permission: 'Microsoft.MachineLearningServices/workspaces/computes/read',
+      on: vscode.l10n.t('Azure ML workspace {0}', this.workspaceNode.workspace.id),
+      docs: DOCS.attachPool,
+    };
   }
   protected override emptyNodes(): TreeNode[] {
     const n = new MessageNode(this, this.tree, `${this.id}/empty`, vscode.l10n.t('Attach a Spark pool…'), 'add');
@@ -355,7 +432,11 @@ export class ComputesFolderNode extends PagedNode<SparkComputeInfo> {
 
 export class SparkComputeNode extends TreeNode {
   readonly id: string;
-  constructor(readonly folder: ComputesFolderNode, tree: TreeContext, readonly compute: SparkComputeInfo) {
+  constructor(
+    readonly folder: ComputesFolderNode,
+    tree: TreeContext,
+    readonly compute: SparkComputeInfo,
+  ) {
     super(folder, tree);
     this.id = `${folder.id}/${compute.name.toLowerCase()}`;
   }
@@ -366,8 +447,12 @@ export class SparkComputeNode extends TreeNode {
     const busy = this.tree.busy(c.id);
     const state = c.provisioningState ?? 'Unknown';
     item.description = busy ?? `${c.synapseWorkspaceName}/${c.poolName} · ${state}`;
-    item.iconPath = busy || /^(Creating|Updating|Deleting)$/.test(state) ? icon('loading~spin')
-      : state === 'Failed' ? icon('warning', 'problemsWarningIcon.foreground') : icon('server-process', 'charts.green');
+    item.iconPath =
+      busy || /^(Creating|Updating|Deleting)$/.test(state)
+        ? icon('loading~spin')
+        : state === 'Failed'
+          ? icon('warning', 'problemsWarningIcon.foreground')
+          : icon('server-process', 'charts.green');
     item.tooltip = computeTooltip(c);
     item.contextValue = 'sparkCompute';
     return item;
@@ -379,7 +464,10 @@ export class SparkComputeNode extends TreeNode {
 
 export class LoadMoreNode extends TreeNode {
   readonly id: string;
-  constructor(readonly list: PagedNode<unknown>, tree: TreeContext) {
+  constructor(
+    readonly list: PagedNode<unknown>,
+    tree: TreeContext,
+  ) {
     super(list, tree);
     this.id = `${list.id}/~more`;
   }
@@ -395,7 +483,11 @@ export class LoadMoreNode extends TreeNode {
 
 export class ErrorNode extends TreeNode {
   readonly id: string;
-  constructor(readonly owner: TreeNode | undefined, tree: TreeContext, readonly error: Error) {
+  constructor(
+    readonly owner: TreeNode | undefined,
+    tree: TreeContext,
+    readonly error: Error,
+  ) {
     super(owner, tree);
     this.id = `${owner?.id ?? 'root'}/~error`;
   }
@@ -412,7 +504,13 @@ export class ErrorNode extends TreeNode {
 
 export class MessageNode extends TreeNode {
   command: vscode.Command | undefined;
-  constructor(parent: TreeNode | undefined, tree: TreeContext, readonly id: string, readonly label: string, readonly codicon: string) {
+  constructor(
+    parent: TreeNode | undefined,
+    tree: TreeContext,
+    readonly id: string,
+    readonly label: string,
+    readonly codicon: string,
+  ) {
     super(parent, tree);
   }
   getTreeItem(): vscode.TreeItem {
@@ -425,23 +523,53 @@ export class MessageNode extends TreeNode {
   }
 }
 
-function scaleLines(s: { sparkVersion?: string; nodeSize?: string; nodeSizeFamily?: string; nodeCount?: number; autoScale?: { enabled: boolean; minNodeCount?: number; maxNodeCount?: number }; autoPause?: { enabled: boolean; delayInMinutes?: number } }): string[] {
+function scaleLines(s: {
+  sparkVersion?: string;
+  nodeSize?: string;
+  nodeSizeFamily?: string;
+  nodeCount?: number;
+  autoScale?: { enabled: boolean; minNodeCount?: number; maxNodeCount?: number };
+  autoPause?: { enabled: boolean; delayInMinutes?: number };
+}): string[] {
   return [
     vscode.l10n.t('Spark {0}', s.sparkVersion ?? '?'),
-    vscode.l10n.t('Node size: {0}', `${s.nodeSize ?? '?'}${s.nodeSizeFamily ? ` (${s.nodeSizeFamily})` : ''}${s.nodeCount !== undefined ? vscode.l10n.t(', {0} nodes', s.nodeCount) : ''}`),
-    vscode.l10n.t('Autoscale: {0}', s.autoScale?.enabled ? vscode.l10n.t('{0}–{1} nodes', s.autoScale.minNodeCount ?? '?', s.autoScale.maxNodeCount ?? '?') : vscode.l10n.t('off')),
-    vscode.l10n.t('Auto-pause: {0}', s.autoPause?.enabled ? vscode.l10n.t('after {0} min idle', s.autoPause.delayInMinutes ?? '?') : vscode.l10n.t('off')),
+    vscode.l10n.t(
+      'Node size: {0}',
+      `${s.nodeSize ?? '?'}${s.nodeSizeFamily ? ` (${s.nodeSizeFamily})` : ''}${s.nodeCount !== undefined ? vscode.l10n.t(', {0} nodes', s.nodeCount) : ''}`,
+    ),
+    vscode.l10n.t(
+      'Autoscale: {0}',
+      s.autoScale?.enabled
+        ? vscode.l10n.t('{0}–{1} nodes', s.autoScale.minNodeCount ?? '?', s.autoScale.maxNodeCount ?? '?')
+        : vscode.l10n.t('off'),
+    ),
+    vscode.l10n.t(
+      'Auto-pause: {0}',
+      s.autoPause?.enabled ? vscode.l10n.t('after {0} min idle', s.autoPause.delayInMinutes ?? '?') : vscode.l10n.t('off'),
+    ),
   ];
 }
 
 function poolTooltip(p: SparkPoolInfo, attached: SparkComputeInfo[]): vscode.MarkdownString {
-  const lines = [vscode.l10n.t('**Spark pool** {0} in {1}', p.name, p.synapseWorkspaceName), ...scaleLines(p),
-    attached.length ? vscode.l10n.t('Attached as: {0}', attached.map((c) => `${c.name} (${c.provisioningState ?? '?'})`).join(', ')) : vscode.l10n.t('Not attached to this Azure ML workspace')];
+  const lines = [
+    vscode.l10n.t('**Spark pool** {0} in {1}', p.name, p.synapseWorkspaceName),
+    ...scaleLines(p),
+    attached.length
+      ? vscode.l10n.t('Attached as: {0}', attached.map((c) => `${c.name} (${c.provisioningState ?? '?'})`).join(', '))
+      : vscode.l10n.t('Not attached to this Azure ML workspace'),
+  ];
   return new vscode.MarkdownString(lines.join('\n\n'));
 }
 
 function computeTooltip(c: SparkComputeInfo): vscode.MarkdownString {
-  const lines = [vscode.l10n.t('**Attached Spark compute** {0}', c.name), vscode.l10n.t('State: {0}', c.provisioningState ?? '?'), vscode.l10n.t('Pool: {0}/{1}', c.synapseWorkspaceName, c.poolName), ...scaleLines(c),
-    vscode.l10n.t('Identity: {0}', c.identityType ?? vscode.l10n.t('none')), ...(c.description ? [c.description] : []), ...(c.provisioningErrors?.length ? [vscode.l10n.t('Errors: {0}', c.provisioningErrors.join('; '))] : [])];
+  const lines = [
+    vscode.l10n.t('**Attached Spark compute** {0}', c.name),
+    vscode.l10n.t('State: {0}', c.provisioningState ?? '?'),
+    vscode.l10n.t('Pool: {0}/{1}', c.synapseWorkspaceName, c.poolName),
+    ...scaleLines(c),
+    vscode.l10n.t('Identity: {0}', c.identityType ?? vscode.l10n.t('none')),
+    ...(c.description ? [c.description] : []),
+    ...(c.provisioningErrors?.length ? [vscode.l10n.t('Errors: {0}', c.provisioningErrors.join('; '))] : []),
+  ];
   return new vscode.MarkdownString(lines.join('\n\n'));
 }

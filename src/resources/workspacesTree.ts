@@ -6,7 +6,15 @@
 import * as vscode from 'vscode';
 import { toUserError } from '../core/arm/errors';
 import type { AzureConnection } from './azureConnection';
-import { AmlWorkspaceNode, ComputesFolderNode, ErrorNode, SparkComputeNode, SubscriptionNode, type TreeContext, type TreeNode } from './workspaceNodes';
+import {
+  AmlWorkspaceNode,
+  ComputesFolderNode,
+  ErrorNode,
+  SparkComputeNode,
+  SubscriptionNode,
+  type TreeContext,
+  type TreeNode,
+} from './workspaceNodes';
 import { withAccessibleLabel } from '../shared/accessibleItem';
 
 export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -41,7 +49,11 @@ export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     const ws = this.workspaceNodes.get(workspaceId.toLowerCase());
     const folder = ws && (await this.getChildren(ws)).find((n) => n instanceof ComputesFolderNode);
-    const node = folder && (await this.getChildren(folder)).find((n) => n instanceof SparkComputeNode && n.compute.name.toLowerCase() === computeName.toLowerCase());
+    const node =
+      folder &&
+      (await this.getChildren(folder)).find(
+        (n) => n instanceof SparkComputeNode && n.compute.name.toLowerCase() === computeName.toLowerCase(),
+      );
     if (!node || !this.view) return false;
     await this.view.reveal(node, { select: true, focus: true, expand: false });
     return true;
@@ -111,11 +123,28 @@ export class WorkspacesTreeProvider implements vscode.TreeDataProvider<TreeNode>
     try {
       const subs = await account.selectedSubscriptions();
       if (subs.length === 0) {
-        return [new ErrorNode(undefined, this.context, new Error(vscode.l10n.t('No subscriptions to show. Choose some with "{0}".', vscode.l10n.t('Select Subscriptions'))))];
+        return [
+          new ErrorNode(
+            undefined,
+            this.context,
+            new Error(vscode.l10n.t('No subscriptions to show. Choose some with "{0}".', vscode.l10n.t('Select Subscriptions'))),
+          ),
+        ];
       }
       return subs.map((s) => new SubscriptionNode(this.context, s));
     } catch (e) {
-      return [new ErrorNode(undefined, this.context, toUserError(e, { what: vscode.l10n.t('list your subscriptions'), permission: 'Microsoft.Resources/subscriptions/read', on: vscode.l10n.t('your account'), docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting' }))];
+      return [
+        new ErrorNode(
+          undefined,
+          this.context,
+          toUserError(e, {
+            what: vscode.l10n.t('list your subscriptions'),
+            permission: 'Microsoft.Resources/subscriptions/read',
+            on: vscode.l10n.t('your account'),
+            docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting',
+          }),
+        ),
+      ];
     }
   }
 }

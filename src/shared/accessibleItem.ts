@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 export function withAccessibleLabel<T extends vscode.TreeItem>(item: T): T {
   if (item.accessibilityInformation) return item;
-  const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
   const description = typeof item.description === 'string' ? item.description : '';
   item.accessibilityInformation = { label: description ? `${label}, ${description}` : label };
   return item;

@@ -21,9 +21,12 @@ export class CommandRunner {
   private readonly registered = new Set<string>();
   private presentError: ErrorPresenter = showError;
 
-  constructor(private readonly log: Logger, private readonly subscriptions: vscode.Disposable[],
+  constructor(
+    private readonly log: Logger,
+    private readonly subscriptions: vscode.Disposable[],
     private readonly registrations: Pick<Registrations, 'command'> = directRegistrations,
-    private readonly rethrow = process.env.SYNAPSE_COMMANDS_RETHROW === '1') {}
+    private readonly rethrow = process.env.SYNAPSE_COMMANDS_RETHROW === '1',
+  ) {}
 
   register(id: string, handler: CommandHandler): void {
     this.registered.add(id);
@@ -50,7 +53,8 @@ export class CommandRunner {
       }
       // A UserFacingError is an expected failure with its own explanation: log that (and its cause), not a stack trace.
       if (err instanceof UserFacingError) {
-        const cause = err.cause instanceof Error && err.cause.message !== err.message ? ` (cause: ${err.cause.name}: ${err.cause.message})` : '';
+        const cause =
+          err.cause instanceof Error && err.cause.message !== err.message ? ` (cause: ${err.cause.name}: ${err.cause.message})` : '';
         this.log.error(`${id}: ${err.message}${cause}`);
       } else {
         this.log.error(err instanceof Error ? err : describeError(err));

@@ -10,6 +10,7 @@ export function createLogger(channel: vscode.LogOutputChannel): Logger {
     info: (m) => channel.info(redact(m)),
     warn: (m) => channel.warn(redact(m)),
     // A stack starts with "Name: message": log it alone rather than the message twice.
-    error: (m) => channel.error(redact(m instanceof Error ? (m.stack?.includes(m.message) ? m.stack : `${m.message}\n${m.stack ?? ''}`) : m)),
+    error: (m) =>
+      channel.error(redact(m instanceof Error ? (m.stack?.includes(m.message) ? m.stack : `${m.message}\n${m.stack ?? ''}`) : m)),
   };
 }

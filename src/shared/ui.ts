@@ -30,7 +30,13 @@ export interface CommandUi {
   /** `back`: the prompt has a Back button, which rejects with WizardBack. */
   pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string; back?: boolean }): Promise<T>;
   pickMany<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string }): Promise<T[]>;
-  input(options: { title: string; prompt: string; value?: string; validate?: (v: string) => string | undefined; back?: boolean }): Promise<string>;
+  input(options: {
+    title: string;
+    prompt: string;
+    value?: string;
+    validate?: (v: string) => string | undefined;
+    back?: boolean;
+  }): Promise<string>;
   /** Resolves when the user chose `confirmLabel`; cancels otherwise. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<void>;
   progress<T>(title: string, task: (report: (r: ProgressReport) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
@@ -46,9 +52,19 @@ const cancelled = (): never => {
 };
 
 /** A quick pick with a Back button (showQuickPick has none). */
-async function pickWithBack<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: { title: string; placeHolder?: string }): Promise<T> {
+async function pickWithBack<T>(
+  items: PickItem<T>[] | Promise<PickItem<T>[]>,
+  options: { title: string; placeHolder?: string },
+): Promise<T> {
   const qp = vscode.window.createQuickPick<PickItem<T>>();
-  Object.assign(qp, { title: options.title, placeholder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true, buttons: [vscode.QuickInputButtons.Back], busy: true });
+  Object.assign(qp, {
+    title: options.title,
+    placeholder: options.placeHolder,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+    buttons: [vscode.QuickInputButtons.Back],
+    busy: true,
+  });
   try {
     return await new Promise<T>((resolve, reject) => {
       qp.onDidTriggerButton(() => reject(new WizardBack()));
@@ -69,9 +85,20 @@ async function pickWithBack<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, op
 }
 
 /** An input box with a Back button, validating as the user types and on Enter. */
-async function inputWithBack(options: { title: string; prompt: string; value?: string; validate?: (v: string) => string | undefined }): Promise<string> {
+async function inputWithBack(options: {
+  title: string;
+  prompt: string;
+  value?: string;
+  validate?: (v: string) => string | undefined;
+}): Promise<string> {
   const box = vscode.window.createInputBox();
-  Object.assign(box, { title: options.title, prompt: options.prompt, value: options.value ?? '', ignoreFocusOut: true, buttons: [vscode.QuickInputButtons.Back] });
+  Object.assign(box, {
+    title: options.title,
+    prompt: options.prompt,
+    value: options.value ?? '',
+    ignoreFocusOut: true,
+    buttons: [vscode.QuickInputButtons.Back],
+  });
   const check = (v: string) => (box.validationMessage = options.validate?.(v));
   try {
     return await new Promise<string>((resolve, reject) => {
@@ -92,16 +119,32 @@ async function inputWithBack(options: { title: string; prompt: string; value?: s
 export const vscodeUi: CommandUi = {
   async pick(items, options) {
     if (options.back) return pickWithBack(items, options);
-    const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: options.title,
+      placeHolder: options.placeHolder,
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+    });
     return picked ? picked.value : cancelled();
   },
   async pickMany(items, options) {
-    const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, canPickMany: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: options.title,
+      placeHolder: options.placeHolder,
+      ignoreFocusOut: true,
+      canPickMany: true,
+    });
     return picked ? picked.map((p) => p.value) : cancelled();
   },
   async input(options) {
     if (options.back) return inputWithBack(options);
-    const v = await vscode.window.showInputBox({ title: options.title, prompt: options.prompt, value: options.value, ignoreFocusOut: true, validateInput: options.validate });
+    const v = await vscode.window.showInputBox({
+      title: options.title,
+      prompt: options.prompt,
+      value: options.value,
+      ignoreFocusOut: true,
+      validateInput: options.validate,
+    });
     return v === undefined ? cancelled() : v;
   },
   async confirm(message, detail, confirmLabel) {
@@ -109,11 +152,13 @@ export const vscodeUi: CommandUi = {
     if (choice !== confirmLabel) cancelled();
   },
   progress(title, task) {
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      return task((r) => progress.report({ message: r.message }), ac.signal).finally(() => sub.dispose());
-    }));
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        return task((r) => progress.report({ message: r.message }), ac.signal).finally(() => sub.dispose());
+      }),
+    );
   },
   async info(message, ...actions) {
     return vscode.window.showInformationMessage(message, ...actions);

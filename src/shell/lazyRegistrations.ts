@@ -6,7 +6,14 @@
  * never run, costs nothing but its stand-in.
  */
 import * as vscode from 'vscode';
-import { CUSTOM_EDITOR_OPTIONS, directRegistrations, SESSION_LOG_SCHEME, TREE_VIEW_OPTIONS, type CommandHandler, type Registrations } from './registrations';
+import {
+  CUSTOM_EDITOR_OPTIONS,
+  directRegistrations,
+  SESSION_LOG_SCHEME,
+  TREE_VIEW_OPTIONS,
+  type CommandHandler,
+  type Registrations,
+} from './registrations';
 
 /** The parts of package.json read here. */
 export interface ContributionManifest {
@@ -25,7 +32,10 @@ class LazyTreeProvider<T> implements vscode.TreeDataProvider<T>, vscode.Disposab
   private readonly changed = new vscode.EventEmitter<T | T[] | undefined | null | void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly id: string, private readonly load: () => void) {}
+  constructor(
+    private readonly id: string,
+    private readonly load: () => void,
+  ) {}
 
   bind(real: vscode.TreeDataProvider<T>): void {
     this.realSub?.dispose();
@@ -68,10 +78,17 @@ export class LazyRegistrations implements Registrations, vscode.Disposable {
   private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.contentChanged];
 
-  constructor(manifest: ContributionManifest, private readonly load: () => void) {
+  constructor(
+    manifest: ContributionManifest,
+    private readonly load: () => void,
+  ) {
     const contributes = manifest.contributes ?? {};
     for (const { command } of contributes.commands ?? []) {
-      this.standIn('command', command, vscode.commands.registerCommand(command, (...args: unknown[]) => this.loaded(this.handlers, command)(...args)));
+      this.standIn(
+        'command',
+        command,
+        vscode.commands.registerCommand(command, (...args: unknown[]) => this.loaded(this.handlers, command)(...args)),
+      );
     }
     for (const { id } of Object.values(contributes.views ?? {}).flat()) {
       const provider = new LazyTreeProvider<unknown>(id, load);
@@ -80,21 +97,38 @@ export class LazyRegistrations implements Registrations, vscode.Disposable {
       this.disposables.push(view, provider);
     }
     for (const { viewType } of contributes.customEditors ?? []) {
-      this.standIn('editor', viewType, vscode.window.registerCustomEditorProvider(viewType, {
-        resolveCustomTextEditor: (document, panel, token) => this.loaded(this.editors, viewType).resolveCustomTextEditor(document, panel, token),
-      }, CUSTOM_EDITOR_OPTIONS));
+      this.standIn(
+        'editor',
+        viewType,
+        vscode.window.registerCustomEditorProvider(
+          viewType,
+          {
+            resolveCustomTextEditor: (document, panel, token) =>
+              this.loaded(this.editors, viewType).resolveCustomTextEditor(document, panel, token),
+          },
+          CUSTOM_EDITOR_OPTIONS,
+        ),
+      );
     }
     for (const event of manifest.activationEvents ?? []) {
       const viewType = /^onWebviewPanel:(.+)$/.exec(event)?.[1];
       if (!viewType) continue;
-      this.standIn('serializer', viewType, vscode.window.registerWebviewPanelSerializer(viewType, {
-        deserializeWebviewPanel: (panel, state) => this.loaded(this.serializers, viewType).deserializeWebviewPanel(panel, state),
-      }));
+      this.standIn(
+        'serializer',
+        viewType,
+        vscode.window.registerWebviewPanelSerializer(viewType, {
+          deserializeWebviewPanel: (panel, state) => this.loaded(this.serializers, viewType).deserializeWebviewPanel(panel, state),
+        }),
+      );
     }
-    this.standIn('content', SESSION_LOG_SCHEME, vscode.workspace.registerTextDocumentContentProvider(SESSION_LOG_SCHEME, {
-      onDidChange: this.contentChanged.event,
-      provideTextDocumentContent: (uri, token) => this.loaded(this.contents, SESSION_LOG_SCHEME).provideTextDocumentContent(uri, token),
-    }));
+    this.standIn(
+      'content',
+      SESSION_LOG_SCHEME,
+      vscode.workspace.registerTextDocumentContentProvider(SESSION_LOG_SCHEME, {
+        onDidChange: this.contentChanged.event,
+        provideTextDocumentContent: (uri, token) => this.loaded(this.contents, SESSION_LOG_SCHEME).provideTextDocumentContent(uri, token),
+      }),
+    );
   }
 
   command(id: string, handler: CommandHandler): vscode.Disposable {
@@ -113,11 +147,15 @@ export class LazyRegistrations implements Registrations, vscode.Disposable {
   }
 
   webviewPanelSerializer(viewType: string, serializer: vscode.WebviewPanelSerializer): vscode.Disposable {
-    return this.bind('serializer', this.serializers, viewType, serializer, () => directRegistrations.webviewPanelSerializer(viewType, serializer));
+    return this.bind('serializer', this.serializers, viewType, serializer, () =>
+      directRegistrations.webviewPanelSerializer(viewType, serializer),
+    );
   }
 
   textDocumentContentProvider(scheme: string, provider: vscode.TextDocumentContentProvider): vscode.Disposable {
-    const bound = this.bind('content', this.contents, scheme, provider, () => directRegistrations.textDocumentContentProvider(scheme, provider));
+    const bound = this.bind('content', this.contents, scheme, provider, () =>
+      directRegistrations.textDocumentContentProvider(scheme, provider),
+    );
     const sub = this.contents.get(scheme) === provider ? provider.onDidChange?.((uri) => this.contentChanged.fire(uri)) : undefined;
     return vscode.Disposable.from(bound, { dispose: () => sub?.dispose() });
   }

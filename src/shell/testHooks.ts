@@ -22,14 +22,28 @@ export interface TestHooks extends FeaturesTesting {
 }
 
 /** Registers the hooks command when the host asks for it (the environment variable), else nothing. */
-export function registerTestHooks(load: () => Features, timings: ActivationTimings, env: NodeJS.ProcessEnv = process.env): vscode.Disposable | undefined {
+export function registerTestHooks(
+  load: () => Features,
+  timings: ActivationTimings,
+  env: NodeJS.ProcessEnv = process.env,
+): vscode.Disposable | undefined {
   if (env[TEST_HOOKS_ENV] !== '1') return undefined;
   const hooks: TestHooks = {
-    get registeredCommands() { return load().testing.registeredCommands; },
-    get sparkPools() { return load().testing.sparkPools; },
-    get resources() { return load().testing.resources; },
-    get notebooks() { return load().testing.notebooks; },
-    get pipelines() { return load().testing.pipelines; },
+    get registeredCommands() {
+      return load().testing.registeredCommands;
+    },
+    get sparkPools() {
+      return load().testing.sparkPools;
+    },
+    get resources() {
+      return load().testing.resources;
+    },
+    get notebooks() {
+      return load().testing.notebooks;
+    },
+    get pipelines() {
+      return load().testing.pipelines;
+    },
     timings,
   };
   return vscode.commands.registerCommand(TEST_HOOKS_COMMAND, () => hooks);

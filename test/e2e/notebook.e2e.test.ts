@@ -17,7 +17,13 @@ async function findInFrames(page: Page, selector: string, timeoutMs: number): Pr
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > deadline) throw new Error(`nothing matches ${selector} in any frame`);
     await page.waitForTimeout(250);
@@ -29,7 +35,10 @@ async function quickOpen(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) })
+    .first()
+    .waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
   await page.locator('.notebook-editor .monaco-list-row').first().waitFor({ state: 'attached', timeout: 30_000 });
   await page.waitForTimeout(1000);
@@ -40,13 +49,26 @@ async function pickKernel(page: Page, pool: string): Promise<void> {
   // extension's kernels exist (after a reload they register when its features load, a few seconds in): then
   // the toolbar names the pool.
   const selected = page.locator('.notebook-toolbar-container', { hasText: pool }).first();
-  const named = (timeout: number) => selected.waitFor({ timeout }).then(() => true, () => false);
+  const named = (timeout: number) =>
+    selected.waitFor({ timeout }).then(
+      () => true,
+      () => false,
+    );
   if (await named(5000)) return;
   for (let attempt = 1; ; attempt++) {
-    await page.locator('.notebook-editor .kernel-label, .notebook-editor [aria-label*="Kernel"], .notebook-editor .action-item:has-text("Select Kernel")')
-      .first().click({ timeout: 15_000 });
+    await page
+      .locator(
+        '.notebook-editor .kernel-label, .notebook-editor [aria-label*="Kernel"], .notebook-editor .action-item:has-text("Select Kernel")',
+      )
+      .first()
+      .click({ timeout: 15_000 });
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pool }).first();
-    if (await row.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await row.click();
       return;
     }
@@ -82,22 +104,39 @@ async function livySessions(poolName: string): Promise<{ id: number; name: strin
   const url = process.env.SYNAPSE_EMULATOR_URL!;
   const ca = fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8');
   const seed = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../emulator/seed.default.json'), 'utf8'));
-  const call = (method: string, target: string, body?: string, headers: Record<string, string> = {}) => new Promise<any>((resolve, reject) => {
-    const req = https.request(new URL(target), { method, ca, headers }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${target}: ${res.statusCode} ${text}`))));
+  const call = (method: string, target: string, body?: string, headers: Record<string, string> = {}) =>
+    new Promise<any>((resolve, reject) => {
+      const req = https.request(new URL(target), { method, ca, headers }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${target}: ${res.statusCode} ${text}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const sp = seed.servicePrincipals[0];
-  const token = (await call('POST', `${url}/${seed.tenantId}/oauth2/v2.0/token`, new URLSearchParams({ grant_type: 'client_credentials',
-    client_id: sp.clientId, client_secret: sp.clientSecret, scope: 'https://dev.azuresynapse.net/.default' }).toString(),
-  { 'content-type': 'application/x-www-form-urlencoded' })).access_token;
+  const token = (
+    await call(
+      'POST',
+      `${url}/${seed.tenantId}/oauth2/v2.0/token`,
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sp.clientId,
+        client_secret: sp.clientSecret,
+        scope: 'https://dev.azuresynapse.net/.default',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    )
+  ).access_token;
   const pool = attachedPoolsFromSeed(url, seed).find((p) => p.poolName === poolName)!;
-  const list = await call('GET', `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${poolName}/sessions?size=1000&detailed=true`,
-    undefined, { authorization: `Bearer ${token}` });
+  const list = await call(
+    'GET',
+    `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${poolName}/sessions?size=1000&detailed=true`,
+    undefined,
+    { authorization: `Bearer ${token}` },
+  );
   return list.sessions;
 }
 
@@ -128,7 +167,13 @@ async function waitForOutput(page: Page, text: string, timeoutMs: number): Promi
   for (;;) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text).count().catch(() => 0)) return;
+      if (
+        await frame
+          .getByText(text)
+          .count()
+          .catch(() => 0)
+      )
+        return;
     }
     if (Date.now() > deadline) throw new Error(`no cell output shows "${text}"`);
     await page.waitForTimeout(250);
@@ -154,17 +199,21 @@ describe('Notebook kernel in the browser workbench', () => {
     const controls = table.locator('button:not([disabled]), th[tabindex="0"]');
     const count = await controls.count();
     assert.ok(count >= 2, `the table's controls: ${count}`);
-    const focused = () => table.evaluate((root) => {
-      const all = [...root.querySelectorAll('button:not([disabled]), th[tabindex="0"]')];
-      return all.indexOf(root.ownerDocument.activeElement as (typeof all)[number]);
-    });
+    const focused = () =>
+      table.evaluate((root) => {
+        const all = [...root.querySelectorAll('button:not([disabled]), th[tabindex="0"]')];
+        return all.indexOf(root.ownerDocument.activeElement as (typeof all)[number]);
+      });
     await controls.nth(count - 1).focus();
     await page.keyboard.press('Tab');
     assert.strictEqual(await focused(), 0, 'Tab past the last control wraps to the first');
     await page.keyboard.press('Shift+Tab');
     assert.strictEqual(await focused(), count - 1, 'Shift+Tab from the first goes back to the last');
     // Once the cells are done, the status bar shows the notebook's session as idle (not still starting).
-    await page.locator('.statusbar-item', { hasText: /Spark sparksmall: idle \(#\d+\)/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Spark sparksmall: idle \(#\d+\)/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
   });
 
   it('recognises the magics of Synapse notebooks and keeps their metadata on save', async function () {
@@ -197,7 +246,11 @@ describe('Notebook kernel in the browser workbench', () => {
       before.cells.forEach((cell: { metadata: unknown; source: unknown }, i: number) => {
         assert.deepStrictEqual(after.cells[i].metadata, cell.metadata, `cell ${i} metadata changed`);
         // VS Code's ipynb serializer normalises CRLF to LF; anything else in the source must stay.
-        const src = (c: { source: unknown }) => [].concat(c.source as never).join('').replace(/\r\n/g, '\n');
+        const src = (c: { source: unknown }) =>
+          []
+            .concat(c.source as never)
+            .join('')
+            .replace(/\r\n/g, '\n');
         assert.strictEqual(src(after.cells[i]), src(cell), `cell ${i} source changed`);
       });
       console.log(`    screenshot: ${await wb.get().screenshot(`corpus-${path.basename(dest, '.ipynb')}`)}`);
@@ -216,10 +269,16 @@ describe('Notebook session across a window reload', () => {
     const name = 'reload-attach.ipynb';
     const marker = `reload-${Date.now()}`;
     const nb = {
-      cells: [`reload_marker = "${marker}"\nprint("before", "reload")`, 'print("after reload:", reload_marker)'].map((source) =>
-        ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
+      cells: [`reload_marker = "${marker}"\nprint("before", "reload")`, 'print("after reload:", reload_marker)'].map((source) => ({
+        cell_type: 'code',
+        execution_count: null,
+        metadata: {},
+        outputs: [],
+        source,
+      })),
       metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' } },
-      nbformat: 4, nbformat_minor: 5,
+      nbformat: 4,
+      nbformat_minor: 5,
     };
     fs.writeFileSync(path.join(process.env.E2E_WORKSPACE!, 'notebooks', name), JSON.stringify(nb, null, 1));
     await quickOpen(page, `notebooks/${name}`);
@@ -241,7 +300,11 @@ describe('Notebook session across a window reload', () => {
     await waitForOutput(page, `after reload: ${marker}`, 120_000);
 
     const after = await livySessions('sparksmall');
-    assert.deepStrictEqual(ours(after).map((s) => [s.id, s.state]), [[session.id, 'idle']], 'the same session, still alive');
+    assert.deepStrictEqual(
+      ours(after).map((s) => [s.id, s.state]),
+      [[session.id, 'idle']],
+      'the same session, still alive',
+    );
     assert.strictEqual(after.length, before.length, `no session was created on the pool: ${JSON.stringify(after)}`);
     console.log(`    screenshot: ${await wb.get().screenshot('notebook-after-reload')}`);
   });
@@ -254,10 +317,12 @@ describe('Notebook session across a window reload', () => {
     const file = path.join(process.env.E2E_WORKSPACE!, 'notebooks', name);
     const marker = `slept-${Date.now()}`;
     const nb = {
-      cells: ['# A long cell', `import time\nruns = globals().get("runs", 0) + 1\ntime.sleep(25)\nprint("${marker}", "runs:", runs)`].map((source, i) =>
-        ({ cell_type: i ? 'code' : 'markdown', ...(i ? { execution_count: null, outputs: [] } : {}), metadata: {}, source })),
+      cells: ['# A long cell', `import time\nruns = globals().get("runs", 0) + 1\ntime.sleep(25)\nprint("${marker}", "runs:", runs)`].map(
+        (source, i) => ({ cell_type: i ? 'code' : 'markdown', ...(i ? { execution_count: null, outputs: [] } : {}), metadata: {}, source }),
+      ),
       metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' } },
-      nbformat: 4, nbformat_minor: 5,
+      nbformat: 4,
+      nbformat_minor: 5,
     };
     fs.writeFileSync(file, JSON.stringify(nb, null, 1));
     await quickOpen(page, `notebooks/${name}`);
@@ -267,7 +332,7 @@ describe('Notebook session across a window reload', () => {
     const ours = (sessions: { name: string | null; state: string }[]) => sessions.filter((s) => s.name === `${name} (VS Code)`);
     for (const deadline = Date.now() + 120_000; ;) {
       if (ours(await livySessions('sparksmall')).some((s) => s.state === 'busy')) break;
-      if (Date.now() > deadline) throw new Error('the cell\'s statement never started');
+      if (Date.now() > deadline) throw new Error("the cell's statement never started");
       await page.waitForTimeout(250);
     }
     await reloadWindow(wb.get());

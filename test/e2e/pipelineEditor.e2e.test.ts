@@ -51,7 +51,12 @@ async function nodeInView(frame: Frame, id: string): Promise<boolean> {
   const canvas = await frame.locator('#canvas').boundingBox();
   const box = await frame.locator(`svg.graph g.node[data-node-id="${id}"] rect.box`).boundingBox();
   if (!canvas || !box) return false;
-  return box.x >= canvas.x - 1 && box.y >= canvas.y - 1 && box.x + box.width <= canvas.x + canvas.width + 1 && box.y + box.height <= canvas.y + canvas.height + 1;
+  return (
+    box.x >= canvas.x - 1 &&
+    box.y >= canvas.y - 1 &&
+    box.x + box.width <= canvas.x + canvas.width + 1 &&
+    box.y + box.height <= canvas.y + canvas.height + 1
+  );
 }
 
 async function until(page: Page, check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -65,10 +70,13 @@ async function until(page: Page, check: () => Promise<boolean>, what: string, ti
 /** WCAG contrast ratio of two CSS rgb()/rgba() colours (alpha ignored: the colours used are opaque). */
 function contrast(a: string, b: string): number {
   const lum = (c: string) => {
-    const [r, g, bl] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? [])
+      .slice(0, 3)
+      .map(Number)
+      .map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [l1, l2] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -122,19 +130,29 @@ function graphColours(frame: Frame): Promise<Record<string, string>> {
 
 function assertContrast(colours: Record<string, string>, theme: string): void {
   const pairs: [string, string, number][] = [
-    ['label', 'box', 4.5], ['sub', 'box', 4.5], ['edge', 'page', 3], ['boxStroke', 'page', 3],
-    ['selectedStroke', 'page', 3], ['badgeText', 'badge', 3], ['hint', 'page', 4.5],
+    ['label', 'box', 4.5],
+    ['sub', 'box', 4.5],
+    ['edge', 'page', 3],
+    ['boxStroke', 'page', 3],
+    ['selectedStroke', 'page', 3],
+    ['badgeText', 'badge', 3],
+    ['hint', 'page', 4.5],
   ];
   const low = pairs
     .filter(([a, b]) => colours[a] && colours[b])
     .map(([a, b, min]) => ({ a, b, min, ratio: contrast(colours[a], colours[b]) }))
     .filter((p) => p.ratio < p.min);
-  assert.deepStrictEqual(low.map((p) => `${p.a} on ${p.b}: ${p.ratio.toFixed(2)} < ${p.min}`), [], `${theme}: ${JSON.stringify(colours)}`);
+  assert.deepStrictEqual(
+    low.map((p) => `${p.a} on ${p.b}: ${p.ratio.toFixed(2)} < ${p.min}`),
+    [],
+    `${theme}: ${JSON.stringify(colours)}`,
+  );
 }
 
 const corpusFolder = 'corpus/aml-pipelines/cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark';
 const fixturesDir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
-const nestedFolder = 'azureml-examples/cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component';
+const nestedFolder =
+  'azureml-examples/cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component';
 
 describe('Pipeline editor in the browser workbench', () => {
   const wb = useWorkbench();
@@ -220,7 +238,9 @@ describe('Pipeline editor in the browser workbench', () => {
     assert.ok(ids.length >= 5, ids.join(', '));
 
     // From a pipeline input (left column) ArrowRight goes right, to the step it feeds.
-    const inputs = ids.filter((id) => id.startsWith('input:') || !id.startsWith('step:') && p.nodes[id].x === Math.min(...ids.map((i) => p.nodes[i].x)));
+    const inputs = ids.filter(
+      (id) => id.startsWith('input:') || (!id.startsWith('step:') && p.nodes[id].x === Math.min(...ids.map((i) => p.nodes[i].x))),
+    );
     await frame.locator(`svg.graph g.node[data-node-id="${inputs[0]}"]`).focus();
     await page.keyboard.press('ArrowRight');
     await until(page, async () => (await probe(frame)).focusedNode === 'step:sample_words', 'ArrowRight to reach sample_words');
@@ -241,17 +261,24 @@ describe('Pipeline editor in the browser workbench', () => {
     assert.ok(column.length >= 2, `right column: ${column.join(', ')}`);
     await page.keyboard.press(column.indexOf(right) === 0 ? 'ArrowDown' : 'ArrowUp');
     p = await probe(frame);
-    assert.ok(p.focusedNode && column.includes(p.focusedNode) && p.focusedNode !== right, `ArrowDown/Up stays in the column: ${JSON.stringify(p)}`);
+    assert.ok(
+      p.focusedNode && column.includes(p.focusedNode) && p.focusedNode !== right,
+      `ArrowDown/Up stays in the column: ${JSON.stringify(p)}`,
+    );
     await page.keyboard.press('ArrowLeft');
     await until(page, async () => (await probe(frame)).focusedNode === 'step:sample_words', 'ArrowLeft back to sample_words');
 
     // Enter opens the form of the focused step: the keyboard lands in its first field; Escape returns.
     await page.keyboard.press('ArrowRight');
-    await until(page, async () => (await probe(frame)).focusedNode === 'step:count_word' || (await probe(frame)).selected[0] === 'step:count_word', 'a step right of sample_words', 2_000)
-      .catch(async () => {
-        // count_word is not the nearest node to the right: pick it directly.
-        await frame.locator('svg.graph g.node[data-node-id="step:count_word"]').focus();
-      });
+    await until(
+      page,
+      async () => (await probe(frame)).focusedNode === 'step:count_word' || (await probe(frame)).selected[0] === 'step:count_word',
+      'a step right of sample_words',
+      2_000,
+    ).catch(async () => {
+      // count_word is not the nearest node to the right: pick it directly.
+      await frame.locator('svg.graph g.node[data-node-id="step:count_word"]').focus();
+    });
     await page.keyboard.press('Enter');
     await until(page, async () => (await probe(frame)).focusedField === 'name', 'the name field to take the focus');
     p = await probe(frame);
@@ -280,7 +307,11 @@ describe('Pipeline editor in the browser workbench', () => {
     // Zoomed in far, moving the selection to a node that is off-screen pans it into view; 0 fits as before.
     for (let i = 0; i < 6; i++) await page.keyboard.press('+');
     await page.keyboard.press('ArrowLeft');
-    await until(page, async () => ((await probe(frame)).focusedNode ?? 'step:count_word') !== 'step:count_word', 'ArrowLeft to move the focus while zoomed in');
+    await until(
+      page,
+      async () => ((await probe(frame)).focusedNode ?? 'step:count_word') !== 'step:count_word',
+      'ArrowLeft to move the focus while zoomed in',
+    );
     const moved = (await probe(frame)).focusedNode!;
     await until(page, () => nodeInView(frame, moved), `${moved} panned into view`, 2_000);
     await page.keyboard.press('0');
@@ -295,13 +326,19 @@ describe('Pipeline editor in the browser workbench', () => {
     const frame = await wb.get().webviewFrame('svg.graph g.node');
     const edges = () => frame.locator('svg.graph path.edge:not(.connecting)').count();
     const before = await edges();
-    const grip = await frame.locator('svg.graph g.node[data-node-id="step:sample_words"] circle.port-grip[data-port="file_output"]').boundingBox();
+    const grip = await frame
+      .locator('svg.graph g.node[data-node-id="step:sample_words"] circle.port-grip[data-port="file_output"]')
+      .boundingBox();
     const target = await frame.locator('svg.graph g.node[data-node-id="step:count_word"] rect.box').boundingBox();
     assert.ok(grip && target, 'the output grip and the target step are on screen');
     await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
     await page.mouse.down();
     await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
-    assert.strictEqual(await frame.locator('svg.graph g.node.drop-target').getAttribute('data-node-id'), 'step:count_word', 'the step under the pointer is marked');
+    assert.strictEqual(
+      await frame.locator('svg.graph g.node.drop-target').getAttribute('data-node-id'),
+      'step:count_word',
+      'the step under the pointer is marked',
+    );
     await page.mouse.up();
     await until(page, async () => (await edges()) === before + 1, 'the new edge');
     await until(page, async () => (await probe(frame)).formTitle === 'count_word (spark)', 'the connected step selected');
@@ -317,8 +354,16 @@ describe('Pipeline editor in the browser workbench', () => {
       return text;
     };
     const connected = parse(await saved()) as { jobs: Record<string, { inputs: Record<string, unknown> }> };
-    assert.strictEqual(connected.jobs.count_word.inputs.file_output, '${{parent.jobs.sample_words.outputs.file_output}}', 'a new input named after the output');
-    assert.deepStrictEqual((connected.jobs.count_word.inputs.file_input as { path: string }).path, '${{parent.jobs.sample_words.outputs.file_output}}', 'the existing binding stays');
+    assert.strictEqual(
+      connected.jobs.count_word.inputs.file_output,
+      '${{parent.jobs.sample_words.outputs.file_output}}',
+      'a new input named after the output',
+    );
+    assert.deepStrictEqual(
+      (connected.jobs.count_word.inputs.file_input as { path: string }).path,
+      '${{parent.jobs.sample_words.outputs.file_output}}',
+      'the existing binding stays',
+    );
 
     await frame.locator('svg.graph').focus();
     await wb.get().runCommand('Undo');
@@ -339,13 +384,20 @@ describe('Pipeline editor in the browser workbench', () => {
       fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(before), 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
       await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
       frame = await wb.get().webviewFrame('svg.graph g.node');
-      await until(page, async () => frame.evaluate(() => (globalThis as any).document.body.classList.contains('vscode-dark')), 'the webview to take the dark theme');
+      await until(
+        page,
+        async () => frame.evaluate(() => (globalThis as any).document.body.classList.contains('vscode-dark')),
+        'the webview to take the dark theme',
+      );
       await page.waitForTimeout(300);
       await wb.get().screenshot('pipeline-editor-dark');
       assertContrast(await graphColours(frame), 'dark');
     } finally {
       fs.writeFileSync(settingsFile, before);
-      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 }).catch(() => undefined);
+      await page
+        .locator('.monaco-workbench.vs')
+        .waitFor({ timeout: 30_000 })
+        .catch(() => undefined);
     }
   });
 
@@ -360,15 +412,33 @@ describe('Pipeline editor in the browser workbench', () => {
     await frame.locator('#side vscode-textfield[data-conf]').first().waitFor({ timeout: 15_000 });
     // The accessibility tree as a screen reader gets it (shadow DOM included): role and name of every control.
     const snapshot = await frame.locator('#side').ariaSnapshot();
-    const controls = snapshot.split('\n').map((l) => /^\s*- (textbox|combobox|button|checkbox|listbox)(?: "([^"]*)")?/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    const controls = snapshot
+      .split('\n')
+      .map((l) => /^\s*- (textbox|combobox|button|checkbox|listbox)(?: "([^"]*)")?/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
     assert.ok(controls.length >= 6, `the form's controls:\n${snapshot}`);
     const unnamed = controls.filter((m) => !m[2]?.trim());
-    assert.deepStrictEqual(unnamed.map((m) => m[0].trim()), [], `controls without a name:\n${snapshot}`);
-    for (const name of ['Name', 'Entry file', 'Arguments']) assert.ok(controls.some((m) => m[1] === 'textbox' && m[2] === name), `a textbox named ${name}:\n${snapshot}`);
-    assert.ok(controls.some((m) => m[1] === 'combobox' && /^Compute/.test(m[2])), `the compute combobox is named:\n${snapshot}`);
+    assert.deepStrictEqual(
+      unnamed.map((m) => m[0].trim()),
+      [],
+      `controls without a name:\n${snapshot}`,
+    );
+    for (const name of ['Name', 'Entry file', 'Arguments'])
+      assert.ok(
+        controls.some((m) => m[1] === 'textbox' && m[2] === name),
+        `a textbox named ${name}:\n${snapshot}`,
+      );
+    assert.ok(
+      controls.some((m) => m[1] === 'combobox' && /^Compute/.test(m[2])),
+      `the compute combobox is named:\n${snapshot}`,
+    );
     const removes = controls.filter((m) => m[1] === 'button' && /^Remove/.test(m[2]));
     assert.ok(removes.length >= 2, snapshot);
-    assert.strictEqual(new Set(removes.map((m) => m[2])).size, removes.length, `each Remove button says what it removes:\n${removes.map((m) => m[2]).join('\n')}`);
+    assert.strictEqual(
+      new Set(removes.map((m) => m[2])).size,
+      removes.length,
+      `each Remove button says what it removes:\n${removes.map((m) => m[2]).join('\n')}`,
+    );
   });
   it('opens a pipeline component step to show its own steps, read-only, and Back returns', async function () {
     this.timeout(120_000);
@@ -381,11 +451,15 @@ describe('Pipeline editor in the browser workbench', () => {
     const outer = 'step:train_and_evaluate_model1';
     const frame = await wb.get().webviewFrame(`svg.graph g.node[data-node-id="${outer}"]`);
     await frame.locator(`svg.graph g.node[data-node-id="${outer}"]`).click();
-    await frame.locator('#side').getByText(/runs a pipeline component of 3 steps/).waitFor({ timeout: 15_000 });
+    await frame
+      .locator('#side')
+      .getByText(/runs a pipeline component of 3 steps/)
+      .waitFor({ timeout: 15_000 });
     await frame.locator('#side vscode-button', { hasText: 'Open nested pipeline' }).click();
     // The canvas now shows the component's own steps, and the toolbar says where we are.
-    for (const inner of ['train_job', 'score_job', 'evaluate_job']) await frame.locator(`svg.graph g.node[data-node-id="step:${inner}"]`).waitFor({ timeout: 15_000 });
-    assert.match(await frame.locator('#crumb-path').textContent() ?? '', /train_and_evaluate_model1/);
+    for (const inner of ['train_job', 'score_job', 'evaluate_job'])
+      await frame.locator(`svg.graph g.node[data-node-id="step:${inner}"]`).waitFor({ timeout: 15_000 });
+    assert.match((await frame.locator('#crumb-path').textContent()) ?? '', /train_and_evaluate_model1/);
     assert.strictEqual(await frame.locator(`svg.graph g.node[data-node-id="${outer}"]`).count(), 0);
     await frame.locator('svg.graph g.node[data-node-id="step:train_job"]').click();
     await frame.locator('#side h2', { hasText: 'train_job' }).waitFor({ timeout: 10_000 });

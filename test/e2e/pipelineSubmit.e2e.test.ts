@@ -37,14 +37,23 @@ describe('Pipeline submit in the browser workbench', () => {
     const workspace = (await access.arm.listAmlWorkspaces()).find((w) => w.name === 'contoso-aml')!;
     const client = new AmlWorkspaceClient(access.arm, workspace);
     const jobsBefore = (await client.listJobs(500)).map((j) => j.name);
-    await emulatorAdmin('POST', '/_emulator/faults', { kind: 'latency', surface: 'arm', method: 'PUT', path: '/components/azureml_anonymous/versions/', latencyMs: LATENCY_MS, count: 1 });
+    await emulatorAdmin('POST', '/_emulator/faults', {
+      kind: 'latency',
+      surface: 'arm',
+      method: 'PUT',
+      path: '/components/azureml_anonymous/versions/',
+      latencyMs: LATENCY_MS,
+      count: 1,
+    });
 
     await wb.get().runCommand('Synapse Spark: Submit Pipeline');
     const row = page.locator('.quick-input-list .monaco-list-row', { has: page.getByText('contoso-aml', { exact: true }) }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click();
 
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Submitting prepare-train.pipeline.yml to contoso-aml' }).first();
+    const toast = page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Submitting prepare-train.pipeline.yml to contoso-aml' })
+      .first();
     await toast.waitFor({ timeout: 30_000 });
     await toast.locator('text=/Registering/').first().waitFor({ timeout: 30_000 });
     await wb.get().screenshot('pipeline-submit-registering');
@@ -52,7 +61,9 @@ describe('Pipeline submit in the browser workbench', () => {
     await toast.hover();
     await toast.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
 
-    const cancelled = page.locator('.notifications-toasts .notification-toast', { hasText: 'Submit cancelled during register: no job was created.' }).first();
+    const cancelled = page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Submit cancelled during register: no job was created.' })
+      .first();
     await cancelled.waitFor({ timeout: 15_000 });
     assert.ok(Date.now() - started < LATENCY_MS, 'the cancel does not wait for the delayed registration');
     await wb.get().screenshot('pipeline-submit-cancelled');

@@ -24,7 +24,7 @@ async function waitForText(frame: Frame, selector: string, expected: RegExp, tim
 describe('Run view after a window reload', () => {
   const wb = useWorkbench();
 
-  it('restores the run view of a submitted pipeline with the run\'s state', async function () {
+  it("restores the run view of a submitted pipeline with the run's state", async function () {
     this.timeout(240_000);
     const { page } = wb.get();
 
@@ -47,7 +47,9 @@ describe('Run view after a window reload', () => {
     await wb.get().screenshot('run-view-before-reload');
 
     // A mark on the old page: everything below must come from the reloaded one, not the page before it.
-    await page.evaluate(() => { (globalThis as { beforeReload?: boolean }).beforeReload = true; });
+    await page.evaluate(() => {
+      (globalThis as { beforeReload?: boolean }).beforeReload = true;
+    });
     await wb.get().runCommand('Developer: Reload Window');
     const deadline = Date.now() + 60_000;
     while (await page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true).catch(() => true)) {
@@ -62,18 +64,33 @@ describe('Run view after a window reload', () => {
     await wb.get().screenshot('run-view-after-reload');
 
     assert.match(await text(after, '#title'), /prepare_train/);
-    const steps = await after.locator('svg.graph g.node').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-node-id')}=${n.textContent?.includes('completed') ? 'completed' : n.textContent}`));
+    const steps = await after
+      .locator('svg.graph g.node')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => `${n.getAttribute('data-node-id')}=${n.textContent?.includes('completed') ? 'completed' : n.textContent}`),
+      );
     assert.deepStrictEqual(steps.sort(), ['step:prepare=completed', 'step:train=completed']);
     const log = await text(after, '#log');
     assert.strictEqual(log.match(/train: 200 rows/g)?.length, 1, `each log line once:\n${log}`);
-    assert.strictEqual(await after.locator('#cancel').evaluate((b) => (b as unknown as { disabled: boolean }).disabled), true, 'a finished run cannot be cancelled');
+    assert.strictEqual(
+      await after.locator('#cancel').evaluate((b) => (b as unknown as { disabled: boolean }).disabled),
+      true,
+      'a finished run cannot be cancelled',
+    );
     assert.ok(await after.locator('#notice').isHidden(), `no notice once the run is shown: ${await text(after, '#notice')}`);
 
     // Every control a screen reader reaches has a name (the outputs' Download/Copy/Browse say which output).
     const snapshot = await after.locator('body').ariaSnapshot();
-    const controls = snapshot.split('\n').map((l) => /^\s*- (button|textbox|combobox|link)(?: "([^"]*)")?/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    const controls = snapshot
+      .split('\n')
+      .map((l) => /^\s*- (button|textbox|combobox|link)(?: "([^"]*)")?/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
     assert.ok(controls.length >= 3, snapshot);
-    assert.deepStrictEqual(controls.filter((m) => !m[2]?.trim()).map((m) => m[0].trim()), [], `controls without a name:\n${snapshot}`);
+    assert.deepStrictEqual(
+      controls.filter((m) => !m[2]?.trim()).map((m) => m[0].trim()),
+      [],
+      `controls without a name:\n${snapshot}`,
+    );
     const outputButtons = controls.filter((m) => m[1] === 'button' && /^(Download|Copy|Browse) /.test(m[2]));
     assert.strictEqual(new Set(outputButtons.map((m) => m[2])).size, outputButtons.length, 'each output action names its output');
   });

@@ -24,10 +24,12 @@ describe('Packaged extension in the browser workbench', () => {
     await wb.get().runCommand('Synapse Spark: Show Log');
     // The Output view shows our channel, and the channel shows the activation line (Monaco renders
     // spaces as no-break spaces, hence \s).
-    await page.locator('.part.panel .monaco-select-box[title*="Azure ML Synapse Spark"], .part.panel select', { hasText: 'Azure ML Synapse Spark' })
-      .first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.part.panel .monaco-select-box[title*="Azure ML Synapse Spark"], .part.panel select', { hasText: 'Azure ML Synapse Spark' })
+      .first()
+      .waitFor({ timeout: 15_000 });
     const line = page.locator('.part.panel .view-lines', { hasText: /Activated\s+azureml-synapse-spark\.azureml-synapse-spark/ });
     await line.first().waitFor({ timeout: 15_000 });
-    assert.ok(await line.count() > 0);
+    assert.ok((await line.count()) > 0);
   });
 });

@@ -23,7 +23,10 @@ describe('Workspaces view in the browser workbench', () => {
     }
     const pool = row(/sparkmedium/);
     await pool.waitFor({ timeout: 30_000 });
-    await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*not attached/ }).first().waitFor({ timeout: 15_000 });
+    await tree
+      .locator('.monaco-list-row', { hasText: /sparkmedium.*not attached/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
 
     await pool.click({ button: 'right' });
     const entry = page.locator('.monaco-menu .action-item', { hasText: 'Attach Spark Pool' }).first();
@@ -40,15 +43,25 @@ describe('Workspaces view in the browser workbench', () => {
     await systemAssigned.waitFor({ timeout: 15_000 });
     // The identity step's Back button returns to the name box, with the name as typed.
     await page.locator('.quick-input-widget .quick-input-left-action-bar .action-label').first().click();
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('.quick-input-widget input')?.value === 'sparkmed-e2e', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelector('.quick-input-widget input')?.value === 'sparkmed-e2e',
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.keyboard.press('Enter');
     await systemAssigned.waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
 
-    await tree.locator('.monaco-list-row', { hasText: /sparkmedium.*attached as sparkmed-e2e/ }).first().waitFor({ timeout: 60_000 });
+    await tree
+      .locator('.monaco-list-row', { hasText: /sparkmedium.*attached as sparkmed-e2e/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     // The Sessions view lists the new pool at once (it polls only every 15 s).
     const sessions = page.locator('.pane:has(.pane-header[aria-label^="Sessions"]) .monaco-list');
-    await sessions.locator('.monaco-list-row', { hasText: /^sparkmedium/ }).first().waitFor({ timeout: 4000 });
+    await sessions
+      .locator('.monaco-list-row', { hasText: /^sparkmedium/ })
+      .first()
+      .waitFor({ timeout: 4000 });
     await wb.get().screenshot('attached-spark-pool');
   });
 });

@@ -29,8 +29,17 @@ describe('Extension in a real VS Code host', () => {
       assert.ok(all.has(id), `${id} is not known to VS Code`);
     }
     for (const id of registered) assert.ok(declared.has(id), `${id} is registered but not declared in package.json`);
-    const strays = [...all].filter((id) => id.startsWith('synapseSpark.') && !declared.has(id) && id !== TEST_HOOKS_COMMAND && !id.endsWith('.focus')
-      && !id.endsWith('.resetViewLocation') && !id.endsWith('.toggleVisibility') && !id.endsWith('.removeView') && !id.endsWith('.open'));
+    const strays = [...all].filter(
+      (id) =>
+        id.startsWith('synapseSpark.') &&
+        !declared.has(id) &&
+        id !== TEST_HOOKS_COMMAND &&
+        !id.endsWith('.focus') &&
+        !id.endsWith('.resetViewLocation') &&
+        !id.endsWith('.toggleVisibility') &&
+        !id.endsWith('.removeView') &&
+        !id.endsWith('.open'),
+    );
     assert.deepStrictEqual(strays, [], 'commands under our prefix that the manifest does not declare');
   });
 
@@ -39,12 +48,17 @@ describe('Extension in a real VS Code host', () => {
     assert.strictEqual(ext.exports, undefined, 'activate() returns nothing');
     const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
     assert.ok(!declared.includes(TEST_HOOKS_COMMAND), `${TEST_HOOKS_COMMAND} is declared in package.json`);
-    assert.ok(!JSON.stringify(ext.packageJSON.activationEvents ?? []).includes(TEST_HOOKS_COMMAND), `${TEST_HOOKS_COMMAND} activates the extension`);
+    assert.ok(
+      !JSON.stringify(ext.packageJSON.activationEvents ?? []).includes(TEST_HOOKS_COMMAND),
+      `${TEST_HOOKS_COMMAND} activates the extension`,
+    );
     assert.strictEqual(typeof hooks.timings.activateMs, 'number');
   });
 
   it('registers the hooks command only under SYNAPSE_SPARK_TEST_HOOKS=1 (this host sets it)', () => {
-    const load = () => { throw new Error('the features were loaded'); };
+    const load = () => {
+      throw new Error('the features were loaded');
+    };
     assert.strictEqual(registerTestHooks(load, { activateMs: 0, featuresMs: undefined }, {}), undefined);
     assert.strictEqual(registerTestHooks(load, { activateMs: 0, featuresMs: undefined }, { SYNAPSE_SPARK_TEST_HOOKS: '0' }), undefined);
   });

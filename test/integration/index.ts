@@ -10,16 +10,24 @@ import * as path from 'path';
 import Mocha from 'mocha';
 
 function findTests(dir: string, suffix: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return findTests(full, suffix);
-    return entry.name.endsWith(suffix) ? [full] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return findTests(full, suffix);
+      return entry.name.endsWith(suffix) ? [full] : [];
+    })
+    .sort();
 }
 
 export function run(): Promise<void> {
   const bench = process.env.SYNAPSE_TEST_BENCH === '1';
-  const mocha = new Mocha({ ui: 'bdd', timeout: bench ? 15 * 60_000 : 60_000, color: false, grep: process.env.SYNAPSE_TEST_GREP || undefined });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: bench ? 15 * 60_000 : 60_000,
+    color: false,
+    grep: process.env.SYNAPSE_TEST_GREP || undefined,
+  });
   for (const file of findTests(__dirname, bench ? '.bench.js' : '.integration.test.js')) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -23,7 +23,12 @@ export function emulatorAgent(): https.Agent {
   return agent;
 }
 
-export function request(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export function request(
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const req = https.request(new URL(url), { method, agent: emulatorAgent(), headers }, (res) => {
       let text = '';
@@ -37,16 +42,24 @@ export function request(method: string, url: string, body?: string, headers: Rec
 
 export const emulatorUrl = (): string => process.env.SYNAPSE_EMULATOR_URL!;
 export const admin = (method: string, p: string, body?: unknown) =>
-  request(method, new URL(p, emulatorUrl()).toString(), body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
+  request(method, new URL(p, emulatorUrl()).toString(), body === undefined ? undefined : JSON.stringify(body), {
+    'content-type': 'application/json',
+  });
 
 let token: { value: string; expires: number } | undefined;
 /** A Synapse data-plane token for the seed's service principal (cached like a client would). */
 export async function livyToken(): Promise<string> {
   if (token && token.expires > Date.now() + 60_000) return token.value;
   const sp = seed.servicePrincipals[0];
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: sp.clientId, client_secret: sp.clientSecret,
-    scope: 'https://dev.azuresynapse.net/.default' }).toString();
-  const res = await request('POST', `${emulatorUrl()}/${seed.tenantId}/oauth2/v2.0/token`, form, { 'content-type': 'application/x-www-form-urlencoded' });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: sp.clientId,
+    client_secret: sp.clientSecret,
+    scope: 'https://dev.azuresynapse.net/.default',
+  }).toString();
+  const res = await request('POST', `${emulatorUrl()}/${seed.tenantId}/oauth2/v2.0/token`, form, {
+    'content-type': 'application/x-www-form-urlencoded',
+  });
   token = { value: res.body.access_token, expires: Date.now() + (res.body.expires_in ?? 3600) * 1000 };
   return token.value;
 }
@@ -56,8 +69,10 @@ export const livySessionsUrl = (pool: AttachedSparkPool): string =>
   `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/sessions`;
 
 export async function livy(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return request(method, url, body === undefined ? undefined : JSON.stringify(body),
-    { authorization: `Bearer ${await livyToken()}`, 'content-type': 'application/json' });
+  return request(method, url, body === undefined ? undefined : JSON.stringify(body), {
+    authorization: `Bearer ${await livyToken()}`,
+    'content-type': 'application/json',
+  });
 }
 
 export async function livySession(pool: AttachedSparkPool, id: number): Promise<{ state: string; submitterName?: string; log?: string[] }> {
@@ -78,8 +93,13 @@ export const decode = (item: vscode.NotebookCellOutputItem): string => new TextD
 /** Live Spark progress and its end-of-cell summary are outputs of their own, marked in their metadata. */
 export const isSparkProgress = (o: vscode.NotebookCellOutput): boolean => !!o.metadata && 'synapseSparkProgress' in o.metadata;
 /** The items of the statement's own outputs (Spark progress and summary left out). */
-export const items = (cell: vscode.NotebookCell): vscode.NotebookCellOutputItem[] => cell.outputs.filter((o) => !isSparkProgress(o)).flatMap((o) => o.items);
-export const text = (cell: vscode.NotebookCell): string => items(cell).filter((i) => i.mime.startsWith('text/')).map(decode).join('\n');
+export const items = (cell: vscode.NotebookCell): vscode.NotebookCellOutputItem[] =>
+  cell.outputs.filter((o) => !isSparkProgress(o)).flatMap((o) => o.items);
+export const text = (cell: vscode.NotebookCell): string =>
+  items(cell)
+    .filter((i) => i.mime.startsWith('text/'))
+    .map(decode)
+    .join('\n');
 
 export interface NotebookPool {
   hooks: TestHooks;
@@ -99,10 +119,19 @@ export async function connectNotebookPool(): Promise<NotebookPool> {
   const hooks = await activateWithHooks();
   const wanted = (p: AttachedSparkPool) => p.computeName === 'sparksmall' && p.amlWorkspace.name === 'contoso-aml';
   await vscode.commands.executeCommand('synapseSpark.signIn');
-  const pools = await waitFor('the Spark pool catalog to list sparksmall', () => hooks.sparkPools.listAttachedPools().catch(() => []), (p) => p.some(wanted), 30_000);
+  const pools = await waitFor(
+    'the Spark pool catalog to list sparksmall',
+    () => hooks.sparkPools.listAttachedPools().catch(() => []),
+    (p) => p.some(wanted),
+    30_000,
+  );
   const pool = pools.find(wanted)!;
   const controllerId = controllerIdFor(pool);
-  await waitFor('the pool controller', () => hooks.notebooks.controllerIds(), (ids) => ids.includes(controllerId));
+  await waitFor(
+    'the pool controller',
+    () => hooks.notebooks.controllerIds(),
+    (ids) => ids.includes(controllerId),
+  );
   return { hooks, pool, controllerId };
 }
 
@@ -110,9 +139,20 @@ export async function connectNotebookPool(): Promise<NotebookPool> {
 export async function openNotebook(controllerId: string, name: string, sources: string[]): Promise<vscode.NotebookDocument> {
   const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'notebooks', name);
   const nb = {
-    cells: sources.map((s) => ({ cell_type: 'code', execution_count: null, metadata: { synapse_extra: { keep: true } }, outputs: [], source: s })),
-    metadata: { kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' }, language_info: { name: 'python' }, synapse_widget: { version: '0.1' } },
-    nbformat: 4, nbformat_minor: 5,
+    cells: sources.map((s) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { synapse_extra: { keep: true } },
+      outputs: [],
+      source: s,
+    })),
+    metadata: {
+      kernelspec: { name: 'synapse_pyspark', display_name: 'Synapse PySpark' },
+      language_info: { name: 'python' },
+      synapse_widget: { version: '0.1' },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
   };
   await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(nb, null, 1)));
   const doc = await vscode.workspace.openNotebookDocument(uri);
@@ -126,6 +166,11 @@ export async function runCell(doc: vscode.NotebookDocument, index: number, timeo
   const cell = doc.cellAt(index);
   const before = cell.executionSummary?.timing?.endTime;
   await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: doc.uri });
-  await waitFor(`cell ${index} to finish`, () => cell.executionSummary, (s) => !!s?.timing?.endTime && s.timing.endTime !== before, timeoutMs);
+  await waitFor(
+    `cell ${index} to finish`,
+    () => cell.executionSummary,
+    (s) => !!s?.timing?.endTime && s.timing.endTime !== before,
+    timeoutMs,
+  );
   return cell;
 }

@@ -13,7 +13,18 @@ import type { AttachedSparkPool } from '../../src/core/model/sparkTargets';
 import { LIVY_TABLE_MIME } from '../../src/protocol/livyTable';
 import { ScriptedUi } from '../support/scriptedUi';
 import {
-  admin, connectNotebookPool, decode, ERROR_MIME, items, livy, livySession, livySessionsUrl, openNotebook as openWith, runCell, text, waitFor,
+  admin,
+  connectNotebookPool,
+  decode,
+  ERROR_MIME,
+  items,
+  livy,
+  livySession,
+  livySessionsUrl,
+  openNotebook as openWith,
+  runCell,
+  text,
+  waitFor,
 } from './notebookHarness';
 
 describe('Notebook kernels on attached Spark pools', function () {
@@ -39,9 +50,15 @@ describe('Notebook kernels on attached Spark pools', function () {
     ]);
     // The status bar while the first cell cold-starts the session: Livy's "not_started" (queued) reads "starting".
     const seen = new Set<string>();
-    const sampler = setInterval(() => { const t = hooks.notebooks.statusText(); if (t) seen.add(t); }, 20);
+    const sampler = setInterval(() => {
+      const t = hooks.notebooks.statusText();
+      if (t) seen.add(t);
+    }, 20);
     const printed = await runCell(notebook, 0).finally(() => clearInterval(sampler));
-    assert.ok([...seen].some((t) => /Spark sparksmall: starting \(#\d+\)$/.test(t)), [...seen].join(' | '));
+    assert.ok(
+      [...seen].some((t) => /Spark sparksmall: starting \(#\d+\)$/.test(t)),
+      [...seen].join(' | '),
+    );
     assert.ok(![...seen].some((t) => /not started \(#/.test(t)), [...seen].join(' | '));
     assert.strictEqual(printed.executionSummary?.success, true, text(printed));
     assert.strictEqual(text(printed), 'hello from spark');
@@ -57,34 +74,55 @@ describe('Notebook kernels on attached Spark pools', function () {
     assert.strictEqual(err.name, 'ZeroDivisionError');
     assert.match(err.message, /division by zero/);
     assert.match(err.stack, /Traceback/);
-    assert.ok(err.stack.endsWith(`\nZeroDivisionError: ${err.message}`) && err.stack.startsWith('Traceback (most recent call last):'), `Python's order: ${err.stack}`);
+    assert.ok(
+      err.stack.endsWith(`\nZeroDivisionError: ${err.message}`) && err.stack.startsWith('Traceback (most recent call last):'),
+      `Python's order: ${err.stack}`,
+    );
     // Saved as an ipynb traceback without trailing newlines, so a reopen (stack = traceback.join('\n')) shows the same text.
     assert.ok(await notebook.save());
-    const savedError = JSON.parse(fs.readFileSync(notebook.uri.fsPath, 'utf8')).cells[2].outputs
-      .find((o: { output_type: string }) => o.output_type === 'error') as { ename: string; evalue: string; traceback: string[] };
+    const savedError = JSON.parse(fs.readFileSync(notebook.uri.fsPath, 'utf8')).cells[2].outputs.find(
+      (o: { output_type: string }) => o.output_type === 'error',
+    ) as { ename: string; evalue: string; traceback: string[] };
     assert.strictEqual(savedError.ename, 'ZeroDivisionError');
     assert.strictEqual(savedError.evalue, err.message);
-    assert.ok(savedError.traceback.every((l) => !l.includes('\n')), JSON.stringify(savedError.traceback));
+    assert.ok(
+      savedError.traceback.every((l) => !l.includes('\n')),
+      JSON.stringify(savedError.traceback),
+    );
     assert.strictEqual(savedError.traceback.join('\n'), err.stack);
     await runCell(notebook, 3);
     const table = await runCell(notebook, 4);
     const tableItem = items(table).find((i) => i.mime === LIVY_TABLE_MIME);
     assert.ok(tableItem, `no table item: ${items(table).map((i) => i.mime)}`);
-    assert.deepStrictEqual(JSON.parse(decode(tableItem)).data, [['Seattle', 120], ['Redmond', 45]]);
+    assert.deepStrictEqual(JSON.parse(decode(tableItem)).data, [
+      ['Seattle', 120],
+      ['Redmond', 45],
+    ]);
     assert.match(text(table), /Seattle/);
-    await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => /sparksmall: idle \(#\d+\)/.test(t ?? ''), 5000);
+    await waitFor(
+      'the status bar',
+      () => hooks.notebooks.statusText(),
+      (t) => /sparksmall: idle \(#\d+\)/.test(t ?? ''),
+      5000,
+    );
   });
 
   it('applies %%configure, and shows %%info, %%logs and %%help', async () => {
     await vscode.workspace.getConfiguration('synapseSpark.notebook').update('outputLimitKB', 512, vscode.ConfigurationTarget.Workspace);
     const doc = notebook;
     const edit = new vscode.WorkspaceEdit();
-    edit.set(doc.uri, [vscode.NotebookEdit.insertCells(doc.cellCount, [
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%configure -f\n{"executorMemory": "2g", "conf": {"spark.test.flag": "on"}}', 'python'),
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%info', 'python'),
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%logs', 'python'),
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%nosuchmagic', 'python'),
-    ])]);
+    edit.set(doc.uri, [
+      vscode.NotebookEdit.insertCells(doc.cellCount, [
+        new vscode.NotebookCellData(
+          vscode.NotebookCellKind.Code,
+          '%%configure -f\n{"executorMemory": "2g", "conf": {"spark.test.flag": "on"}}',
+          'python',
+        ),
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%info', 'python'),
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%logs', 'python'),
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '%%nosuchmagic', 'python'),
+      ]),
+    ]);
     assert.ok(await vscode.workspace.applyEdit(edit));
     const base = doc.cellCount - 4;
     const before = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
@@ -108,16 +146,31 @@ describe('Notebook kernels on attached Spark pools', function () {
     const doc = await openNotebook('kernel-interrupt.ipynb', ['import time\ntime.sleep(30)\nprint("not reached")', 'print("after")']);
     const cell = doc.cellAt(0);
     void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 2 }], document: doc.uri });
-    await waitFor('the session to be busy', () => hooks.notebooks.sessions(doc.uri.toString())[0]?.state, (s) => s === 'busy', 60_000);
+    await waitFor(
+      'the session to be busy',
+      () => hooks.notebooks.sessions(doc.uri.toString())[0]?.state,
+      (s) => s === 'busy',
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution', doc.uri);
-    await waitFor('the cell to stop', () => cell.executionSummary?.timing?.endTime, (t) => t !== undefined, 5000);
+    await waitFor(
+      'the cell to stop',
+      () => cell.executionSummary?.timing?.endTime,
+      (t) => t !== undefined,
+      5000,
+    );
     assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
     assert.notStrictEqual(cell.executionSummary?.success, true);
     assert.ok(!/not reached/.test(text(cell)));
     const skipped = doc.cellAt(1);
-    await waitFor('the queued cell to leave the queue', () => skipped.executionSummary, (s) => s !== undefined, 5000);
+    await waitFor(
+      'the queued cell to leave the queue',
+      () => skipped.executionSummary,
+      (s) => s !== undefined,
+      5000,
+    );
     assert.strictEqual(skipped.executionSummary?.timing, undefined, 'the queued cell never ran, so it shows no run time');
     assert.strictEqual(skipped.executionSummary?.success, undefined);
     assert.strictEqual(skipped.outputs.length, 0);
@@ -129,8 +182,14 @@ describe('Notebook kernels on attached Spark pools', function () {
     const doc = await openNotebook('kernel-death.ipynb', ['print("warm")', 'import time\ntime.sleep(30)', 'print("fresh")']);
     await runCell(doc, 0);
     const id = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId!;
-    const fault = await admin('POST', '/_emulator/faults',
-      { kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${id}/statements/\\d+$`, count: 1, latencyMs: 200 });
+    const fault = await admin('POST', '/_emulator/faults', {
+      kind: 'sessionDeath',
+      surface: 'livy',
+      method: 'GET',
+      path: `/sessions/${id}/statements/\\d+$`,
+      count: 1,
+      latencyMs: 200,
+    });
     assert.strictEqual(fault.status, 201);
     const started = Date.now();
     const cell = await runCell(doc, 1, 20_000);
@@ -146,8 +205,12 @@ describe('Notebook kernels on attached Spark pools', function () {
     const replacement = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.notStrictEqual(replacement, id);
     assert.strictEqual(fresh.executionSummary?.success, true);
-    assert.strictEqual(text(fresh), `Spark session ${id} ended (dead), so this cell started a new session (${replacement}); `
-      + 'variables and cached data from the old one are gone.\nfresh', 'the next cell explains and starts a new session');
+    assert.strictEqual(
+      text(fresh),
+      `Spark session ${id} ended (dead), so this cell started a new session (${replacement}); ` +
+        'variables and cached data from the old one are gone.\nfresh',
+      'the next cell explains and starts a new session',
+    );
   });
 
   it('keeps unknown notebook and cell metadata when saving outputs', async () => {
@@ -169,7 +232,12 @@ describe('Notebook kernels on attached Spark pools', function () {
     await vscode.workspace.saveAll();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The document may stay loaded after its last tab closes; closing the tab is what deletes the session.
-    await waitFor('the session to be deleted', () => livySession(pool, id), (s) => s.state === 'killed', 20_000);
+    await waitFor(
+      'the session to be deleted',
+      () => livySession(pool, id),
+      (s) => s.state === 'killed',
+      20_000,
+    );
     assert.deepStrictEqual(hooks.notebooks.sessions(uri), []);
   });
 
@@ -178,7 +246,13 @@ describe('Notebook kernels on attached Spark pools', function () {
       'import matplotlib.pyplot as plt\nfig = plt.figure(figsize=(3, 2), dpi=100)\nplt.plot([1, 2, 3], [2, 1, 3])\n%matplot plt',
     ]);
     const cell = await runCell(doc, 0);
-    assert.strictEqual(cell.executionSummary?.success, true, `${items(cell).map((i) => `${i.mime}: ${decode(i).slice(0, 300)}`).join('\n')}`);
+    assert.strictEqual(
+      cell.executionSummary?.success,
+      true,
+      `${items(cell)
+        .map((i) => `${i.mime}: ${decode(i).slice(0, 300)}`)
+        .join('\n')}`,
+    );
     const png = items(cell).find((i) => i.mime === 'image/png');
     assert.ok(png, `no image/png item: ${items(cell).map((i) => i.mime)}`);
     const bytes = Buffer.from(png.data);
@@ -220,7 +294,11 @@ describe('Notebook kernels on attached Spark pools', function () {
     it('lists the session a cell started, with state and owner, and the status bar shows it', async () => {
       const fromLivy = await livySession(pool, id);
       assert.ok(fromLivy.submitterName, 'the emulator names the submitter');
-      const row = await waitFor('the session in the Sessions view', () => rowFor(id), (r) => r?.state === 'idle');
+      const row = await waitFor(
+        'the session in the Sessions view',
+        () => rowFor(id),
+        (r) => r?.state === 'idle',
+      );
       assert.strictEqual(row!.poolName, 'sparksmall');
       assert.strictEqual(row!.owner, fromLivy.submitterName);
       assert.strictEqual(row!.mine, true);
@@ -232,7 +310,12 @@ describe('Notebook kernels on attached Spark pools', function () {
       const poolRow = (await rows()).find((r) => r.kind === 'pool' && r.computeId === pool.computeId);
       assert.ok(poolRow, 'the pool is a top-level node');
       await vscode.window.showNotebookDocument(doc);
-      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${id}\\)$`).test(t ?? ''), 5000);
+      await waitFor(
+        'the status bar',
+        () => hooks.notebooks.statusText(),
+        (t) => new RegExp(`Spark sparksmall: idle \\(#${id}\\)$`).test(t ?? ''),
+        5000,
+      );
     });
 
     it('lists a session created outside the extension', async () => {
@@ -240,7 +323,11 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.strictEqual(created.status, 200, JSON.stringify(created.body));
       const external = created.body.id as number;
       try {
-        const row = await waitFor('the external session in the Sessions view', () => rowFor(external), (r) => !!r);
+        const row = await waitFor(
+          'the external session in the Sessions view',
+          () => rowFor(external),
+          (r) => !!r,
+        );
         assert.strictEqual(row!.mine, false);
         assert.strictEqual(row!.owner, (await livySession(pool, external)).submitterName);
         assert.ok(['not_started', 'starting', 'idle'].includes(row!.state!), row!.state);
@@ -262,8 +349,11 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.ok(row, 'the session is listed');
       const logUri = `synapse-spark-log:/sparksmall/session-${id}.log`;
       await vscode.commands.executeCommand('synapseSpark.sessions.showLogs', row.node);
-      const editor = await waitFor('the log document', () => vscode.window.activeTextEditor,
-        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().startsWith(`Spark session ${id} `));
+      const editor = await waitFor(
+        'the log document',
+        () => vscode.window.activeTextEditor,
+        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().startsWith(`Spark session ${id} `),
+      );
       const logDoc = editor!.document;
       assert.strictEqual(logDoc.isUntitled, false, 'not an untitled (unsaved) document');
       assert.strictEqual(logDoc.isDirty, false);
@@ -277,20 +367,30 @@ describe('Notebook kernels on attached Spark pools', function () {
       // A new line in the driver log shows when the log is opened again, in the same document.
       const second = `session-log-second-${Date.now()}`;
       const edit = new vscode.WorkspaceEdit();
-      edit.set(doc.uri, [vscode.NotebookEdit.insertCells(doc.cellCount, [
-        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `import os\nos.write(2, b"${second}\\n")\nprint("again")`, 'python'),
-      ])]);
+      edit.set(doc.uri, [
+        vscode.NotebookEdit.insertCells(doc.cellCount, [
+          new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `import os\nos.write(2, b"${second}\\n")\nprint("again")`, 'python'),
+        ]),
+      ]);
       assert.ok(await vscode.workspace.applyEdit(edit));
       assert.strictEqual(text(await runCell(doc, doc.cellCount - 1)), 'again');
       await vscode.commands.executeCommand('synapseSpark.sessions.showLogs', (await rowFor(id))!.node);
-      const reopened = await waitFor('the refreshed log', () => vscode.window.activeTextEditor,
-        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().includes(second));
+      const reopened = await waitFor(
+        'the refreshed log',
+        () => vscode.window.activeTextEditor,
+        (e) => !!e && e.document.uri.toString() === logUri && e.document.getText().includes(second),
+      );
       assert.strictEqual(reopened!.document, logDoc, 'the same document, refreshed');
       assert.strictEqual(vscode.workspace.textDocuments.filter((d) => d.uri.toString() === logUri).length, 1);
       assert.strictEqual(reopened!.document.isDirty, false);
       // Read-only: closing it does not ask to save.
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      await waitFor('the log editor to close', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === logUri), (v) => !v, 5000);
+      await waitFor(
+        'the log editor to close',
+        () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === logUri),
+        (v) => !v,
+        5000,
+      );
     });
 
     it('Kill Session asks first, kills it on the pool, and the next cell explains and starts a new session', async () => {
@@ -306,22 +406,42 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.deepStrictEqual(ui.unexpected, []);
       assert.strictEqual(ui.remaining, 0);
       assert.strictEqual((await livySession(pool, id)).state, 'killed', 'the emulator killed the session');
-      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => /Spark sparksmall: not started$/.test(t ?? ''));
-      await waitFor('the view to drop it', () => rowFor(id), (r) => r === undefined);
+      await waitFor(
+        'the status bar',
+        () => hooks.notebooks.statusText(),
+        (t) => /Spark sparksmall: not started$/.test(t ?? ''),
+      );
+      await waitFor(
+        'the view to drop it',
+        () => rowFor(id),
+        (r) => r === undefined,
+      );
 
       const next = await runCell(doc, 1);
       const replacement = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId!;
       assert.notStrictEqual(replacement, id);
       assert.strictEqual(next.executionSummary?.success, true, text(next));
-      assert.strictEqual(text(next), `Spark session ${id} was killed from the Sessions view, so this cell started a new session (${replacement}); `
-        + 'variables and cached data from the old one are gone.\nrecovered');
+      assert.strictEqual(
+        text(next),
+        `Spark session ${id} was killed from the Sessions view, so this cell started a new session (${replacement}); ` +
+          'variables and cached data from the old one are gone.\nrecovered',
+      );
       assert.strictEqual((await livySession(pool, replacement)).state, 'idle');
-      await waitFor('the status bar', () => hooks.notebooks.statusText(), (t) => new RegExp(`Spark sparksmall: idle \\(#${replacement}\\)$`).test(t ?? ''), 5000);
+      await waitFor(
+        'the status bar',
+        () => hooks.notebooks.statusText(),
+        (t) => new RegExp(`Spark sparksmall: idle \\(#${replacement}\\)$`).test(t ?? ''),
+        5000,
+      );
       // What the note says holds: the old session's variables are gone.
       const lost = await runCell(doc, 2);
       assert.strictEqual(lost.executionSummary?.success, false);
       assert.strictEqual(JSON.parse(decode(items(lost).find((i) => i.mime === ERROR_MIME)!)).name, 'NameError');
-      const listed = await waitFor('the new session in the view', () => rowFor(replacement), (r) => !!r);
+      const listed = await waitFor(
+        'the new session in the view',
+        () => rowFor(replacement),
+        (r) => !!r,
+      );
       assert.strictEqual(listed!.mine, true);
     });
 
@@ -342,7 +462,12 @@ describe('Notebook kernels on attached Spark pools', function () {
       assert.deepStrictEqual(ui.unexpected, []);
       assert.strictEqual(ui.remaining, 0);
       assert.strictEqual((await livySession(pool, before)).state, 'killed');
-      const restarted = await waitFor('the new session', current, (s) => s?.sessionId !== undefined && s.sessionId !== before && s.state === 'idle', 60_000);
+      const restarted = await waitFor(
+        'the new session',
+        current,
+        (s) => s?.sessionId !== undefined && s.sessionId !== before && s.state === 'idle',
+        60_000,
+      );
 
       // Programmatic callers can skip the question.
       await vscode.commands.executeCommand('synapseSpark.notebook.restartSession', doc.uri, { confirm: false });

@@ -52,7 +52,10 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}; prompts so far: ${ui.titles.join(' | ')}; unexpected: ${ui.unexpected.join(' | ')}`);
+      assert.ok(
+        Date.now() < deadline,
+        `timed out waiting for ${what}; prompts so far: ${ui.titles.join(' | ')}; unexpected: ${ui.unexpected.join(' | ')}`,
+      );
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -102,15 +105,23 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     const compute = await path(contoso, 'contoso-aml', 'Attached Spark computes', 'sparksmall');
     assert.match(String(compute.item.accessibilityInformation?.label), /^sparksmall, contoso-synapse\/sparksmall · Succeeded$/);
     assert.match(String(compute.item.description), /contoso-synapse\/sparksmall · Succeeded/);
-    assert.match((compute.item.tooltip as vscode.MarkdownString).value, /Spark 3\.4[\s\S]*Autoscale: 3–10 nodes[\s\S]*Auto-pause: after 15 min/);
+    assert.match(
+      (compute.item.tooltip as vscode.MarkdownString).value,
+      /Spark 3\.4[\s\S]*Autoscale: 3–10 nodes[\s\S]*Auto-pause: after 15 min/,
+    );
     const pools2 = await hooks.sparkPools.listAttachedPools();
-    assert.deepStrictEqual(pools2.map((p) => p.computeName), ['sparksmall']);
+    assert.deepStrictEqual(
+      pools2.map((p) => p.computeName),
+      ['sparksmall'],
+    );
     assert.strictEqual(pools2[0].synapseWorkspace.devEndpoint, `${process.env.SYNAPSE_EMULATOR_URL}/synapse/contoso-synapse`);
   });
 
   it('links a Synapse workspace to an Azure ML workspace and shows it', async () => {
     const sandbox = await path(contoso, 'contoso-aml-sandbox');
-    assert.deepStrictEqual((await children((await child(sandbox.node, 'Linked Synapse workspaces')).node)).map(label), ['Link a Synapse workspace…']);
+    assert.deepStrictEqual((await children((await child(sandbox.node, 'Linked Synapse workspaces')).node)).map(label), [
+      'Link a Synapse workspace…',
+    ]);
     ui.script({ pick: 'contoso-synapse-dev' }, { input: 'dev-link' });
     await vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', sandbox.node);
     assert.strictEqual(ui.remaining, 0);
@@ -123,14 +134,24 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     let changes = 0;
     const sub = hooks.sparkPools.onDidChange(() => changes++);
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
-    ui.script({ input: 'sparkmed' }, { pick: /^System-assigned/ }, { info: /^Attached sparkmedium to contoso-aml as sparkmed: /, choose: 'Reveal in Tree' });
+    ui.script(
+      { input: 'sparkmed' },
+      { pick: /^System-assigned/ },
+      { info: /^Attached sparkmedium to contoso-aml as sparkmed: /, choose: 'Reveal in Tree' },
+    );
     await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
     assert.strictEqual(ui.remaining, 0, 'the wizard says it is done, and offers the new row');
     // "Reveal in Tree" selects the new compute's row.
-    await eventually(async () => {
-      const selected = hooks.resources.tree.view?.selection[0];
-      return selected && label({ node: selected, item: hooks.resources.tree.getTreeItem(selected) }) === 'sparkmed' ? selected : undefined;
-    }, 15_000, 'the new compute to be selected in the Workspaces view');
+    await eventually(
+      async () => {
+        const selected = hooks.resources.tree.view?.selection[0];
+        return selected && label({ node: selected, item: hooks.resources.tree.getTreeItem(selected) }) === 'sparkmed'
+          ? selected
+          : undefined;
+      },
+      15_000,
+      'the new compute to be selected in the Workspaces view',
+    );
     assert.ok(ui.progressTitles.some((t) => /Attaching sparkmedium to contoso-aml as sparkmed/.test(t)));
     const after = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     assert.strictEqual(after.item.description, 'attached as sparkmed');
@@ -160,16 +181,26 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
       assert.strictEqual(ui.remaining, 0);
       assert.deepStrictEqual(ui.errors, [], 'a cancel is no error');
       assert.strictEqual(ui.infos.length, 1, ui.infos.join(' | '));
-      assert.match(ui.infos[0], /^Stopped waiting, but Azure ML goes on attaching sparkmedium to contoso-aml as halfway \(now Creating\); .*To undo, detach it\.$/);
+      assert.match(
+        ui.infos[0],
+        /^Stopped waiting, but Azure ML goes on attaching sparkmedium to contoso-aml as halfway \(now Creating\); .*To undo, detach it\.$/,
+      );
       const folder = await path(contoso, 'contoso-aml', 'Attached Spark computes');
       const creating = (await children(folder.node)).find((c) => label(c) === 'halfway');
       assert.match(String(creating?.item.description), /Creating$/);
       // No refresh from here on: the view reloads by itself while a compute is in a transitional state.
-      const settled = await eventually(async () => {
-        const c = (await children(folder.node)).find((x) => label(x) === 'halfway');
-        return c && /Succeeded$/.test(String(c.item.description)) ? c : undefined;
-      }, 20_000, 'the tree to follow the attach to Succeeded');
-      assert.strictEqual((await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium')).item.description, 'attached as halfway');
+      const settled = await eventually(
+        async () => {
+          const c = (await children(folder.node)).find((x) => label(x) === 'halfway');
+          return c && /Succeeded$/.test(String(c.item.description)) ? c : undefined;
+        },
+        20_000,
+        'the tree to follow the attach to Succeeded',
+      );
+      assert.strictEqual(
+        (await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium')).item.description,
+        'attached as halfway',
+      );
       // The message's Detach action hands the compute itself to the command (no workspace or compute picker).
       const compute = (settled.node as unknown as { compute: unknown }).compute;
       ui.script({ confirm: true });
@@ -195,12 +226,23 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   it('goes back through the attach wizard with its Back buttons, keeping what was typed', async () => {
     const linked = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse');
     const [titles, values] = [ui.titles.length, ui.inputValues.length];
-    ui.script({ pick: 'sparkmedium' }, { input: 'typed-name' }, { back: true }, { back: true }, { pick: 'sparkmedium' }, { input: 'sparksmall' });
+    ui.script(
+      { pick: 'sparkmedium' },
+      { input: 'typed-name' },
+      { back: true },
+      { back: true },
+      { pick: 'sparkmedium' },
+      { input: 'sparksmall' },
+    );
     await vscode.commands.executeCommand('synapseSpark.attachSparkPool', linked.node);
     const pool = 'Attach a Spark pool of contoso-synapse to contoso-aml';
     const name = 'Attach sparkmedium to contoso-aml: compute name';
     assert.deepStrictEqual(ui.titles.slice(titles), [pool, name, 'Attach sparkmedium to contoso-aml: managed identity', name, pool, name]);
-    assert.deepStrictEqual(ui.inputValues.slice(values + 1), ['typed-name', 'typed-name'], 'after Back (at the identity, and at the name back to the same pool) the name box reopens with what was typed');
+    assert.deepStrictEqual(
+      ui.inputValues.slice(values + 1),
+      ['typed-name', 'typed-name'],
+      'after Back (at the identity, and at the name back to the same pool) the name box reopens with what was typed',
+    );
     assert.match(String(ui.validationMessages.at(-1)), /already has a compute named 'sparksmall'/);
     assert.strictEqual(ui.remaining, 0);
     ui.unexpected.length = 0; // the refused name ends the wizard, as this test intends
@@ -209,7 +251,14 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   it('shows progress while the compute names are still loading, then checks the name against them', async () => {
     const pool = await path(contoso, 'contoso-aml', 'Linked Synapse workspaces', 'contoso-synapse', 'sparkmedium');
     const before = ui.progressTitles.length;
-    await admin('POST', '/_emulator/faults', { kind: 'latency', latencyMs: 1500, surface: 'arm', method: 'GET', path: '/workspaces/contoso-aml/computes$', count: 1 });
+    await admin('POST', '/_emulator/faults', {
+      kind: 'latency',
+      latencyMs: 1500,
+      surface: 'arm',
+      method: 'GET',
+      path: '/workspaces/contoso-aml/computes$',
+      count: 1,
+    });
     try {
       ui.script({ input: 'sparksmall' });
       await vscode.commands.executeCommand('synapseSpark.attachSparkPool', pool.node);
@@ -222,7 +271,12 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   });
 
   it('shows an error node when Azure answers 500, and recovers on retry', async () => {
-    await admin('POST', '/_emulator/faults', { kind: 'status', status: 500, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$' });
+    await admin('POST', '/_emulator/faults', {
+      kind: 'status',
+      status: 500,
+      surface: 'arm',
+      path: 'Microsoft.MachineLearningServices/workspaces$',
+    });
     const sub = await path(contoso);
     hooks.resources.tree.refresh(sub.node);
     const failed = await children(sub.node);
@@ -235,7 +289,14 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
   });
 
   it('waits out a 429 with Retry-After instead of failing', async () => {
-    await admin('POST', '/_emulator/faults', { kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'arm', path: 'Microsoft.MachineLearningServices/workspaces$', count: 1 });
+    await admin('POST', '/_emulator/faults', {
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      surface: 'arm',
+      path: 'Microsoft.MachineLearningServices/workspaces$',
+      count: 1,
+    });
     const sub = await path(contoso);
     hooks.resources.tree.refresh(sub.node);
     const started = Date.now();
@@ -252,35 +313,60 @@ describe('Sign-in and the Workspaces tree against the emulator', function () {
     ui.script(
       { pick: 'fabrikam-synapse' },
       { input: 'fabrikam-synapse' },
-      { error: /^Azure ML refused to link fabrikam-synapse to fabrikam-aml: new Synapse links .* are no longer accepted for this workspace\./, choose: 'Attach a Pool Directly' },
+      {
+        error:
+          /^Azure ML refused to link fabrikam-synapse to fabrikam-aml: new Synapse links .* are no longer accepted for this workspace\./,
+        choose: 'Attach a Pool Directly',
+      },
       { pick: 'largepool' },
       { input: 'largepool' },
       { pick: /^System-assigned/ },
     );
     // The command fails (executeCommand rejects in the test host); the runner shows the error, whose action then runs the attach wizard.
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node)), /Azure ML refused to link fabrikam-synapse/);
-    const attached = await eventually(async () => (ui.remaining === 0 && ui.running === 0
-      ? (await hooks.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool') : undefined), 30_000, 'the attach started from the error action to finish');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('synapseSpark.linkSynapseWorkspace', ws.node)),
+      /Azure ML refused to link fabrikam-synapse/,
+    );
+    const attached = await eventually(
+      async () =>
+        ui.remaining === 0 && ui.running === 0
+          ? (await hooks.sparkPools.listAttachedPools()).find((p) => p.computeName === 'largepool')
+          : undefined,
+      30_000,
+      'the attach started from the error action to finish',
+    );
     assert.strictEqual(ui.remaining, 0);
     assert.strictEqual(ui.errors.length, 1);
     const [shown] = ui.errors;
-    assert.match(shown.message, /You do not need a link to use the pools: attach a Spark pool of fabrikam-synapse directly as an Azure ML compute\./);
+    assert.match(
+      shown.message,
+      /You do not need a link to use the pools: attach a Spark pool of fabrikam-synapse directly as an Azure ML compute\./,
+    );
     assert.doesNotMatch(shown.message, /HTTP 400|UserError/, 'the plain explanation, not the raw ARM error');
     assert.deepStrictEqual(shown.actions, ['Attach a Pool Directly', 'Learn More', 'Show Log']);
     // The wizard started at the pool of that Synapse workspace for that AML workspace: no workspace pickers.
     const wizard = ui.titles.slice(ui.titles.indexOf(shown.message) + 1);
-    assert.deepStrictEqual(wizard, ['Attach a Spark pool of fabrikam-synapse to fabrikam-aml', 'Attach largepool to fabrikam-aml: compute name', 'Attach largepool to fabrikam-aml: managed identity']);
+    assert.deepStrictEqual(wizard, [
+      'Attach a Spark pool of fabrikam-synapse to fabrikam-aml',
+      'Attach largepool to fabrikam-aml: compute name',
+      'Attach largepool to fabrikam-aml: managed identity',
+    ]);
     assert.ok(ui.progressTitles.some((t) => /Attaching largepool to fabrikam-aml as largepool/.test(t)));
     assert.strictEqual(attached.amlWorkspace.name, 'fabrikam-aml');
     assert.strictEqual(attached.synapseWorkspace.name, 'fabrikam-synapse');
     // No link was half-created; the compute shows in the tree.
-    assert.deepStrictEqual((await children((await path(fabrikam, 'fabrikam-aml', 'Linked Synapse workspaces')).node)).map(label), ['Link a Synapse workspace…']);
+    assert.deepStrictEqual((await children((await path(fabrikam, 'fabrikam-aml', 'Linked Synapse workspaces')).node)).map(label), [
+      'Link a Synapse workspace…',
+    ]);
     const compute = await path(fabrikam, 'fabrikam-aml', 'Attached Spark computes', 'largepool');
     assert.match(String(compute.item.description), /fabrikam-synapse\/largepool · Succeeded/);
 
     ui.script({ confirm: true });
     await vscode.commands.executeCommand('synapseSpark.detachSparkPool', compute.node);
-    assert.deepStrictEqual((await hooks.sparkPools.listAttachedPools()).map((p) => p.computeName), ['sparksmall']);
+    assert.deepStrictEqual(
+      (await hooks.sparkPools.listAttachedPools()).map((p) => p.computeName),
+      ['sparksmall'],
+    );
   });
 
   it('signs out: the tree empties (welcome content) and the catalog lists nothing', async () => {

@@ -19,7 +19,11 @@ const SLOW_CELL = [
 
 const PROGRESS_KEY = 'synapseSparkProgress';
 const kindOf = (o: vscode.NotebookCellOutput) => (o.metadata?.[PROGRESS_KEY] as { kind?: string } | undefined)?.kind;
-const plainOf = (o: vscode.NotebookCellOutput) => o.items.filter((i) => i.mime === 'text/plain').map(decode).join('');
+const plainOf = (o: vscode.NotebookCellOutput) =>
+  o.items
+    .filter((i) => i.mime === 'text/plain')
+    .map(decode)
+    .join('');
 
 describe('Live Spark progress under a running cell', function () {
   this.timeout(600_000);
@@ -30,28 +34,44 @@ describe('Live Spark progress under a running cell', function () {
     ({ hooks, controllerId } = await connectNotebookPool());
   });
 
-  it('shows the running cell\'s Spark jobs, then a summary above its output; the saved notebook stays valid', async () => {
+  it("shows the running cell's Spark jobs, then a summary above its output; the saved notebook stays valid", async () => {
     const doc = await openNotebook(controllerId, 'spark-progress.ipynb', ['spark.range(3).count()', SLOW_CELL]);
     await runCell(doc, 0, 240_000); // Spark is up before the measured cell
     const cell = doc.cellAt(1);
     const seen: string[] = [];
     const sessionRows: string[] = [];
     void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: doc.uri });
-    await waitFor('the cell to end', async () => {
-      const live = cell.outputs.find((o) => kindOf(o) === 'live');
-      if (live) {
-        seen.push(plainOf(live));
-        const row = (await hooks.notebooks.sessionsView()).find((r) => r.kind === 'session' && r.mine);
-        if (row?.description) sessionRows.push(row.description);
-      }
-      return cell.executionSummary?.timing?.endTime;
-    }, (end) => end !== undefined, 120_000);
+    await waitFor(
+      'the cell to end',
+      async () => {
+        const live = cell.outputs.find((o) => kindOf(o) === 'live');
+        if (live) {
+          seen.push(plainOf(live));
+          const row = (await hooks.notebooks.sessionsView()).find((r) => r.kind === 'session' && r.mine);
+          if (row?.description) sessionRows.push(row.description);
+        }
+        return cell.executionSummary?.timing?.endTime;
+      },
+      (end) => end !== undefined,
+      120_000,
+    );
     assert.strictEqual(cell.executionSummary?.success, true, text(cell));
     assert.ok(seen.length > 0, 'live progress was shown while the cell ran');
-    assert.ok(seen.every((s) => /^Spark job \d+ \(.+\), (running|done): \d+\/16 tasks \(\d+%\)/.test(s)), seen.join('\n'));
-    assert.ok(sessionRows.some((d) => /^statement \d+: \d+\/\d+ tasks/.test(d)), `Sessions view rows: ${sessionRows.join(' / ')}`);
+    assert.ok(
+      seen.every((s) => /^Spark job \d+ \(.+\), (running|done): \d+\/16 tasks \(\d+%\)/.test(s)),
+      seen.join('\n'),
+    );
+    assert.ok(
+      sessionRows.some((d) => /^statement \d+: \d+\/\d+ tasks/.test(d)),
+      `Sessions view rows: ${sessionRows.join(' / ')}`,
+    );
     // Ended: the summary (all 32 tasks, so 100%) comes first, then the statement's own output, unmarked.
-    await waitFor('the summary', () => cell.outputs.map(kindOf), (kinds) => kinds[0] === 'summary', 5000);
+    await waitFor(
+      'the summary',
+      () => cell.outputs.map(kindOf),
+      (kinds) => kinds[0] === 'summary',
+      5000,
+    );
     assert.strictEqual(cell.outputs.length, 2);
     assert.match(plainOf(cell.outputs[0]), /^Spark: 2 jobs, 2 stages, 32 tasks in \d+\.\d s\. Spark UI: https:\/\//);
     assert.ok(cell.outputs[0].items.some((i) => i.mime === 'text/markdown' && /\[Spark UI\]\(https:/.test(decode(i))));
@@ -61,7 +81,12 @@ describe('Live Spark progress under a running cell', function () {
     assert.ok(await doc.save());
     const saved = JSON.parse(fs.readFileSync(doc.uri.fsPath, 'utf8'));
     assert.strictEqual(saved.nbformat, 4);
-    const outputs = saved.cells[1].outputs as { output_type: string; data?: Record<string, unknown>; metadata?: Record<string, unknown>; text?: unknown }[];
+    const outputs = saved.cells[1].outputs as {
+      output_type: string;
+      data?: Record<string, unknown>;
+      metadata?: Record<string, unknown>;
+      text?: unknown;
+    }[];
     assert.strictEqual(outputs.length, 2, JSON.stringify(outputs));
     assert.strictEqual(outputs[0].output_type, 'display_data');
     assert.deepStrictEqual(Object.keys(outputs[0].data ?? {}).sort(), ['text/markdown', 'text/plain']);
@@ -73,12 +98,18 @@ describe('Live Spark progress under a running cell', function () {
   it('a failing monitoring pass-through does not break the cell', async () => {
     const doc = await openNotebook(controllerId, 'spark-progress-fault.ipynb', ['spark.range(3).count()', SLOW_CELL]);
     await runCell(doc, 0, 240_000);
-    const fault = await admin('POST', '/_emulator/faults', { kind: 'status', surface: 'livy', method: 'GET', path: '/applications/[^/]+/(jobs|stages)', status: 503 });
+    const fault = await admin('POST', '/_emulator/faults', {
+      kind: 'status',
+      surface: 'livy',
+      method: 'GET',
+      path: '/applications/[^/]+/(jobs|stages)',
+      status: 503,
+    });
     assert.strictEqual(fault.status, 201);
     try {
       const cell = await runCell(doc, 1, 120_000);
       assert.strictEqual(cell.executionSummary?.success, true, text(cell));
-      assert.deepStrictEqual(cell.outputs.map(kindOf), [undefined], 'only the statement\'s output');
+      assert.deepStrictEqual(cell.outputs.map(kindOf), [undefined], "only the statement's output");
       assert.strictEqual(plainOf(cell.outputs[0]), '16 120');
     } finally {
       await admin('DELETE', `/_emulator/faults/${fault.body.id}`);

@@ -16,7 +16,9 @@ export async function activateWithHooks(): Promise<TestHooks> {
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   await ext.activate();
   const hooks = await Promise.resolve(vscode.commands.executeCommand<TestHooks | undefined>(TEST_HOOKS_COMMAND)).catch((err) => {
-    throw new Error(`${TEST_HOOKS_COMMAND} failed (is the host started with SYNAPSE_SPARK_TEST_HOOKS=1, as scripts/run-integration.mjs does?): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `${TEST_HOOKS_COMMAND} failed (is the host started with SYNAPSE_SPARK_TEST_HOOKS=1, as scripts/run-integration.mjs does?): ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
   if (!hooks) throw new Error(`${TEST_HOOKS_COMMAND} returned nothing.`);
   return hooks;

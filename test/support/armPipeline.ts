@@ -16,7 +16,9 @@ export interface ArmResponse {
 }
 
 export function armClient(emu: TestEmulator, opts: { auth?: boolean; maxRetries?: number } = {}) {
-  const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: opts.maxRetries ?? 0, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+  const pipeline = createPipelineFromOptions({
+    retryOptions: { maxRetries: opts.maxRetries ?? 0, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  });
   if (opts.auth !== false) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: emu.credential(), scopes: ARM_SCOPE }));
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ArmResponse> => {
     const url = path.startsWith('https://') ? path : `${emu.url}${path}`;

@@ -54,15 +54,22 @@ function apiVersionFor(path: string): string {
 export function emulatorAccess(conn: EmulatorConnection): EmulatorAccess {
   const httpClient = caClient(conn.caPem);
   const stack = new HttpStack({ httpClient, log: silentLogger });
-  const credential = new ClientSecretCredential(conn.tenantId, conn.clientId ?? EMULATOR_CLIENT_ID, conn.clientSecret ?? EMULATOR_CLIENT_SECRET, {
-    authorityHost: conn.url,
-    disableInstanceDiscovery: true,
-    httpClient,
-  });
+  const credential = new ClientSecretCredential(
+    conn.tenantId,
+    conn.clientId ?? EMULATOR_CLIENT_ID,
+    conn.clientSecret ?? EMULATOR_CLIENT_SECRET,
+    {
+      authorityHost: conn.url,
+      disableInstanceDiscovery: true,
+      httpClient,
+    },
+  );
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2, retryDelayInMs: 50 } });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: ARM_SCOPE }));
   const get = async (pathOrUrl: string): Promise<any> => {
-    const url = pathOrUrl.startsWith('https://') ? pathOrUrl : `${conn.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}api-version=${apiVersionFor(pathOrUrl)}`;
+    const url = pathOrUrl.startsWith('https://')
+      ? pathOrUrl
+      : `${conn.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}api-version=${apiVersionFor(pathOrUrl)}`;
     const res = await pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
     if (res.status >= 400) throw new Error(`GET ${pathOrUrl}: ${res.status} ${res.bodyAsText}`);
     return JSON.parse(res.bodyAsText ?? '{}');

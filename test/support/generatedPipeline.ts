@@ -5,9 +5,23 @@
 export function generatedPipeline(steps: number): string {
   const lines = ['type: pipeline', 'display_name: bench', 'jobs:'];
   for (let i = 0; i < steps; i++) {
-    lines.push(`  step_${i}:`, '    type: spark', '    code: ./src', '    entry:', '      file: main.py', '    compute: azureml:sparksmall');
+    lines.push(
+      `  step_${i}:`,
+      '    type: spark',
+      '    code: ./src',
+      '    entry:',
+      '      file: main.py',
+      '    compute: azureml:sparksmall',
+    );
     if (i > 0) lines.push('    inputs:', `      data: \${{parent.jobs.step_${Math.floor((i - 1) / 2)}.outputs.out}}`);
-    lines.push('    outputs:', '      out:', '        type: uri_folder', '    args: --out ${{outputs.out}}', '    conf:', '      spark.executor.instances: 2');
+    lines.push(
+      '    outputs:',
+      '      out:',
+      '        type: uri_folder',
+      '    args: --out ${{outputs.out}}',
+      '    conf:',
+      '      spark.executor.instances: 2',
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -48,7 +48,11 @@ export async function startLivyHarness(overrides: Partial<LivyContext> = {}): Pr
   ctx.publicUrl ??= baseUrl;
   const endpoint = `${baseUrl}/synapse/${WORKSPACE}`;
   return {
-    surface, ctx, baseUrl, endpoint, dataDir,
+    surface,
+    ctx,
+    baseUrl,
+    endpoint,
+    dataDir,
     livyUrl: `${endpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${POOL}`,
     async close() {
       server.closeAllConnections();
@@ -76,7 +80,10 @@ async function serve(surface: LivySurface, req: http.IncomingMessage, res: http.
   }
   const emuRequest: EmuRequest = {
     method: req.method ?? 'GET',
-    path: url.pathname.split('/').map((segment) => decodeURIComponent(segment)).join('/'),
+    path: url.pathname
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/'),
     query: url.searchParams,
     headers: req.headers as Record<string, string | undefined>,
     body,

@@ -67,10 +67,18 @@ function parseBody(raw: unknown): unknown {
 function fromCliYaml(doc: any): RecordedExchange[] {
   return doc.interactions.flatMap((i: any) => {
     const where = split(i.request.uri);
-    return where ? [{
-      method: i.request.method, ...where, requestBody: parseBody(i.request.body), status: i.response.status.code,
-      headers: lowerHeaders(i.response.headers), body: parseBody(i.response.body.string),
-    }] : [];
+    return where
+      ? [
+          {
+            method: i.request.method,
+            ...where,
+            requestBody: parseBody(i.request.body),
+            status: i.response.status.code,
+            headers: lowerHeaders(i.response.headers),
+            body: parseBody(i.response.body.string),
+          },
+        ]
+      : [];
   });
 }
 
@@ -78,19 +86,35 @@ function fromJava(records: any[]): RecordedExchange[] {
   return records.flatMap((r) => {
     const where = split(r.Uri);
     const { Body, StatusCode, ...headers } = r.Response;
-    return where ? [{
-      method: r.Method, ...where, requestBody: undefined, status: Number(StatusCode), headers: lowerHeaders(headers),
-      body: parseBody(Body),
-    }] : [];
+    return where
+      ? [
+          {
+            method: r.Method,
+            ...where,
+            requestBody: undefined,
+            status: Number(StatusCode),
+            headers: lowerHeaders(headers),
+            body: parseBody(Body),
+          },
+        ]
+      : [];
   });
 }
 
 function fromTestProxy(entries: any[]): RecordedExchange[] {
   return entries.flatMap((e) => {
     const where = split(e.RequestUri);
-    return where ? [{
-      method: e.RequestMethod, ...where, requestBody: parseBody(e.RequestBody), status: e.StatusCode,
-      headers: lowerHeaders(e.ResponseHeaders), body: parseBody(e.ResponseBody),
-    }] : [];
+    return where
+      ? [
+          {
+            method: e.RequestMethod,
+            ...where,
+            requestBody: parseBody(e.RequestBody),
+            status: e.StatusCode,
+            headers: lowerHeaders(e.ResponseHeaders),
+            body: parseBody(e.ResponseBody),
+          },
+        ]
+      : [];
   });
 }

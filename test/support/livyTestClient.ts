@@ -49,8 +49,7 @@ export async function livy(harness: LivyHarness, method: string, subPath: string
 }
 
 /** Polls `read` every few ms until `done` holds; returns the last value or throws with it on timeout. */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000,
-  intervalMs = 10): Promise<T> {
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000, intervalMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -65,20 +64,32 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
 }
 
 export const sessionBody = (name = 'test-session') => ({
-  name, driverMemory: '28g', driverCores: 4, executorMemory: '28g', executorCores: 4, numExecutors: 2,
+  name,
+  driverMemory: '28g',
+  driverCores: 4,
+  executorMemory: '28g',
+  executorCores: 4,
+  numExecutors: 2,
 });
 
 /** Creates a session and waits until it is idle; returns its id. */
 export async function idleSession(harness: LivyHarness, extra: Record<string, unknown> = {}): Promise<number> {
   const created = await livy(harness, 'POST', 'sessions', { ...sessionBody(), ...extra });
   const id = created.body.id as number;
-  await waitFor(() => livy(harness, 'GET', `sessions/${id}`), (r) => r.body.state === 'idle' || r.body.state === 'dead');
+  await waitFor(
+    () => livy(harness, 'GET', `sessions/${id}`),
+    (r) => r.body.state === 'idle' || r.body.state === 'dead',
+  );
   return id;
 }
 
 /** Runs one statement to completion and returns its final body. */
 export async function runStatement(harness: LivyHarness, sessionId: number, code: string, kind = 'pyspark') {
   const created = await livy(harness, 'POST', `sessions/${sessionId}/statements`, { code, kind });
-  return (await waitFor(() => livy(harness, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
-    (r) => ['available', 'error', 'cancelled'].includes(r.body.state))).body;
+  return (
+    await waitFor(
+      () => livy(harness, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
+      (r) => ['available', 'error', 'cancelled'].includes(r.body.state),
+    )
+  ).body;
 }

@@ -18,7 +18,8 @@ export interface RunHistoryClient {
 export function runHistoryClient(emu: TestEmulator, workspaceId: string, opts: { auth?: boolean } = {}): RunHistoryClient {
   const send = armClient(emu, { auth: opts.auth });
   const base = historyBase(emu, workspaceId);
-  const get = (p: string, headers: Record<string, string> = {}) => send('GET', p.startsWith('https://') ? p : `${base}/${p}`, undefined, headers);
+  const get = (p: string, headers: Record<string, string> = {}) =>
+    send('GET', p.startsWith('https://') ? p : `${base}/${p}`, undefined, headers);
   return {
     get,
     run: (id) => get(`runs/${encodeURIComponent(id)}?api-version=v1.0`),

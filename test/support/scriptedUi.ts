@@ -117,7 +117,9 @@ export class ScriptedUi implements CommandUi {
     try {
       const controller = new AbortController();
       const cancel = this.cancelProgress?.test(title);
-      return await task(() => { if (cancel) controller.abort(); }, controller.signal);
+      return await task(() => {
+        if (cancel) controller.abort();
+      }, controller.signal);
     } finally {
       this.running--;
     }

@@ -12,7 +12,10 @@ interface SeedLike {
     resourceGroups?: {
       name: string;
       location?: string;
-      synapseWorkspaces?: { name: string; sparkPools?: { name: string; sparkVersion?: string; nodeSize?: string; nodeSizeFamily?: string }[] }[];
+      synapseWorkspaces?: {
+        name: string;
+        sparkPools?: { name: string; sparkVersion?: string; nodeSize?: string; nodeSizeFamily?: string }[];
+      }[];
       amlWorkspaces?: { name: string; computes?: { name: string; synapseWorkspace: string; pool: string }[] }[];
     }[];
   }[];

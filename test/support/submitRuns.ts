@@ -16,7 +16,9 @@ import { emulatorAccess } from './emulatorAccess';
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
 export const CONTOSO_AML = {
   id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`,
-  name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience',
+  name: 'contoso-aml',
+  subscriptionId: SUB,
+  resourceGroup: 'rg-datascience',
 };
 
 export interface SubmitRuns {
@@ -53,7 +55,10 @@ export function useSubmitRuns(): SubmitRuns {
       const text = fs.readFileSync(file, 'utf8');
       const result = await submitPipeline({ text, filePath: file, rootDir: root, reader: new NodeFileReader(), client: client! });
       const logs: string[] = [];
-      const final = await new JobMonitor(client!, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 300 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
+      const final = await new JobMonitor(client!, result.jobName).follow({
+        backoff: { initialDelayMs: 50, maxDelayMs: 300 },
+        onLog: (c) => logs.push(`${c.step}: ${c.text}`),
+      });
       return { final, log: logs.join('\n'), jobName: result.jobName };
     },
   };

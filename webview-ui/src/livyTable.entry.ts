@@ -62,7 +62,9 @@ class TableView {
     // With only the first rows at hand, sorting and copying act on those: the labels say so.
     const partial = table.truncated !== undefined;
     const copy = button(partial ? 'Copy shown rows as CSV' : 'Copy as CSV', () => {
-      void navigator.clipboard.writeText(toCsv(table, this.order)).then(() => { copy.textContent = 'Copied'; });
+      void navigator.clipboard.writeText(toCsv(table, this.order)).then(() => {
+        copy.textContent = 'Copied';
+      });
     });
     toolbar.append(summary, copy);
     if (this.pages > 1) {
@@ -107,7 +109,7 @@ class TableView {
       const controls = [...this.root.querySelectorAll<HTMLElement>('button:not([disabled]), th[tabindex="0"]')];
       if (controls.length === 0) return;
       const at = controls.indexOf(this.root.ownerDocument.activeElement as HTMLElement);
-      const next = e.shiftKey ? (at <= 0 ? controls.length - 1 : at - 1) : (at < 0 || at === controls.length - 1 ? 0 : at + 1);
+      const next = e.shiftKey ? (at <= 0 ? controls.length - 1 : at - 1) : at < 0 || at === controls.length - 1 ? 0 : at + 1;
       e.preventDefault();
       e.stopPropagation();
       controls[next].focus();
@@ -129,7 +131,11 @@ class TableView {
     for (const rowIndex of pageSlice(this.order, this.page, PAGE_SIZE)) {
       const tr = el('tr');
       table.data[rowIndex].forEach((cell, c) => {
-        const td = el('td', cell === null || cell === undefined ? 'null' : isNumericType(table.headers[c]?.type ?? '') ? 'num' : undefined, formatCell(cell));
+        const td = el(
+          'td',
+          cell === null || cell === undefined ? 'null' : isNumericType(table.headers[c]?.type ?? '') ? 'num' : undefined,
+          formatCell(cell),
+        );
         tr.appendChild(td);
       });
       rows.push(tr);
@@ -196,10 +202,16 @@ function onActivateKey(target: HTMLElement, action: () => void): void {
     if (!e.repeat) action();
   });
   target.addEventListener('keyup', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); }
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+    }
   });
   target.addEventListener('keypress', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); }
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+    }
   });
 }
 
@@ -216,6 +228,8 @@ function button(label: string, onClick: () => void, disabled = false): HTMLButto
   b.disabled = disabled;
   b.addEventListener('click', onClick);
   // Handled here (preventDefault stops the native click) so the key is consumed and does not reach the notebook.
-  onActivateKey(b, () => { if (!b.disabled) onClick(); });
+  onActivateKey(b, () => {
+    if (!b.disabled) onClick();
+  });
   return b;
 }

@@ -38,7 +38,7 @@ document.body.innerHTML = `
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let state: EditorState | undefined;
-let selected: string | undefined = (new URLSearchParams(location.search).get('step')) ?? undefined;
+let selected: string | undefined = new URLSearchParams(location.search).get('step') ?? undefined;
 /** Steps of `type: pipeline` opened from the top (their nested pipelines are shown read-only). */
 let nested: string[] = [];
 /** The selected step inside the opened nested pipeline. */
@@ -159,7 +159,8 @@ async function render(): Promise<void> {
   }
   // The layout is asynchronous: a newer state (the rename's) may have arrived meanwhile.
   followRename(state);
-  if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== stepNodeId(selected)) graph.select(stepNodeId(selected), false);
+  if (selected && state.steps.some((s) => s.name === selected) && graph.selection !== stepNodeId(selected))
+    graph.select(stepNodeId(selected), false);
   renderForm();
   renderProblems();
 }
@@ -217,7 +218,9 @@ function followRename(s: EditorState): void {
 function focusForm(): void {
   const side = $('side');
   const form = side.firstElementChild as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
-  void Promise.resolve(form?.updateComplete).then(() => focusWhenReady(side.querySelector<HTMLElement>('[data-field], vscode-textfield, vscode-single-select, vscode-button')));
+  void Promise.resolve(form?.updateComplete).then(() =>
+    focusWhenReady(side.querySelector<HTMLElement>('[data-field], vscode-textfield, vscode-single-select, vscode-button')),
+  );
 }
 
 function renderProblems(): void {
@@ -238,9 +241,15 @@ function renderProblems(): void {
 function renderForm(): void {
   let side: TemplateResult;
   if (state?.notAPipeline) {
-    side = html`<p class="banner">${state.notAPipeline}</p><vscode-button @click=${() => bridge.post({ type: 'openAsText' })}>Open as Text</vscode-button>`;
+    side = html`<p class="banner">${state.notAPipeline}</p>
+      <vscode-button @click=${() => bridge.post({ type: 'openAsText' })}>Open as Text</vscode-button>`;
   } else if (nested.length) {
-    side = html`<pipeline-nested-step .graph=${shownGraph()} .step=${nestedSelected} .pipeline=${nested[nested.length - 1]} .editor=${formEditor}></pipeline-nested-step>`;
+    side = html`<pipeline-nested-step
+      .graph=${shownGraph()}
+      .step=${nestedSelected}
+      .pipeline=${nested[nested.length - 1]}
+      .editor=${formEditor}
+    ></pipeline-nested-step>`;
   } else {
     side = html`<pipeline-step-form .state=${state} .step=${selected} .editor=${formEditor}></pipeline-step-form>`;
   }

@@ -47,7 +47,8 @@ function renderStep(): void {
   const step = selected ? state?.steps.find((s) => s.step === selected) : undefined;
   $('step-bar').hidden = !step;
   $('step-info').textContent = step ? `${step.step}: ${step.status}` : '';
-  ($('cancel-step') as HTMLElement & { disabled: boolean }).disabled = !step?.runId || !['queued', 'running', 'notStarted'].includes(step.nodeStatus);
+  ($('cancel-step') as HTMLElement & { disabled: boolean }).disabled =
+    !step?.runId || !['queued', 'running', 'notStarted'].includes(step.nodeStatus);
   $('step-error').hidden = !step?.error;
   $('step-error').textContent = step?.error ? `Error: ${step.error}` : '';
 }
@@ -70,7 +71,7 @@ function outputButton(label: string, action: 'download' | 'copy' | 'browse', key
 function renderLog(): void {
   renderStep();
   $('log-title').textContent = selected ? `Log of ${selected}` : 'Logs (all steps)';
-  const text = selected ? logs.get(selected) ?? '' : [...logs.entries()].map(([s, t]) => `== ${s} ==\n${t}`).join('\n');
+  const text = selected ? (logs.get(selected) ?? '') : [...logs.entries()].map(([s, t]) => `== ${s} ==\n${t}`).join('\n');
   $('log').textContent = text || (state && !state.logsAvailable ? 'Step logs are available in Azure ML studio.' : 'No log yet.');
 }
 
@@ -134,7 +135,9 @@ function showState(next: RunState): void {
 }
 
 $('cancel').addEventListener('click', async () => {
-  const res = await bridge.request({ type: 'cancel' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  const res = await bridge
+    .request({ type: 'cancel' } as FromRun)
+    .catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
   if (res.type === 'result' && !res.ok) {
     $('notice').textContent = `Cancel failed: ${res.error ?? 'unknown error'}`;
     $('notice').hidden = false;
@@ -142,12 +145,16 @@ $('cancel').addEventListener('click', async () => {
 });
 $('studio').addEventListener('click', () => bridge.post({ type: 'openStudio' }));
 $('rerun').addEventListener('click', async () => {
-  const res = await bridge.request({ type: 'rerun' } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  const res = await bridge
+    .request({ type: 'rerun' } as FromRun)
+    .catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
   if (res.type === 'result' && !res.ok) notify(`Rerun failed: ${res.error ?? 'unknown error'}`);
 });
 $('cancel-step').addEventListener('click', async () => {
   if (!selected) return;
-  const res = await bridge.request({ type: 'cancelStep', step: selected } as FromRun).catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
+  const res = await bridge
+    .request({ type: 'cancelStep', step: selected } as FromRun)
+    .catch((e: Error) => ({ type: 'result', ok: false, error: e.message }) as ToRun);
   if (res.type === 'result' && !res.ok) notify(`Cancel of ${selected} failed: ${res.error ?? 'unknown error'}`);
 });
 $('notice-action').addEventListener('click', () => {

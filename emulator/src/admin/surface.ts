@@ -44,8 +44,10 @@ export function createAdminRouter(ctx: EmulatorContext, hooks: AdminHooks): Rout
     const ws = ctx.store.get(amlWorkspaceId(p.subscriptionId, p.resourceGroupName, p.workspaceName));
     return ws && { id: ws.body.id, newLinkedServices: (ws.meta?.newLinkedServices as NewLinkedServicesPolicy | undefined) ?? 'accept' };
   };
-  const noWorkspace = (p: Record<string, string>): EmuResponse =>
-    ({ status: 404, body: { error: { code: 'NotFound', message: `No AML workspace '${p.workspaceName}' in ${p.subscriptionId}/${p.resourceGroupName}.` } } });
+  const noWorkspace = (p: Record<string, string>): EmuResponse => ({
+    status: 404,
+    body: { error: { code: 'NotFound', message: `No AML workspace '${p.workspaceName}' in ${p.subscriptionId}/${p.resourceGroupName}.` } },
+  });
   router.get(amlWs, (_req, p) => {
     const now = switches(p);
     return now ? { status: 200, body: now } : noWorkspace(p);

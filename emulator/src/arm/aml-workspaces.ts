@@ -8,7 +8,8 @@ import { resourceGroupId, subscriptionId } from './ids';
 import { paginate } from './paging';
 import { TYPES } from './resources';
 
-export const AML_WS = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces';
+export const AML_WS =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces';
 
 function render(ctx: EmulatorContext, req: EmuRequest, stored: ArmBody): ArmBody {
   const body = clone(stored);

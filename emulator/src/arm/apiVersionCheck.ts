@@ -32,13 +32,15 @@ export function checkApiVersion(ctx: EmulatorContext, req: EmuRequest, version: 
   if (versions.some((v) => v.toLowerCase() === version.toLowerCase())) return undefined;
   if (namespace.toLowerCase() === RESOURCES.toLowerCase()) {
     const list = [...versions].reverse().join(', ');
-    return armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${list}'.`, { gateway: true });
+    return armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${list}'.`, {
+      gateway: true,
+    });
   }
   return armError(
     400,
     'NoRegisteredProviderFound',
-    `No registered resource provider found for location '${requestLocation(ctx, req)}' and API version '${version}' for type '${supported.type}'. `
-      + `The supported api-versions are '${versions.join(', ')}'. The supported locations are '${knownLocations(ctx).join(', ')}'.`,
+    `No registered resource provider found for location '${requestLocation(ctx, req)}' and API version '${version}' for type '${supported.type}'. ` +
+      `The supported api-versions are '${versions.join(', ')}'. The supported locations are '${knownLocations(ctx).join(', ')}'.`,
     { gateway: true },
   );
 }

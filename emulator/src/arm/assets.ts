@@ -29,7 +29,8 @@ export interface AssetKind {
 
 export function registerAsset(router: Router, ctx: EmulatorContext, kind: AssetKind): void {
   const base = `${AML_WS}/{workspaceName}/${kind.segment}`;
-  const typePath = (p: Record<string, string>, rest: string) => `Microsoft.MachineLearningServices/workspaces/${p.workspaceName}/${kind.segment}/${rest}`;
+  const typePath = (p: Record<string, string>, rest: string) =>
+    `Microsoft.MachineLearningServices/workspaces/${p.workspaceName}/${kind.segment}/${rest}`;
   const containerId = (ws: ArmBody, name: string) => `${ws.id}/${kind.segment}/${name}`;
 
   router.get(`${base}/{name}`, (_req, p) => {
@@ -40,13 +41,21 @@ export function registerAsset(router: Router, ctx: EmulatorContext, kind: AssetK
 
   router.get(`${base}/{name}/versions`, (req, p) => {
     const ws = requireAmlWorkspace(ctx, p, true);
-    const all = ctx.store.children(containerId(ws.body, p.name), kind.versionType).map((r) => clone(r.body)).reverse();
+    const all = ctx.store
+      .children(containerId(ws.body, p.name), kind.versionType)
+      .map((r) => clone(r.body))
+      .reverse();
     return { status: 200, body: paginate(req, all, ctx.store.data.settings.pageSize) };
   });
 
   router.get(`${base}/{name}/versions/{version}`, (_req, p) => {
     const ws = requireAmlWorkspace(ctx, p, true);
-    const v = requireChild(ctx, `${containerId(ws.body, p.name)}/versions/${p.version}`, typePath(p, `${p.name}/versions/${p.version}`), p.resourceGroupName);
+    const v = requireChild(
+      ctx,
+      `${containerId(ws.body, p.name)}/versions/${p.version}`,
+      typePath(p, `${p.name}/versions/${p.version}`),
+      p.resourceGroupName,
+    );
     return { status: 200, body: clone(v.body) };
   });
 
@@ -67,8 +76,19 @@ export function registerAsset(router: Router, ctx: EmulatorContext, kind: AssetK
         type: kind.containerType,
         parent: ws.body.id,
         body: {
-          id: parentId, name: p.name, type: kind.containerType, systemData: systemData('emulator'),
-          properties: { description: null, tags: {}, properties: {}, isArchived: false, latestVersion: p.version, nextVersion: null, provisioningState: 'Succeeded' },
+          id: parentId,
+          name: p.name,
+          type: kind.containerType,
+          systemData: systemData('emulator'),
+          properties: {
+            description: null,
+            tags: {},
+            properties: {},
+            isArchived: false,
+            latestVersion: p.version,
+            nextVersion: null,
+            provisioningState: 'Succeeded',
+          },
         },
       });
     } else {

@@ -14,7 +14,8 @@ export function registerCodes(router: Router, ctx: EmulatorContext): void {
     containerType: TYPES.codeContainer,
     versionType: TYPES.codeVersion,
     validate(props) {
-      if (typeof props.codeUri !== 'string' || !props.codeUri) badRequest('UserError', "A code version needs 'properties.codeUri'.", 'properties.codeUri');
+      if (typeof props.codeUri !== 'string' || !props.codeUri)
+        badRequest('UserError', "A code version needs 'properties.codeUri'.", 'properties.codeUri');
     },
     differs: (stored, props) => stored.codeUri !== props.codeUri,
     conflict: (name, version) => `Code version ${name}:${version} already exists with a different codeUri; versions are immutable.`,

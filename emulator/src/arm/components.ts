@@ -30,7 +30,11 @@ export function registerComponents(router: Router, ctx: EmulatorContext): void {
         badRequest('UserError', "A component version needs 'properties.componentSpec'.", 'properties.componentSpec');
       }
       if (!COMPONENT_TYPES.has(String(spec.type ?? ''))) {
-        badRequest('UserError', `Component type '${String(spec.type ?? '')}' is not supported. Supported: spark, command.`, 'properties.componentSpec.type');
+        badRequest(
+          'UserError',
+          `Component type '${String(spec.type ?? '')}' is not supported. Supported: spark, command.`,
+          'properties.componentSpec.type',
+        );
       }
       if (spec.type === 'spark' && !(spec.entry && typeof spec.entry === 'object')) {
         badRequest('UserError', "A spark component needs 'entry'.", 'properties.componentSpec.entry');

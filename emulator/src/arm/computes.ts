@@ -57,8 +57,18 @@ export function registerComputes(router: Router, ctx: EmulatorContext, ops: Oper
   router.delete(computePath, (req, p) => {
     const compute = find(p);
     const action = req.query.get('underlyingResourceAction');
-    if (action === null) badRequest('BadArgument', "The query parameter 'underlyingResourceAction' is required and must be 'Delete' or 'Detach'.", 'underlyingResourceAction');
-    if (!/^(delete|detach)$/i.test(action)) badRequest('BadArgument', `Invalid underlyingResourceAction '${action}'. Allowed values: Delete, Detach.`, 'underlyingResourceAction');
+    if (action === null)
+      badRequest(
+        'BadArgument',
+        "The query parameter 'underlyingResourceAction' is required and must be 'Delete' or 'Detach'.",
+        'underlyingResourceAction',
+      );
+    if (!/^(delete|detach)$/i.test(action))
+      badRequest(
+        'BadArgument',
+        `Invalid underlyingResourceAction '${action}'. Allowed values: Delete, Detach.`,
+        'underlyingResourceAction',
+      );
     if (compute.body.properties.provisioningState === 'Deleting') {
       fail(409, 'Conflict', `Compute '${p.computeName}' is already being deleted.`);
     }
@@ -79,25 +89,48 @@ function attach(ctx: EmulatorContext, ops: Operations, req: EmuRequest, p: Recor
   const props = body.properties as Record<string, unknown> | undefined;
   if (!props || typeof props !== 'object') badRequest('BadArgument', "The request body must contain 'properties'.", 'properties');
   if (props.computeType !== 'SynapseSpark') {
-    badRequest('BadArgument', `Compute type '${String(props.computeType)}' cannot be attached here; the emulator supports computeType 'SynapseSpark'.`, 'properties.computeType');
+    badRequest(
+      'BadArgument',
+      `Compute type '${String(props.computeType)}' cannot be attached here; the emulator supports computeType 'SynapseSpark'.`,
+      'properties.computeType',
+    );
   }
   if (!COMPUTE_NAME.test(p.computeName)) {
-    badRequest('BadArgument', `Compute name '${p.computeName}' is invalid. It can include letters, digits and dashes, must start with a letter, and be 2 to 16 characters long.`, 'computeName');
+    badRequest(
+      'BadArgument',
+      `Compute name '${p.computeName}' is invalid. It can include letters, digits and dashes, must start with a letter, and be 2 to 16 characters long.`,
+      'computeName',
+    );
   }
   const poolRef = parseBigDataPoolId(props.resourceId);
   if (!poolRef) {
-    badRequest('BadArgument', `Invalid resource id '${String(props.resourceId ?? '')}'. Expected /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Synapse/workspaces/{workspace}/bigDataPools/{pool}.`, 'properties.resourceId');
+    badRequest(
+      'BadArgument',
+      `Invalid resource id '${String(props.resourceId ?? '')}'. Expected /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Synapse/workspaces/{workspace}/bigDataPools/{pool}.`,
+      'properties.resourceId',
+    );
   }
-  const pool = ctx.store.get(`${synapseWorkspaceId(poolRef.subscriptionId, poolRef.resourceGroup, poolRef.workspaceName)}/bigDataPools/${poolRef.poolName}`);
+  const pool = ctx.store.get(
+    `${synapseWorkspaceId(poolRef.subscriptionId, poolRef.resourceGroup, poolRef.workspaceName)}/bigDataPools/${poolRef.poolName}`,
+  );
   if (!pool) {
-    badRequest('BadArgument', `The Synapse Spark pool '${poolRef.poolName}' was not found in workspace '${poolRef.workspaceName}' (resource group '${poolRef.resourceGroup}').`, 'properties.resourceId');
+    badRequest(
+      'BadArgument',
+      `The Synapse Spark pool '${poolRef.poolName}' was not found in workspace '${poolRef.workspaceName}' (resource group '${poolRef.resourceGroup}').`,
+      'properties.resourceId',
+    );
   }
   const computeId = `${ws.body.id}/computes/${p.computeName}`;
   const existing = ctx.store.get(computeId);
   if (existing) {
     const sameTarget = String(existing.body.properties.resourceId).toLowerCase() === pool.body.id.toLowerCase();
     if (!sameTarget || existing.body.properties.computeType !== 'SynapseSpark') {
-      fail(409, 'Conflict', `Compute name '${p.computeName}' is already in use in workspace '${p.workspaceName}' by a compute with a different target. Choose another name or detach it first.`, { target: 'computeName' });
+      fail(
+        409,
+        'Conflict',
+        `Compute name '${p.computeName}' is already in use in workspace '${p.workspaceName}' by a compute with a different target. Choose another name or detach it first.`,
+        { target: 'computeName' },
+      );
     }
     if (existing.body.properties.provisioningState === 'Deleting') {
       fail(409, 'Conflict', `Compute '${p.computeName}' is being detached; retry when it is gone.`);

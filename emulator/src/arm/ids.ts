@@ -24,7 +24,8 @@ export interface ParsedPoolId {
   poolName: string;
 }
 
-const POOL_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Synapse\/workspaces\/([^/]+)\/bigDataPools\/([^/]+)\/?$/i;
+const POOL_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Synapse\/workspaces\/([^/]+)\/bigDataPools\/([^/]+)\/?$/i;
 const SYNAPSE_WS_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Synapse\/workspaces\/([^/]+)\/?$/i;
 
 export function parseBigDataPoolId(id: unknown): ParsedPoolId | undefined {

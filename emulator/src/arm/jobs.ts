@@ -37,7 +37,12 @@ export function registerJobs(router: Router, ctx: EmulatorContext, ops: Operatio
   const jobs = `${AML_WS}/{workspaceName}/jobs`;
   const find = (p: Record<string, string>) => {
     const ws = requireAmlWorkspace(ctx, p, true);
-    return requireChild(ctx, `${ws.body.id}/jobs/${p.id}`, `Microsoft.MachineLearningServices/workspaces/${p.workspaceName}/jobs/${p.id}`, p.resourceGroupName);
+    return requireChild(
+      ctx,
+      `${ws.body.id}/jobs/${p.id}`,
+      `Microsoft.MachineLearningServices/workspaces/${p.workspaceName}/jobs/${p.id}`,
+      p.resourceGroupName,
+    );
   };
 
   ops.onComplete('job-cancel', (c, op) => {
@@ -126,14 +131,19 @@ function putJob(ctx: EmulatorContext, runner: () => JobRunner | undefined, req: 
     return { status: 200, body: clone(existing.body) };
   }
   const jobType = String(props.jobType ?? '');
-  if (!JOB_TYPES.has(jobType)) badRequest('UserError', `Unsupported jobType '${jobType}'. Supported: Pipeline, Spark, Command.`, 'properties.jobType');
+  if (!JOB_TYPES.has(jobType))
+    badRequest('UserError', `Unsupported jobType '${jobType}'. Supported: Pipeline, Spark, Command.`, 'properties.jobType');
   if (jobType === 'Pipeline') validatePipeline(ctx, ws.body, props);
   else validateComputeRef(ctx, ws.body, props.computeId, 'properties.computeId', jobType === 'Spark');
 
   const job = renderNewJob(ctx, req, ws.body, p.id, props);
   ctx.store.put({ type: TYPES.job, parent: ws.body.id, body: job });
   runner()?.start(job.id);
-  return { status: 201, headers: { location: `${req.baseUrl ?? ctx.baseUrl()}${id}?api-version=${req.query.get('api-version') ?? ''}` }, body: clone(job) };
+  return {
+    status: 201,
+    headers: { location: `${req.baseUrl ?? ctx.baseUrl()}${id}?api-version=${req.query.get('api-version') ?? ''}` },
+    body: clone(job),
+  };
 }
 
 function renderNewJob(ctx: EmulatorContext, req: EmuRequest, ws: ArmBody, name: string, props: Record<string, unknown>): ArmBody {
@@ -157,9 +167,20 @@ function renderNewJob(ctx: EmulatorContext, req: EmuRequest, ws: ArmBody, name: 
     Object.entries((props.inputs as Record<string, Record<string, unknown>>) ?? {}).map(([k, v]) => [k, { description: null, ...v }]),
   );
   const outputs = Object.fromEntries(
-    Object.entries((props.outputs as Record<string, Record<string, unknown>>) ?? {}).map(([k, v]) => [k, { description: null, uri: null, ...v }]),
+    Object.entries((props.outputs as Record<string, Record<string, unknown>>) ?? {}).map(([k, v]) => [
+      k,
+      { description: null, uri: null, ...v },
+    ]),
   );
-  const service = (type: string, endpoint: string) => ({ jobServiceType: type, port: null, endpoint, status: null, errorMessage: null, properties: null, nodes: null });
+  const service = (type: string, endpoint: string) => ({
+    jobServiceType: type,
+    port: null,
+    endpoint,
+    status: null,
+    errorMessage: null,
+    properties: null,
+    nodes: null,
+  });
   return {
     id: `${ws.id}/jobs/${name}`,
     name,
@@ -196,18 +217,31 @@ function validatePipeline(ctx: EmulatorContext, ws: ArmBody, props: Record<strin
   }
   for (const [name, step] of Object.entries(steps)) {
     // Node names name folders and bindings: identifiers only (never '../x'), as Azure ML requires.
-    if (!NODE_NAME.test(name)) badRequest('UserError', `Invalid node name '${name.slice(0, 80)}': use letters, digits and '_', not starting with a digit (at most 255).`, `properties.jobs.${name.slice(0, 80)}`);
+    if (!NODE_NAME.test(name))
+      badRequest(
+        'UserError',
+        `Invalid node name '${name.slice(0, 80)}': use letters, digits and '_', not starting with a digit (at most 255).`,
+        `properties.jobs.${name.slice(0, 80)}`,
+      );
     for (const port of Object.keys((step?.outputs ?? {}) as Record<string, unknown>)) {
-      if (!PORT_NAME.test(port)) badRequest('UserError', `Invalid output name '${port.slice(0, 80)}' of node '${name}': use letters, digits, '_' and '-'.`, `properties.jobs.${name}.outputs`);
+      if (!PORT_NAME.test(port))
+        badRequest(
+          'UserError',
+          `Invalid output name '${port.slice(0, 80)}' of node '${name}': use letters, digits, '_' and '-'.`,
+          `properties.jobs.${name}.outputs`,
+        );
     }
     const type = String(step?.type ?? '');
-    if (type !== 'spark' && type !== 'command') badRequest('UserError', `Step '${name}' has unsupported type '${type}'. Supported: spark, command.`, `properties.jobs.${name}.type`);
+    if (type !== 'spark' && type !== 'command')
+      badRequest('UserError', `Step '${name}' has unsupported type '${type}'. Supported: spark, command.`, `properties.jobs.${name}.type`);
     for (const dep of stepDependencies(step)) {
-      if (!steps[dep]) badRequest('UserError', `Step '${name}' binds to the outputs of unknown step '${dep}'.`, `properties.jobs.${name}.inputs`);
+      if (!steps[dep])
+        badRequest('UserError', `Step '${name}' binds to the outputs of unknown step '${dep}'.`, `properties.jobs.${name}.inputs`);
     }
     validateComputeRef(ctx, ws, boundCompute(step.computeId ?? step.compute, props), `properties.jobs.${name}.computeId`, false);
   }
-  if (dependencyOrder(steps) === undefined) badRequest('UserError', 'The pipeline steps depend on each other in a cycle.', 'properties.jobs');
+  if (dependencyOrder(steps) === undefined)
+    badRequest('UserError', 'The pipeline steps depend on each other in a cycle.', 'properties.jobs');
 }
 
 function validateComputeRef(ctx: EmulatorContext, ws: ArmBody, ref: unknown, target: string, required: boolean): void {
@@ -215,7 +249,10 @@ function validateComputeRef(ctx: EmulatorContext, ws: ArmBody, ref: unknown, tar
     if (required) badRequest('UserError', 'A Spark job needs properties.computeId (an attached SynapseSpark compute).', target);
     return;
   }
-  const name = String(ref).replace(/^azureml:/, '').split('/').pop()!;
+  const name = String(ref)
+    .replace(/^azureml:/, '')
+    .split('/')
+    .pop()!;
   if (!ctx.store.get(`${ws.id}/computes/${name}`)) {
     badRequest('UserError', `Compute '${name}' was not found in workspace '${ws.name}'.`, target);
   }

@@ -25,9 +25,12 @@ export function refusesNewLinks(ws: StoredResource): boolean {
 }
 
 function refuseNewLink(ws: StoredResource): never {
-  fail(400, 'UserError',
-    `Linked services of type 'Synapse' are deprecated and no longer supported for the workspace '${ws.body.name}'. `
-    + 'Attach Synapse Spark pools to the workspace directly as compute targets instead.');
+  fail(
+    400,
+    'UserError',
+    `Linked services of type 'Synapse' are deprecated and no longer supported for the workspace '${ws.body.name}'. ` +
+      'Attach Synapse Spark pools to the workspace directly as compute targets instead.',
+  );
 }
 
 export function registerLinkedServices(router: Router, ctx: EmulatorContext): void {
@@ -59,14 +62,22 @@ export function registerLinkedServices(router: Router, ctx: EmulatorContext): vo
     const props = (body.properties ?? {}) as Record<string, unknown>;
     const target = parseSynapseWorkspaceId(props.linkedServiceResourceId);
     if (!target) {
-      badRequest('BadArgument', `Invalid linkedServiceResourceId '${String(props.linkedServiceResourceId ?? '')}'. Expected a Microsoft.Synapse/workspaces resource id.`, 'properties.linkedServiceResourceId');
+      badRequest(
+        'BadArgument',
+        `Invalid linkedServiceResourceId '${String(props.linkedServiceResourceId ?? '')}'. Expected a Microsoft.Synapse/workspaces resource id.`,
+        'properties.linkedServiceResourceId',
+      );
     }
     if (props.linkType !== undefined && props.linkType !== 'Synapse') {
       badRequest('BadArgument', `Unsupported linkType '${String(props.linkType)}'. Allowed values: Synapse.`, 'properties.linkType');
     }
     const synapse = ctx.store.get(synapseWorkspaceId(target.subscriptionId, target.resourceGroup, target.workspaceName));
     if (!synapse) {
-      badRequest('BadArgument', `The Synapse workspace '${target.workspaceName}' was not found in resource group '${target.resourceGroup}'.`, 'properties.linkedServiceResourceId');
+      badRequest(
+        'BadArgument',
+        `The Synapse workspace '${target.workspaceName}' was not found in resource group '${target.resourceGroup}'.`,
+        'properties.linkedServiceResourceId',
+      );
     }
     const id = `${ws.body.id}/linkedServices/${p.linkName}`;
     const existing = ctx.store.get(id);

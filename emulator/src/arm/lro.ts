@@ -122,7 +122,8 @@ export class Operations {
         body: op.kind === 'job-cancel' ? {} : undefined,
       };
     }
-    if (op.status === 'Failed') return { status: 500, body: { error: op.error ?? { code: 'InternalServerError', message: 'The operation failed.' } } };
+    if (op.status === 'Failed')
+      return { status: 500, body: { error: op.error ?? { code: 'InternalServerError', message: 'The operation failed.' } } };
     if (op.kind === 'compute-detach') return { status: 204 };
     return { status: 200 };
   }

@@ -42,5 +42,8 @@ function decodeSkipToken(token: string | null): number {
 }
 
 function encodePath(path: string): string {
-  return path.split('/').map((s) => encodeURIComponent(s)).join('/');
+  return path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
 }

@@ -37,10 +37,21 @@ export function systemData(createdBy: string, at = nowIso()): Record<string, str
   };
 }
 
-export function synapseWorkspaceBody(sub: string, rg: string, name: string, location: string, tenantId: string,
-  lake?: { account: string; filesystem: string }): ArmBody {
+export function synapseWorkspaceBody(
+  sub: string,
+  rg: string,
+  name: string,
+  location: string,
+  tenantId: string,
+  lake?: { account: string; filesystem: string },
+): ArmBody {
   const id = synapseWorkspaceId(sub, rg, name);
-  const storage = lake?.account ?? `${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 18)}adls`;
+  const storage =
+    lake?.account ??
+    `${name
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()
+      .slice(0, 18)}adls`;
   return {
     id,
     name,
@@ -109,7 +120,10 @@ export function amlWorkspaceBody(
   opts: { friendlyName?: string; description?: string } = {},
 ): ArmBody {
   const id = amlWorkspaceId(sub, rg, name);
-  const short = name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 14);
+  const short = name
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 14);
   const rgId = `/subscriptions/${sub}/resourceGroups/${rg}`;
   const created = '2024-01-15T09:30:00.0000000Z';
   return {

@@ -35,7 +35,18 @@ export function registerSubscriptions(router: Router, ctx: EmulatorContext): voi
 
   router.get('/tenants', (req) => {
     const t = ctx.store.data.tenantId;
-    const value = [{ id: `/tenants/${t}`, tenantId: t, countryCode: 'NL', displayName: 'Emulator Tenant', domains: ['emulator.local'], tenantCategory: 'Home', defaultDomain: 'emulator.local', tenantType: 'AAD' }];
+    const value = [
+      {
+        id: `/tenants/${t}`,
+        tenantId: t,
+        countryCode: 'NL',
+        displayName: 'Emulator Tenant',
+        domains: ['emulator.local'],
+        tenantCategory: 'Home',
+        defaultDomain: 'emulator.local',
+        tenantType: 'AAD',
+      },
+    ];
     return { status: 200, body: paginate(req, value, pageSize()) };
   });
 

@@ -18,12 +18,7 @@ export const SYNAPSE_AUDIENCES = ['https://dev.azuresynapse.net', 'https://dev.a
 
 export type AuthOutcome = { ok: true; audience: string } | { ok: false; response: EmuResponse };
 
-export function checkBearer(
-  req: EmuRequest,
-  signer: TokenSigner,
-  allowed: readonly string[],
-  shape: 'arm' | 'synapse',
-): AuthOutcome {
+export function checkBearer(req: EmuRequest, signer: TokenSigner, allowed: readonly string[], shape: 'arm' | 'synapse'): AuthOutcome {
   const header = req.headers['authorization'];
   const authorizationUri = `${req.baseUrl ?? ''}/`;
   const deny = (code: string, message: string, description: string): AuthOutcome => ({
@@ -37,11 +32,19 @@ export function checkBearer(
     },
   });
   if (!header) {
-    return deny('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", "The authentication failed because of missing 'Authorization' header.");
+    return deny(
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is missing.",
+      "The authentication failed because of missing 'Authorization' header.",
+    );
   }
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) {
-    return deny('AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.", 'The access token is invalid.');
+    return deny(
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+      'The access token is invalid.',
+    );
   }
   const result = signer.verify(m[1]);
   if (!result.ok) {
@@ -61,8 +64,8 @@ export function checkBearer(
       // The Synapse data plane's wording (its identity middleware hides the audiences as PII).
       return deny(
         'InvalidTokenAuthenticationAudience',
-        "Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed. Audiences: '[PII is hidden]'. "
-          + "Did not match: validationParameters.ValidAudience: '[PII is hidden]' or validationParameters.ValidAudiences: '[PII is hidden]'.",
+        "Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed. Audiences: '[PII is hidden]'. " +
+          "Did not match: validationParameters.ValidAudience: '[PII is hidden]' or validationParameters.ValidAudiences: '[PII is hidden]'.",
         'The access token has an invalid audience.',
       );
     }

@@ -16,8 +16,7 @@ export interface JwtClaims {
 }
 
 export type VerifyResult =
-  | { ok: true; claims: JwtClaims }
-  | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid'; claims?: JwtClaims };
+  { ok: true; claims: JwtClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid'; claims?: JwtClaims };
 
 export class TokenSigner {
   readonly kid: string;
@@ -55,12 +54,7 @@ export class TokenSigner {
     } catch {
       return { ok: false, reason: 'malformed' };
     }
-    const valid = crypto.verify(
-      'RSA-SHA256',
-      Buffer.from(`${parts[0]}.${parts[1]}`),
-      this.publicKey,
-      Buffer.from(parts[2], 'base64url'),
-    );
+    const valid = crypto.verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'));
     if (!valid) return { ok: false, reason: 'bad-signature' };
     // Five minutes of clock skew, like Entra-protected services allow.
     if (typeof claims.exp !== 'number' || claims.exp + 300 < nowSeconds) return { ok: false, reason: 'expired', claims };

@@ -18,7 +18,8 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export function createIdentityRouter(ctx: EmulatorContext, principals: () => SeedServicePrincipal[]): Router {
   const router = new Router();
-  const token = (version: 'v1' | 'v2') => (req: EmuRequest, p: Record<string, string>) => issueToken(ctx, principals(), req, p.tenant, version);
+  const token = (version: 'v1' | 'v2') => (req: EmuRequest, p: Record<string, string>) =>
+    issueToken(ctx, principals(), req, p.tenant, version);
   router.post('/{tenant}/oauth2/v2.0/token', token('v2'));
   router.post('/{tenant}/oauth2/token', token('v1'));
   router.get('/{tenant}/v2.0/.well-known/openid-configuration', (req, p) => openIdConfig(ctx, req, p.tenant, 'v2'));
@@ -37,7 +38,10 @@ function knownTenant(ctx: EmulatorContext, tenant: string): boolean {
 function aadError(status: number, error: string, code: number, description: string): EmuResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {
@@ -61,7 +65,12 @@ function issueToken(
 ): EmuResponse {
   const tenantId = ctx.store.data.tenantId;
   if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
-    return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return aadError(
+      400,
+      'invalid_request',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   const form = new URLSearchParams(req.rawBody.toString('utf8'));
   const grantType = form.get('grant_type');
@@ -71,16 +80,31 @@ function issueToken(
   const clientId = form.get('client_id') ?? '';
   const principal = principals.find((sp) => sp.clientId.toLowerCase() === clientId.toLowerCase());
   if (!principal) {
-    return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`);
+    return aadError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
+    );
   }
   if (form.get('client_secret') !== principal.clientSecret) {
-    return aadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+    return aadError(
+      401,
+      'invalid_client',
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    );
   }
   const audience = version === 'v1' ? form.get('resource') : audienceFromScopes(form.get('scope'));
   if (!audience) {
     return version === 'v1'
       ? aadError(400, 'invalid_request', 50001, `The resource principal named '' was not found in the tenant named '${tenantId}'.`)
-      : aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      : aadError(
+          400,
+          'invalid_scope',
+          1002012,
+          `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
   }
 
   const lifetime = ctx.store.data.settings.tokenLifetimeSeconds;

@@ -24,8 +24,11 @@ export class LivyBatch {
   private child: ChildProcess | undefined;
   private shuttingDown = false;
 
-  constructor(readonly data: BatchData, private readonly rt: LivyRuntime,
-    private readonly delays: () => ColdStartDelays = () => rt.ctx.coldStart) {}
+  constructor(
+    readonly data: BatchData,
+    private readonly rt: LivyRuntime,
+    private readonly delays: () => ColdStartDelays = () => rt.ctx.coldStart,
+  ) {}
 
   get job(): JobRecord {
     return this.data.job;
@@ -47,7 +50,7 @@ export class LivyBatch {
     if (!file.endsWith('.py')) {
       throw new Error(`The emulator runs Python batch files only; '${String(request.file)}' is not a .py file.`);
     }
-    const list = (key: string) => ((request[key] as string[] | undefined) ?? []);
+    const list = (key: string) => (request[key] as string[] | undefined) ?? [];
     const resolveAll = (key: string) => Promise.all(list(key).map((uri) => resolveJobFile(uri, this.rt.ctx)));
     const [pyFiles, jars, files] = [await resolveAll('pyFiles'), await resolveAll('jars'), await resolveAll('files')];
     const cwd = await this.rt.workDir('batch', job.workspace, job.pool, job.id);
@@ -64,18 +67,38 @@ export class LivyBatch {
       // session's runner does, and Spark 3.4 does not log it.
       uiPort = await freePort();
       const started = await spark.startApplication(
-        { workspace: job.workspace, dir: cwd, appName: job.name, request, userConf: request.conf as Record<string, string> | undefined, uiPort },
+        {
+          workspace: job.workspace,
+          dir: cwd,
+          appName: job.name,
+          request,
+          userConf: request.conf as Record<string, string> | undefined,
+          uiPort,
+        },
         (line) => appendLog(job, 'stderr', line),
         () => !isEnded(job) && !this.shuttingDown,
       );
       if (!started) return;
       this.releaseSlot = started.release;
       command = spark.submitCommand({ name: job.name, file, args, pyFiles, jars, files });
-      env = { ...started.env, ...this.rt.synapseEnv(job), PYTHONPATH: [this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+      env = {
+        ...started.env,
+        ...this.rt.synapseEnv(job),
+        PYTHONPATH: [this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+      };
     } else {
-      appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. The file runs with plain Python.`);
+      appendLog(
+        job,
+        'stderr',
+        `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. The file runs with plain Python.`,
+      );
       command = [this.rt.ctx.pythonPath, '-u', file, ...args];
-      env = { ...this.rt.synapseEnv(job), PYTHONPATH: [path.dirname(file), ...pyFiles, this.rt.notebookUtilsPath(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+      env = {
+        ...this.rt.synapseEnv(job),
+        PYTHONPATH: [path.dirname(file), ...pyFiles, this.rt.notebookUtilsPath(), process.env.PYTHONPATH]
+          .filter(Boolean)
+          .join(path.delimiter),
+      };
     }
     const child = spawn(command[0], command.slice(1), {
       cwd,
@@ -112,7 +135,7 @@ export class LivyBatch {
   private async learnAppId(uiUrl: string): Promise<void> {
     try {
       const response = await fetch(`${uiUrl}/api/v1/applications`, { signal: AbortSignal.timeout(5000) });
-      const apps = await response.json() as { id?: string }[];
+      const apps = (await response.json()) as { id?: string }[];
       if (apps[0]?.id && !isEnded(this.job)) {
         this.job.appId = apps[0].id;
         this.data.sparkUiUrl = uiUrl;
@@ -139,8 +162,11 @@ export class LivyBatch {
       this.fail('LIVY_JOB_STATE_DEAD', `Could not start the batch: ${spawnError.message}`, 'System');
     } else {
       const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      this.fail(`Spark_Ambiguous_NonJvmUserApp_ExitWithStatus${code ?? 1}`,
-        `The Python program ${how}. Look at the log for its error.`, 'User');
+      this.fail(
+        `Spark_Ambiguous_NonJvmUserApp_ExitWithStatus${code ?? 1}`,
+        `The Python program ${how}. Look at the log for its error.`,
+        'User',
+      );
     }
   }
 

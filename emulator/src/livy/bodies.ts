@@ -24,8 +24,10 @@ export function headerTime(ms: number | null): string {
   const hours = d.getUTCHours();
   const pad = (n: number) => String(n).padStart(2, '0');
   const h12 = hours % 12 === 0 ? 12 : hours % 12;
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} `
-    + `${h12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'} +00:00`;
+  return (
+    `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ` +
+    `${h12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'} +00:00`
+  );
 }
 
 export function jobHeaders(job: JobRecord): Record<string, string> {
@@ -113,15 +115,20 @@ export function detailedBody(job: JobRecord): Record<string, unknown> {
     jobType: job.kind === 'session' ? 'SparkSession' : 'SparkBatch',
     result: job.result,
     schedulerInfo: {
-      submittedAt: isoTime(s.submittedAt), queuedAt: isoTime(s.queuedAt), scheduledAt: isoTime(s.scheduledAt),
-      endedAt: isoTime(s.endedAt), cancellationRequestedAt: isoTime(s.cancellationRequestedAt),
+      submittedAt: isoTime(s.submittedAt),
+      queuedAt: isoTime(s.queuedAt),
+      scheduledAt: isoTime(s.scheduledAt),
+      endedAt: isoTime(s.endedAt),
+      cancellationRequestedAt: isoTime(s.cancellationRequestedAt),
       currentState: s.currentState,
     },
     pluginInfo: {
       preparationStartedAt: isoTime(p.preparationStartedAt),
       resourceAcquisitionStartedAt: isoTime(p.resourceAcquisitionStartedAt),
-      submissionStartedAt: isoTime(p.submissionStartedAt), monitoringStartedAt: isoTime(p.monitoringStartedAt),
-      cleanupStartedAt: isoTime(p.cleanupStartedAt), currentState: p.currentState,
+      submissionStartedAt: isoTime(p.submissionStartedAt),
+      monitoringStartedAt: isoTime(p.monitoringStartedAt),
+      cleanupStartedAt: isoTime(p.cleanupStartedAt),
+      currentState: p.currentState,
     },
   };
   if (job.errorInfo.length > 0) {

@@ -16,8 +16,9 @@ export class FileResolutionError extends Error {}
 export async function resolveJobFile(uri: string, ctx: LivyContext): Promise<string> {
   const local = (await ctx.resolveFile?.(uri)) ?? builtInMapping(uri, ctx.dataDir, ctx.lakeRoot);
   if (!local) {
-    throw new FileResolutionError(`The emulator cannot map '${uri}' to a local file: use an abfss:// or `
-      + 'wasbs:// URI, a file:// URL or an absolute path.');
+    throw new FileResolutionError(
+      `The emulator cannot map '${uri}' to a local file: use an abfss:// or ` + 'wasbs:// URI, a file:// URL or an absolute path.',
+    );
   }
   try {
     await fs.promises.access(local, fs.constants.R_OK);

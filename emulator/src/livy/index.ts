@@ -51,11 +51,11 @@ export interface LivySurface {
 
 const SPARK_API = /^sessions\/(\d+)\/applications\/([^/]+)(\/.*)?$/i;
 const LIVY_PATH = /^\/synapse\/([^/]+)\/livyApi\/versions\/([^/]+)\/sparkPools\/([^/]+)(?:\/(.*))?$/i;
-const SPARK_UI_LOG = /(?:^|\/)workspaces\/([^/]+)\/sparkpools\/([^/]+)\/(sessions|batches)\/(\d+)\/applications\/[^/]+\/driverlog\/(stdout|stderr)$/i;
+const SPARK_UI_LOG =
+  /(?:^|\/)workspaces\/([^/]+)\/sparkpools\/([^/]+)\/(sessions|batches)\/(\d+)\/applications\/[^/]+\/driverlog\/(stdout|stderr)$/i;
 
 /** Splits `/synapse/{ws}/livyApi/versions/{v}/sparkPools/{pool}/{rest}`; undefined for other paths. */
-export function parseLivyPath(path: string):
-  { workspace: string; version: string; pool: string; subPath: string } | undefined {
+export function parseLivyPath(path: string): { workspace: string; version: string; pool: string; subPath: string } | undefined {
   const match = LIVY_PATH.exec(path);
   return match ? { workspace: match[1], version: match[2], pool: match[3], subPath: match[4] ?? '' } : undefined;
 }
@@ -95,7 +95,9 @@ export function createLivySurface(ctx: LivyContext): LivySurface {
         const [id, appId, rest] = [Number(app[1]), decodeURIComponent(app[2]), app[3] ?? ''];
         // Microsoft's own metrics connector reaches a batch's application as sessions/{livyId}/applications/{appId}
         // too: a batch with that id running that application answers when no session does.
-        const batchUi = sessions.runsApplication(workspace, pool, id, appId) ? undefined : batches.applicationUi(workspace, pool, id, appId);
+        const batchUi = sessions.runsApplication(workspace, pool, id, appId)
+          ? undefined
+          : batches.applicationUi(workspace, pool, id, appId);
         if (batchUi) return proxySparkApi(req, batchUi, appId, rest, `batch ${id}`);
         return sessions.sparkApi(req, workspace, pool, id, appId, rest);
       }
@@ -110,8 +112,11 @@ export function createLivySurface(ctx: LivyContext): LivySurface {
         return undefined;
       }
       if (!LIVY_API_VERSIONS.includes(parsed.version)) {
-        return failure(400, 'UnsupportedApiVersion',
-          `Livy API version '${parsed.version}' is not supported; use ${LIVY_API_VERSIONS.join(' or ')}.`);
+        return failure(
+          400,
+          'UnsupportedApiVersion',
+          `Livy API version '${parsed.version}' is not supported; use ${LIVY_API_VERSIONS.join(' or ')}.`,
+        );
       }
       return handle(req, parsed.workspace, parsed.pool, parsed.subPath);
     },
@@ -119,9 +124,11 @@ export function createLivySurface(ctx: LivyContext): LivySurface {
     async handleSparkUi(req, subPath) {
       return guarded(req, async () => {
         const match = SPARK_UI_LOG.exec(subPath.replace(/\/+$/, ''));
-        const job = match && (match[3].toLowerCase() === 'sessions'
-          ? sessions.job(match[1], match[2], Number(match[4]))
-          : batches.job(match[1], match[2], Number(match[4])));
+        const job =
+          match &&
+          (match[3].toLowerCase() === 'sessions'
+            ? sessions.job(match[1], match[2], Number(match[4]))
+            : batches.job(match[1], match[2], Number(match[4])));
         if (!match || !job) {
           return failure(404, 'NotFound', 'No such Spark application log.');
         }

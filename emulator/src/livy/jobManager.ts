@@ -39,8 +39,12 @@ export abstract class JobManager<D, T extends ManagedJob<D>> implements JobEndpo
   protected readonly store = new JobStore<T>();
 
   /** `notFoundCode`/`label` name a missing job: "SessionNotFound", "Spark session 3 not found in pool 'p'." */
-  constructor(protected readonly rt: LivyRuntime, private readonly kind: JobKind,
-    private readonly notFoundCode: string, private readonly label: string) {}
+  constructor(
+    protected readonly rt: LivyRuntime,
+    private readonly kind: JobKind,
+    private readonly notFoundCode: string,
+    private readonly label: string,
+  ) {}
 
   /** A new job's live object (not started yet). */
   protected abstract newJob(job: JobRecord, parsed: ParsedJobRequest, poolInfo: PoolInfo, now: number): T;
@@ -61,11 +65,23 @@ export abstract class JobManager<D, T extends ManagedJob<D>> implements JobEndpo
     const parsed = parseJobRequest(jsonBody(req), this.kind, poolInfo);
     const submitter = this.rt.submitter(req);
     const now = this.rt.now();
-    const job = newJobRecord({
-      kind: this.kind, id: this.store.nextId(workspace, pool), workspace, pool, name: parsed.name,
-      request: parsed.request, tags: parsed.tags, artifactId: parsed.artifactId, submitterName: submitter.name,
-      submitterId: submitter.id, baseUrl: this.rt.baseUrl(req), tenantId: this.rt.tenantId(),
-    }, now);
+    const job = newJobRecord(
+      {
+        kind: this.kind,
+        id: this.store.nextId(workspace, pool),
+        workspace,
+        pool,
+        name: parsed.name,
+        request: parsed.request,
+        tags: parsed.tags,
+        artifactId: parsed.artifactId,
+        submitterName: submitter.name,
+        submitterId: submitter.id,
+        baseUrl: this.rt.baseUrl(req),
+        tenantId: this.rt.tenantId(),
+      },
+      now,
+    );
     const entry = this.newJob(job, parsed, poolInfo, now);
     this.store.add(entry);
     this.start(entry);

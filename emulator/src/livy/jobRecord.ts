@@ -6,12 +6,10 @@
 
 export type JobKind = 'session' | 'batch';
 export type LivyState =
-  | 'not_started' | 'starting' | 'idle' | 'busy' | 'running' | 'recovering'
-  | 'shutting_down' | 'dead' | 'killed' | 'error' | 'success';
+  'not_started' | 'starting' | 'idle' | 'busy' | 'running' | 'recovering' | 'shutting_down' | 'dead' | 'killed' | 'error' | 'success';
 export type JobResult = 'Uncertain' | 'Succeeded' | 'Failed' | 'Cancelled';
 export type SchedulerState = 'Queued' | 'Scheduled' | 'Ended';
-export type PluginState =
-  | 'Preparation' | 'ResourceAcquisition' | 'Queued' | 'Submission' | 'Monitoring' | 'Cleanup' | 'Ended';
+export type PluginState = 'Preparation' | 'ResourceAcquisition' | 'Queued' | 'Submission' | 'Monitoring' | 'Cleanup' | 'Ended';
 
 export interface SparkServiceError {
   message: string;
@@ -41,12 +39,20 @@ export interface JobRecord {
   stateTimes: Record<string, Moment>;
   result: JobResult;
   scheduler: {
-    submittedAt: number; queuedAt: Moment; scheduledAt: Moment; endedAt: Moment;
-    cancellationRequestedAt: Moment; currentState: SchedulerState;
+    submittedAt: number;
+    queuedAt: Moment;
+    scheduledAt: Moment;
+    endedAt: Moment;
+    cancellationRequestedAt: Moment;
+    currentState: SchedulerState;
   };
   plugin: {
-    preparationStartedAt: Moment; resourceAcquisitionStartedAt: Moment; submissionStartedAt: Moment;
-    monitoringStartedAt: Moment; cleanupStartedAt: Moment; currentState: PluginState;
+    preparationStartedAt: Moment;
+    resourceAcquisitionStartedAt: Moment;
+    submissionStartedAt: Moment;
+    monitoringStartedAt: Moment;
+    cleanupStartedAt: Moment;
+    currentState: PluginState;
   };
   errorInfo: SparkServiceError[];
   appId: string | null;
@@ -57,30 +63,51 @@ export interface JobRecord {
   log: { stdout: string[]; stderr: string[] } | null;
 }
 
-const SESSION_STATE_KEYS = ['notStartedAt', 'startingAt', 'idleAt', 'deadAt', 'shuttingDownAt', 'killedAt',
-  'recoveringAt', 'busyAt', 'errorAt'];
-const BATCH_STATE_KEYS = ['notStartedAt', 'startingAt', 'runningAt', 'deadAt', 'successAt', 'killedAt',
-  'recoveringAt'];
+const SESSION_STATE_KEYS = [
+  'notStartedAt',
+  'startingAt',
+  'idleAt',
+  'deadAt',
+  'shuttingDownAt',
+  'killedAt',
+  'recoveringAt',
+  'busyAt',
+  'errorAt',
+];
+const BATCH_STATE_KEYS = ['notStartedAt', 'startingAt', 'runningAt', 'deadAt', 'successAt', 'killedAt', 'recoveringAt'];
 const MAX_LOG_LINES = 500;
 
 export function stateTimeKeys(kind: JobKind): string[] {
   return kind === 'session' ? SESSION_STATE_KEYS : BATCH_STATE_KEYS;
 }
 
-export function newJobRecord(fields: Omit<JobRecord, 'state' | 'stateTimes' | 'result' | 'scheduler' | 'plugin'
-  | 'errorInfo' | 'appId' | 'appInfoLevel' | 'timedOut' | 'log'>, now: number): JobRecord {
+export function newJobRecord(
+  fields: Omit<
+    JobRecord,
+    'state' | 'stateTimes' | 'result' | 'scheduler' | 'plugin' | 'errorInfo' | 'appId' | 'appInfoLevel' | 'timedOut' | 'log'
+  >,
+  now: number,
+): JobRecord {
   return {
     ...fields,
     state: 'not_started',
     stateTimes: Object.fromEntries(stateTimeKeys(fields.kind).map((key) => [key, null])),
     result: 'Uncertain',
     scheduler: {
-      submittedAt: now, queuedAt: now, scheduledAt: null, endedAt: null, cancellationRequestedAt: null,
+      submittedAt: now,
+      queuedAt: now,
+      scheduledAt: null,
+      endedAt: null,
+      cancellationRequestedAt: null,
       currentState: 'Queued',
     },
     plugin: {
-      preparationStartedAt: null, resourceAcquisitionStartedAt: null, submissionStartedAt: null,
-      monitoringStartedAt: null, cleanupStartedAt: null, currentState: 'Preparation',
+      preparationStartedAt: null,
+      resourceAcquisitionStartedAt: null,
+      submissionStartedAt: null,
+      monitoringStartedAt: null,
+      cleanupStartedAt: null,
+      currentState: 'Preparation',
     },
     errorInfo: [],
     appId: null,
@@ -133,8 +160,7 @@ export function markMonitoring(job: JobRecord, now: number, bootId: number): voi
 }
 
 /** Final state: scheduler and plugin both end; errors are appended, never replaced. */
-export function markEnded(job: JobRecord, state: LivyState, result: JobResult, now: number,
-  error?: SparkServiceError): void {
+export function markEnded(job: JobRecord, state: LivyState, result: JobResult, now: number, error?: SparkServiceError): void {
   if (isEnded(job)) {
     return;
   }

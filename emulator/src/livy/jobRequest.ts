@@ -7,8 +7,22 @@ import type { PoolInfo } from './context';
 import { badRequest } from './responses';
 
 const STRING_LIST_KEYS = ['args', 'jars', 'pyFiles', 'files', 'archives'] as const;
-const ECHO_ORDER = ['name', 'file', 'className', 'args', 'jars', 'pyFiles', 'files', 'archives', 'conf',
-  'driverMemory', 'driverCores', 'executorMemory', 'executorCores', 'numExecutors'];
+const ECHO_ORDER = [
+  'name',
+  'file',
+  'className',
+  'args',
+  'jars',
+  'pyFiles',
+  'files',
+  'archives',
+  'conf',
+  'driverMemory',
+  'driverCores',
+  'executorMemory',
+  'executorCores',
+  'numExecutors',
+];
 
 /** Driver/executor memory and cores Synapse uses per node size (a Small node: 4 cores, 28g as recorded). */
 const NODE_SIZES: Record<string, { memory: string; cores: number }> = {
@@ -29,8 +43,7 @@ export interface ParsedJobRequest {
   idleTimeoutMs?: number;
 }
 
-export function parseJobRequest(body: Record<string, unknown>, kind: 'session' | 'batch',
-  pool: PoolInfo): ParsedJobRequest {
+export function parseJobRequest(body: Record<string, unknown>, kind: 'session' | 'batch', pool: PoolInfo): ParsedJobRequest {
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') {
     throw badRequest(`A Spark ${kind} needs a 'name'.`);
@@ -58,8 +71,13 @@ export function parseJobRequest(body: Record<string, unknown>, kind: 'session' |
   const conf = stringMap(body.conf, 'conf');
   const size = NODE_SIZES[(pool.nodeSize ?? 'small').toLowerCase()] ?? NODE_SIZES.small;
   const filled: Record<string, unknown> = {
-    driverMemory: size.memory, driverCores: size.cores, executorMemory: size.memory, executorCores: size.cores,
-    numExecutors: 2, ...body, conf,
+    driverMemory: size.memory,
+    driverCores: size.cores,
+    executorMemory: size.memory,
+    executorCores: size.cores,
+    numExecutors: 2,
+    ...body,
+    conf,
   };
   const request: Record<string, unknown> = {};
   for (const key of ECHO_ORDER) {

@@ -109,9 +109,9 @@ export class PythonRunner {
         options.onExit(description);
       };
       child.on('error', (err) => finish(`could not run ${options.python}: ${err.message}`));
-      child.on('close', (code, signal) => finish(signal
-        ? `the Python process was killed by ${signal}`
-        : `the Python process exited with code ${code}`));
+      child.on('close', (code, signal) =>
+        finish(signal ? `the Python process was killed by ${signal}` : `the Python process exited with code ${code}`),
+      );
       child.stdin!.on('error', () => undefined); // EPIPE after a crash: reported through 'close'
     });
   }

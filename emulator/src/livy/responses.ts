@@ -27,7 +27,11 @@ export function failure(status: number, code: string, message: string): EmuRespo
 }
 
 export class LivyRequestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -56,21 +56,28 @@ export function buildRoutes(sessions: SessionManager, batches: BatchManager): Ro
 /** Finds the route for a sub-path; numeric segments become ids ('#'). Empty segments (a `//`) are ignored. */
 export function dispatch(routes: RouteTable, target: LivyTarget, subPath: string): EmuResponse {
   const ids: number[] = [];
-  const pattern = subPath.split('/').filter((segment) => segment !== '').map((segment) => {
-    if (/^\d+$/.test(segment)) {
-      ids.push(Number(segment));
-      return '#';
-    }
-    return segment.toLowerCase();
-  }).join('/');
+  const pattern = subPath
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      if (/^\d+$/.test(segment)) {
+        ids.push(Number(segment));
+        return '#';
+      }
+      return segment.toLowerCase();
+    })
+    .join('/');
   const methods = routes[pattern];
   if (!methods) {
     throw notFound('NotFound', `The Livy API has no '${subPath}' (ids are non-negative integers).`);
   }
   const route = methods[target.req.method.toUpperCase()];
   if (!route) {
-    throw new LivyRequestError(405, 'MethodNotAllowed',
-      `${target.req.method} is not supported on '${subPath}'; use ${Object.keys(methods).join(' or ')}.`);
+    throw new LivyRequestError(
+      405,
+      'MethodNotAllowed',
+      `${target.req.method} is not supported on '${subPath}'; use ${Object.keys(methods).join(' or ')}.`,
+    );
   }
   return route(target, ids);
 }

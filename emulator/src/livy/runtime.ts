@@ -2,9 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EmuRequest } from '../http';
 import { defaultSubmitter, systemClock, type Clock, type ColdStartDelays, type LivyContext } from './context';
-import {
-  isEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission, type JobKind, type JobRecord,
-} from './jobRecord';
+import { isEnded, markMonitoring, markResourceAcquisition, markScheduled, markSubmission, type JobKind, type JobRecord } from './jobRecord';
 import { Timers } from './timers';
 import { defaultRunnerScript } from './pythonProcess';
 

@@ -9,7 +9,12 @@ import { badRequest, notFound } from './responses';
 import type { ColdStartDelays } from './context';
 import type { LivyRuntime } from './runtime';
 import {
-  interpreterDiedOutput, isFinished, outputFromReply, runsInPython, unsupportedKindOutput, type StatementRecord,
+  interpreterDiedOutput,
+  isFinished,
+  outputFromReply,
+  runsInPython,
+  unsupportedKindOutput,
+  type StatementRecord,
 } from './statements';
 
 export interface SessionData {
@@ -36,8 +41,11 @@ export class LivySession {
   /** Set when the emulator stops: the records stay as they were (a snapshot restores them as lost). */
   private shuttingDown = false;
 
-  constructor(readonly data: SessionData, private readonly rt: LivyRuntime,
-    private readonly delays: () => ColdStartDelays = () => rt.ctx.coldStart) {}
+  constructor(
+    readonly data: SessionData,
+    private readonly rt: LivyRuntime,
+    private readonly delays: () => ColdStartDelays = () => rt.ctx.coldStart,
+  ) {}
 
   get job(): JobRecord {
     return this.data.job;
@@ -49,7 +57,9 @@ export class LivySession {
   async coldStart(): Promise<void> {
     const { job } = this;
     let started: Promise<boolean> | undefined;
-    const live = await this.rt.walkColdStart(job, this.delays, () => { started = this.startRunner(); });
+    const live = await this.rt.walkColdStart(job, this.delays, () => {
+      started = this.startRunner();
+    });
     if (!live || !(await started) || isEnded(job)) return;
     job.appInfoLevel = 'full';
     setState(job, 'idle', this.rt.now());
@@ -97,7 +107,11 @@ export class LivySession {
     const spark = this.rt.ctx.spark;
     const { job } = this;
     if (!spark) {
-      appendLog(job, 'stderr', `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. Statements run in plain Python.`);
+      appendLog(
+        job,
+        'stderr',
+        `No Spark engine: ${this.rt.ctx.sparkUnavailableReason ?? 'not configured'}. Statements run in plain Python.`,
+      );
       return {};
     }
     const started = await spark.startApplication(
@@ -108,7 +122,11 @@ export class LivySession {
     if (!started) return undefined;
     this.releaseSlot = started.release;
     appendLog(job, 'stderr', 'Spark starts with the first statement that uses it.');
-    if (this.data.poolSparkVersion && !spark.version.startsWith(`${this.data.poolSparkVersion}.`) && spark.version !== this.data.poolSparkVersion) {
+    if (
+      this.data.poolSparkVersion &&
+      !spark.version.startsWith(`${this.data.poolSparkVersion}.`) &&
+      spark.version !== this.data.poolSparkVersion
+    ) {
       appendLog(job, 'stderr', `This pool is Spark ${this.data.poolSparkVersion}; the emulator runs Apache Spark ${spark.version} for it.`);
     }
     return started.env;
@@ -117,7 +135,11 @@ export class LivySession {
   private onSparkStarted(info: SparkStarted): void {
     this.job.appId = info.appId;
     this.data.sparkUiUrl = info.uiUrl ?? undefined;
-    appendLog(this.job, 'stderr', `Spark application ${info.appId} started (Apache Spark ${info.version}${info.uiUrl ? `, UI ${info.uiUrl}` : ''}).`);
+    appendLog(
+      this.job,
+      'stderr',
+      `Spark application ${info.appId} started (Apache Spark ${info.version}${info.uiUrl ? `, UI ${info.uiUrl}` : ''}).`,
+    );
   }
 
   /** Frees the session's application slot (once); a no-op before it has one. */
@@ -139,11 +161,16 @@ export class LivySession {
       running.output = interpreterDiedOutput(description, this.data.executionCount - 1);
       this.running = undefined;
     }
-    this.end('dead', 'Failed', {
-      errorCode: 'LIVY_JOB_STATE_DEAD',
-      message: `Livy session has failed. Session state: Dead. ${capitalise(description)}.`,
-      source: 'System',
-    }, now);
+    this.end(
+      'dead',
+      'Failed',
+      {
+        errorCode: 'LIVY_JOB_STATE_DEAD',
+        message: `Livy session has failed. Session state: Dead. ${capitalise(description)}.`,
+        source: 'System',
+      },
+      now,
+    );
   }
 
   /** DELETE: the session ends `killed` with result Cancelled, as recorded. */
@@ -165,8 +192,7 @@ export class LivySession {
     }
   }
 
-  private end(state: 'dead' | 'killed', result: 'Failed' | 'Cancelled', error: SparkServiceError | undefined,
-    now: number): void {
+  private end(state: 'dead' | 'killed', result: 'Failed' | 'Cancelled', error: SparkServiceError | undefined, now: number): void {
     markEnded(this.job, state, result, now, error);
     this.cancelIdleTimer?.();
     this.stopInterrupting?.();
@@ -205,9 +231,16 @@ export class LivySession {
         return;
       }
       this.job.timedOut = true;
-      this.end('dead', 'Failed', {
-        message: 'Job failed during run time with state=[dead].', errorCode: 'LIVY_JOB_TIMED_OUT', source: 'Unknown',
-      }, this.rt.now());
+      this.end(
+        'dead',
+        'Failed',
+        {
+          message: 'Job failed during run time with state=[dead].',
+          errorCode: 'LIVY_JOB_TIMED_OUT',
+          source: 'Unknown',
+        },
+        this.rt.now(),
+      );
     });
   }
 
@@ -312,12 +345,16 @@ export class LivySession {
         statement.output = interpreterDiedOutput('the emulator restarted', this.data.executionCount - 1);
       }
     }
-    this.end('dead', 'Failed', {
-      errorCode: 'EMULATOR_RESTARTED',
-      message: 'The emulator restarted while this session was live; its Python process did not survive. '
-        + 'Start a new session.',
-      source: 'System',
-    }, this.rt.now());
+    this.end(
+      'dead',
+      'Failed',
+      {
+        errorCode: 'EMULATOR_RESTARTED',
+        message: 'The emulator restarted while this session was live; its Python process did not survive. ' + 'Start a new session.',
+        source: 'System',
+      },
+      this.rt.now(),
+    );
   }
 
   async shutdown(): Promise<void> {

@@ -15,10 +15,19 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
   }
 
   protected newJob(job: JobRecord, parsed: ParsedJobRequest, poolInfo: PoolInfo, now: number): LivySession {
-    return new LivySession({
-      job, statements: [], executionCount: 0, idleTimeoutMs: parsed.idleTimeoutMs ?? this.rt.ctx.idleTimeoutMs,
-      lastActivity: now, conf: parsed.conf, poolSparkVersion: poolInfo.sparkVersion,
-    }, this.rt, () => poolInfo.coldStart ?? this.rt.ctx.coldStart);
+    return new LivySession(
+      {
+        job,
+        statements: [],
+        executionCount: 0,
+        idleTimeoutMs: parsed.idleTimeoutMs ?? this.rt.ctx.idleTimeoutMs,
+        lastActivity: now,
+        conf: parsed.conf,
+        poolSparkVersion: poolInfo.sparkVersion,
+      },
+      this.rt,
+      () => poolInfo.coldStart ?? this.rt.ctx.coldStart,
+    );
   }
 
   protected start(session: LivySession): void {
@@ -81,10 +90,14 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
     const session = this.find(workspace, pool, id);
     const uiUrl = session.data.sparkUiUrl;
     if (!uiUrl || session.job.appId !== appId) {
-      if (req.method.toUpperCase() !== 'GET') throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
-      throw notFound('ApplicationNotFound', uiUrl
-        ? `Spark application '${appId}' is not the application of session ${id} (${session.job.appId}).`
-        : `Session ${id} has no running Spark application: Spark starts with the first statement that uses it.`);
+      if (req.method.toUpperCase() !== 'GET')
+        throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
+      throw notFound(
+        'ApplicationNotFound',
+        uiUrl
+          ? `Spark application '${appId}' is not the application of session ${id} (${session.job.appId}).`
+          : `Session ${id} has no running Spark application: Spark starts with the first statement that uses it.`,
+      );
     }
     return proxySparkApi(req, uiUrl, appId, rest, `session ${id}`);
   }
@@ -112,7 +125,7 @@ export class SessionManager extends JobManager<SessionData, LivySession> {
 /** GET on a running application's own monitoring REST API (`{uiUrl}/api/v1/applications/{appId}{rest}`), answered as is. */
 export async function proxySparkApi(req: EmuRequest, uiUrl: string, appId: string, rest: string, owner: string): Promise<EmuResponse> {
   if (req.method.toUpperCase() !== 'GET') {
-  throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
+    throw new LivyRequestError(405, 'MethodNotAllowed', 'The Spark monitoring API is read-only; use GET.');
   }
   const query = req.query.toString();
   const target = `${uiUrl}/api/v1/applications/${encodeURIComponent(appId)}${rest}${query ? `?${query}` : ''}`;
@@ -120,8 +133,11 @@ export async function proxySparkApi(req: EmuRequest, uiUrl: string, appId: strin
   try {
     response = await fetch(target, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
   } catch (err) {
-    throw new LivyRequestError(502, 'SparkApplicationUnreachable',
-      `The Spark application of ${owner} did not answer: ${err instanceof Error ? err.message : String(err)}`);
+    throw new LivyRequestError(
+      502,
+      'SparkApplicationUnreachable',
+      `The Spark application of ${owner} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const text = await response.text();
   const type = response.headers.get('content-type') ?? 'text/plain';

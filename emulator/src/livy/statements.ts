@@ -18,7 +18,12 @@ export interface StatementRecord {
 /** Kinds Synapse and Livy accept; only Python and SQL run in the emulator. */
 const PYTHON_KINDS = new Set(['pyspark', 'python', 'sql']);
 const UNSUPPORTED_KINDS: Record<string, string> = {
-  spark: 'Scala', scala: 'Scala', sparkr: 'R', r: 'R', dotnetspark: '.NET (C#)', csharp: '.NET (C#)',
+  spark: 'Scala',
+  scala: 'Scala',
+  sparkr: 'R',
+  r: 'R',
+  dotnetspark: '.NET (C#)',
+  csharp: '.NET (C#)',
 };
 
 export function isKnownKind(kind: string): boolean {
@@ -50,8 +55,9 @@ export function unsupportedKindOutput(kind: string, executionCount: number): Sta
     status: 'error',
     execution_count: executionCount,
     ename: 'UnsupportedLanguage',
-    evalue: `The local emulator runs only Python (pyspark) and SQL statements; `
-      + `${language} statements (kind '${kind}') are not executed. Run them on a real Synapse Spark pool.`,
+    evalue:
+      `The local emulator runs only Python (pyspark) and SQL statements; ` +
+      `${language} statements (kind '${kind}') are not executed. Run them on a real Synapse Spark pool.`,
     traceback: [],
   };
 }
@@ -73,7 +79,10 @@ export function outputFromReply(reply: RunnerReply): StatementOutput | null {
   }
   if (reply.status === 'error') {
     return {
-      status: 'error', execution_count: reply.execution_count, ename: reply.ename, evalue: reply.evalue,
+      status: 'error',
+      execution_count: reply.execution_count,
+      ename: reply.ename,
+      evalue: reply.evalue,
       traceback: reply.traceback,
     };
   }

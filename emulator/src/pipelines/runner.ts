@@ -144,7 +144,15 @@ export class PipelineRunner implements JobRunner {
       await this.runPipeline(job, run);
     } else {
       const dir = runDir(this.ctx, job);
-      const ok = await this.runStep(job, job.body.properties as Step, String(job.body.properties.jobType).toLowerCase(), dir, {}, undefined, run);
+      const ok = await this.runStep(
+        job,
+        job.body.properties as Step,
+        String(job.body.properties.jobType).toLowerCase(),
+        dir,
+        {},
+        undefined,
+        run,
+      );
       this.setStatus(job, run.canceled ? 'Canceled' : ok ? 'Completed' : 'Failed');
     }
   }
@@ -167,7 +175,13 @@ export class PipelineRunner implements JobRunner {
     try {
       this.setStatus(job, 'Running');
       const submitted = [...children.values()];
-      this.executionLog(job, `Submitting ${submitted.length} runs, first five are: ${submitted.slice(0, 5).map((c) => `${c.meta?.nodeId}:${c.body.name}`).join(',')}`);
+      this.executionLog(
+        job,
+        `Submitting ${submitted.length} runs, first five are: ${submitted
+          .slice(0, 5)
+          .map((c) => `${c.meta?.nodeId}:${c.body.name}`)
+          .join(',')}`,
+      );
       const outputs: Record<string, Record<string, string>> = {};
       const state = new Map<string, Promise<boolean>>();
       // Each step waits for its dependencies; independent steps run concurrently.
@@ -185,7 +199,17 @@ export class PipelineRunner implements JobRunner {
           }
           let ok: boolean;
           try {
-            ok = await this.runStep(child, steps[name], String(steps[name].type), path.join(pipelineDir, name), outputs, job, stepRun, name, pipelineDir);
+            ok = await this.runStep(
+              child,
+              steps[name],
+              String(steps[name].type),
+              path.join(pipelineDir, name),
+              outputs,
+              job,
+              stepRun,
+              name,
+              pipelineDir,
+            );
           } catch (e) {
             const message = e instanceof Error ? e.message : String(e);
             fs.mkdirSync(path.join(pipelineDir, name, 'user_logs'), { recursive: true });
@@ -194,7 +218,10 @@ export class PipelineRunner implements JobRunner {
           }
           const status = isCanceled(stepRun) ? 'Canceled' : ok ? 'Completed' : 'Failed';
           if (status === 'Failed') {
-            this.executionLog(job, `Node ${child.meta?.nodeId} (${name}) failed, run id ${child.body.name}: ${String(child.meta?.error ?? 'the step failed')}`);
+            this.executionLog(
+              job,
+              `Node ${child.meta?.nodeId} (${name}) failed, run id ${child.body.name}: ${String(child.meta?.error ?? 'the step failed')}`,
+            );
           }
           this.executionLog(job, `Completing processing run id ${child.body.name}.`);
           this.setStatus(child, status);
@@ -207,7 +234,10 @@ export class PipelineRunner implements JobRunner {
       const failed = order.filter((n) => children.get(n)?.body.properties.status === 'Failed');
       const status = run.canceled ? 'Canceled' : failed.length ? 'Failed' : results.every(Boolean) ? 'Completed' : 'Canceled';
       if (status === 'Failed') {
-        this.fail(job, `Pipeline has failed child jobs. Failed nodes: ${failed.map((n) => `/${n}`).join(', ')}. For more details and logs, please go to the job detail page and check the child jobs.`);
+        this.fail(
+          job,
+          `Pipeline has failed child jobs. Failed nodes: ${failed.map((n) => `/${n}`).join(', ')}. For more details and logs, please go to the job detail page and check the child jobs.`,
+        );
         this.executionLog(job, 'Execution of experiment failed, update experiment status and cancel running nodes.');
       } else if (status === 'Canceled') {
         this.executionLog(job, 'Execution of experiment was canceled.');
@@ -243,7 +273,11 @@ export class PipelineRunner implements JobRunner {
     const nodeId = randomBytes(4).toString('hex');
     const componentRef = String(declared?.componentId ?? '').replace(/^azureml:/, '');
     const componentName = /\/components\/([^/]+)\/versions\//i.exec(componentRef)?.[1] ?? 'azureml_anonymous';
-    const compute = String(step.computeId ?? step.compute ?? '').replace(/^azureml:/, '').split('/').pop() || null;
+    const compute =
+      String(step.computeId ?? step.compute ?? '')
+        .replace(/^azureml:/, '')
+        .split('/')
+        .pop() || null;
     const createdAt = nowIso();
     const body: ArmBody = {
       id: `${wsBody.id}/jobs/${runId}`,
@@ -327,9 +361,17 @@ export class PipelineRunner implements JobRunner {
       fs.mkdirSync(outputs[k], { recursive: true });
       // Azure ML's default output path, unless the user bound the output to a datastore path of their own.
       const ownPath = explicit ? DATASTORE_URI.exec(explicit) : null;
-      const target = ownPath ? { datastore: ownPath[1], path: `${ownPath[2]}/` } : { datastore: DEFAULT_DATASTORE, path: `azureml/${job.body.name}/${k}/` };
+      const target = ownPath
+        ? { datastore: ownPath[1], path: `${ownPath[2]}/` }
+        : { datastore: DEFAULT_DATASTORE, path: `azureml/${job.body.name}/${k}/` };
       visible[k] = `azureml://datastores/${target.datastore}/paths/${target.path}`;
-      uploads.push({ name: k, dir: outputs[k], ...target, parentOutput: bound && !explicit ? bound[1] : undefined, explicit: Boolean(ownPath) });
+      uploads.push({
+        name: k,
+        dir: outputs[k],
+        ...target,
+        parentOutput: bound && !explicit ? bound[1] : undefined,
+        explicit: Boolean(ownPath),
+      });
     }
     if (stepName) stepOutputs[stepName] = outputs;
     const declaredOutputs = { ...((job.body.properties.outputs ?? {}) as Record<string, Record<string, unknown>>) };
@@ -338,7 +380,10 @@ export class PipelineRunner implements JobRunner {
         (job.meta ??= {}).outputs = { ...visible };
       } else {
         job.body.properties.outputs = Object.fromEntries(
-          Object.entries(visible).map(([k, uri]) => [k, { jobOutputType: 'uri_folder', mode: 'ReadWriteMount', description: null, ...(declaredOutputs[k] ?? {}), uri }]),
+          Object.entries(visible).map(([k, uri]) => [
+            k,
+            { jobOutputType: 'uri_folder', mode: 'ReadWriteMount', description: null, ...(declaredOutputs[k] ?? {}), uri },
+          ]),
         );
       }
       this.ctx.store.changed();
@@ -368,7 +413,12 @@ export class PipelineRunner implements JobRunner {
         const list = (a: string, b: string) => ((step[a] ?? step[b] ?? []) as string[]).map((f) => path.resolve(codeDir, f));
         const [pyFiles, jars, files] = [list('pyFiles', 'py_files'), list('jars', 'jars'), list('files', 'files')];
         const started = await spark.startApplication(
-          { workspace, dir: stepDir, appName: stepName ?? job.body.name, userConf: Object.fromEntries(Object.entries((step.conf ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])) },
+          {
+            workspace,
+            dir: stepDir,
+            appName: stepName ?? job.body.name,
+            userConf: Object.fromEntries(Object.entries((step.conf ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+          },
           (line) => fs.appendFileSync(logFile, `${line}\n`),
           () => !isCanceled(run),
         );
@@ -377,7 +427,10 @@ export class PipelineRunner implements JobRunner {
         argv = spark.submitCommand({ name: stepName ?? job.body.name, file, args, pyFiles, jars, files });
         Object.assign(env, started.env, { SYNAPSE_WORKSPACE_NAME: workspace });
       } else {
-        fs.appendFileSync(logFile, `No Spark engine (${this.ctx.sparkUnavailableReason ?? 'not configured'}): the entry runs with plain Python.\n`);
+        fs.appendFileSync(
+          logFile,
+          `No Spark engine (${this.ctx.sparkUnavailableReason ?? 'not configured'}): the entry runs with plain Python.\n`,
+        );
         argv = [this.ctx.python, file, ...args];
       }
     } else {
@@ -393,7 +446,10 @@ export class PipelineRunner implements JobRunner {
     if (isCanceled(run)) return false;
     if (code !== 0) {
       const program = type === 'spark' ? (this.ctx.spark ? 'spark-submit' : this.ctx.python) : '/bin/sh';
-      return this.fail(job, `Execution failed. User process '${program}' exited with status code ${code ?? 'unknown'}. Please check log file 'user_logs/std_log.txt' for error details.`);
+      return this.fail(
+        job,
+        `Execution failed. User process '${program}' exited with status code ${code ?? 'unknown'}. Please check log file 'user_logs/std_log.txt' for error details.`,
+      );
     }
     try {
       Object.assign(visible, await this.uploadOutputs(job, uploads, pipeline));
@@ -417,7 +473,11 @@ export class PipelineRunner implements JobRunner {
    * file where its output folder was (a uri_file output) gets that file as one blob: at the user's own path,
    * or as `<output name>` under the default output folder. Answers the final URI of each output.
    */
-  private async uploadOutputs(job: StoredResource, uploads: OutputUpload[], pipeline: StoredResource | undefined): Promise<Record<string, string>> {
+  private async uploadOutputs(
+    job: StoredResource,
+    uploads: OutputUpload[],
+    pipeline: StoredResource | undefined,
+  ): Promise<Record<string, string>> {
     const blob = this.ctx.blobServiceUrl();
     const workspaceId = job.body.id.slice(0, job.body.id.toLowerCase().indexOf('/jobs/'));
     const uris: Record<string, string> = {};
@@ -430,7 +490,9 @@ export class PipelineRunner implements JobRunner {
         await uploadPath(blob, this.ctx.caPem, String(container), blobPath, u.dir);
       }
       uris[u.name] = `azureml://datastores/${u.datastore}/paths/${blobPath}`;
-      const parentOutput = u.parentOutput ? (pipeline?.body.properties.outputs as Record<string, Record<string, unknown>> | undefined)?.[u.parentOutput] : undefined;
+      const parentOutput = u.parentOutput
+        ? (pipeline?.body.properties.outputs as Record<string, Record<string, unknown>> | undefined)?.[u.parentOutput]
+        : undefined;
       if (parentOutput) {
         parentOutput.uri = uris[u.name];
         this.ctx.store.changed();
@@ -451,7 +513,11 @@ export class PipelineRunner implements JobRunner {
     return any.body.name;
   }
 
-  private resolveInputs(step: Step, parent: Record<string, unknown>, stepOutputs: Record<string, Record<string, string>>): Record<string, string> {
+  private resolveInputs(
+    step: Step,
+    parent: Record<string, unknown>,
+    stepOutputs: Record<string, Record<string, string>>,
+  ): Record<string, string> {
     const parentInputs = (parent.inputs ?? {}) as Record<string, Record<string, unknown>>;
     const resolved: Record<string, string> = {};
     for (const [k, v] of Object.entries((step.inputs ?? {}) as Record<string, Record<string, unknown> | string>)) {
@@ -484,9 +550,9 @@ export class PipelineRunner implements JobRunner {
       const blob = this.ctx.blobServiceUrl();
       if (!blob || !container) throw new Error(`input ${name}: datastore '${m[1]}' has no blob storage in this emulator`);
       const dest = path.join(stepDir, 'inputs', name);
-      if (await downloadPrefix(blob, this.ctx.caPem, String(container), `${m[2]}/`, dest) > 0) {
+      if ((await downloadPrefix(blob, this.ctx.caPem, String(container), `${m[2]}/`, dest)) > 0) {
         inputs[name] = dest;
-      } else if (await downloadPrefix(blob, this.ctx.caPem, String(container), m[2], dest) > 0) {
+      } else if ((await downloadPrefix(blob, this.ctx.caPem, String(container), m[2], dest)) > 0) {
         inputs[name] = path.join(dest, path.basename(m[2]));
       } else {
         throw new Error(`input ${name}: nothing is stored at ${value}`);

@@ -56,7 +56,9 @@ export class RunLogs {
     const service = this.ctx.blobServiceUrl();
     if (!service) return;
     await Promise.all(
-      Object.entries(localLogFiles(this.ctx, job)).map(([rel, file]) => this.upload(service, `${runBlobPrefix(job.body.name)}${rel}`, file)),
+      Object.entries(localLogFiles(this.ctx, job)).map(([rel, file]) =>
+        this.upload(service, `${runBlobPrefix(job.body.name)}${rel}`, file),
+      ),
     );
   }
 

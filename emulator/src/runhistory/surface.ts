@@ -17,7 +17,8 @@ import { TYPES } from '../arm/resources';
 import { isChildRun } from '../arm/jobs';
 import type { RunLogs } from './logs';
 
-const BASE = '/history/v1.0/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}';
+const BASE =
+  '/history/v1.0/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +72,9 @@ export function createRunHistorySurface(ctx: EmulatorContext, logs: RunLogs): Ru
     if (!ws || ws.type !== TYPES.amlWorkspace) {
       throw new RunHistoryError(
         404,
-        runHistoryError('UserError', `Workspace ${p.workspaceName} was not found in resource group ${p.resourceGroupName}.`, { innerCode: 'NotFoundError' }),
+        runHistoryError('UserError', `Workspace ${p.workspaceName} was not found in resource group ${p.resourceGroupName}.`, {
+          innerCode: 'NotFoundError',
+        }),
       );
     }
     return ws;
@@ -79,7 +82,8 @@ export function createRunHistorySurface(ctx: EmulatorContext, logs: RunLogs): Ru
   const findRun = (p: Record<string, string>): { ws: StoredResource; run: StoredResource } => {
     const ws = workspace(p);
     const run = ctx.store.get(`${ws.body.id}/jobs/${p.runId}`);
-    const inExperiment = !p.experimentName || String(run?.body.properties.experimentName ?? 'Default').toLowerCase() === p.experimentName.toLowerCase();
+    const inExperiment =
+      !p.experimentName || String(run?.body.properties.experimentName ?? 'Default').toLowerCase() === p.experimentName.toLowerCase();
     if (!run || run.type !== TYPES.job || !inExperiment) {
       throw new RunHistoryError(
         404,
@@ -103,7 +107,14 @@ export function createRunHistorySurface(ctx: EmulatorContext, logs: RunLogs): Ru
       const all = ctx.store
         .children(ws.body.id, TYPES.job)
         .filter((r) => String(r.meta?.parentJobName ?? '').toLowerCase() === run.body.name.toLowerCase());
-      return { status: 200, body: page(ctx, req, all.map((r) => renderRun(ctx, ws, r))) };
+      return {
+        status: 200,
+        body: page(
+          ctx,
+          req,
+          all.map((r) => renderRun(ctx, ws, r)),
+        ),
+      };
     });
     router.get(`${scope}/runs/{runId}/details`, async (_req, p) => {
       const { ws, run } = findRun(p);
@@ -120,9 +131,15 @@ export function createRunHistorySurface(ctx: EmulatorContext, logs: RunLogs): Ru
         if (m.kind === 'found') {
           res = await m.match.handler(req, m.match.params);
         } else if (m.kind === 'method-not-allowed') {
-          res = { status: 405, body: runHistoryError('UserError', `The requested method '${req.method}' is not allowed for '${req.path}'.`) };
+          res = {
+            status: 405,
+            body: runHistoryError('UserError', `The requested method '${req.method}' is not allowed for '${req.path}'.`),
+          };
         } else {
-          res = { status: 404, body: runHistoryError('UserError', `No route matches '${req.method} ${req.path}'.`, { innerCode: 'NotFoundError' }) };
+          res = {
+            status: 404,
+            body: runHistoryError('UserError', `No route matches '${req.method} ${req.path}'.`, { innerCode: 'NotFoundError' }),
+          };
         }
       } catch (e) {
         if (!(e instanceof RunHistoryError)) throw e;
@@ -170,7 +187,10 @@ function timeSpan(ms: number): string {
 }
 
 function computeName(ref: unknown): string | null {
-  const name = String(ref ?? '').replace(/^azureml:/, '').split('/').pop();
+  const name = String(ref ?? '')
+    .replace(/^azureml:/, '')
+    .split('/')
+    .pop();
   return name ? name : null;
 }
 
@@ -212,10 +232,20 @@ export function renderRun(ctx: EmulatorContext, ws: StoredResource, job: StoredR
   const failed = status === 'Failed';
   const runType = child ? 'azureml.StepRun' : pipeline ? 'azureml.PipelineRun' : 'azureml.scriptrun';
   const runTypeV2 = child
-    ? { orchestrator: 'Execution', traits: ['azureml.StepRun', 'scriptRun', 'remote', 'CommonRuntime'], attribution: 'Aether', computeType: 'AmlcTrain' }
+    ? {
+        orchestrator: 'Execution',
+        traits: ['azureml.StepRun', 'scriptRun', 'remote', 'CommonRuntime'],
+        attribution: 'Aether',
+        computeType: 'AmlcTrain',
+      }
     : pipeline
       ? { orchestrator: null, traits: [], attribution: 'Aether', computeType: null }
-      : { orchestrator: 'Execution', traits: ['scriptRun', 'remote', 'CommonRuntime'], attribution: 'MFE', computeType: jobType === 'Spark' ? 'SynapseSpark' : 'AmlcTrain' };
+      : {
+          orchestrator: 'Execution',
+          traits: ['scriptRun', 'remote', 'CommonRuntime'],
+          attribution: 'MFE',
+          computeType: jobType === 'Spark' ? 'SynapseSpark' : 'AmlcTrain',
+        };
   const outputUris: Record<string, string> = child
     ? ((meta.outputs as Record<string, string> | undefined) ?? {})
     : Object.fromEntries(
@@ -224,7 +254,15 @@ export function renderRun(ctx: EmulatorContext, ws: StoredResource, job: StoredR
           .map(([k, o]) => [k, String(o.uri)]),
       );
   const childTargets = pipeline
-    ? [...new Set(ctx.store.children(ws.body.id, TYPES.job).filter((r) => r.meta?.parentJobName === runId).map((r) => r.meta?.compute).filter(Boolean))]
+    ? [
+        ...new Set(
+          ctx.store
+            .children(ws.body.id, TYPES.job)
+            .filter((r) => r.meta?.parentJobName === runId)
+            .map((r) => r.meta?.compute)
+            .filter(Boolean),
+        ),
+      ]
     : [];
   return {
     runNumber: job.seq,
@@ -306,16 +344,56 @@ export function renderRun(ctx: EmulatorContext, ws: StoredResource, job: StoredR
     retainForLifetimeOfWorkspace: false,
     queueingInfo: null,
     inputs: null,
-    outputs: Object.keys(outputUris).length ? Object.fromEntries(Object.entries(outputUris).map(([k, uri]) => [k, { assetId: uri, type: 'UriFolder' }])) : null,
+    outputs: Object.keys(outputUris).length
+      ? Object.fromEntries(Object.entries(outputUris).map(([k, uri]) => [k, { assetId: uri, type: 'UriFolder' }]))
+      : null,
   };
 }
 
 const DETAILS_KEYS = [
-  'runId', 'runUuid', 'parentRunUuid', 'rootRunUuid', 'target', 'status', 'parentRunId', 'dataContainerId', 'createdTimeUtc',
-  'startTimeUtc', 'endTimeUtc', 'error', 'warnings', 'tags', 'properties', 'parameters', 'services', 'inputDatasets',
-  'outputDatasets', 'runDefinition', 'logFiles', 'jobCost', 'revision', 'runTypeV2', 'settings', 'computeRequest', 'compute',
-  'createdBy', 'computeDuration', 'effectiveStartTimeUtc', 'runNumber', 'rootRunId', 'experimentId', 'userId', 'statusRevision',
-  'currentComputeTime', 'lastStartTimeUtc', 'lastModifiedBy', 'lastModifiedUtc', 'duration', 'inputs', 'outputs', 'currentAttemptId',
+  'runId',
+  'runUuid',
+  'parentRunUuid',
+  'rootRunUuid',
+  'target',
+  'status',
+  'parentRunId',
+  'dataContainerId',
+  'createdTimeUtc',
+  'startTimeUtc',
+  'endTimeUtc',
+  'error',
+  'warnings',
+  'tags',
+  'properties',
+  'parameters',
+  'services',
+  'inputDatasets',
+  'outputDatasets',
+  'runDefinition',
+  'logFiles',
+  'jobCost',
+  'revision',
+  'runTypeV2',
+  'settings',
+  'computeRequest',
+  'compute',
+  'createdBy',
+  'computeDuration',
+  'effectiveStartTimeUtc',
+  'runNumber',
+  'rootRunId',
+  'experimentId',
+  'userId',
+  'statusRevision',
+  'currentComputeTime',
+  'lastStartTimeUtc',
+  'lastModifiedBy',
+  'lastModifiedUtc',
+  'duration',
+  'inputs',
+  'outputs',
+  'currentAttemptId',
 ];
 
 /** RunHistory's `RunDetails`: the run's fields in the recorded order, `createdTimeUtc` (not `createdUtc`) and `logFiles`. */
@@ -323,7 +401,12 @@ export function renderDetails(run: Json, logFiles: Record<string, string>): Json
   const extra: Json = {
     createdTimeUtc: run.createdUtc,
     logFiles,
-    jobCost: { chargedCpuCoreSeconds: null, chargedCpuMemoryMegabyteSeconds: null, chargedGpuSeconds: null, chargedNodeUtilizationSeconds: null },
+    jobCost: {
+      chargedCpuCoreSeconds: null,
+      chargedCpuMemoryMegabyteSeconds: null,
+      chargedGpuSeconds: null,
+      chargedNodeUtilizationSeconds: null,
+    },
   };
   return Object.fromEntries(DETAILS_KEYS.map((k) => [k, k in extra ? extra[k] : (run[k] ?? null)]));
 }

@@ -52,12 +52,23 @@ const DEFAULT_DRIVER_MEMORY_MIB = 1024;
 
 /** Keys the emulator owns: a user value would break the mapping to this machine, so it is ignored (and said). */
 const RESERVED = new Set([
-  'spark.master', 'spark.submit.deployMode', 'spark.driver.host', 'spark.driver.bindAddress', 'spark.ui.port',
-  'spark.hadoop.fs.defaultFS', 'spark.hadoop.fs.abfss.impl', 'spark.hadoop.fs.abfs.impl',
-  'spark.hadoop.fs.emulator.abfss.root', 'spark.hadoop.fs.emulator.abfss.accounts',
-  'spark.hadoop.javax.jdo.option.ConnectionURL', 'spark.hadoop.javax.jdo.option.ConnectionDriverName',
-  'spark.sql.warehouse.dir', 'spark.sql.catalogImplementation', 'spark.driver.extraClassPath',
-  'spark.executor.extraClassPath', 'spark.driver.memory',
+  'spark.master',
+  'spark.submit.deployMode',
+  'spark.driver.host',
+  'spark.driver.bindAddress',
+  'spark.ui.port',
+  'spark.hadoop.fs.defaultFS',
+  'spark.hadoop.fs.abfss.impl',
+  'spark.hadoop.fs.abfs.impl',
+  'spark.hadoop.fs.emulator.abfss.root',
+  'spark.hadoop.fs.emulator.abfss.accounts',
+  'spark.hadoop.javax.jdo.option.ConnectionURL',
+  'spark.hadoop.javax.jdo.option.ConnectionDriverName',
+  'spark.sql.warehouse.dir',
+  'spark.sql.catalogImplementation',
+  'spark.driver.extraClassPath',
+  'spark.executor.extraClassPath',
+  'spark.driver.memory',
 ]);
 
 export function defaultFsUri(storage: DataLakeLocation): string {
@@ -94,7 +105,9 @@ export function applicationConf(input: ApplicationConfInput): ApplicationConf {
   const askedMiB = memoryMiB(askedMemory);
   const driverMiB = Math.min(bounds.max, Math.max(bounds.min, askedMiB ?? DEFAULT_DRIVER_MEMORY_MIB));
   if (askedMemory !== undefined && askedMiB !== driverMiB) {
-    notes.push(`driver memory ${String(askedMemory)} asked, ${driverMiB}m given (this machine allows ${bounds.min}m to ${bounds.max}m per application)`);
+    notes.push(
+      `driver memory ${String(askedMemory)} asked, ${driverMiB}m given (this machine allows ${bounds.min}m to ${bounds.max}m per application)`,
+    );
   }
 
   // Cores: executors x cores become local-mode threads, at most what the machine allows.
@@ -102,7 +115,8 @@ export function applicationConf(input: ApplicationConfInput): ApplicationConf {
   const executors = Number(userConf['spark.executor.instances'] ?? request.numExecutors) || 0;
   const asked = executorCores * executors;
   const threads = Math.max(1, Math.min(input.maxCores, asked || input.maxCores));
-  if (asked > threads) notes.push(`${executors} executors x ${executorCores} cores asked, local[${threads}] given (one JVM on ${input.maxCores} cores)`);
+  if (asked > threads)
+    notes.push(`${executors} executors x ${executorCores} cores asked, local[${threads}] given (one JVM on ${input.maxCores} cores)`);
 
   const jars = input.jars.join(',');
   const classPath = input.jars.join(path.delimiter);
@@ -127,8 +141,7 @@ export function applicationConf(input: ApplicationConfInput): ApplicationConf {
     // The lake database: one shared Hive metastore per workspace (Derby's network server admits many JVMs).
     'spark.sql.catalogImplementation': 'hive',
     'spark.sql.warehouse.dir': warehouseUri(input.workspace, input.defaultStorage),
-    'spark.hadoop.javax.jdo.option.ConnectionURL':
-      `jdbc:derby://127.0.0.1:${input.metastorePort}/${metastoreDatabase(input.workspace)};create=true`,
+    'spark.hadoop.javax.jdo.option.ConnectionURL': `jdbc:derby://127.0.0.1:${input.metastorePort}/${metastoreDatabase(input.workspace)};create=true`,
     'spark.hadoop.javax.jdo.option.ConnectionDriverName': 'org.apache.derby.jdbc.ClientDriver',
     'spark.hadoop.datanucleus.schema.autoCreateAll': 'true',
     'spark.hadoop.hive.metastore.schema.verification': 'false',
@@ -149,7 +162,10 @@ export function applicationConf(input: ApplicationConfInput): ApplicationConf {
 
 /** spark-defaults.conf text: one `key value` line per entry, sorted, with no line breaks in values. */
 export function sparkDefaultsText(conf: Record<string, string>): string {
-  return `${Object.keys(conf).sort().map((key) => `${key} ${conf[key].replace(/[\r\n]+/g, ' ')}`).join('\n')}\n`;
+  return `${Object.keys(conf)
+    .sort()
+    .map((key) => `${key} ${conf[key].replace(/[\r\n]+/g, ' ')}`)
+    .join('\n')}\n`;
 }
 
 /** Spark's log: warnings and the lines that say which Spark started, to stderr (the Livy log). */

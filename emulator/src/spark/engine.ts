@@ -159,10 +159,14 @@ export class SparkEngine {
    * `stillWanted` turns false while it waited (deleted, cancelled, the emulator stopping); otherwise release()
    * must be called when the application ends.
    */
-  async startApplication(app: ApplicationRequest, log: (line: string) => void, stillWanted: () => boolean):
-    Promise<(PreparedApplication & { release(): void }) | undefined> {
+  async startApplication(
+    app: ApplicationRequest,
+    log: (line: string) => void,
+    stillWanted: () => boolean,
+  ): Promise<(PreparedApplication & { release(): void }) | undefined> {
     const slot = this.acquire();
-    if (slot.waited) log(`Waiting for a free Spark application slot: ${slot.waited.running} of ${slot.waited.limit} are in use on this machine.`);
+    if (slot.waited)
+      log(`Waiting for a free Spark application slot: ${slot.waited.running} of ${slot.waited.limit} are in use on this machine.`);
     await slot.ready;
     if (!stillWanted()) {
       slot.release();
@@ -170,7 +174,9 @@ export class SparkEngine {
     }
     try {
       const prepared = await this.prepare(app);
-      log(`Spark engine: Apache Spark ${this.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}) in Synapse workspace ${app.workspace}.`);
+      log(
+        `Spark engine: Apache Spark ${this.version} in local mode (${prepared.conf['spark.master']}, driver memory ${prepared.conf['spark.driver.memory']}) in Synapse workspace ${app.workspace}.`,
+      );
       for (const note of prepared.notes) log(`Spark configuration: ${note}.`);
       return { ...prepared, release: () => slot.release() };
     } catch (err) {
@@ -182,12 +188,17 @@ export class SparkEngine {
   /** spark-submit's command line for a Python entry file, as a pool's batch job or Spark step runs it. */
   submitCommand(app: { name: string; file: string; args: string[]; pyFiles?: string[]; jars?: string[]; files?: string[] }): string[] {
     const { pyFiles = [], jars = [], files = [] } = app;
-    return [this.env.sparkSubmit, '--name', app.name,
+    return [
+      this.env.sparkSubmit,
+      '--name',
+      app.name,
       ...(pyFiles.length ? ['--py-files', pyFiles.join(',')] : []),
       // --jars replaces spark.jars from spark-defaults.conf: keep the engine's own jars in it.
       ...(jars.length ? ['--jars', [...jars, ...this.env.jars].join(',')] : []),
       ...(files.length ? ['--files', files.join(',')] : []),
-      app.file, ...app.args];
+      app.file,
+      ...app.args,
+    ];
   }
 
   async stop(): Promise<void> {

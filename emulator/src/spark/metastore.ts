@@ -17,7 +17,11 @@ export class MetastoreServer {
   private starting: Promise<number> | undefined;
   private stopped = false;
 
-  constructor(private readonly env: SparkEnv, private readonly homeDir: string, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly env: SparkEnv,
+    private readonly homeDir: string,
+    private readonly log: (line: string) => void,
+  ) {}
 
   /** The server's port, starting it on first use. */
   port(): Promise<number> {
@@ -33,28 +37,53 @@ export class MetastoreServer {
     fs.mkdirSync(this.homeDir, { recursive: true });
     const port = await freePort();
     const derbyJars = [
-      ...fs.readdirSync(path.join(this.env.sparkHome, 'jars')).filter((f) => /^derby-[\d.]+\.jar$/.test(f)).map((f) => path.join(this.env.sparkHome, 'jars', f)),
+      ...fs
+        .readdirSync(path.join(this.env.sparkHome, 'jars'))
+        .filter((f) => /^derby-[\d.]+\.jar$/.test(f))
+        .map((f) => path.join(this.env.sparkHome, 'jars', f)),
       ...this.env.jars.filter((j) => /derby(net|client)-/.test(path.basename(j))),
     ];
     const java = path.join(this.env.javaHome, 'bin', 'java');
-    const child = spawn(java, [
-      '-Xmx256m', `-Dderby.system.home=${this.homeDir}`, '-Dderby.drda.startNetworkServer=false',
-      '-cp', derbyJars.join(path.delimiter),
-      'org.apache.derby.drda.NetworkServerControl', 'start', '-h', '127.0.0.1', '-p', String(port), '-noSecurityManager',
-    ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(
+      java,
+      [
+        '-Xmx256m',
+        `-Dderby.system.home=${this.homeDir}`,
+        '-Dderby.drda.startNetworkServer=false',
+        '-cp',
+        derbyJars.join(path.delimiter),
+        'org.apache.derby.drda.NetworkServerControl',
+        'start',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-noSecurityManager',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
     this.child = child;
     let output = '';
-    const collect = (d: Buffer) => { output = (output + d.toString()).slice(-4000); };
+    const collect = (d: Buffer) => {
+      output = (output + d.toString()).slice(-4000);
+    };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the metastore (Derby network server) exited with ${code}: ${output.trim()}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`the metastore (Derby network server) exited with ${code}: ${output.trim()}`))),
+    );
     exited.catch(() => undefined);
-    child.once('exit', () => { if (this.child === child) this.child = undefined; this.starting = undefined; });
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+      this.starting = undefined;
+    });
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!(await canConnect(port))) {
       if (Date.now() > deadline) {
         this.kill();
-        throw new Error(`the metastore (Derby network server) did not listen on port ${port} within ${START_TIMEOUT_MS / 1000} s: ${output.trim()}`);
+        throw new Error(
+          `the metastore (Derby network server) did not listen on port ${port} within ${START_TIMEOUT_MS / 1000} s: ${output.trim()}`,
+        );
       }
       await Promise.race([new Promise((r) => setTimeout(r, 150)), exited]);
     }
@@ -65,7 +94,11 @@ export class MetastoreServer {
   private kill(): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 
   async stop(): Promise<void> {
@@ -73,7 +106,11 @@ export class MetastoreServer {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
     const timer = setTimeout(() => this.kill(), 3000);
     await gone;
     clearTimeout(timer);
@@ -95,7 +132,10 @@ export function freePort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

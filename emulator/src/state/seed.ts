@@ -167,7 +167,14 @@ export function stateFromSeed(seed: SeedFile): StateData {
       const location = rg.location ?? 'westeurope';
       state.resourceGroups[rgId.toLowerCase()] = { subscriptionId: sub.subscriptionId, name: rg.name, location };
       for (const sw of rg.synapseWorkspaces ?? []) {
-        const ws = synapseWorkspaceBody(sub.subscriptionId, rg.name, sw.name, sw.location ?? location, seed.tenantId, sw.defaultDataLakeStorage);
+        const ws = synapseWorkspaceBody(
+          sub.subscriptionId,
+          rg.name,
+          sw.name,
+          sw.location ?? location,
+          seed.tenantId,
+          sw.defaultDataLakeStorage,
+        );
         put(TYPES.synapseWorkspace, rgId, ws, sw.dataLakeAccounts?.length ? { dataLakeAccounts: sw.dataLakeAccounts } : undefined);
         for (const pool of sw.sparkPools ?? []) {
           const body = bigDataPoolBody(ws.id, ws.location as string, poolSpec(pool), '2024-01-15T09:00:00.0000000Z');
@@ -186,7 +193,11 @@ export function stateFromSeed(seed: SeedFile): StateData {
         put(TYPES.datastore, ws.id, defaultDatastoreBody(ws));
         for (const link of aw.linkedServices ?? []) {
           const synId = resolveSynapse(state, sub.subscriptionId, rg.name, link.synapseWorkspace);
-          put(TYPES.linkedService, ws.id, linkedServiceBody(ws, link.name, synId, seed.tenantId, { createdTime: '2024-01-15T10:00:00.0000000Z' }));
+          put(
+            TYPES.linkedService,
+            ws.id,
+            linkedServiceBody(ws, link.name, synId, seed.tenantId, { createdTime: '2024-01-15T10:00:00.0000000Z' }),
+          );
         }
         for (const c of aw.computes ?? []) {
           const synId = resolveSynapse(state, sub.subscriptionId, rg.name, c.synapseWorkspace);

@@ -40,11 +40,16 @@ export async function startAzurite(opts: AzuriteOptions): Promise<AzuriteHandle>
     process.execPath,
     [
       main,
-      '--blobHost', '127.0.0.1',
-      '--blobPort', String(opts.port ?? 0),
-      '--location', location,
-      '--cert', opts.certPath,
-      '--key', opts.keyPath,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(opts.port ?? 0),
+      '--location',
+      location,
+      '--cert',
+      opts.certPath,
+      '--key',
+      opts.keyPath,
       '--disableTelemetry',
       '--skipApiVersionCheck',
       '--loose',
@@ -55,7 +60,9 @@ export async function startAzurite(opts: AzuriteOptions): Promise<AzuriteHandle>
   const serviceUrl = await waitForListening(child);
   return {
     serviceUrl,
-    ensureContainer: async (name) => { await containerClient(serviceUrl, opts.caPem, name).createIfNotExists(); },
+    ensureContainer: async (name) => {
+      await containerClient(serviceUrl, opts.caPem, name).createIfNotExists();
+    },
     stop: () => stopChild(child),
   };
 }
@@ -108,7 +115,10 @@ export function containerClient(serviceUrl: string, caPem: string, container: st
   const agent = new https.Agent({ ca: caPem, keepAlive: false });
   const inner = createDefaultHttpClient();
   const httpClient: HttpClient = { sendRequest: (request) => ((request.agent ??= agent), inner.sendRequest(request)) };
-  const pipeline = newPipeline(new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), { retryOptions: { maxTries: 2 }, httpClient: storageHttpClient(httpClient) });
+  const pipeline = newPipeline(new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY), {
+    retryOptions: { maxTries: 2 },
+    httpClient: storageHttpClient(httpClient),
+  });
   return new ContainerClient(`${serviceUrl}/${AZURITE_ACCOUNT}/${container}`, pipeline);
 }
 
@@ -116,7 +126,13 @@ export function containerClient(serviceUrl: string, caPem: string, container: st
  * Copies every blob under `prefix` of a container into `destDir` (keeping relative paths). Used by the
  * pipeline runner to fetch code folders the client uploaded to the default datastore.
  */
-export async function downloadPrefix(serviceUrl: string, caPem: string, container: string, prefix: string, destDir: string): Promise<number> {
+export async function downloadPrefix(
+  serviceUrl: string,
+  caPem: string,
+  container: string,
+  prefix: string,
+  destDir: string,
+): Promise<number> {
   const client = containerClient(serviceUrl, caPem, container);
   let count = 0;
   for await (const { name } of client.listBlobsFlat({ prefix })) {

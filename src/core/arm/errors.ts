@@ -51,7 +51,13 @@ export function isNotFound(err: unknown): boolean {
 /** True for a failure to reach the service at all (no HTTP status): DNS, refused, reset, TLS. */
 export function isNetworkFailure(err: unknown): boolean {
   const e = asArmError(err);
-  return e.statusCode === undefined && e.name !== 'AbortError' && /ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket|network|certificate|self.signed|TLS|REQUEST_SEND_ERROR/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  return (
+    e.statusCode === undefined &&
+    e.name !== 'AbortError' &&
+    /ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket|network|certificate|self.signed|TLS|REQUEST_SEND_ERROR/i.test(
+      `${e.code ?? ''} ${e.message ?? ''}`,
+    )
+  );
 }
 
 /**
@@ -82,22 +88,59 @@ export function toUserError(err: unknown, action: ArmAction): Error {
   const docs = openLink(learnMore, action.docs);
   switch (e.statusCode) {
     case 401:
-      return new UserFacingError(l10n.t('Azure did not accept the sign-in while trying to {0} ({1}). Sign in again.', action.what, `${code}${detail}`),
-        [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }, openLink(learnMore, DOCS.signIn)], { cause: err });
+      return new UserFacingError(
+        l10n.t('Azure did not accept the sign-in while trying to {0} ({1}). Sign in again.', action.what, `${code}${detail}`),
+        [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }, openLink(learnMore, DOCS.signIn)],
+        { cause: err },
+      );
     case 403:
       return new UserFacingError(
-        l10n.t('Permission denied: to {0} you need "{1}" on {2} (for example through a role assignment). Azure said: {3}', action.what, action.permission, action.on, `${code}${detail}`),
-        [docs, openLink(l10n.t('RBAC Troubleshooting'), DOCS.armRbac)], { cause: err });
+        l10n.t(
+          'Permission denied: to {0} you need "{1}" on {2} (for example through a role assignment). Azure said: {3}',
+          action.what,
+          action.permission,
+          action.on,
+          `${code}${detail}`,
+        ),
+        [docs, openLink(l10n.t('RBAC Troubleshooting'), DOCS.armRbac)],
+        { cause: err },
+      );
     case 404:
-      return new UserFacingError(l10n.t('Could not {0}: {1} was not found ({2}). It may have been deleted; refresh the tree.', action.what, action.on, `${code}${detail}`),
-        [{ title: l10n.t('Refresh'), command: 'synapseSpark.refresh' }], { cause: err });
+      return new UserFacingError(
+        l10n.t(
+          'Could not {0}: {1} was not found ({2}). It may have been deleted; refresh the tree.',
+          action.what,
+          action.on,
+          `${code}${detail}`,
+        ),
+        [{ title: l10n.t('Refresh'), command: 'synapseSpark.refresh' }],
+        { cause: err },
+      );
     case 429:
-      return new UserFacingError(l10n.t('Azure is still throttling requests after several retries while trying to {0} ({1}). Wait a minute and retry.', action.what, `${code}${detail}`), [], { cause: err });
+      return new UserFacingError(
+        l10n.t(
+          'Azure is still throttling requests after several retries while trying to {0} ({1}). Wait a minute and retry.',
+          action.what,
+          `${code}${detail}`,
+        ),
+        [],
+        { cause: err },
+      );
   }
   if (isNetworkFailure(err)) {
-    return new UserFacingError(l10n.t('Could not reach Azure to {0}: {1}. Check the network, the environment\'s endpoints and "{2}".', action.what, detail, 'synapseSpark.caBundlePath'),
-      [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }], { cause: err });
+    return new UserFacingError(
+      l10n.t(
+        'Could not reach Azure to {0}: {1}. Check the network, the environment\'s endpoints and "{2}".',
+        action.what,
+        detail,
+        'synapseSpark.caBundlePath',
+      ),
+      [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }],
+      { cause: err },
+    );
   }
-  const message = e.statusCode ? l10n.t('Could not {0} (HTTP {1}): {2}', action.what, e.statusCode, `${code}${detail}`) : l10n.t('Could not {0}: {1}', action.what, `${code}${detail}`);
+  const message = e.statusCode
+    ? l10n.t('Could not {0} (HTTP {1}): {2}', action.what, e.statusCode, `${code}${detail}`)
+    : l10n.t('Could not {0}: {1}', action.what, `${code}${detail}`);
   return new UserFacingError(message, [docs], { cause: err });
 }

@@ -11,7 +11,13 @@ export interface ParsedResourceId {
 
 export function parseResourceId(id: string): ParsedResourceId | undefined {
   const parts = id.replace(/^\/+|\/+$/g, '').split('/');
-  if (parts.length < 8 || parts[0].toLowerCase() !== 'subscriptions' || parts[2].toLowerCase() !== 'resourcegroups' || parts[4].toLowerCase() !== 'providers') return undefined;
+  if (
+    parts.length < 8 ||
+    parts[0].toLowerCase() !== 'subscriptions' ||
+    parts[2].toLowerCase() !== 'resourcegroups' ||
+    parts[4].toLowerCase() !== 'providers'
+  )
+    return undefined;
   const rest = parts.slice(6);
   if (rest.length % 2 !== 0) return undefined;
   const types: string[] = [];
@@ -41,11 +47,17 @@ export function synapseWorkspaceIdOf(id: string): { id: string; subscriptionId: 
 
 export function bigDataPoolIdOf(id: string): { workspaceId: string; poolName: string } | undefined {
   const p = parseResourceId(id);
-  if (!p || p.provider.toLowerCase() !== 'microsoft.synapse' || p.types.length !== 2 || p.types[1].toLowerCase() !== 'bigdatapools') return undefined;
+  if (!p || p.provider.toLowerCase() !== 'microsoft.synapse' || p.types.length !== 2 || p.types[1].toLowerCase() !== 'bigdatapools')
+    return undefined;
   return { workspaceId: synapseWorkspaceIdOf(id)!.id, poolName: p.names[1] };
 }
 
 export function userAssignedIdentityId(id: string): boolean {
   const p = parseResourceId(id);
-  return !!p && p.provider.toLowerCase() === 'microsoft.managedidentity' && p.types.length === 1 && p.types[0].toLowerCase() === 'userassignedidentities';
+  return (
+    !!p &&
+    p.provider.toLowerCase() === 'microsoft.managedidentity' &&
+    p.types.length === 1 &&
+    p.types[0].toLowerCase() === 'userassignedidentities'
+  );
 }

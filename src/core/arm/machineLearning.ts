@@ -8,7 +8,14 @@ import { bigDataPoolIdOf, parseResourceId, synapseWorkspaceIdOf } from './ids';
 import { mapPages, Pager } from './pager';
 import type { ArmContext } from './pipeline';
 import { rawPages } from './subscriptions';
-import type { AmlWorkspaceInfo, ComputeIdentityChoice, LinkedSynapseInfo, OperationProgress, SparkComputeInfo, SubscriptionInfo } from './types';
+import type {
+  AmlWorkspaceInfo,
+  ComputeIdentityChoice,
+  LinkedSynapseInfo,
+  OperationProgress,
+  SparkComputeInfo,
+  SubscriptionInfo,
+} from './types';
 
 export const LINKED_SERVICES_API = '2020-09-01-preview';
 
@@ -24,13 +31,21 @@ export class MachineLearningService {
 
   workspaces(sub: SubscriptionInfo, signal?: AbortSignal): Pager<AmlWorkspaceInfo> {
     const client = this.arm.machineLearning(sub.subscriptionId, sub.tenantId);
-    return new Pager(() => mapPages(client.workspaces.listBySubscription({ abortSignal: signal }).byPage(), (w) => toWorkspace(w, sub.tenantId))[Symbol.asyncIterator]());
+    return new Pager(() =>
+      mapPages(client.workspaces.listBySubscription({ abortSignal: signal }).byPage(), (w) => toWorkspace(w, sub.tenantId))[
+        Symbol.asyncIterator
+      ](),
+    );
   }
 
   /** Attached Synapse Spark computes of a workspace (other compute types are left out). */
   sparkComputes(ws: AmlWorkspaceInfo, signal?: AbortSignal): Pager<SparkComputeInfo> {
     const client = this.arm.machineLearning(ws.subscriptionId, ws.tenantId);
-    return new Pager(() => mapPages(client.computeOperations.list(ws.resourceGroup, ws.name, { abortSignal: signal }).byPage(), (c) => toSparkCompute(c, ws))[Symbol.asyncIterator]());
+    return new Pager(() =>
+      mapPages(client.computeOperations.list(ws.resourceGroup, ws.name, { abortSignal: signal }).byPage(), (c) => toSparkCompute(c, ws))[
+        Symbol.asyncIterator
+      ](),
+    );
   }
 
   /** Every compute name in the workspace, any type (names are unique across types). */
@@ -47,14 +62,19 @@ export class MachineLearningService {
   }
 
   /** PUT computeType SynapseSpark and follow the operation to its end; answers the compute as Azure now has it. */
-  async attach(ws: AmlWorkspaceInfo, req: { computeName: string; poolId: string; identity: ComputeIdentityChoice; description?: string }, opts: LroOptions = {}): Promise<SparkComputeInfo> {
+  async attach(
+    ws: AmlWorkspaceInfo,
+    req: { computeName: string; poolId: string; identity: ComputeIdentityChoice; description?: string },
+    opts: LroOptions = {},
+  ): Promise<SparkComputeInfo> {
     const client = this.arm.machineLearning(ws.subscriptionId, ws.tenantId);
     const body: ComputeResource = {
       location: ws.location,
       properties: { computeType: 'SynapseSpark', resourceId: req.poolId, description: req.description },
     };
     if (req.identity.type === 'SystemAssigned') body.identity = { type: 'SystemAssigned' };
-    if (req.identity.type === 'UserAssigned') body.identity = { type: 'UserAssigned', userAssignedIdentities: { [req.identity.identityId]: {} } };
+    if (req.identity.type === 'UserAssigned')
+      body.identity = { type: 'UserAssigned', userAssignedIdentities: { [req.identity.identityId]: {} } };
     const poller = await client.computeOperations.beginCreateOrUpdate(ws.resourceGroup, ws.name, req.computeName, body, {
       abortSignal: opts.signal,
       updateIntervalInMs: opts.pollIntervalMs ?? 2000,
@@ -76,7 +96,11 @@ export class MachineLearningService {
   }
 
   linkedSynapse(ws: AmlWorkspaceInfo, signal?: AbortSignal): Pager<LinkedSynapseInfo> {
-    return new Pager(() => mapPages(rawPages<any>(this.arm, `${ws.id}/linkedServices`, ws.tenantId, signal, LINKED_SERVICES_API), (l) => toLink(l, ws))[Symbol.asyncIterator]());
+    return new Pager(() =>
+      mapPages(rawPages<any>(this.arm, `${ws.id}/linkedServices`, ws.tenantId, signal, LINKED_SERVICES_API), (l) => toLink(l, ws))[
+        Symbol.asyncIterator
+      ](),
+    );
   }
 
   /** Creates (or updates) the linked service `linkName` from `ws` to the Synapse workspace. */
@@ -100,7 +124,13 @@ export class MachineLearningService {
   }
 
   async unlink(link: LinkedSynapseInfo, signal?: AbortSignal): Promise<void> {
-    await this.arm.send({ method: 'DELETE', path: link.linkId, apiVersion: LINKED_SERVICES_API, tenantId: link.amlWorkspace.tenantId, signal });
+    await this.arm.send({
+      method: 'DELETE',
+      path: link.linkId,
+      apiVersion: LINKED_SERVICES_API,
+      tenantId: link.amlWorkspace.tenantId,
+      signal,
+    });
   }
 }
 
@@ -164,13 +194,23 @@ export function toSparkCompute(c: ComputeResource, ws: AmlWorkspaceInfo): SparkC
     provisioningState: props.provisioningState,
     description: props.description ?? undefined,
     identityType: c.identity?.type,
-    provisioningErrors: Array.isArray(props.provisioningErrors) ? props.provisioningErrors.map((e: any) => String(e?.error?.message ?? e?.message ?? JSON.stringify(e))) : undefined,
+    provisioningErrors: Array.isArray(props.provisioningErrors)
+      ? props.provisioningErrors.map((e: any) => String(e?.error?.message ?? e?.message ?? JSON.stringify(e)))
+      : undefined,
     sparkVersion: inner.sparkVersion,
     nodeSize: inner.nodeSize,
     nodeSizeFamily: inner.nodeSizeFamily,
     nodeCount: inner.nodeCount,
-    autoScale: inner.autoScaleProperties ? { enabled: !!inner.autoScaleProperties.enabled, minNodeCount: inner.autoScaleProperties.minNodeCount, maxNodeCount: inner.autoScaleProperties.maxNodeCount } : undefined,
-    autoPause: inner.autoPauseProperties ? { enabled: !!inner.autoPauseProperties.enabled, delayInMinutes: inner.autoPauseProperties.delayInMinutes } : undefined,
+    autoScale: inner.autoScaleProperties
+      ? {
+          enabled: !!inner.autoScaleProperties.enabled,
+          minNodeCount: inner.autoScaleProperties.minNodeCount,
+          maxNodeCount: inner.autoScaleProperties.maxNodeCount,
+        }
+      : undefined,
+    autoPause: inner.autoPauseProperties
+      ? { enabled: !!inner.autoPauseProperties.enabled, delayInMinutes: inner.autoPauseProperties.delayInMinutes }
+      : undefined,
   };
 }
 

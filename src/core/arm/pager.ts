@@ -58,7 +58,13 @@ export class Pager<T> {
   private async peek(): Promise<void> {
     const la = this.iterator!.next();
     la.catch(() => undefined);
-    const now = await Promise.race([la.then((x) => ({ x }), () => undefined), new Promise<undefined>((r) => setImmediate(() => r(undefined)))]);
+    const now = await Promise.race([
+      la.then(
+        (x) => ({ x }),
+        () => undefined,
+      ),
+      new Promise<undefined>((r) => setImmediate(() => r(undefined))),
+    ]);
     if (now?.x.done) this.finished = true;
     else this.lookahead = la;
   }

@@ -52,7 +52,12 @@ export class ArmContext {
   constructor(private readonly options: ArmContextOptions) {
     this.environment = options.environment;
     this.httpClient = options.httpClient;
-    this.stack = new HttpStack({ httpClient: options.httpClient, log: options.log, concurrency: options.concurrency, retry: options.retry });
+    this.stack = new HttpStack({
+      httpClient: options.httpClient,
+      log: options.log,
+      concurrency: options.concurrency,
+      retry: options.retry,
+    });
   }
 
   get limiter(): ConcurrencyLimiter {
@@ -99,13 +104,23 @@ export class ArmContext {
    * subscriptions/tenants listing, AML linked services at 2020-09-01-preview). Non-2xx throws RestError
    * with the ARM error code and message, like the SDKs do.
    */
-  async send<T = unknown>(req: { method: HttpMethods; path: string; apiVersion?: string; body?: unknown; tenantId?: string; signal?: AbortSignal }): Promise<{ status: number; body: T; headers: Record<string, string> }> {
+  async send<T = unknown>(req: {
+    method: HttpMethods;
+    path: string;
+    apiVersion?: string;
+    body?: unknown;
+    tenantId?: string;
+    signal?: AbortSignal;
+  }): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     let url = /^https:\/\//.test(req.path) ? req.path : `${this.environment.resourceManagerEndpoint}${req.path}`;
-    if (req.apiVersion && !/[?&]api-version=/.test(url)) url += `${url.includes('?') ? '&' : '?'}api-version=${encodeURIComponent(req.apiVersion)}`;
+    if (req.apiVersion && !/[?&]api-version=/.test(url))
+      url += `${url.includes('?') ? '&' : '?'}api-version=${encodeURIComponent(req.apiVersion)}`;
     const request = createPipelineRequest({
       url,
       method: req.method,
-      headers: createHttpHeaders(req.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' }),
+      headers: createHttpHeaders(
+        req.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ),
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       abortSignal: req.signal,
     });
@@ -119,14 +134,29 @@ export class ArmContext {
     }
     if (response.status >= 400) {
       const err = body?.error ?? {};
-      throw new RestError(String(err.message ?? `HTTP ${response.status}`), { code: err.code, statusCode: response.status, request, response });
+      throw new RestError(String(err.message ?? `HTTP ${response.status}`), {
+        code: err.code,
+        statusCode: response.status,
+        request,
+        response,
+      });
     }
     return { status: response.status, body: body as T, headers: response.headers.toJSON() };
   }
 
   /** One page of an ARM list (`{value, nextLink}`) through `send`. */
-  async page<T>(path: string, apiVersion: string, continuationToken: string | undefined, opts: { tenantId?: string; signal?: AbortSignal } = {}): Promise<Page<T>> {
-    const { body } = await this.send<{ value?: T[]; nextLink?: string }>({ method: 'GET', path: continuationToken ?? path, apiVersion: continuationToken ? undefined : apiVersion, ...opts });
+  async page<T>(
+    path: string,
+    apiVersion: string,
+    continuationToken: string | undefined,
+    opts: { tenantId?: string; signal?: AbortSignal } = {},
+  ): Promise<Page<T>> {
+    const { body } = await this.send<{ value?: T[]; nextLink?: string }>({
+      method: 'GET',
+      path: continuationToken ?? path,
+      apiVersion: continuationToken ? undefined : apiVersion,
+      ...opts,
+    });
     return { items: body?.value ?? [], continuationToken: body?.nextLink || undefined };
   }
 
@@ -135,7 +165,9 @@ export class ArmContext {
     let p = this.rawPipelines.get(key);
     if (!p) {
       p = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'azureml-synapse-spark' } });
-      p.addPolicy(bearerTokenAuthenticationPolicy({ credential: this.credential(tenantId), scopes: this.environment.resourceManagerScope }));
+      p.addPolicy(
+        bearerTokenAuthenticationPolicy({ credential: this.credential(tenantId), scopes: this.environment.resourceManagerScope }),
+      );
       this.configure(p);
       this.rawPipelines.set(key, p);
     }

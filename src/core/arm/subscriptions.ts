@@ -22,7 +22,13 @@ export async function listSubscriptions(arm: ArmContext, tenantId: string | unde
   }));
 }
 
-export async function* rawPages<T>(arm: ArmContext, path: string, tenantId: string | undefined, signal?: AbortSignal, apiVersion = RESOURCES_API_VERSION): AsyncGenerator<T[]> {
+export async function* rawPages<T>(
+  arm: ArmContext,
+  path: string,
+  tenantId: string | undefined,
+  signal?: AbortSignal,
+  apiVersion = RESOURCES_API_VERSION,
+): AsyncGenerator<T[]> {
   let token: string | undefined;
   do {
     const page = await arm.page<T>(path, apiVersion, token, { tenantId, signal });

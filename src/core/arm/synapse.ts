@@ -12,11 +12,18 @@ export class SynapseService {
 
   workspaces(sub: SubscriptionInfo, signal?: AbortSignal): Pager<SynapseWorkspaceInfo> {
     const client = this.arm.synapse(sub.subscriptionId, sub.tenantId);
-    return new Pager(() => mapPages(client.workspaces.list({ abortSignal: signal }).byPage(), (w) => toSynapseWorkspace(w, sub.tenantId))[Symbol.asyncIterator]());
+    return new Pager(() =>
+      mapPages(client.workspaces.list({ abortSignal: signal }).byPage(), (w) => toSynapseWorkspace(w, sub.tenantId))[
+        Symbol.asyncIterator
+      ](),
+    );
   }
 
   /** One workspace, cached per id for this context (its dev endpoint does not change). */
-  workspace(ref: { id: string; subscriptionId: string; resourceGroup: string; name: string; tenantId?: string }, signal?: AbortSignal): Promise<SynapseWorkspaceInfo> {
+  workspace(
+    ref: { id: string; subscriptionId: string; resourceGroup: string; name: string; tenantId?: string },
+    signal?: AbortSignal,
+  ): Promise<SynapseWorkspaceInfo> {
     const key = ref.id.toLowerCase();
     let p = this.workspaceCache.get(key);
     if (!p) {
@@ -32,9 +39,16 @@ export class SynapseService {
     return p;
   }
 
-  pools(ws: { id: string; name: string; subscriptionId: string; resourceGroup: string; tenantId?: string }, signal?: AbortSignal): Pager<SparkPoolInfo> {
+  pools(
+    ws: { id: string; name: string; subscriptionId: string; resourceGroup: string; tenantId?: string },
+    signal?: AbortSignal,
+  ): Pager<SparkPoolInfo> {
     const client = this.arm.synapse(ws.subscriptionId, ws.tenantId);
-    return new Pager(() => mapPages(client.bigDataPools.listByWorkspace(ws.resourceGroup, ws.name, { abortSignal: signal }).byPage(), (p) => toPool(p, ws))[Symbol.asyncIterator]());
+    return new Pager(() =>
+      mapPages(client.bigDataPools.listByWorkspace(ws.resourceGroup, ws.name, { abortSignal: signal }).byPage(), (p) => toPool(p, ws))[
+        Symbol.asyncIterator
+      ](),
+    );
   }
 
   forget(): void {
@@ -45,7 +59,15 @@ export class SynapseService {
 export function toSynapseWorkspace(w: Workspace, tenantId?: string): SynapseWorkspaceInfo | undefined {
   const p = w.id ? parseResourceId(w.id) : undefined;
   if (!p || !w.name) return undefined;
-  return { id: w.id!, name: w.name, subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup, location: w.location, devEndpoint: w.connectivityEndpoints?.dev, tenantId };
+  return {
+    id: w.id!,
+    name: w.name,
+    subscriptionId: p.subscriptionId,
+    resourceGroup: p.resourceGroup,
+    location: w.location,
+    devEndpoint: w.connectivityEndpoints?.dev,
+    tenantId,
+  };
 }
 
 function toPool(p: BigDataPoolResourceInfo, ws: { id: string; name: string }): SparkPoolInfo | undefined {
@@ -61,7 +83,9 @@ function toPool(p: BigDataPoolResourceInfo, ws: { id: string; name: string }): S
     nodeSize: p.nodeSize,
     nodeSizeFamily: p.nodeSizeFamily,
     nodeCount: p.nodeCount,
-    autoScale: p.autoScale ? { enabled: !!p.autoScale.enabled, minNodeCount: p.autoScale.minNodeCount, maxNodeCount: p.autoScale.maxNodeCount } : undefined,
+    autoScale: p.autoScale
+      ? { enabled: !!p.autoScale.enabled, minNodeCount: p.autoScale.minNodeCount, maxNodeCount: p.autoScale.maxNodeCount }
+      : undefined,
     autoPause: p.autoPause ? { enabled: !!p.autoPause.enabled, delayInMinutes: p.autoPause.delayInMinutes } : undefined,
   };
 }

@@ -18,9 +18,7 @@ export interface KeyValueStore {
 }
 
 export type AccountState =
-  | { kind: 'signedOut' }
-  | { kind: 'signingIn' }
-  | { kind: 'signedIn'; account: SignedInAccount; tenants: string[] };
+  { kind: 'signedOut' } | { kind: 'signingIn' } | { kind: 'signedIn'; account: SignedInAccount; tenants: string[] };
 
 const TENANTS_KEY = 'synapseSpark.tenants';
 const SELECTION_KEY = 'synapseSpark.selectedSubscriptions';
@@ -65,7 +63,9 @@ export class AccountManager {
       this.subscriptionsPromise = undefined;
       await this.store.update(SIGNED_IN_KEY, this.storeKey());
       this.set({ kind: 'signedIn', account, tenants });
-      this.log.info(`Signed in to ${this.arm.environment.displayName} as ${account.label} (${this.source.displayName}; tenants ${tenants.join(', ') || 'default'}).`);
+      this.log.info(
+        `Signed in to ${this.arm.environment.displayName} as ${account.label} (${this.source.displayName}; tenants ${tenants.join(', ') || 'default'}).`,
+      );
       return true;
     } catch (e) {
       this.set({ kind: 'signedOut' });
@@ -87,14 +87,23 @@ export class AccountManager {
     if (state.kind !== 'signedIn') return Promise.resolve([]);
     if (!this.subscriptionsPromise) {
       const tenants = state.tenants.length ? state.tenants : [undefined];
-      const p = Promise.all(tenants.map((t) => listSubscriptions(this.arm, t, signal))).then((lists) => {
-        const seen = new Map<string, SubscriptionInfo>();
-        for (const s of lists.flat()) if (!seen.has(s.subscriptionId)) seen.set(s.subscriptionId, s);
-        return [...seen.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
-      }).catch((e) => {
-        throw toUserError(e, { what: 'list your subscriptions', permission: 'Microsoft.Resources/subscriptions/read', on: 'your account', docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting' });
+      const p = Promise.all(tenants.map((t) => listSubscriptions(this.arm, t, signal)))
+        .then((lists) => {
+          const seen = new Map<string, SubscriptionInfo>();
+          for (const s of lists.flat()) if (!seen.has(s.subscriptionId)) seen.set(s.subscriptionId, s);
+          return [...seen.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+        })
+        .catch((e) => {
+          throw toUserError(e, {
+            what: 'list your subscriptions',
+            permission: 'Microsoft.Resources/subscriptions/read',
+            on: 'your account',
+            docs: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting',
+          });
+        });
+      p.catch(() => {
+        if (this.subscriptionsPromise === p) this.subscriptionsPromise = undefined;
       });
-      p.catch(() => { if (this.subscriptionsPromise === p) this.subscriptionsPromise = undefined; });
       this.subscriptionsPromise = p;
     }
     return this.subscriptionsPromise;
@@ -139,7 +148,8 @@ export class AccountManager {
     } catch (e) {
       this.log.warn(`Could not list tenants; using the home tenant: ${(e as Error).message}`);
     }
-    if (tenants.length <= 1) return tenants.map((t) => t.tenantId).concat(tenants.length ? [] : account.homeTenantId ? [account.homeTenantId] : []);
+    if (tenants.length <= 1)
+      return tenants.map((t) => t.tenantId).concat(tenants.length ? [] : account.homeTenantId ? [account.homeTenantId] : []);
     const chosen = options.interactive ? await this.chooseTenants(tenants) : tenants.filter((t) => saved?.includes(t.tenantId));
     const ids = (chosen?.length ? chosen : tenants).map((t) => t.tenantId);
     await this.store.update(TENANTS_KEY, { ...(this.store.get<Record<string, string[]>>(TENANTS_KEY) ?? {}), [this.storeKey()]: ids });

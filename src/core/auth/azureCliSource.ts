@@ -14,18 +14,31 @@ export class AzureCliSource implements CredentialSource {
   private readonly byTenant = new Map<string, AzureCliCredential>();
   private signedIn = false;
 
-  constructor(private readonly environment: CloudEnvironment, private readonly tenantId?: string) {}
+  constructor(
+    private readonly environment: CloudEnvironment,
+    private readonly tenantId?: string,
+  ) {}
 
   async signIn({ interactive }: { interactive: boolean }): Promise<SignedInAccount | undefined> {
     try {
       const token = await this.get(this.tenantId).getToken(this.environment.resourceManagerScope);
       this.signedIn = true;
       const claims = decodeClaims(token.token);
-      return { label: String(claims.upn ?? claims.unique_name ?? claims.appid ?? 'Azure CLI'), homeTenantId: claims.tid as string | undefined, multiTenant: !this.tenantId };
+      return {
+        label: String(claims.upn ?? claims.unique_name ?? claims.appid ?? 'Azure CLI'),
+        homeTenantId: claims.tid as string | undefined,
+        multiTenant: !this.tenantId,
+      };
     } catch (e) {
       if (!interactive) return undefined;
       throw new UserFacingError(
-        l10n.t('The Azure CLI gave no token for {0}: {1}. Run "{2}" (and "{3}" for a sovereign cloud) in a terminal, then sign in again.', this.environment.resourceManagerScope, firstLine(e), 'az login', 'az cloud set'),
+        l10n.t(
+          'The Azure CLI gave no token for {0}: {1}. Run "{2}" (and "{3}" for a sovereign cloud) in a terminal, then sign in again.',
+          this.environment.resourceManagerScope,
+          firstLine(e),
+          'az login',
+          'az cloud set',
+        ),
         [],
         { cause: e },
       );
@@ -40,7 +53,8 @@ export class AzureCliSource implements CredentialSource {
   credential(tenantId?: string): TokenCredential {
     return {
       getToken: async (scopes, options) => {
-        if (!this.signedIn) throw new UserFacingError(l10n.t('Not signed in.'), [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
+        if (!this.signedIn)
+          throw new UserFacingError(l10n.t('Not signed in.'), [{ title: l10n.t('Sign In'), command: 'synapseSpark.signIn' }]);
         const t = await this.get(tenantId ?? this.tenantId).getToken(scopes, options);
         return { ...t, expiresOnTimestamp: t.expiresOnTimestamp || jwtExpiry(t.token) || Date.now() + 5 * 60_000 };
       },

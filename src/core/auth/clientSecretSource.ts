@@ -37,7 +37,11 @@ export class ClientSecretSource implements CredentialSource {
     const secret = await o.secret(interactive);
     if (!secret) {
       if (!interactive) return undefined;
-      throw new UserFacingError(o.kind === 'emulator' ? l10n.t('No client secret for emulator service principal {0}.', o.clientId) : l10n.t('No client secret for service principal {0}.', o.clientId));
+      throw new UserFacingError(
+        o.kind === 'emulator'
+          ? l10n.t('No client secret for emulator service principal {0}.', o.clientId)
+          : l10n.t('No client secret for service principal {0}.', o.clientId),
+      );
     }
     const cred = new ClientSecretCredential(o.tenantId, o.clientId, secret, {
       authorityHost: o.environment.authorityHost,
@@ -54,13 +58,24 @@ export class ClientSecretSource implements CredentialSource {
       // authority ourselves to name the cause (a certificate not trusted, a refused connection).
       const unreachable = /endpoints_resolution_error/i.test(firstLine(e)) ? await this.probeAuthority(signal) : undefined;
       throw new UserFacingError(
-        l10n.t('{0} {1} could not sign in to tenant {2} at {3}: {4}', this.displayName, o.clientId, o.tenantId, o.environment.authorityHost, unreachable ?? firstLine(e)),
+        l10n.t(
+          '{0} {1} could not sign in to tenant {2} at {3}: {4}',
+          this.displayName,
+          o.clientId,
+          o.tenantId,
+          o.environment.authorityHost,
+          unreachable ?? firstLine(e),
+        ),
         [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }],
         { cause: e },
       );
     }
     this.cred = cred;
-    return { label: o.kind === 'emulator' ? `emulator (${o.clientId.slice(0, 8)})` : o.clientId, homeTenantId: o.tenantId, multiTenant: false };
+    return {
+      label: o.kind === 'emulator' ? `emulator (${o.clientId.slice(0, 8)})` : o.clientId,
+      homeTenantId: o.tenantId,
+      multiTenant: false,
+    };
   }
 
   /** Why the authority's OpenID configuration cannot be read, with the setting to check; undefined when it can. */
@@ -69,12 +84,18 @@ export class ClientSecretSource implements CredentialSource {
     const url = `${o.environment.authorityHost.replace(/\/+$/, '')}/${o.tenantId}/v2.0/.well-known/openid-configuration`;
     try {
       const res = await o.httpClient.sendRequest(createPipelineRequest({ url, abortSignal: signal, timeout: 15_000 }));
-      return res.status >= 400 ? l10n.t('the authority answered HTTP {0} for {1}; check the authority host in the settings.', res.status, url) : undefined;
+      return res.status >= 400
+        ? l10n.t('the authority answered HTTP {0} for {1}; check the authority host in the settings.', res.status, url)
+        : undefined;
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? '');
       const detail = `${code ? `${code}: ` : ''}${firstLine(err)}`;
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i.test(detail)) {
-        return l10n.t("its TLS certificate is not trusted ({0}). If it is signed by a private CA (the emulator's, a proxy's), add that CA with {1}.", detail, 'synapseSpark.caBundlePath');
+        return l10n.t(
+          "its TLS certificate is not trusted ({0}). If it is signed by a private CA (the emulator's, a proxy's), add that CA with {1}.",
+          detail,
+          'synapseSpark.caBundlePath',
+        );
       }
       return l10n.t('the authority cannot be reached ({0}); check the authority host in the settings and the network.', detail);
     }

@@ -37,7 +37,15 @@ const openSettings = () => [{ title: l10n.t('Open Settings'), command: 'synapseS
 export function authSourceKind(settings: AuthSettings): AuthSourceKind {
   const s = (settings.source || 'microsoft') as AuthSourceKind;
   if (!AUTH_SOURCE_KINDS.includes(s)) {
-    throw new UserFacingError(l10n.t("Unknown \"{0}\" value '{1}'. Use one of {2}.", 'synapseSpark.auth.source', String(settings.source), AUTH_SOURCE_KINDS.join(', ')), openSettings());
+    throw new UserFacingError(
+      l10n.t(
+        'Unknown "{0}" value \'{1}\'. Use one of {2}.',
+        'synapseSpark.auth.source',
+        String(settings.source),
+        AUTH_SOURCE_KINDS.join(', '),
+      ),
+      openSettings(),
+    );
   }
   return s;
 }
@@ -52,14 +60,23 @@ export function createCredentialSource(settings: AuthSettings, deps: CredentialS
     case 'servicePrincipal': {
       const clientId = settings.servicePrincipal?.clientId?.trim();
       const tenantId = settings.servicePrincipal?.tenantId?.trim() || env.tenantId;
-      if (!clientId) throw new UserFacingError(l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.clientId'), openSettings());
-      if (!tenantId) throw new UserFacingError(l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.tenantId'), openSettings());
+      if (!clientId)
+        throw new UserFacingError(
+          l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.clientId'),
+          openSettings(),
+        );
+      if (!tenantId)
+        throw new UserFacingError(
+          l10n.t('Signing in with a service principal needs "{0}".', 'synapseSpark.servicePrincipal.tenantId'),
+          openSettings(),
+        );
       return new ClientSecretSource({
         kind: 'servicePrincipal',
         environment: env,
         tenantId,
         clientId,
-        secret: async (interactive) => (await deps.secrets.get(clientId)) ?? (interactive ? deps.secrets.ask(clientId, tenantId) : undefined),
+        secret: async (interactive) =>
+          (await deps.secrets.get(clientId)) ?? (interactive ? deps.secrets.ask(clientId, tenantId) : undefined),
         forgetSecret: () => deps.secrets.forget(clientId),
         httpClient: deps.httpClient,
       });
@@ -67,14 +84,22 @@ export function createCredentialSource(settings: AuthSettings, deps: CredentialS
     case 'emulator': {
       if (env.name !== 'Custom' || !env.tenantId) {
         throw new UserFacingError(
-          l10n.t('The emulator sign-in needs the Custom environment pointing at the emulator ({0} and {1}). {2} writes these settings; the emulator prints them too.',
-            '"synapseSpark.environment": "Custom"', '"synapseSpark.custom.tenantId"', '`npm start`'),
+          l10n.t(
+            'The emulator sign-in needs the Custom environment pointing at the emulator ({0} and {1}). {2} writes these settings; the emulator prints them too.',
+            '"synapseSpark.environment": "Custom"',
+            '"synapseSpark.custom.tenantId"',
+            '`npm start`',
+          ),
           openSettings(),
         );
       }
       const clientId = settings.emulator?.clientId?.trim();
       const secret = settings.emulator?.clientSecret;
-      if (!clientId || !secret) throw new UserFacingError(l10n.t('The emulator sign-in needs "{0}" and "{1}".', 'synapseSpark.emulator.clientId', 'synapseSpark.emulator.clientSecret'), openSettings());
+      if (!clientId || !secret)
+        throw new UserFacingError(
+          l10n.t('The emulator sign-in needs "{0}" and "{1}".', 'synapseSpark.emulator.clientId', 'synapseSpark.emulator.clientSecret'),
+          openSettings(),
+        );
       return new ClientSecretSource({
         kind: 'emulator',
         environment: env,

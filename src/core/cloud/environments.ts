@@ -95,7 +95,8 @@ function requireHttpsUrl(value: string | undefined, setting: string): string {
   } catch {
     throw settingsError(l10n.t('"{0}" is not a URL: {1}', `synapseSpark.custom.${setting}`, v));
   }
-  if (url.protocol !== 'https:') throw settingsError(l10n.t('"{0}" must be an {1} URL (TLS is always verified): {2}', `synapseSpark.custom.${setting}`, 'https://', v));
+  if (url.protocol !== 'https:')
+    throw settingsError(l10n.t('"{0}" must be an {1} URL (TLS is always verified): {2}', `synapseSpark.custom.${setting}`, 'https://', v));
   return trimSlash(v);
 }
 
@@ -113,7 +114,10 @@ export function resolveEnvironment(name: string | undefined, custom: CustomEnvir
   const chosen = (name || 'AzureCloud') as EnvironmentName;
   if (chosen !== 'Custom') {
     const builtIn = BUILT_IN_ENVIRONMENTS[chosen];
-    if (!builtIn) throw settingsError(l10n.t("Unknown \"{0}\" value '{1}'. Use one of {2}.", 'synapseSpark.environment', String(name), ENVIRONMENT_NAMES.join(', ')));
+    if (!builtIn)
+      throw settingsError(
+        l10n.t('Unknown "{0}" value \'{1}\'. Use one of {2}.', 'synapseSpark.environment', String(name), ENVIRONMENT_NAMES.join(', ')),
+      );
     return { ...builtIn };
   }
   const resourceManagerEndpoint = requireHttpsUrl(custom.resourceManagerEndpoint, 'resourceManagerEndpoint');
@@ -144,8 +148,11 @@ export function browserUrl(env: CloudEnvironment, target: BrowserTarget, resourc
   const host = target === 'portal' ? env.portalUrl : target === 'synapseStudio' ? env.synapseStudioUrl : env.amlStudioUrl;
   const setting = target === 'portal' ? 'portalUrl' : target === 'synapseStudio' ? 'synapseStudioUrl' : 'amlStudioUrl';
   if (!host) {
-    const where = target === 'portal' ? l10n.t('portal') : target === 'synapseStudio' ? l10n.t('Synapse Studio') : l10n.t('Azure ML studio');
-    throw settingsError(l10n.t('The environment "{0}" has no {1} address. Set "{2}".', env.displayName, where, `synapseSpark.custom.${setting}`));
+    const where =
+      target === 'portal' ? l10n.t('portal') : target === 'synapseStudio' ? l10n.t('Synapse Studio') : l10n.t('Azure ML studio');
+    throw settingsError(
+      l10n.t('The environment "{0}" has no {1} address. Set "{2}".', env.displayName, where, `synapseSpark.custom.${setting}`),
+    );
   }
   const tid = tenantId ? `&tid=${encodeURIComponent(tenantId)}` : '';
   switch (target) {

@@ -20,7 +20,11 @@ export class AzureRequestError extends Error {
   readonly serviceMessage?: string;
   readonly retryAfterMs?: number;
 
-  constructor(message: string, readonly statusCode: number | undefined, options: AzureRequestErrorOptions = {}) {
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+    options: AzureRequestErrorOptions = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AzureRequestError';
     this.code = options.code;

@@ -56,7 +56,9 @@ export class HttpStack {
     for (const name of SDK_RETRY_POLICIES) pipeline.removePolicy({ name });
     const retry = { ...this.retry, ...(use.retry ?? {}) };
     const log = this.options.log;
-    const strategy = armRetryStrategy(retry, (reason, ms, url) => log.info(`${use.label} retry in ${ms} ms (${reason}): ${url ? pathOf(url) : ''}`));
+    const strategy = armRetryStrategy(retry, (reason, ms, url) =>
+      log.info(`${use.label} retry in ${ms} ms (${reason}): ${url ? pathOf(url) : ''}`),
+    );
     pipeline.addPolicy(retryPolicy([strategy], { maxRetries: retry.maxRetries }), { phase: 'Retry' });
     pipeline.addPolicy(this.wirePolicy(use.label), { afterPhase: 'Sign' });
   }
@@ -72,19 +74,24 @@ export class HttpStack {
     return {
       name: 'synapseSparkWire',
       sendRequest: (request, next) =>
-        this.limiter.run(async () => {
-          this.requestCount++;
-          if (!request.timeout) request.timeout = this.timeoutMs;
-          const started = Date.now();
-          try {
-            const res = await next(request);
-            this.options.log.debug(`${label} ${request.method} ${pathOf(request.url)} -> ${res.status} (${Date.now() - started} ms)`);
-            return res;
-          } catch (e) {
-            this.options.log.debug(`${label} ${request.method} ${pathOf(request.url)} -> ${(e as Error).message} (${Date.now() - started} ms)`);
-            throw e;
-          }
-        }, request.abortSignal as AbortSignal | undefined),
+        this.limiter.run(
+          async () => {
+            this.requestCount++;
+            if (!request.timeout) request.timeout = this.timeoutMs;
+            const started = Date.now();
+            try {
+              const res = await next(request);
+              this.options.log.debug(`${label} ${request.method} ${pathOf(request.url)} -> ${res.status} (${Date.now() - started} ms)`);
+              return res;
+            } catch (e) {
+              this.options.log.debug(
+                `${label} ${request.method} ${pathOf(request.url)} -> ${(e as Error).message} (${Date.now() - started} ms)`,
+              );
+              throw e;
+            }
+          },
+          request.abortSignal as AbortSignal | undefined,
+        ),
     };
   }
 }

@@ -56,7 +56,10 @@ export class AmlWorkspaceClient {
   private readonly endpoint: string;
   private history: RunHistoryClient | undefined;
 
-  constructor(readonly arm: ArmAccess, readonly workspace: AmlWorkspaceRef) {
+  constructor(
+    readonly arm: ArmAccess,
+    readonly workspace: AmlWorkspaceRef,
+  ) {
     this.endpoint = arm.resourceManagerEndpoint().replace(/\/$/, '');
     this.client = new AzureMachineLearningWorkspaces(arm.credentialFor(workspace), workspace.subscriptionId, {
       endpoint: this.endpoint,
@@ -78,7 +81,10 @@ export class AmlWorkspaceClient {
   /** Run history of this workspace (pipeline steps, run details and log files), found through its discovery URL. */
   get runHistory(): RunHistoryClient {
     this.history ??= new RunHistoryClient(
-      { sendAuthenticated: (request) => this.client.sendRequest(request), sendPlain: (request) => this.plain().sendRequest(this.arm.httpClient(), request) },
+      {
+        sendAuthenticated: (request) => this.client.sendRequest(request),
+        sendPlain: (request) => this.plain().sendRequest(this.arm.httpClient(), request),
+      },
       { id: this.workspace.id, cacheKey: `${this.endpoint}${this.workspace.id}`, discoveryUrl: (signal) => this.discoveryUrl(signal) },
     );
     return this.history;
@@ -86,7 +92,9 @@ export class AmlWorkspaceClient {
 
   private async discoveryUrl(signal?: AbortSignal): Promise<string | undefined> {
     const url = `${this.endpoint}${this.workspace.id}?api-version=${JOBS_API_VERSION}`;
-    const ws = JSON.parse((await this.send('GET', url, undefined, signal)).bodyAsText ?? '{}') as { properties?: { discoveryUrl?: string } };
+    const ws = JSON.parse((await this.send('GET', url, undefined, signal)).bodyAsText ?? '{}') as {
+      properties?: { discoveryUrl?: string };
+    };
     return ws.properties?.discoveryUrl || undefined;
   }
 
@@ -109,11 +117,19 @@ export class AmlWorkspaceClient {
     if (p.datastoreType !== 'AzureBlob') {
       throw new UserFacingError(l10n.t('The datastore {0} of {1} is not an Azure Blob datastore.', name, this.workspace.name));
     }
-    return { name: ds.name ?? name, accountName: p.accountName, containerName: p.containerName, endpoint: p.endpoint ?? 'core.windows.net', protocol: p.protocol ?? 'https' };
+    return {
+      name: ds.name ?? name,
+      accountName: p.accountName,
+      containerName: p.containerName,
+      endpoint: p.endpoint ?? 'core.windows.net',
+      protocol: p.protocol ?? 'https',
+    };
   }
 
   async datastoreAccountKey(name: string, signal?: AbortSignal): Promise<string | undefined> {
-    const secrets = (await this.client.datastores.listSecrets(this.rg, this.workspace.name, name, { abortSignal: signal })) as unknown as { key?: string };
+    const secrets = (await this.client.datastores.listSecrets(this.rg, this.workspace.name, name, { abortSignal: signal })) as unknown as {
+      key?: string;
+    };
     return secrets.key;
   }
 
@@ -129,12 +145,26 @@ export class AmlWorkspaceClient {
   }
 
   async putCodeVersion(name: string, version: string, codeUri: string, signal?: AbortSignal): Promise<string> {
-    const v = await this.client.codeVersions.createOrUpdate(this.rg, this.workspace.name, name, version, { properties: { codeUri, isAnonymous: true } }, { abortSignal: signal });
+    const v = await this.client.codeVersions.createOrUpdate(
+      this.rg,
+      this.workspace.name,
+      name,
+      version,
+      { properties: { codeUri, isAnonymous: true } },
+      { abortSignal: signal },
+    );
     return v.id!;
   }
 
-  async putComponentVersion(name: string, version: string, body: { properties: { componentSpec: Record<string, unknown>; isAnonymous?: boolean } }, signal?: AbortSignal): Promise<string> {
-    const v = await this.client.componentVersions.createOrUpdate(this.rg, this.workspace.name, name, version, body, { abortSignal: signal });
+  async putComponentVersion(
+    name: string,
+    version: string,
+    body: { properties: { componentSpec: Record<string, unknown>; isAnonymous?: boolean } },
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const v = await this.client.componentVersions.createOrUpdate(this.rg, this.workspace.name, name, version, body, {
+      abortSignal: signal,
+    });
     return v.id!;
   }
 
@@ -185,7 +215,9 @@ export class AmlWorkspaceClient {
    * that job then comes from run history.
    */
   async getJob(name: string, signal?: AbortSignal): Promise<AmlJob> {
-    const job = JSON.parse((await this.send('GET', this.jobsUrl(`/${encodeURIComponent(name)}`), undefined, signal)).bodyAsText ?? '{}') as AmlJob;
+    const job = JSON.parse(
+      (await this.send('GET', this.jobsUrl(`/${encodeURIComponent(name)}`), undefined, signal)).bodyAsText ?? '{}',
+    ) as AmlJob;
     if (job.properties) return job;
     return jobFromRun(job.id ?? name, await this.runHistory.getRun(name, signal));
   }
@@ -199,7 +231,10 @@ export class AmlWorkspaceClient {
     const out: AmlJob[] = [];
     let next: string | undefined = url;
     while (next && out.length < max) {
-      const page = JSON.parse((await this.send('GET', next, undefined, signal)).bodyAsText ?? '{}') as { value?: AmlJob[]; nextLink?: string };
+      const page = JSON.parse((await this.send('GET', next, undefined, signal)).bodyAsText ?? '{}') as {
+        value?: AmlJob[];
+        nextLink?: string;
+      };
       out.push(...(page.value ?? []));
       next = page.nextLink ?? undefined;
     }

@@ -45,7 +45,11 @@ export interface UploadProgress {
 export class DatastoreUploader {
   readonly container: ContainerClient;
 
-  constructor(readonly datastore: DatastoreInfo, accountKey: string, httpClient: HttpClient) {
+  constructor(
+    readonly datastore: DatastoreInfo,
+    accountKey: string,
+    httpClient: HttpClient,
+  ) {
     // Uploads trust the environment's CAs (the emulator's, a proxy's) like every other request.
     const pipeline = newPipeline(new StorageSharedKeyCredential(datastore.accountName, accountKey), {
       retryOptions: { maxTries: 4 },
@@ -64,9 +68,15 @@ export class DatastoreUploader {
   }
 
   /** Uploads every file of the item (4 at a time); answers the blob path of the item. */
-  async upload(item: UploadItem, reader: PipelineFileReader, opts: { signal?: AbortSignal; onProgress?: (p: UploadProgress) => void } = {}): Promise<string> {
+  async upload(
+    item: UploadItem,
+    reader: PipelineFileReader,
+    opts: { signal?: AbortSignal; onProgress?: (p: UploadProgress) => void } = {},
+  ): Promise<string> {
     const prefix = uploadPrefix(item);
-    const sources = item.isFolder ? item.files.map((f) => ({ local: `${item.localPath}/${f}`, blob: `${prefix}/${f}` })) : [{ local: item.localPath, blob: prefix }];
+    const sources = item.isFolder
+      ? item.files.map((f) => ({ local: `${item.localPath}/${f}`, blob: `${prefix}/${f}` }))
+      : [{ local: item.localPath, blob: prefix }];
     let done = 0;
     let next = 0;
     const worker = async (): Promise<void> => {

@@ -61,7 +61,10 @@ export async function downloadDatastorePath(
   onProgress?: (p: DownloadProgress) => void,
   signal?: AbortSignal,
 ): Promise<number> {
-  const pipeline = newPipeline(new StorageSharedKeyCredential(datastore.accountName, accountKey), { retryOptions: { maxTries: 4 }, httpClient: storageHttpClient(httpClient) });
+  const pipeline = newPipeline(new StorageSharedKeyCredential(datastore.accountName, accountKey), {
+    retryOptions: { maxTries: 4 },
+    httpClient: storageHttpClient(httpClient),
+  });
   const container = new ContainerClient(containerUrl(datastore), pipeline);
   const prefix = blobPath.replace(/^\/+/, '');
   const folderPrefix = prefix.endsWith('/') || prefix === '' ? prefix : `${prefix}/`;
@@ -75,7 +78,10 @@ export async function downloadDatastorePath(
       base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     }
   }
-  if (names.length === 0) throw new UserFacingError(l10n.t('Nothing is stored at {0} in datastore {1}: the step may not have written this output.', blobPath, datastore.name));
+  if (names.length === 0)
+    throw new UserFacingError(
+      l10n.t('Nothing is stored at {0} in datastore {1}: the step may not have written this output.', blobPath, datastore.name),
+    );
   const root = path.resolve(destDir);
   const progress: DownloadProgress = { files: 0, bytes: 0 };
   for (const name of names) {

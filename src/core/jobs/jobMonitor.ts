@@ -133,11 +133,15 @@ export class JobMonitor {
   private readonly logsDone = new Set<string>();
   private logsUnavailable = false;
 
-  constructor(private readonly client: AmlWorkspaceClient, readonly jobName: string) {}
+  constructor(
+    private readonly client: AmlWorkspaceClient,
+    readonly jobName: string,
+  ) {}
 
   async poll(signal?: AbortSignal): Promise<JobSnapshot> {
     const job = await this.client.getJob(this.jobName, signal);
-    const children = job.properties.jobType === 'Pipeline' ? await this.client.runHistory.listChildren(this.jobName, undefined, signal) : [];
+    const children =
+      job.properties.jobType === 'Pipeline' ? await this.client.runHistory.listChildren(this.jobName, undefined, signal) : [];
     return snapshotOf(job, children);
   }
 

@@ -67,7 +67,10 @@ export function clearDiscoveryCache(): void {
 }
 
 export class RunHistoryClient {
-  constructor(private readonly transport: RunHistoryTransport, private readonly workspace: RunHistoryWorkspace) {}
+  constructor(
+    private readonly transport: RunHistoryTransport,
+    private readonly workspace: RunHistoryWorkspace,
+  ) {}
 
   /** The run history base of this workspace, from its discovery document (fetched once per workspace). */
   private get cacheKey(): string {
@@ -89,9 +92,17 @@ export class RunHistoryClient {
 
   private async discover(signal?: AbortSignal): Promise<string> {
     const url = await this.workspace.discoveryUrl(signal);
-    if (!url) throw new AzureRequestError('The Azure ML workspace does not report a discovery URL, so its run history cannot be reached.', undefined, { code: 'NoDiscoveryUrl' });
+    if (!url)
+      throw new AzureRequestError(
+        'The Azure ML workspace does not report a discovery URL, so its run history cannot be reached.',
+        undefined,
+        { code: 'NoDiscoveryUrl' },
+      );
     const res = await this.sendPlain(url, {}, signal);
-    if (res.status >= 400) throw new AzureRequestError(`The workspace's service discovery answered HTTP ${res.status}.`, res.status, { code: `HTTP${res.status}` });
+    if (res.status >= 400)
+      throw new AzureRequestError(`The workspace's service discovery answered HTTP ${res.status}.`, res.status, {
+        code: `HTTP${res.status}`,
+      });
     let doc: Record<string, unknown>;
     try {
       doc = JSON.parse(res.bodyAsText ?? '');
@@ -104,7 +115,12 @@ export class RunHistoryClient {
   }
 
   private async get<T>(url: string, signal?: AbortSignal): Promise<T> {
-    const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal, headers: createHttpHeaders({ accept: 'application/json' }) });
+    const request = createPipelineRequest({
+      url,
+      method: 'GET',
+      abortSignal: signal,
+      headers: createHttpHeaders({ accept: 'application/json' }),
+    });
     let res: PipelineResponse;
     try {
       res = await this.transport.sendAuthenticated(request);
@@ -160,7 +176,8 @@ export class RunHistoryClient {
   async readLog(url: string, offset: number, signal?: AbortSignal): Promise<Buffer> {
     const res = await this.sendPlain(url, offset > 0 ? { range: `bytes=${offset}-` } : {}, signal, true);
     if (res.status === 404 || res.status === 416) return Buffer.alloc(0);
-    if (res.status >= 400) throw new AzureRequestError(`Reading a log file answered HTTP ${res.status}.`, res.status, { code: `HTTP${res.status}` });
+    if (res.status >= 400)
+      throw new AzureRequestError(`Reading a log file answered HTTP ${res.status}.`, res.status, { code: `HTTP${res.status}` });
     const bytes = await readAll(res);
     // A server that ignores Range sends the whole file: keep only what is new.
     return res.status === 206 || offset === 0 ? bytes : bytes.subarray(Math.min(offset, bytes.length));
@@ -183,7 +200,8 @@ async function readAll(res: PipelineResponse): Promise<Buffer> {
   const stream = res.readableStreamBody;
   if (!stream) return Buffer.from(res.bodyAsText ?? '', 'utf8');
   const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  for await (const chunk of stream as AsyncIterable<Buffer | string>)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   return Buffer.concat(chunks);
 }
 

@@ -65,9 +65,19 @@ export class SparkBatchRunner {
   /** The pool's Livy client, the notebooks' own kind: batches, and the monitoring API of the batch's application. */
   readonly livy: SdkLivyClient;
 
-  constructor(readonly pool: AttachedSparkPool, catalog: SparkPoolCatalog) {
-    this.livy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-      { credential: catalog.credentialFor(pool), scope: catalog.synapseScope(), httpClient: catalog.httpClient(), stack: catalog.httpStack() });
+  constructor(
+    readonly pool: AttachedSparkPool,
+    catalog: SparkPoolCatalog,
+  ) {
+    this.livy = new SdkLivyClient(
+      { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+      {
+        credential: catalog.credentialFor(pool),
+        scope: catalog.synapseScope(),
+        httpClient: catalog.httpClient(),
+        stack: catalog.httpStack(),
+      },
+    );
   }
 
   /**
@@ -76,8 +86,12 @@ export class SparkBatchRunner {
    * 30 s of the application id's last change means it is not registered yet; any other failure ends it after
    * one call of `onFailure`, and the batch goes on.
    */
-  async followProgress(batchId: number, appId: () => string | undefined, onProgress: (p: StatementProgress) => void,
-    opts: { signal: AbortSignal; onFailure?: (err: unknown) => void; clock?: Clock }): Promise<void> {
+  async followProgress(
+    batchId: number,
+    appId: () => string | undefined,
+    onProgress: (p: StatementProgress) => void,
+    opts: { signal: AbortSignal; onFailure?: (err: unknown) => void; clock?: Clock },
+  ): Promise<void> {
     const clock = opts.clock ?? systemClock;
     const started = clock.now();
     // A 404 is "not registered yet" for a while after the application id last changed (Livy may first report
@@ -108,22 +122,34 @@ export class SparkBatchRunner {
   }
 
   /** Uploads the script's folder (skipped when unchanged) and answers the batch request for it. */
-  async prepare(req: ScriptBatchRequest, arm: ArmAccess, reader: PipelineFileReader, signal?: AbortSignal): Promise<{ body: LivyBatchBody; uploaded: boolean; codeUri: string }> {
+  async prepare(
+    req: ScriptBatchRequest,
+    arm: ArmAccess,
+    reader: PipelineFileReader,
+    signal?: AbortSignal,
+  ): Promise<{ body: LivyBatchBody; uploaded: boolean; codeUri: string }> {
     const codeDir = dirname(req.file);
     const content = await hashContent(reader, codeDir);
     if (!content) throw new UserFacingError(l10n.t('{0} does not exist.', codeDir));
     const aml = new AmlWorkspaceClient(arm, this.pool.amlWorkspace);
     const datastore = await aml.defaultDatastore(signal);
     const key = await aml.datastoreAccountKey(datastore.name, signal);
-    if (!key) throw new UserFacingError(l10n.t('The default datastore of {0} has no account key to upload with.', this.pool.amlWorkspace.name));
+    if (!key)
+      throw new UserFacingError(l10n.t('The default datastore of {0} has no account key to upload with.', this.pool.amlWorkspace.name));
     const uploader = new DatastoreUploader(datastore, key, arm.httpClient());
     const item: UploadItem = { kind: 'code', localPath: codeDir, isFolder: true, usedBy: [req.file], ...content };
     const known = await uploader.isUploaded(item, signal);
-    const prefix = known ? `LocalUpload/${item.hash}/${codeDir.slice(codeDir.lastIndexOf('/') + 1)}` : await uploader.upload(item, reader, { signal });
+    const prefix = known
+      ? `LocalUpload/${item.hash}/${codeDir.slice(codeDir.lastIndexOf('/') + 1)}`
+      : await uploader.upload(item, reader, { signal });
     const codeUri = sparkReadableUri(datastore, prefix);
     const fileName = req.file.slice(codeDir.length + 1);
     const run = sparkRunFromScript({ codeDir, file: fileName, args: req.args, conf: req.conf, compute: this.pool.computeName });
-    const body = toLivyBatchBody(run, { name: req.name ?? fileName.replace(/\.py$/, ''), codeUri, tags: { createdBy: 'azureml-synapse-spark' } });
+    const body = toLivyBatchBody(run, {
+      name: req.name ?? fileName.replace(/\.py$/, ''),
+      codeUri,
+      tags: { createdBy: 'azureml-synapse-spark' },
+    });
     return { body, uploaded: !known, codeUri };
   }
 
@@ -140,7 +166,11 @@ export class SparkBatchRunner {
   }
 
   /** Polls the batch until it ends, reporting state changes and new log lines; answers the final batch. */
-  async follow(id: number, onUpdate: (u: BatchUpdate) => void, opts: { signal?: AbortSignal; backoff?: Partial<PollingOptions> } = {}): Promise<SparkBatchJob> {
+  async follow(
+    id: number,
+    onUpdate: (u: BatchUpdate) => void,
+    opts: { signal?: AbortSignal; backoff?: Partial<PollingOptions> } = {},
+  ): Promise<SparkBatchJob> {
     const policy = new PollingPolicy({ ...JOB_POLLING, ...opts.backoff });
     let lastState = '';
     let lastApp: string | undefined;

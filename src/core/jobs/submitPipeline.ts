@@ -84,7 +84,11 @@ export class SubmitRefusedError extends UserFacingError {
  * says what was left (uploads reused next time; a job created by an in-flight PUT is cancelled).
  */
 export class SubmitCancelledError extends Error {
-  constructor(readonly stage: SubmitStage, readonly uploaded: string[], readonly cancelledJob?: string) {
+  constructor(
+    readonly stage: SubmitStage,
+    readonly uploaded: string[],
+    readonly cancelledJob?: string,
+  ) {
     super(
       cancelledJob
         ? l10n.t('Submit cancelled while the job was being created: job {0} was created and has been cancelled.', cancelledJob)
@@ -96,12 +100,12 @@ export class SubmitCancelledError extends Error {
 
 /** Submit failed after some content was uploaded or registered; no job was created. */
 export class SubmitFailedError extends UserFacingError {
-  constructor(message: string, readonly uploaded: string[], cause: unknown) {
-    super(
-      `${message} ${l10n.t('No job was created.')}${alreadyUploaded(uploaded)}`,
-      [],
-      { cause },
-    );
+  constructor(
+    message: string,
+    readonly uploaded: string[],
+    cause: unknown,
+  ) {
+    super(`${message} ${l10n.t('No job was created.')}${alreadyUploaded(uploaded)}`, [], { cause });
     this.name = 'SubmitFailedError';
   }
 }
@@ -118,7 +122,12 @@ export function describeDiagnostic(d: Diagnostic, rootDir?: string): string {
 
 /** A job name like AML's: letters, digits and '_', unique enough to never collide. */
 export function newJobName(model: Pick<PipelineModel, 'displayName' | 'experimentName'>): string {
-  const base = (model.displayName ?? model.experimentName ?? 'pipeline').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'pipeline';
+  const base =
+    (model.displayName ?? model.experimentName ?? 'pipeline')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 40) || 'pipeline';
   return `${/^[a-z0-9]/.test(base) ? base : `p_${base}`}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
@@ -127,7 +136,14 @@ function unsubmittableSteps(model: PipelineModel, prefix: string, depth = 0): st
   const out: string[] = [];
   for (const step of model.steps) {
     if (!SUBMITTABLE_STEP_TYPES.includes(step.type)) {
-      out.push(l10n.t("Step '{0}' has type '{1}', which this extension cannot submit yet (only spark, command and pipeline steps); submit this file with '{2}'.", `${prefix}${step.name}`, String(step.type), 'az ml job create'));
+      out.push(
+        l10n.t(
+          "Step '{0}' has type '{1}', which this extension cannot submit yet (only spark, command and pipeline steps); submit this file with '{2}'.",
+          `${prefix}${step.name}`,
+          String(step.type),
+          'az ml job create',
+        ),
+      );
     }
     const nested = depth < 8 ? nestedPipeline(step) : undefined;
     if (nested) out.push(...unsubmittableSteps(nested, `${prefix}${step.name}/`, depth + 1));
@@ -162,7 +178,9 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
       "This file is a pipeline component, not a pipeline job: register it with 'az ml component create', or submit a pipeline job that uses it in a 'type: pipeline' step.",
     ]);
   }
-  const errors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => describeDiagnostic(d, opts.rootDir ?? (opts.filePath ? path.dirname(opts.filePath) : undefined)));
+  const errors = parsed.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => describeDiagnostic(d, opts.rootDir ?? (opts.filePath ? path.dirname(opts.filePath) : undefined)));
   // Steps of types this extension cannot send (nested ones too) block the submit like errors, before anything is uploaded.
   errors.push(...(parsed.model ? unsubmittableSteps(parsed.model, '') : []));
   if (!parsed.model || errors.length > 0) {
@@ -173,7 +191,15 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   const problems: string[] = plan.missing.map((m) => l10n.t("'{0}' does not exist.", m));
   for (const step of model.steps) {
     if (step.component?.kind === 'registered' && step.component.label && step.component.label !== 'latest') {
-      problems.push(l10n.t("Step '{0}': component label '{1}' cannot be resolved; Azure ML resolves only '{2}'. Use {3}.", step.name, `@${step.component.label}`, '@latest', `azureml:${step.component.name}:<version>`));
+      problems.push(
+        l10n.t(
+          "Step '{0}': component label '{1}' cannot be resolved; Azure ML resolves only '{2}'. Use {3}.",
+          step.name,
+          `@${step.component.label}`,
+          '@latest',
+          `azureml:${step.component.name}:<version>`,
+        ),
+      );
     }
   }
   if (problems.length > 0) throw new SubmitRefusedError(problems);
@@ -228,7 +254,10 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
           const childIds = await registerAll(nested, `${label}/`);
           const { component, unresolved } = toAnonymousPipelineComponent(nested, client.ref, childIds);
           const blockingNested = unresolved.filter((u) => u.kind !== 'unsupportedStep');
-          if (blockingNested.length > 0) throw new UserFacingError(l10n.t("The pipeline component of step '{0}' is incomplete: {1}", label, blockingNested.map((u) => u.detail).join(' ')));
+          if (blockingNested.length > 0)
+            throw new UserFacingError(
+              l10n.t("The pipeline component of step '{0}' is incomplete: {1}", label, blockingNested.map((u) => u.detail).join(' ')),
+            );
           progress('register', l10n.t("Registering the pipeline component of step '{0}'...", label));
           ids[step.name] = await client.putComponentVersion(component.name, component.version, component.body, signal);
           done.push(`pipeline component of '${label}' (azureml_anonymous:${component.version.slice(0, 8)})`);
@@ -270,8 +299,23 @@ export async function submitPipeline(opts: SubmitOptions): Promise<SubmitResult>
   }
 }
 
-async function uploadItem(item: UploadItem, uploader: DatastoreUploader, opts: SubmitOptions, progress: (s: SubmitStage, m: string) => void, done: string[]): Promise<UploadReport> {
-  const report: UploadReport = { kind: item.kind, localPath: item.localPath, hash: item.hash, files: item.files.length, bytes: item.totalBytes, uploaded: false, blobPath: '', assetId: '' };
+async function uploadItem(
+  item: UploadItem,
+  uploader: DatastoreUploader,
+  opts: SubmitOptions,
+  progress: (s: SubmitStage, m: string) => void,
+  done: string[],
+): Promise<UploadReport> {
+  const report: UploadReport = {
+    kind: item.kind,
+    localPath: item.localPath,
+    hash: item.hash,
+    files: item.files.length,
+    bytes: item.totalBytes,
+    uploaded: false,
+    blobPath: '',
+    assetId: '',
+  };
   const known = item.kind === 'code' ? (await opts.client.getCodeVersion(item.hash, '1', opts.signal)) !== undefined : false;
   if (known || (await uploader.isUploaded(item, opts.signal))) {
     progress('upload', l10n.t('{0}: unchanged, not uploaded again.', item.localPath));

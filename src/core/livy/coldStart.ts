@@ -21,12 +21,18 @@ export interface ColdStartProgress {
 
 function stageLabel(name: string): string {
   switch (name) {
-    case 'Queued': return l10n.t('Queued');
-    case 'Preparation': return l10n.t('Preparation');
-    case 'ResourceAcquisition': return l10n.t('Resource acquisition');
-    case 'Submission': return l10n.t('Submission');
-    case 'Monitoring': return l10n.t('Starting Spark application');
-    default: return name;
+    case 'Queued':
+      return l10n.t('Queued');
+    case 'Preparation':
+      return l10n.t('Preparation');
+    case 'ResourceAcquisition':
+      return l10n.t('Resource acquisition');
+    case 'Submission':
+      return l10n.t('Submission');
+    case 'Monitoring':
+      return l10n.t('Starting Spark application');
+    default:
+      return name;
   }
 }
 
@@ -62,9 +68,7 @@ export function formatElapsed(ms: number): string {
 export function formatColdStart(progress: ColdStartProgress, target: string): string {
   const lines = [l10n.t('Starting a Spark session on {0}: {1} ({2} elapsed)', target, progress.current, formatElapsed(progress.elapsedMs))];
   for (const stage of progress.stages) {
-    lines.push(stage.durationMs === undefined
-      ? `  … ${stage.name}`
-      : `  ✓ ${stage.name} ${(stage.durationMs / 1000).toFixed(1)} s`);
+    lines.push(stage.durationMs === undefined ? `  … ${stage.name}` : `  ✓ ${stage.name} ${(stage.durationMs / 1000).toFixed(1)} s`);
   }
   return lines.join('\n');
 }

@@ -9,7 +9,13 @@ import type { FullOperationResponse, OperationOptions } from '@azure/core-client
 import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SparkClient, type SparkBatchJob, type SparkBatchJobOptions, type SparkSession, type SparkStatement } from '@azure/synapse-spark';
 import type {
-  LivySessionInfo, LivyStatementInfo, SessionRequest, SparkJobData, SparkStageData, StatementKind, StatementOutput,
+  LivySessionInfo,
+  LivyStatementInfo,
+  SessionRequest,
+  SparkJobData,
+  SparkStageData,
+  StatementKind,
+  StatementOutput,
 } from './types';
 import type { HttpStack } from '../http/httpStack';
 import { AzureRequestError } from '../http/errors';
@@ -33,12 +39,21 @@ export interface LivyApi {
   resetTimeout(id: number, signal?: AbortSignal): Promise<void>;
   createStatement(sessionId: number, code: string, kind: StatementKind, signal?: AbortSignal): Promise<LivyStatementInfo>;
   /** The statement, and the wait the service asked for (Retry-After), if any. */
-  getStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }>;
+  getStatement(
+    sessionId: number,
+    statementId: number,
+    signal?: AbortSignal,
+  ): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }>;
   cancelStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<void>;
   /** The Spark jobs of the session's application (newest first), through the Livy pass-through to Spark's REST API. */
   getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]>;
   /** The application's stage attempts (no tasks), optionally only those with a status (e.g. `active`). */
-  getSparkStages(sessionId: number, appId: string, status?: 'active' | 'complete' | 'pending' | 'failed', signal?: AbortSignal): Promise<SparkStageData[]>;
+  getSparkStages(
+    sessionId: number,
+    appId: string,
+    status?: 'active' | 'complete' | 'pending' | 'failed',
+    signal?: AbortSignal,
+  ): Promise<SparkStageData[]>;
 }
 
 export interface LivyEndpoint {
@@ -61,7 +76,11 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 
 /** Thrown by retryAfterCap; not a RestError, so the SDK's retry policy passes it through instead of sleeping. */
 class RetryAfterTooLongError extends Error {
-  constructor(readonly statusCode: number, readonly retryAfterMs: number, readonly bodyText: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly retryAfterMs: number,
+    readonly bodyText: string,
+  ) {
     super(`HTTP ${statusCode} with Retry-After ${Math.round(retryAfterMs / 1000)} s`);
   }
 }
@@ -107,10 +126,14 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
     const parsed = JSON.parse(text) as unknown;
     if (!parsed || typeof parsed !== 'object') return undefined;
     const o = parsed as Record<string, unknown>;
-    const inner = o.error && typeof o.error === 'object' ? o.error as Record<string, unknown> : o;
+    const inner = o.error && typeof o.error === 'object' ? (o.error as Record<string, unknown>) : o;
     const code = typeof inner.code === 'string' && inner.code.trim() ? inner.code.trim() : undefined;
-    const message = typeof inner.message === 'string' && inner.message.trim() ? inner.message.trim()
-      : typeof inner.msg === 'string' && inner.msg.trim() ? inner.msg.trim() : undefined;
+    const message =
+      typeof inner.message === 'string' && inner.message.trim()
+        ? inner.message.trim()
+        : typeof inner.msg === 'string' && inner.msg.trim()
+          ? inner.msg.trim()
+          : undefined;
     return code || message ? { code, message } : undefined;
   } catch {
     return undefined;
@@ -124,7 +147,10 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
 export function formatLivyError(what: string, poolName: string, status: number | undefined, body: string): string {
   const parsed = parseErrorBody(body);
   const detail = parsed ? [parsed.code, parsed.message].filter(Boolean).join(': ') : body.trim();
-  let text = status !== undefined ? l10n.t("Could not {0} on pool '{1}' (HTTP {2})", what, poolName, status) : l10n.t("Could not {0} on pool '{1}'", what, poolName);
+  let text =
+    status !== undefined
+      ? l10n.t("Could not {0} on pool '{1}' (HTTP {2})", what, poolName, status)
+      : l10n.t("Could not {0} on pool '{1}'", what, poolName);
   text += detail ? `: ${detail}` : '.';
   if (status !== undefined && (status === 429 || status >= 500)) {
     text = `${text.replace(/[.\s]+$/, '')}. ${l10n.t('Try again; if it persists, check the pool in Synapse Studio.')}`;
@@ -135,7 +161,10 @@ export function formatLivyError(what: string, poolName: string, status: number |
 export class SdkLivyClient implements LivyApi {
   private client: SparkClient;
 
-  constructor(readonly endpoint: LivyEndpoint, private readonly connection: LivyConnection) {
+  constructor(
+    readonly endpoint: LivyEndpoint,
+    private readonly connection: LivyConnection,
+  ) {
     this.client = this.newClient();
   }
 
@@ -156,32 +185,45 @@ export class SdkLivyClient implements LivyApi {
   }
 
   createSession(request: SessionRequest, signal?: AbortSignal): Promise<LivySessionInfo> {
-    return this.call('create a Spark session', async () => toSession(await this.client.sparkSessionOperations.createSparkSession({
-      name: request.name,
-      tags: request.tags,
-      driverMemory: request.driverMemory,
-      driverCores: request.driverCores,
-      executorMemory: request.executorMemory,
-      executorCores: request.executorCores,
-      executorCount: request.numExecutors,
-      configuration: request.conf,
-      jars: request.jars,
-      pythonFiles: request.pyFiles,
-      files: request.files,
-      archives: request.archives,
-    }, { detailed: true, abortSignal: signal })));
+    return this.call('create a Spark session', async () =>
+      toSession(
+        await this.client.sparkSessionOperations.createSparkSession(
+          {
+            name: request.name,
+            tags: request.tags,
+            driverMemory: request.driverMemory,
+            driverCores: request.driverCores,
+            executorMemory: request.executorMemory,
+            executorCores: request.executorCores,
+            executorCount: request.numExecutors,
+            configuration: request.conf,
+            jars: request.jars,
+            pythonFiles: request.pyFiles,
+            files: request.files,
+            archives: request.archives,
+          },
+          { detailed: true, abortSignal: signal },
+        ),
+      ),
+    );
   }
 
   getSession(id: number, signal?: AbortSignal): Promise<LivySessionInfo> {
     return this.call(l10n.t('read Spark session {0}', id), async () =>
-      toSession(await this.client.sparkSessionOperations.getSparkSession(id, { detailed: true, abortSignal: signal })));
+      toSession(await this.client.sparkSessionOperations.getSparkSession(id, { detailed: true, abortSignal: signal })),
+    );
   }
 
   listSessions(signal?: AbortSignal): Promise<LivySessionInfo[]> {
     return this.call('list Spark sessions', async () => {
       const all: LivySessionInfo[] = [];
-      for (let from = 0; ; ) {
-        const page = await this.client.sparkSessionOperations.getSparkSessions({ detailed: true, fromParam: from, size: 20, abortSignal: signal });
+      for (let from = 0; ;) {
+        const page = await this.client.sparkSessionOperations.getSparkSessions({
+          detailed: true,
+          fromParam: from,
+          size: 20,
+          abortSignal: signal,
+        });
         const sessions = page.sessions ?? [];
         all.push(...sessions.map(toSession));
         from += sessions.length;
@@ -191,20 +233,28 @@ export class SdkLivyClient implements LivyApi {
   }
 
   deleteSession(id: number, signal?: AbortSignal): Promise<void> {
-    return this.call(l10n.t('delete Spark session {0}', id), () => this.client.sparkSessionOperations.cancelSparkSession(id, { abortSignal: signal }));
+    return this.call(l10n.t('delete Spark session {0}', id), () =>
+      this.client.sparkSessionOperations.cancelSparkSession(id, { abortSignal: signal }),
+    );
   }
 
   resetTimeout(id: number, signal?: AbortSignal): Promise<void> {
     return this.call(l10n.t('keep Spark session {0} alive', id), () =>
-      this.client.sparkSessionOperations.resetSparkSessionTimeout(id, { abortSignal: signal }));
+      this.client.sparkSessionOperations.resetSparkSessionTimeout(id, { abortSignal: signal }),
+    );
   }
 
   createStatement(sessionId: number, code: string, kind: StatementKind, signal?: AbortSignal): Promise<LivyStatementInfo> {
     return this.call(l10n.t('submit a statement to Spark session {0}', sessionId), async () =>
-      toStatement(await this.client.sparkSessionOperations.createSparkStatement(sessionId, { code, kind }, { abortSignal: signal })));
+      toStatement(await this.client.sparkSessionOperations.createSparkStatement(sessionId, { code, kind }, { abortSignal: signal })),
+    );
   }
 
-  getStatement(sessionId: number, statementId: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
+  getStatement(
+    sessionId: number,
+    statementId: number,
+    signal?: AbortSignal,
+  ): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
     let retryAfterMs: number | undefined;
     const options: OperationOptions = {
       abortSignal: signal,
@@ -226,11 +276,15 @@ export class SdkLivyClient implements LivyApi {
 
   /** Spark batch jobs ("Run Python File on Spark Pool") on the same client: one Livy client per pool. */
   createBatch(options: SparkBatchJobOptions, signal?: AbortSignal): Promise<SparkBatchJob> {
-    return this.call('submit the Spark batch', () => this.client.sparkBatch.createSparkBatchJob(options, { detailed: true, abortSignal: signal }));
+    return this.call('submit the Spark batch', () =>
+      this.client.sparkBatch.createSparkBatchJob(options, { detailed: true, abortSignal: signal }),
+    );
   }
 
   getBatch(id: number, signal?: AbortSignal): Promise<SparkBatchJob> {
-    return this.call(l10n.t('read Spark batch {0}', id), () => this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal }));
+    return this.call(l10n.t('read Spark batch {0}', id), () =>
+      this.client.sparkBatch.getSparkBatchJob(id, { detailed: true, abortSignal: signal }),
+    );
   }
 
   cancelBatch(id: number, signal?: AbortSignal): Promise<void> {
@@ -238,12 +292,20 @@ export class SdkLivyClient implements LivyApi {
   }
 
   getSparkJobs(sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
-    return this.call(l10n.t('read the Spark jobs of session {0}', sessionId), () => this.sparkApi<SparkJobData[]>(sessionId, appId, '/jobs', signal));
+    return this.call(l10n.t('read the Spark jobs of session {0}', sessionId), () =>
+      this.sparkApi<SparkJobData[]>(sessionId, appId, '/jobs', signal),
+    );
   }
 
-  getSparkStages(sessionId: number, appId: string, status?: 'active' | 'complete' | 'pending' | 'failed', signal?: AbortSignal): Promise<SparkStageData[]> {
-    return this.call(l10n.t('read the Spark stages of session {0}', sessionId),
-      () => this.sparkApi<SparkStageData[]>(sessionId, appId, `/stages${status ? `?status=${status}` : ''}`, signal));
+  getSparkStages(
+    sessionId: number,
+    appId: string,
+    status?: 'active' | 'complete' | 'pending' | 'failed',
+    signal?: AbortSignal,
+  ): Promise<SparkStageData[]> {
+    return this.call(l10n.t('read the Spark stages of session {0}', sessionId), () =>
+      this.sparkApi<SparkStageData[]>(sessionId, appId, `/stages${status ? `?status=${status}` : ''}`, signal),
+    );
   }
 
   /**
@@ -251,19 +313,30 @@ export class SdkLivyClient implements LivyApi {
    * through the SDK client's own pipeline (same credential, scope, retry and HttpClient as every Livy call).
    */
   private async sparkApi<T>(sessionId: number, appId: string, suffix: string, signal?: AbortSignal): Promise<T> {
-    const base = `${this.endpoint.devEndpoint.replace(/\/+$/, '')}/livyApi/versions/${SPARK_MONITORING_API_VERSION}`
-      + `/sparkPools/${encodeURIComponent(this.endpoint.poolName)}/sessions/${sessionId}/applications/${encodeURIComponent(appId)}`;
-    const response = await this.client.sendRequest(createPipelineRequest({
-      url: `${base}${suffix}`, method: 'GET', abortSignal: signal, headers: createHttpHeaders({ accept: 'application/json' }),
-    }));
+    const base =
+      `${this.endpoint.devEndpoint.replace(/\/+$/, '')}/livyApi/versions/${SPARK_MONITORING_API_VERSION}` +
+      `/sparkPools/${encodeURIComponent(this.endpoint.poolName)}/sessions/${sessionId}/applications/${encodeURIComponent(appId)}`;
+    const response = await this.client.sendRequest(
+      createPipelineRequest({
+        url: `${base}${suffix}`,
+        method: 'GET',
+        abortSignal: signal,
+        headers: createHttpHeaders({ accept: 'application/json' }),
+      }),
+    );
     const text = response.bodyAsText ?? '';
     if (response.status < 200 || response.status >= 300) {
-      throw Object.assign(new Error(text.trim() || `HTTP ${response.status}`), { statusCode: response.status, response: { bodyAsText: text } });
+      throw Object.assign(new Error(text.trim() || `HTTP ${response.status}`), {
+        statusCode: response.status,
+        response: { bodyAsText: text },
+      });
     }
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw Object.assign(new Error(`The Spark monitoring API answered something other than JSON: ${text.slice(0, 200)}`), { statusCode: response.status });
+      throw Object.assign(new Error(`The Spark monitoring API answered something other than JSON: ${text.slice(0, 200)}`), {
+        statusCode: response.status,
+      });
     }
   }
 
@@ -277,20 +350,35 @@ export class SdkLivyClient implements LivyApi {
         // drop it with the client's policy and ask once more with a freshly requested one.
         this.client = this.newClient(true);
         if (!retriedAuth) return this.call(what, action, true);
-        throw new AzureRequestError(l10n.t("Could not {0} on pool '{1}': the Synapse workspace refused the sign-in (HTTP 401), also with a fresh token. Sign in again ({2}), then try again.",
-          what, this.endpoint.poolName, 'Synapse Spark: Sign In'), 401, { cause: err, code: 'Unauthorized' });
+        throw new AzureRequestError(
+          l10n.t(
+            "Could not {0} on pool '{1}': the Synapse workspace refused the sign-in (HTTP 401), also with a fresh token. Sign in again ({2}), then try again.",
+            what,
+            this.endpoint.poolName,
+            'Synapse Spark: Sign In',
+          ),
+          401,
+          { cause: err, code: 'Unauthorized' },
+        );
       }
       if (err instanceof RetryAfterTooLongError) {
         const parsed = parseErrorBody(err.bodyText);
-        throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, err.statusCode, err.bodyText), err.statusCode,
-          { cause: err, code: parsed?.code, serviceMessage: parsed?.message, retryAfterMs: err.retryAfterMs });
+        throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, err.statusCode, err.bodyText), err.statusCode, {
+          cause: err,
+          code: parsed?.code,
+          serviceMessage: parsed?.message,
+          retryAfterMs: err.retryAfterMs,
+        });
       }
       const status = (err as { statusCode?: number }).statusCode;
       const bodyText = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
       const detail = bodyText && parseErrorBody(bodyText) ? bodyText : describeError(err);
       const parsed = parseErrorBody(detail);
-      throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, status, detail), status,
-        { cause: err, code: parsed?.code, serviceMessage: parsed?.message });
+      throw new AzureRequestError(formatLivyError(what, this.endpoint.poolName, status, detail), status, {
+        cause: err,
+        code: parsed?.code,
+        serviceMessage: parsed?.message,
+      });
     }
   }
 }
@@ -307,11 +395,21 @@ export function toSession(s: SparkSession): LivySessionInfo {
   const appInfo = s.appInfo ?? {};
   const r = s.livyInfo?.jobCreationRequest;
   // Back to Livy's key names (the SDK renames conf, pyFiles and numExecutors).
-  const request = r ? dropUndefined({
-    name: r.name, driverMemory: r.driverMemory, driverCores: r.driverCores, executorMemory: r.executorMemory,
-    executorCores: r.executorCores, numExecutors: r.executorCount, conf: r.configuration, jars: r.jars,
-    pyFiles: r.pythonFiles, files: r.files, archives: r.archives,
-  }) : undefined;
+  const request = r
+    ? dropUndefined({
+        name: r.name,
+        driverMemory: r.driverMemory,
+        driverCores: r.driverCores,
+        executorMemory: r.executorMemory,
+        executorCores: r.executorCores,
+        numExecutors: r.executorCount,
+        conf: r.configuration,
+        jars: r.jars,
+        pyFiles: r.pythonFiles,
+        files: r.files,
+        archives: r.archives,
+      })
+    : undefined;
   return {
     id: s.id,
     name: s.name,
@@ -348,7 +446,10 @@ export function toStatement(s: SparkStatement): LivyStatementInfo {
 function toOutput(o: NonNullable<SparkStatement['output']>): StatementOutput {
   if (o.status === 'error') {
     return {
-      status: 'error', executionCount: o.executionCount, ename: o.errorName ?? 'Error', evalue: o.errorValue ?? '',
+      status: 'error',
+      executionCount: o.executionCount,
+      ename: o.errorName ?? 'Error',
+      evalue: o.errorValue ?? '',
       traceback: o.traceback ?? [],
     };
   }

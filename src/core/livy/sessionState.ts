@@ -36,15 +36,22 @@ export function canTransition(from: SessionState, to: SessionState): boolean {
 /** Folds a server-reported Livy state into the client machine's states. */
 export function fromServerState(state: LivyServerState): SessionState {
   switch (state) {
-    case 'not_started': return 'not_started';
+    case 'not_started':
+      return 'not_started';
     case 'starting':
-    case 'recovering': return 'starting';
-    case 'idle': return 'idle';
+    case 'recovering':
+      return 'starting';
+    case 'idle':
+      return 'idle';
     case 'busy':
-    case 'running': return 'busy';
-    case 'error': return 'error';
-    case 'killed': return 'killed';
-    default: return 'dead'; // dead, shutting_down, success, anything unknown: the session cannot run cells
+    case 'running':
+      return 'busy';
+    case 'error':
+      return 'error';
+    case 'killed':
+      return 'killed';
+    default:
+      return 'dead'; // dead, shutting_down, success, anything unknown: the session cannot run cells
   }
 }
 

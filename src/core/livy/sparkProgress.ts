@@ -54,25 +54,49 @@ export interface StatementProgress {
  * `/stages` listing for the names of running stages. Jobs of other groups (other statements, "SystemJob")
  * and jobs without a group are left out.
  */
-export function aggregateProgress(statementId: number, jobs: readonly SparkJobData[], stages: readonly SparkStageData[] = [],
-  now = Date.now(), final = false): StatementProgress {
+export function aggregateProgress(
+  statementId: number,
+  jobs: readonly SparkJobData[],
+  stages: readonly SparkStageData[] = [],
+  now = Date.now(),
+  final = false,
+): StatementProgress {
   const group = String(statementId);
-  return { statementId, ...aggregateJobs(jobs.filter((j) => j.jobGroup === group), stages, now), final };
+  return {
+    statementId,
+    ...aggregateJobs(
+      jobs.filter((j) => j.jobGroup === group),
+      stages,
+      now,
+    ),
+    final,
+  };
 }
 
 /**
  * Every job of an application: a Spark batch has no statements, so all its jobs are its progress (reached as
  * `sessions/{batchId}/applications/{appId}`, as Microsoft's metrics connector reaches batch applications).
  */
-export function applicationProgress(jobs: readonly SparkJobData[], stages: readonly SparkStageData[] = [], now = Date.now(), final = false): StatementProgress {
+export function applicationProgress(
+  jobs: readonly SparkJobData[],
+  stages: readonly SparkStageData[] = [],
+  now = Date.now(),
+  final = false,
+): StatementProgress {
   return { statementId: -1, ...aggregateJobs(jobs, stages, now), final };
 }
 
-function aggregateJobs(jobs: readonly SparkJobData[], stages: readonly SparkStageData[], now: number): Omit<StatementProgress, 'statementId' | 'final'> {
+function aggregateJobs(
+  jobs: readonly SparkJobData[],
+  stages: readonly SparkStageData[],
+  now: number,
+): Omit<StatementProgress, 'statementId' | 'final'> {
   const mine = [...jobs].sort((a, b) => a.jobId - b.jobId);
   const result: JobProgress[] = mine.map((job) => {
     const ids = new Set(job.stageIds ?? []);
-    const activeStages = stages.filter((s) => ids.has(s.stageId) && s.status === 'ACTIVE').sort((a, b) => a.stageId - b.stageId)
+    const activeStages = stages
+      .filter((s) => ids.has(s.stageId) && s.status === 'ACTIVE')
+      .sort((a, b) => a.stageId - b.stageId)
       .map((s) => s.name);
     const submitted = parseSparkDate(job.submissionTime);
     const completed = parseSparkDate(job.completionTime);
@@ -95,7 +119,10 @@ function aggregateJobs(jobs: readonly SparkJobData[], stages: readonly SparkStag
   const sum = (f: (j: JobProgress) => number) => result.reduce((n, j) => n + f(j), 0);
   return {
     jobs: result,
-    stagesDone: sum((j) => j.stagesDone), tasksDone: sum((j) => j.tasksDone), tasksTotal: sum((j) => j.tasksTotal), failedTasks: sum((j) => j.failedTasks),
+    stagesDone: sum((j) => j.stagesDone),
+    tasksDone: sum((j) => j.tasksDone),
+    tasksTotal: sum((j) => j.tasksTotal),
+    failedTasks: sum((j) => j.failedTasks),
   };
 }
 
@@ -187,7 +214,10 @@ export class SparkProgressTracker {
     const appId = this.options.appId();
     if (appId === undefined) return undefined;
     const timeout = new AbortController();
-    const timer = this.clock.sleep(timeoutMs, timeout.signal).then(() => 'timeout' as const, () => 'timeout' as const);
+    const timer = this.clock.sleep(timeoutMs, timeout.signal).then(
+      () => 'timeout' as const,
+      () => 'timeout' as const,
+    );
     try {
       this.requests++;
       const read = this.options.api.getSparkJobs(this.options.sessionId, appId, timeout.signal);

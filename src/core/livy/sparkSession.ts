@@ -188,9 +188,14 @@ export class SparkSession {
    * Runs one statement. With `sparkProgress`, its Spark jobs are followed while it runs (see
    * SparkProgressTracker); the result never waits for that: its `sparkProgress` promise brings the final counts.
    */
-  async run(code: string, kind: StatementKind, signal?: AbortSignal,
-    onProgress?: (p: ColdStartProgress) => void, sparkProgress?: SparkProgressListener,
-    onSubmitted?: (sessionId: number, statementId: number) => void): Promise<SessionStatementResult> {
+  async run(
+    code: string,
+    kind: StatementKind,
+    signal?: AbortSignal,
+    onProgress?: (p: ColdStartProgress) => void,
+    sparkProgress?: SparkProgressListener,
+    onSubmitted?: (sessionId: number, statementId: number) => void,
+  ): Promise<SessionStatementResult> {
     const id = await this.ensureReady(onProgress, signal);
     return this.follow(id, (options) => runStatement(this.options.api, id, code, kind, options), signal, sparkProgress, onSubmitted);
   }
@@ -199,16 +204,25 @@ export class SparkSession {
    * Follows a statement submitted to this session before a window reload (the session was re-attached) to
    * its result, as `run` follows one it submits. Throws SessionEndedError when the session is no longer live.
    */
-  async resume(sessionId: number, statementId: number, signal?: AbortSignal,
-    sparkProgress?: SparkProgressListener): Promise<SessionStatementResult> {
+  async resume(
+    sessionId: number,
+    statementId: number,
+    signal?: AbortSignal,
+    sparkProgress?: SparkProgressListener,
+  ): Promise<SessionStatementResult> {
     if (this.id !== sessionId || !this.isLive) {
       throw new SessionEndedError(sessionId, this.id === sessionId ? this.state : 'dead', 'it is no longer on the Spark pool');
     }
     return this.follow(sessionId, (options) => resumeStatement(this.options.api, sessionId, statementId, options), signal, sparkProgress);
   }
 
-  private async follow(id: number, start: (options: RunStatementOptions) => Promise<StatementResult>, signal: AbortSignal | undefined,
-    sparkProgress: SparkProgressListener | undefined, onSubmitted?: (sessionId: number, statementId: number) => void): Promise<SessionStatementResult> {
+  private async follow(
+    id: number,
+    start: (options: RunStatementOptions) => Promise<StatementResult>,
+    signal: AbortSignal | undefined,
+    sparkProgress: SparkProgressListener | undefined,
+    onSubmitted?: (sessionId: number, statementId: number) => void,
+  ): Promise<SessionStatementResult> {
     this.cancelIdleShutdown();
     this.ownStatements++;
     this.machine.transition('busy');
@@ -272,7 +286,9 @@ export class SparkSession {
         if (isNotFound(err)) this.progressAbsentFor = `${sessionId}/${this.last?.appId}`;
         if (this.progressFailureLogged !== sessionId) {
           this.progressFailureLogged = sessionId;
-          this.log.warn(`Spark progress is not available for session ${sessionId} (statement ${statementId}); cells run without it: ${why}`);
+          this.log.warn(
+            `Spark progress is not available for session ${sessionId} (statement ${statementId}); cells run without it: ${why}`,
+          );
         } else {
           this.log.debug(`Spark progress of statement ${statementId} of session ${sessionId} failed: ${why}`);
         }
@@ -371,8 +387,12 @@ export class SparkSession {
       this.adopt(info);
       this.log.info(`Created Spark session ${info.id} (${this.options.name}).`);
       if (this.lost) {
-        this.replacementNotice = l10n.t('Spark session {0} {1}, so this cell started a new session ({2}); variables and cached data from the old one are gone.',
-          this.lost.id, this.lost.why, info.id);
+        this.replacementNotice = l10n.t(
+          'Spark session {0} {1}, so this cell started a new session ({2}); variables and cached data from the old one are gone.',
+          this.lost.id,
+          this.lost.why,
+          info.id,
+        );
         this.lost = undefined;
       }
     }
@@ -384,7 +404,10 @@ export class SparkSession {
       const state = this.machine.state;
       if (state === 'idle' || state === 'busy') return id;
       if (isTerminal(state)) {
-        const reason = info.errors.map((e) => e.message ?? e.errorCode).filter(Boolean).join(' ');
+        const reason = info.errors
+          .map((e) => e.message ?? e.errorCode)
+          .filter(Boolean)
+          .join(' ');
         throw new SessionEndedError(id, info.state, reason || 'it failed to start', info.driverLogUrl);
       }
       const progress = coldStartProgress(info.coldStart, requestedAt, this.clock.now());
@@ -440,7 +463,9 @@ export class SparkSession {
       this.idleTimer = undefined;
       if (this.state !== 'idle') return;
       this.log.info(`Shutting down idle Spark session ${this.id} after ${Math.round(ms / 60_000)} min.`);
-      this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) => this.log.warn(`Idle shutdown failed: ${describeError(err)}`));
+      this.delete(`was shut down after ${Math.round(ms / 60_000)} min without cells`).catch((err) =>
+        this.log.warn(`Idle shutdown failed: ${describeError(err)}`),
+      );
     }, ms);
   }
 
@@ -452,9 +477,12 @@ export class SparkSession {
   private watchUntilFree(delayMs = 2000): void {
     this.timers.setTimeout(() => {
       if (this.disposed || this.ownStatements > 0 || this.state !== 'busy') return;
-      this.refresh().then(() => {
-        if (this.ownStatements === 0 && this.state === 'busy') this.watchUntilFree(Math.min(Math.round(delayMs * 1.5), 15_000));
-      }, (err) => this.log.debug(`Reading the state of Spark session ${this.id} failed: ${describeError(err)}`));
+      this.refresh().then(
+        () => {
+          if (this.ownStatements === 0 && this.state === 'busy') this.watchUntilFree(Math.min(Math.round(delayMs * 1.5), 15_000));
+        },
+        (err) => this.log.debug(`Reading the state of Spark session ${this.id} failed: ${describeError(err)}`),
+      );
     }, delayMs);
   }
 

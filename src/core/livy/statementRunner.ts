@@ -41,8 +41,13 @@ const CANCEL_CONFIRM_MS = 3000;
  */
 export const INTERRUPT_CANCEL_WAIT_MS = 1000;
 
-export async function runStatement(api: LivyApi, sessionId: number, code: string, kind: StatementKind,
-  options: RunStatementOptions = {}): Promise<StatementResult> {
+export async function runStatement(
+  api: LivyApi,
+  sessionId: number,
+  code: string,
+  kind: StatementKind,
+  options: RunStatementOptions = {},
+): Promise<StatementResult> {
   const clock = options.clock ?? systemClock;
   const { signal } = options;
   if (signal?.aborted) throw abortError();
@@ -54,7 +59,11 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
     submitted = await abortable(submitting, signal);
   } catch (err) {
     if (signal?.aborted) {
-      if (!detached(signal)) submitting.then((s) => cancel(api, sessionId, s.id, clock), () => undefined);
+      if (!detached(signal))
+        submitting.then(
+          (s) => cancel(api, sessionId, s.id, clock),
+          () => undefined,
+        );
       throw abortError('The statement was cancelled.');
     }
     throw await submitFailure(api, sessionId, err);
@@ -67,8 +76,12 @@ export async function runStatement(api: LivyApi, sessionId: number, code: string
  * Follows a statement submitted earlier (before a window reload) to its final state, exactly as if this
  * window had submitted it: same polling, cancel on abort, and the same errors when the session is gone.
  */
-export async function resumeStatement(api: LivyApi, sessionId: number, statementId: number,
-  options: RunStatementOptions = {}): Promise<StatementResult> {
+export async function resumeStatement(
+  api: LivyApi,
+  sessionId: number,
+  statementId: number,
+  options: RunStatementOptions = {},
+): Promise<StatementResult> {
   if (options.signal?.aborted) throw abortError();
   let statement: LivyStatementInfo;
   try {
@@ -93,8 +106,13 @@ function detached(signal: AbortSignal | undefined): boolean {
   return signal?.reason instanceof DetachedError;
 }
 
-async function followStatement(api: LivyApi, sessionId: number, first: LivyStatementInfo, requestsSoFar: number,
-  options: RunStatementOptions): Promise<StatementResult> {
+async function followStatement(
+  api: LivyApi,
+  sessionId: number,
+  first: LivyStatementInfo,
+  requestsSoFar: number,
+  options: RunStatementOptions,
+): Promise<StatementResult> {
   const clock = options.clock ?? systemClock;
   const { signal } = options;
   let requests = requestsSoFar;
@@ -130,7 +148,10 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
       // running unseen. Cancel it (best effort) and say so.
       await cancel(api, sessionId, statement.id, clock);
       const why = describeError(err);
-      throw new Error(`${why.replace(/\.?$/, '.')} ${l10n.t('Its status could no longer be read, so statement {0} was asked to stop (best effort); run the cell again.', statement.id)}`, { cause: err });
+      throw new Error(
+        `${why.replace(/\.?$/, '.')} ${l10n.t('Its status could no longer be read, so statement {0} was asked to stop (best effort); run the cell again.', statement.id)}`,
+        { cause: err },
+      );
     }
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
       await cancel(api, sessionId, statement.id, clock);
@@ -153,8 +174,14 @@ async function followStatement(api: LivyApi, sessionId: number, first: LivyState
 
 /** A wait this long is not throttling a poll: say so rather than leave the cell silent for minutes. */
 function retryAfterTooLong(retryAfterMs: number, cause?: unknown): Error {
-  return new Error(l10n.t('The Spark pool asked to wait {0} s before the next status check (Retry-After), longer than the {1} s this extension waits; the statement was cancelled. Run the cell again later.',
-    Math.round(retryAfterMs / 1000), MAX_RETRY_AFTER_MS / 1000), { cause });
+  return new Error(
+    l10n.t(
+      'The Spark pool asked to wait {0} s before the next status check (Retry-After), longer than the {1} s this extension waits; the statement was cancelled. Run the cell again later.',
+      Math.round(retryAfterMs / 1000),
+      MAX_RETRY_AFTER_MS / 1000,
+    ),
+    { cause },
+  );
 }
 
 /**
@@ -163,7 +190,10 @@ function retryAfterTooLong(retryAfterMs: number, cause?: unknown): Error {
  */
 async function interrupted(api: LivyApi, sessionId: number, statementId: number, clock: Clock): Promise<Error> {
   const waited = new AbortController();
-  await Promise.race([cancel(api, sessionId, statementId, clock), clock.sleep(INTERRUPT_CANCEL_WAIT_MS, waited.signal).catch(() => undefined)]);
+  await Promise.race([
+    cancel(api, sessionId, statementId, clock),
+    clock.sleep(INTERRUPT_CANCEL_WAIT_MS, waited.signal).catch(() => undefined),
+  ]);
   waited.abort();
   return abortError('The statement was cancelled.');
 }
@@ -177,7 +207,10 @@ async function cancel(api: LivyApi, sessionId: number, statementId: number, cloc
   try {
     await api.cancelStatement(sessionId, statementId);
     const deadline = clock.now() + CANCEL_CONFIRM_MS;
-    clock.sleep(CANCEL_CONFIRM_MS, confirm.signal).then(() => confirm.abort(), () => undefined);
+    clock.sleep(CANCEL_CONFIRM_MS, confirm.signal).then(
+      () => confirm.abort(),
+      () => undefined,
+    );
     const policy = new PollingPolicy({ initialDelayMs: 20, factor: 1.5, maxDelayMs: 250 });
     while (clock.now() < deadline) {
       await clock.sleep(policy.nextDelay(), confirm.signal);
@@ -195,8 +228,11 @@ async function endedOrUndefined(api: LivyApi, sessionId: number): Promise<Sessio
   try {
     const session = await api.getSession(sessionId);
     if (!isEndedServerState(session.state)) return undefined;
-    const reason = session.errors.map((e) => e.message ?? e.errorCode).filter(Boolean).join(' ')
-      || (session.state === 'killed' ? l10n.t('it was deleted') : '');
+    const reason =
+      session.errors
+        .map((e) => e.message ?? e.errorCode)
+        .filter(Boolean)
+        .join(' ') || (session.state === 'killed' ? l10n.t('it was deleted') : '');
     return new SessionEndedError(sessionId, session.state, reason, session.driverLogUrl);
   } catch (err) {
     if (isNotFound(err)) return new SessionEndedError(sessionId, 'dead', 'the Spark pool no longer knows it');
@@ -215,8 +251,12 @@ async function submitFailure(api: LivyApi, sessionId: number, err: unknown): Pro
   const ended = await endedOrUndefined(api, sessionId);
   if (ended) return ended;
   const state = ENDED_STATE_IN_MESSAGE.exec(err.serviceMessage ?? err.message)?.[1]?.toLowerCase();
-  if (state) return new SessionEndedError(sessionId, state === 'killed' ? 'killed' : state === 'error' ? 'error' : 'dead',
-    state === 'killed' ? l10n.t('it was deleted') : '');
+  if (state)
+    return new SessionEndedError(
+      sessionId,
+      state === 'killed' ? 'killed' : state === 'error' ? 'error' : 'dead',
+      state === 'killed' ? l10n.t('it was deleted') : '',
+    );
   return err;
 }
 

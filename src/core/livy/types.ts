@@ -5,8 +5,18 @@
 
 /** Livy session states as the service reports them (Synapse adds `running` and `recovering`). */
 export type LivyServerState =
-  | 'not_started' | 'starting' | 'recovering' | 'idle' | 'busy' | 'running' | 'shutting_down'
-  | 'error' | 'dead' | 'killed' | 'success' | (string & {});
+  | 'not_started'
+  | 'starting'
+  | 'recovering'
+  | 'idle'
+  | 'busy'
+  | 'running'
+  | 'shutting_down'
+  | 'error'
+  | 'dead'
+  | 'killed'
+  | 'success'
+  | (string & {});
 
 export type StatementState = 'waiting' | 'running' | 'available' | 'error' | 'cancelling' | 'cancelled' | (string & {});
 

@@ -6,7 +6,13 @@
 import * as l10n from '@vscode/l10n';
 import { formatColdStart, formatElapsed, type ColdStartProgress } from '../livy/coldStart';
 import { SessionEndedError, StatementCancelledError } from '../livy/errors';
-import { CREATED_BY_TAG, CREATED_BY_VALUE, type SessionStatementResult, type SparkProgressListener, type SparkSession } from '../livy/sparkSession';
+import {
+  CREATED_BY_TAG,
+  CREATED_BY_VALUE,
+  type SessionStatementResult,
+  type SparkProgressListener,
+  type SparkSession,
+} from '../livy/sparkSession';
 import type { StatementProgress } from '../livy/sparkProgress';
 import { isEndedServerState, type LivySessionInfo } from '../livy/types';
 import type { CellOutcome } from './cellQueue';
@@ -72,8 +78,7 @@ export function describeTarget(t: PoolTarget): string {
   return `${t.poolName} (${t.synapseWorkspace})`;
 }
 
-export async function runCell(command: CellCommand, host: NotebookSessionHost, target: CellSink,
-  signal: AbortSignal): Promise<CellResult> {
+export async function runCell(command: CellCommand, host: NotebookSessionHost, target: CellSink, signal: AbortSignal): Promise<CellResult> {
   const sink = withReplacementNotice(target, host.session);
   const progress = (p: ColdStartProgress) => sink.replace([textOutput(formatColdStart(p, describeTarget(host.target)))]);
   try {
@@ -90,16 +95,26 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
         // A cold start shows its stages; once the session is up, say so, or the last stage would stay on
         // screen (looking stuck) for as long as the statement runs.
         let started: { progress: ColdStartProgress; at: number } | undefined;
-        const id = await host.session.ensureReady((p) => { started = { progress: p, at: Date.now() }; progress(p); }, signal);
+        const id = await host.session.ensureReady((p) => {
+          started = { progress: p, at: Date.now() };
+          progress(p);
+        }, signal);
         host.markUsed?.();
         const preamble: CellOutputModel[] = [];
         if (started) {
           const took = started.progress.elapsedMs + Date.now() - started.at;
-          preamble.push(textOutput(l10n.t('Spark session {0} started on {1} in {2}; running the cell…', id, describeTarget(host.target), formatElapsed(took))));
+          preamble.push(
+            textOutput(
+              l10n.t('Spark session {0} started on {1} in {2}; running the cell…', id, describeTarget(host.target), formatElapsed(took)),
+            ),
+          );
           sink.replace(preamble);
         }
-        return await statementOutputs(host, sink, preamble, (live) => host.session.run(command.code, command.kind, signal, progress, live,
-          (sessionId, statementId) => sink.submitted?.(sessionId, statementId)));
+        return await statementOutputs(host, sink, preamble, (live) =>
+          host.session.run(command.code, command.kind, signal, progress, live, (sessionId, statementId) =>
+            sink.submitted?.(sessionId, statementId),
+          ),
+        );
       }
       case 'configure':
         return await configure(command, host, sink, signal, progress);
@@ -130,17 +145,40 @@ export async function runCell(command: CellCommand, host: NotebookSessionHost, t
  * session was re-attached; the statement is followed to its end as if this window had submitted it. When it
  * can no longer be read (the session ended), the cell says that its result was lost and why.
  */
-export async function resumeCell(pending: PendingStatement, host: NotebookSessionHost, sink: CellSink,
-  signal: AbortSignal): Promise<CellResult> {
-  const preamble = [textOutput(l10n.t('The window reloaded while this cell ran; following statement {0} of Spark session {1} on {2} to its result…',
-    pending.statementId, pending.sessionId, describeTarget(host.target)))];
+export async function resumeCell(
+  pending: PendingStatement,
+  host: NotebookSessionHost,
+  sink: CellSink,
+  signal: AbortSignal,
+): Promise<CellResult> {
+  const preamble = [
+    textOutput(
+      l10n.t(
+        'The window reloaded while this cell ran; following statement {0} of Spark session {1} on {2} to its result…',
+        pending.statementId,
+        pending.sessionId,
+        describeTarget(host.target),
+      ),
+    ),
+  ];
   sink.replace(preamble);
   try {
-    return await statementOutputs(host, sink, preamble, (live) => host.session.resume(pending.sessionId, pending.statementId, signal, live));
+    return await statementOutputs(host, sink, preamble, (live) =>
+      host.session.resume(pending.sessionId, pending.statementId, signal, live),
+    );
   } catch (err) {
     if (err instanceof SessionEndedError) {
-      sink.replace([errorOutput('ResultLost', l10n.t('The window reloaded while this cell ran, and its result (statement {0} of Spark session {1}) can no longer be read: {2}',
-        pending.statementId, pending.sessionId, err.message))]);
+      sink.replace([
+        errorOutput(
+          'ResultLost',
+          l10n.t(
+            'The window reloaded while this cell ran, and its result (statement {0} of Spark session {1}) can no longer be read: {2}',
+            pending.statementId,
+            pending.sessionId,
+            err.message,
+          ),
+        ),
+      ]);
       return { outcome: 'failed', sessionEnded: err };
     }
     return failure(err, sink, signal);
@@ -152,25 +190,32 @@ export async function resumeCell(pending: PendingStatement, host: NotebookSessio
  * runs; once its result is in, nothing else may overwrite it (a late poll is dropped), and a monitoring
  * failure takes the progress away.
  */
-async function statementOutputs(host: NotebookSessionHost, sink: CellSink, preamble: CellOutputModel[],
-  execute: (live: SparkProgressListener | undefined) => Promise<SessionStatementResult>): Promise<CellResult> {
+async function statementOutputs(
+  host: NotebookSessionHost,
+  sink: CellSink,
+  preamble: CellOutputModel[],
+  execute: (live: SparkProgressListener | undefined) => Promise<SessionStatementResult>,
+): Promise<CellResult> {
   let ended = false;
   let shown = false;
   let lastSeen: StatementProgress | undefined;
   const runStarted = Date.now();
-  const live = host.sparkProgress?.() === false ? undefined : {
-    onUpdate: (p: StatementProgress) => {
-      if (ended) return;
-      shown = true;
-      lastSeen = p;
-      sink.replace([...preamble, progressOutput(p)]);
-    },
-    onHidden: () => {
-      if (ended || !shown) return;
-      shown = false;
-      sink.replace(preamble);
-    },
-  };
+  const live =
+    host.sparkProgress?.() === false
+      ? undefined
+      : {
+          onUpdate: (p: StatementProgress) => {
+            if (ended) return;
+            shown = true;
+            lastSeen = p;
+            sink.replace([...preamble, progressOutput(p)]);
+          },
+          onHidden: () => {
+            if (ended || !shown) return;
+            shown = false;
+            sink.replace(preamble);
+          },
+        };
   const result = await execute(live);
   ended = true;
   const elapsed = Date.now() - runStarted;
@@ -198,8 +243,7 @@ function failure(err: unknown, sink: CellSink, signal: AbortSignal): CellResult 
     sink.replace([errorOutput('StatementCancelled', err.message)]);
     return { outcome: 'failed' };
   }
-  sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError',
-    describeError(err))]);
+  sink.replace([errorOutput(err instanceof Error && err.name !== 'Error' ? err.name : 'SparkError', describeError(err))]);
   return { outcome: 'failed' };
 }
 
@@ -219,8 +263,13 @@ function withReplacementNotice(target: CellSink, session: SparkSession): CellSin
   };
 }
 
-async function configure(command: Extract<CellCommand, { type: 'configure' }>, host: NotebookSessionHost, sink: CellSink,
-  signal: AbortSignal, progress: (p: ColdStartProgress) => void): Promise<CellResult> {
+async function configure(
+  command: Extract<CellCommand, { type: 'configure' }>,
+  host: NotebookSessionHost,
+  sink: CellSink,
+  signal: AbortSignal,
+  progress: (p: ColdStartProgress) => void,
+): Promise<CellResult> {
   const previous = host.notebookConfig;
   const requested = JSON.stringify(mergeSessionConfig(host.defaults(), command.config));
   const current = JSON.stringify(mergeSessionConfig(host.defaults(), previous));
@@ -229,11 +278,23 @@ async function configure(command: Extract<CellCommand, { type: 'configure' }>, h
   // A notebook that joined a shared session and ran nothing there loses nothing when it moves to another.
   const holdsState = !sharers.length || host.usedSession?.() !== false;
   if (host.session.isLive && holdsState && requested !== current && !command.force) {
-    sink.replace([errorOutput('ConfigureError', sharers.length
-      ? l10n.t('This notebook shares Spark session {0} with {1}, and it runs with other settings. Use {2} to move this notebook to a session with the new settings (its variables are lost; the other notebooks keep theirs).',
-        String(host.session.sessionId), sharers.join(', '), '%%configure -f')
-      : l10n.t('A Spark session ({0}) is already running with other settings. Use {1} to restart it with the new settings (its variables are lost).',
-        String(host.session.sessionId), '%%configure -f'))]);
+    sink.replace([
+      errorOutput(
+        'ConfigureError',
+        sharers.length
+          ? l10n.t(
+              'This notebook shares Spark session {0} with {1}, and it runs with other settings. Use {2} to move this notebook to a session with the new settings (its variables are lost; the other notebooks keep theirs).',
+              String(host.session.sessionId),
+              sharers.join(', '),
+              '%%configure -f',
+            )
+          : l10n.t(
+              'A Spark session ({0}) is already running with other settings. Use {1} to restart it with the new settings (its variables are lost).',
+              String(host.session.sessionId),
+              '%%configure -f',
+            ),
+      ),
+    ]);
     return { outcome: 'failed' };
   }
   host.notebookConfig = command.config;
@@ -246,23 +307,37 @@ async function configure(command: Extract<CellCommand, { type: 'configure' }>, h
   }
   const id = await host.session.ensureReady(progress, signal);
   const where = describeTarget(host.target);
-  const said = done === 'applied' ? l10n.t('Applied the session settings (session {0} on {1}).', id, where)
-    : done === 'restarted' ? l10n.t('Restarted the session with the session settings (session {0} on {1}).', id, where)
-    : l10n.t('The running session already uses the session settings (session {0} on {1}).', id, where);
-  sink.replace([textOutput(`${said}${ignored}\n`
-    + JSON.stringify(mergeSessionConfig(host.defaults(), command.config), null, 2))]);
+  const said =
+    done === 'applied'
+      ? l10n.t('Applied the session settings (session {0} on {1}).', id, where)
+      : done === 'restarted'
+        ? l10n.t('Restarted the session with the session settings (session {0} on {1}).', id, where)
+        : l10n.t('The running session already uses the session settings (session {0} on {1}).', id, where);
+  sink.replace([textOutput(`${said}${ignored}\n` + JSON.stringify(mergeSessionConfig(host.defaults(), command.config), null, 2))]);
   return { outcome: 'succeeded' };
 }
 
 async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink, signal: AbortSignal): Promise<CellResult> {
-  const sessions = (await host.session.api.listSessions(signal))
-    .filter((s) => s.tags[CREATED_BY_TAG] === CREATED_BY_VALUE && !isEndedServerState(s.state));
+  const sessions = (await host.session.api.listSessions(signal)).filter(
+    (s) => s.tags[CREATED_BY_TAG] === CREATED_BY_VALUE && !isEndedServerState(s.state),
+  );
   const ours = host.session.sessionId;
   const ids = sessions.map((s) => s.id);
   if (ours !== undefined && host.session.isLive && !ids.includes(ours)) ids.push(ours);
   if (!force) {
-    sink.replace([errorOutput('CleanupNotConfirmed', l10n.t("{0} deletes every Spark session this extension started on {1} ({2} live: {3}), including other notebooks'. Run {4} to confirm.",
-      '%%cleanup', describeTarget(host.target), ids.length, ids.join(', ') || l10n.t('none'), '%%cleanup -f'))]);
+    sink.replace([
+      errorOutput(
+        'CleanupNotConfirmed',
+        l10n.t(
+          "{0} deletes every Spark session this extension started on {1} ({2} live: {3}), including other notebooks'. Run {4} to confirm.",
+          '%%cleanup',
+          describeTarget(host.target),
+          ids.length,
+          ids.join(', ') || l10n.t('none'),
+          '%%cleanup -f',
+        ),
+      ),
+    ]);
     return { outcome: 'failed' };
   }
   const why = l10n.t('was deleted by {0} in {1}', '%%cleanup', host.notebookName ?? l10n.t('another notebook'));
@@ -277,15 +352,26 @@ async function cleanup(force: boolean, host: NotebookSessionHost, sink: CellSink
     if (peer) await peer.session.delete(why).catch(() => undefined);
     else await host.session.api.deleteSession(id, signal).catch(() => undefined);
   }
-  sink.replace([textOutput(ids.length ? l10n.t('Deleted {0} Spark session(s): {1}.', ids.length, ids.join(', ')) : l10n.t('No live Spark sessions to delete.'))]);
+  sink.replace([
+    textOutput(
+      ids.length ? l10n.t('Deleted {0} Spark session(s): {1}.', ids.length, ids.join(', ')) : l10n.t('No live Spark sessions to delete.'),
+    ),
+  ]);
   return { outcome: 'succeeded' };
 }
 
 function helpOutput(): CellOutputModel {
   const rows = helpRows();
-  const md = [`| ${l10n.t('Magic')} | ${l10n.t('What it does')} |`, '| --- | --- |', ...rows.map(([m, d]) => `| \`${m}\` | ${d} |`)].join('\n');
+  const md = [`| ${l10n.t('Magic')} | ${l10n.t('What it does')} |`, '| --- | --- |', ...rows.map(([m, d]) => `| \`${m}\` | ${d} |`)].join(
+    '\n',
+  );
   const text = rows.map(([m, d]) => `${m.padEnd(26)} ${d}`).join('\n');
-  return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
+  return {
+    items: [
+      { mime: 'text/markdown', text: md },
+      { mime: 'text/plain', text },
+    ],
+  };
 }
 
 function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined): CellOutputModel {
@@ -308,9 +394,18 @@ function infoOutput(host: NotebookSessionHost, info: LivySessionInfo | undefined
     rows.push([l10n.t('Session'), l10n.t('none yet (it starts with the first cell)')]);
   }
   rows.push([l10n.t('Settings'), JSON.stringify(config)]);
-  const md = [`| ${l10n.t('Property')} | ${l10n.t('Value')} |`, '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`)].join('\n');
+  const md = [
+    `| ${l10n.t('Property')} | ${l10n.t('Value')} |`,
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${/^https?:/.test(v) ? `[${v}](${v})` : v.replace(/\|/g, '\\|')} |`),
+  ].join('\n');
   const text = rows.map(([k, v]) => `${k}: ${v}`).join('\n');
-  return { items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }] };
+  return {
+    items: [
+      { mime: 'text/markdown', text: md },
+      { mime: 'text/plain', text },
+    ],
+  };
 }
 
 function logsOutput(info: LivySessionInfo | undefined, maxBytes: number): CellOutputModel[] {
@@ -323,8 +418,13 @@ function logsOutput(info: LivySessionInfo | undefined, maxBytes: number): CellOu
   }
   outputs.unshift(textOutput(`${l10n.t('Session {0} log:', info.id)}\n${text}`));
   if (info.driverLogUrl || info.sparkUiUrl) {
-    outputs.push(textOutput([info.driverLogUrl && l10n.t('Driver log: {0}', info.driverLogUrl), info.sparkUiUrl && l10n.t('Spark UI: {0}', info.sparkUiUrl)]
-      .filter(Boolean).join('\n')));
+    outputs.push(
+      textOutput(
+        [info.driverLogUrl && l10n.t('Driver log: {0}', info.driverLogUrl), info.sparkUiUrl && l10n.t('Spark UI: {0}', info.sparkUiUrl)]
+          .filter(Boolean)
+          .join('\n'),
+      ),
+    );
   }
   return outputs;
 }

@@ -14,14 +14,23 @@ const LIST_KEYS = ['jars', 'pyFiles', 'files', 'archives'] as const;
 const INT_KEYS = ['driverCores', 'executorCores', 'numExecutors'] as const;
 const MEMORY_KEYS = ['driverMemory', 'executorMemory'] as const;
 /** Accepted for compatibility with sparkmagic/Synapse and ignored: the cell's magic picks the language. */
-const IGNORED_KEYS = ['kind', 'proxyUser', 'queue', 'heartbeatTimeoutInSecond', 'defaultLakehouse', 'mountPoints', 'sessionTimeoutInSeconds'];
+const IGNORED_KEYS = [
+  'kind',
+  'proxyUser',
+  'queue',
+  'heartbeatTimeoutInSecond',
+  'defaultLakehouse',
+  'mountPoints',
+  'sessionTimeoutInSeconds',
+];
 export const CONFIGURE_KEYS = ['name', ...MEMORY_KEYS, ...INT_KEYS, 'conf', ...LIST_KEYS];
 
 export type ConfigureResult = { config: SessionConfig; ignored: string[] } | { error: string };
 
 /** `body` is the cell's text after the `%%configure` line, which starts at line `firstLine` (1-based) of the cell. */
 export function parseConfigureBody(body: string, firstLine = 2): ConfigureResult {
-  if (!body.trim()) return { error: '%%configure needs a JSON object on the lines after it, e.g. {"executorMemory": "8g", "numExecutors": 2}.' };
+  if (!body.trim())
+    return { error: '%%configure needs a JSON object on the lines after it, e.g. {"executorMemory": "8g", "numExecutors": 2}.' };
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -53,12 +62,19 @@ export function describeJsonError(text: string, message: string, firstLine = 1):
   const started = /[A-Za-z0-9_.+-]*$/.exec(before)?.[0] ?? '';
   let hint = '';
   if (!text.slice(pos).trim()) hint = l10n.t('The JSON ends before it is complete: is a closing {0} or {1} missing?', '}', ']');
-  else if (previous === ',' && (char === '}' || char === ']')) hint = l10n.t('A comma before a closing bracket is not allowed in JSON: remove the trailing comma.');
+  else if (previous === ',' && (char === '}' || char === ']'))
+    hint = l10n.t('A comma before a closing bracket is not allowed in JSON: remove the trailing comma.');
   else if (char === "'") hint = l10n.t('JSON strings and keys use double quotes ({0}), not single quotes.', '"');
   else if (/[A-Za-z]/.test(started + word)) hint = l10n.t('Text values and keys need double quotes: {0}.', `"${started}${word}"`);
   else if (char === '/') hint = l10n.t('JSON has no comments.');
   const quoted = `  ${lineText}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
-  const said = l10n.t('The {0} JSON has an error at line {1}, column {2}: {3}.', '%%configure', firstLine + lineIndex, column, message.replace(/ in JSON at position \d+.*$/, ''));
+  const said = l10n.t(
+    'The {0} JSON has an error at line {1}, column {2}: {3}.',
+    '%%configure',
+    firstLine + lineIndex,
+    column,
+    message.replace(/ in JSON at position \d+.*$/, ''),
+  );
   return `${said}\n${quoted}${hint ? `\n${hint}` : ''}`;
 }
 
@@ -78,8 +94,12 @@ export function validateSessionConfig(value: unknown, where: string): ConfigureR
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) (config as Record<string, unknown>)[key] = v;
       else problems.push(l10n.t("'{0}' must be a list of strings", key));
     } else if (key === 'conf') {
-      if (typeof v === 'object' && v !== null && !Array.isArray(v)
-        && Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
+      if (
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x))
+      ) {
         config.conf = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
       } else {
         problems.push("'conf' must be an object of Spark settings with string, number or boolean values");

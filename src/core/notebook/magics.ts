@@ -40,8 +40,14 @@ export function helpRows(): [string, string][] {
     ['%%spark / %%scala', l10n.t('Run the cell as Scala.')],
     ['%%sql', l10n.t('Run the cell as Spark SQL; results show as a table.')],
     ['%%csharp', l10n.t('Run the cell as .NET for Spark (C#).')],
-    ['%%configure [-f] {json}', l10n.t('Session settings ({0}). Applies at session start; with {1} it restarts a running session.',
-      'driverMemory, executorMemory, executorCores, numExecutors, conf, jars, pyFiles, ...', '-f')],
+    [
+      '%%configure [-f] {json}',
+      l10n.t(
+        'Session settings ({0}). Applies at session start; with {1} it restarts a running session.',
+        'driverMemory, executorMemory, executorCores, numExecutors, conf, jars, pyFiles, ...',
+        '-f',
+      ),
+    ],
     ['%%info', l10n.t("Show this notebook's Spark session: id, state, settings, Spark UI and driver log links.")],
     ['%%logs', l10n.t("Show the session's driver log.")],
     ['%%cleanup [-f]', l10n.t('Delete every Spark session this extension started on the pool ({0} confirms).', '-f')],
@@ -50,7 +56,11 @@ export function helpRows(): [string, string][] {
 }
 
 const LANGUAGE_KINDS: Record<string, StatementKind> = {
-  python: 'pyspark', scala: 'spark', sql: 'sql', csharp: 'dotnetspark', 'dotnet-interactive.csharp': 'dotnetspark',
+  python: 'pyspark',
+  scala: 'spark',
+  sql: 'sql',
+  csharp: 'dotnetspark',
+  'dotnet-interactive.csharp': 'dotnetspark',
 };
 
 export function kindForLanguage(languageId: string): StatementKind {
@@ -72,18 +82,27 @@ export function parseCell(source: string, languageId = 'python'): CellCommand {
 
   if (name in LANGUAGE_MAGICS) {
     if (args.length) {
-      return { type: 'invalid', message: l10n.t("{0} takes no options here (got '{1}'): the cell runs on the notebook's Spark session.", `%%${rawName}`, args.join(' ')) };
+      return {
+        type: 'invalid',
+        message: l10n.t(
+          "{0} takes no options here (got '{1}'): the cell runs on the notebook's Spark session.",
+          `%%${rawName}`,
+          args.join(' '),
+        ),
+      };
     }
     return body.trim() ? { type: 'statement', kind: LANGUAGE_MAGICS[name], code: body } : { type: 'empty' };
   }
   switch (name) {
     case 'configure': {
-      if (unexpected.length) return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%configure', '-f', unexpected.join(' ')) };
+      if (unexpected.length)
+        return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%configure', '-f', unexpected.join(' ')) };
       const parsed = parseConfigureBody(body, first + 2);
       return 'error' in parsed ? { type: 'invalid', message: parsed.error } : { type: 'configure', force, ...parsed };
     }
     case 'cleanup':
-      if (unexpected.length) return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%cleanup', '-f', unexpected.join(' ')) };
+      if (unexpected.length)
+        return { type: 'invalid', message: l10n.t("{0} accepts only {1} (got '{2}').", '%%cleanup', '-f', unexpected.join(' ')) };
       return { type: 'cleanup', force };
     case 'info':
     case 'logs':
@@ -93,8 +112,12 @@ export function parseCell(source: string, languageId = 'python'): CellCommand {
     default:
       return {
         type: 'invalid',
-        message: l10n.t("Unknown cell magic '{0}'. This kernel knows {1}. Run {2} for what each does.", `%%${rawName ?? ''}`,
-          [...Object.keys(LANGUAGE_MAGICS), ...COMMAND_MAGICS].map((m) => `%%${m}`).join(', '), '%%help'),
+        message: l10n.t(
+          "Unknown cell magic '{0}'. This kernel knows {1}. Run {2} for what each does.",
+          `%%${rawName ?? ''}`,
+          [...Object.keys(LANGUAGE_MAGICS), ...COMMAND_MAGICS].map((m) => `%%${m}`).join(', '),
+          '%%help',
+        ),
       };
   }
 }

@@ -51,7 +51,7 @@ export function errorOutput(name: string, message: string, traceback?: string | 
 /** The traceback's lines (without a last line repeating `Name: message`), then `Name: message`, joined by "\n". */
 export function errorStack(name: string, message: string, traceback?: string | string[]): string {
   const header = name && message ? `${name}: ${message}` : name || message;
-  const text = Array.isArray(traceback) ? traceback.join('') : traceback ?? '';
+  const text = Array.isArray(traceback) ? traceback.join('') : (traceback ?? '');
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   while (lines.length && lines[0].trim() === '') lines.shift();
@@ -64,20 +64,28 @@ export function errorStack(name: string, message: string, traceback?: string | s
  * `originalError` metadata, which VS Code's .ipynb serializer saves as is (else it splits the stack
  * into lines that keep their "\n", and a reopen joins them with another "\n": blank lines between them).
  */
-export function ipynbError(error: { name: string; message: string; stack?: string }): { output_type: 'error'; ename: string; evalue: string; traceback: string[] } {
+export function ipynbError(error: { name: string; message: string; stack?: string }): {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+} {
   const stack = error.stack || errorStack(error.name, error.message);
   return { output_type: 'error', ename: error.name, evalue: error.message, traceback: stack.split('\n') };
 }
 
 export function truncationNote(what: string, shown: string, total: string): CellOutputModel {
-  return textOutput(l10n.t('[Output truncated: {0} showing {1} of {2}. Raise {3} to see more.]', what, shown, total, 'synapseSpark.notebook.outputLimitKB'));
+  return textOutput(
+    l10n.t('[Output truncated: {0} showing {1} of {2}. Raise {3} to see more.]', what, shown, total, 'synapseSpark.notebook.outputLimitKB'),
+  );
 }
 
 /** Maps one statement output to cell outputs. */
 export function mapStatementOutput(output: StatementOutput, limits: OutputLimits = DEFAULT_LIMITS): CellOutputModel[] {
   if (output.status === 'error') {
     const traceback = output.traceback.join('');
-    const stack = traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n${l10n.t('[traceback truncated]')}` : traceback;
+    const stack =
+      traceback.length > limits.maxBytes ? `${traceback.slice(0, limits.maxBytes)}\n${l10n.t('[traceback truncated]')}` : traceback;
     return [errorOutput(output.ename, output.evalue, stack)];
   }
   const data = output.data ?? {};
@@ -86,8 +94,12 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
   const bundle: OutputItemModel[] = [];
   let plain = typeof data['text/plain'] === 'string' ? (data['text/plain'] as string) : undefined;
 
-  const table = data[LIVY_TABLE_MIME] !== undefined ? parseLivyTable(data[LIVY_TABLE_MIME])
-    : isSqlJson(data['application/json']) ? { table: sqlJsonToTable(data['application/json']) } : undefined;
+  const table =
+    data[LIVY_TABLE_MIME] !== undefined
+      ? parseLivyTable(data[LIVY_TABLE_MIME])
+      : isSqlJson(data['application/json'])
+        ? { table: sqlJsonToTable(data['application/json']) }
+        : undefined;
   if (table && 'table' in table) {
     const { table: capped, total } = capTable(table.table, limits.maxBytes);
     // Livy returns at most its row limit of a SQL result: a result that fills it was cut there, total unknown.
@@ -98,8 +110,16 @@ export function mapStatementOutput(output: StatementOutput, limits: OutputLimits
     bundle.push({ mime: LIVY_TABLE_MIME, json: capped });
     if (!plain) plain = formatTable(capped, limits.textTableRows ?? 50);
     if (atServiceLimit) {
-      notes.push(textOutput(l10n.t('[Showing the first {0} rows; more were not fetched: the session returns at most {1} rows of a SQL result. Raise {2} (new sessions) to fetch more, or aggregate or LIMIT the query.]',
-        capped.data.length.toLocaleString('en-US'), rowLimit.toLocaleString('en-US'), 'synapseSpark.notebook.sqlRowLimit')));
+      notes.push(
+        textOutput(
+          l10n.t(
+            '[Showing the first {0} rows; more were not fetched: the session returns at most {1} rows of a SQL result. Raise {2} (new sessions) to fetch more, or aggregate or LIMIT the query.]',
+            capped.data.length.toLocaleString('en-US'),
+            rowLimit.toLocaleString('en-US'),
+            'synapseSpark.notebook.sqlRowLimit',
+          ),
+        ),
+      );
     } else if (capped.data.length < total) {
       notes.push(truncationNote(l10n.t('the table is'), `${capped.data.length}`, l10n.t('{0} rows', total)));
     }

@@ -37,7 +37,10 @@ export function sourceHash(text: string): string {
 }
 
 export class PendingCells {
-  constructor(private readonly store: PendingCellStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: PendingCellStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(cell: PendingCell): void {
     const kept = this.valid().filter((c) => !(c.notebook === cell.notebook && c.cellIndex === cell.cellIndex) && !sameStatement(c, cell));
@@ -52,7 +55,8 @@ export class PendingCells {
 
   /** The notebook's unseen results on this compute, oldest first. */
   forNotebook(notebook: string, computeId: string): PendingCell[] {
-    return this.valid().filter((c) => c.notebook === notebook && c.computeId.toLowerCase() === computeId.toLowerCase())
+    return this.valid()
+      .filter((c) => c.notebook === notebook && c.computeId.toLowerCase() === computeId.toLowerCase())
       .sort((a, b) => a.startedAt - b.startedAt);
   }
 

@@ -58,7 +58,9 @@ function code(text: string): string {
 function jobCounts(job: JobProgress): string[] {
   return [
     l10n.t('{0}/{1} tasks ({2})', job.tasksDone, job.tasksTotal, percent(job.tasksDone, job.tasksTotal)),
-    job.stagesTotal > 1 ? l10n.t('stage {0} of {1}', Math.min(job.stagesDone + (job.status === 'RUNNING' ? 1 : 0), job.stagesTotal), job.stagesTotal) : '',
+    job.stagesTotal > 1
+      ? l10n.t('stage {0} of {1}', Math.min(job.stagesDone + (job.status === 'RUNNING' ? 1 : 0), job.stagesTotal), job.stagesTotal)
+      : '',
     job.failedTasks ? l10n.t('{0} failed', job.failedTasks) : '',
     job.killedTasks ? l10n.t('{0} killed', job.killedTasks) : '',
     job.elapsedMs !== undefined ? formatSeconds(job.elapsedMs) : '',
@@ -71,16 +73,23 @@ function statusWord(job: JobProgress): string {
 
 /** The live progress output of a running statement: one line per Spark job. */
 export function progressOutput(progress: StatementProgress): CellOutputModel {
-  const md = progress.jobs.map((job) => {
-    const stage = job.activeStages.length ? ` · ${l10n.t('stage {0}', code(job.activeStages.join(', ')))}` : '';
-    return `**${l10n.t('Spark job {0}', job.jobId)}** ${code(job.name)}${stage} · ${statusWord(job)}  \n\`${progressBar(job.tasksDone, job.tasksTotal)}\` ${jobCounts(job).join(' · ')}`;
-  }).join('\n\n');
-  const text = progress.jobs.map((job) => {
-    const stage = job.activeStages.length ? `, ${l10n.t('stage {0}', job.activeStages.join(', '))}` : '';
-    return `${l10n.t('Spark job {0}', job.jobId)} (${job.name}${stage}), ${statusWord(job)}: ${jobCounts(job).join(', ')}`;
-  }).join('\n');
+  const md = progress.jobs
+    .map((job) => {
+      const stage = job.activeStages.length ? ` · ${l10n.t('stage {0}', code(job.activeStages.join(', ')))}` : '';
+      return `**${l10n.t('Spark job {0}', job.jobId)}** ${code(job.name)}${stage} · ${statusWord(job)}  \n\`${progressBar(job.tasksDone, job.tasksTotal)}\` ${jobCounts(job).join(' · ')}`;
+    })
+    .join('\n\n');
+  const text = progress.jobs
+    .map((job) => {
+      const stage = job.activeStages.length ? `, ${l10n.t('stage {0}', job.activeStages.join(', '))}` : '';
+      return `${l10n.t('Spark job {0}', job.jobId)} (${job.name}${stage}), ${statusWord(job)}: ${jobCounts(job).join(', ')}`;
+    })
+    .join('\n');
   return {
-    items: [{ mime: 'text/markdown', text: md }, { mime: 'text/plain', text }],
+    items: [
+      { mime: 'text/markdown', text: md },
+      { mime: 'text/plain', text },
+    ],
     metadata: metadata({ kind: 'live', statementId: progress.statementId }),
   };
 }
@@ -91,10 +100,19 @@ export function summaryText(progress: StatementProgress, elapsedMs: number): str
   const tasks = (count: number) => (count === 1 ? l10n.t('1 task') : l10n.t('{0} tasks', count));
   const stages = (count: number) => (count === 1 ? l10n.t('1 stage') : l10n.t('{0} stages', count));
   const failedJobs = progress.jobs.filter((j) => j.status === 'FAILED').length;
-  const extras = [failedJobs ? l10n.t('{0} failed', jobs(failedJobs)) : '', progress.failedTasks ? l10n.t('{0} failed', tasks(progress.failedTasks)) : '']
-    .filter(Boolean);
-  return l10n.t('Spark: {0}, {1}, {2} in {3}', jobs(progress.jobs.length), stages(progress.stagesDone), tasks(progress.tasksDone), formatSeconds(elapsedMs))
-    + (extras.length ? ` (${extras.join(', ')})` : '');
+  const extras = [
+    failedJobs ? l10n.t('{0} failed', jobs(failedJobs)) : '',
+    progress.failedTasks ? l10n.t('{0} failed', tasks(progress.failedTasks)) : '',
+  ].filter(Boolean);
+  return (
+    l10n.t(
+      'Spark: {0}, {1}, {2} in {3}',
+      jobs(progress.jobs.length),
+      stages(progress.stagesDone),
+      tasks(progress.tasksDone),
+      formatSeconds(elapsedMs),
+    ) + (extras.length ? ` (${extras.join(', ')})` : '')
+  );
 }
 
 /** The one-line summary that replaces the live progress when the statement ends. */

@@ -94,7 +94,12 @@ export class HeldSession {
   restoringId: number | undefined;
   restoring: Promise<void> | undefined;
 
-  constructor(readonly pool: AttachedSparkPool, readonly shared: boolean, readonly firstNotebook: string, private readonly deps: RegistryDeps) {
+  constructor(
+    readonly pool: AttachedSparkPool,
+    readonly shared: boolean,
+    readonly firstNotebook: string,
+    private readonly deps: RegistryDeps,
+  ) {
     this.session = new SparkSession({
       api: deps.apiFor(pool),
       name: shared ? 'Shared notebook session (VS Code)' : `${firstNotebook} (VS Code)`.slice(0, 120),
@@ -129,7 +134,8 @@ export class HeldSession {
   storeIdFor(user: NotebookKernelSession): void {
     const id = this.session.sessionId;
     if (id === undefined && this.restoringId !== undefined) return; // being re-attached: keep the stored id
-    const value = id === undefined ? undefined : { sessionId: id, devEndpoint: this.pool.synapseWorkspace.devEndpoint, poolName: this.pool.poolName };
+    const value =
+      id === undefined ? undefined : { sessionId: id, devEndpoint: this.pool.synapseWorkspace.devEndpoint, poolName: this.pool.poolName };
     if (JSON.stringify(this.deps.store.get(user.storeKey)) !== JSON.stringify(value)) this.deps.store.set(user.storeKey, value);
   }
 }
@@ -148,8 +154,14 @@ export class NotebookKernelSession implements NotebookSessionHost {
   /** The session this notebook last ran a statement on. */
   private usedHeld: HeldSession | undefined;
 
-  constructor(readonly notebookKey: string, readonly pool: AttachedSparkPool, readonly notebookName: string, private readonly deps: RegistryDeps,
-    readonly storeKey: string, private readonly binder: SessionBinder) {
+  constructor(
+    readonly notebookKey: string,
+    readonly pool: AttachedSparkPool,
+    readonly notebookName: string,
+    private readonly deps: RegistryDeps,
+    readonly storeKey: string,
+    private readonly binder: SessionBinder,
+  ) {
     this.target = poolTarget(pool);
   }
 
@@ -234,8 +246,10 @@ export class NotebookSessionRegistry {
     const key = NotebookSessionRegistry.key(notebookKey, pool);
     let entry = this.sessions.get(key);
     if (!entry) {
-      entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key,
-        { all: () => this.all(), configChanged: (e) => this.configChanged(e) });
+      entry = new NotebookKernelSession(notebookKey, pool, notebookName, this.deps, key, {
+        all: () => this.all(),
+        configChanged: (e) => this.configChanged(e),
+      });
       this.sessions.set(key, entry);
       this.bind(entry, this.heldFor(entry));
     }
@@ -243,8 +257,9 @@ export class NotebookSessionRegistry {
   }
 
   find(notebookKey: string, computeId?: string): NotebookKernelSession[] {
-    return [...this.sessions.values()].filter((s) => s.notebookKey === notebookKey
-      && (computeId === undefined || s.pool.computeId.toLowerCase() === computeId.toLowerCase()));
+    return [...this.sessions.values()].filter(
+      (s) => s.notebookKey === notebookKey && (computeId === undefined || s.pool.computeId.toLowerCase() === computeId.toLowerCase()),
+    );
   }
 
   all(): NotebookKernelSession[] {
@@ -263,10 +278,14 @@ export class NotebookSessionRegistry {
    */
   private heldFor(entry: NotebookKernelSession): HeldSession {
     const stored = this.deps.store.get(entry.storeKey);
-    const id = stored && stored.devEndpoint === entry.pool.synapseWorkspace.devEndpoint && stored.poolName === entry.pool.poolName
-      ? stored.sessionId : undefined;
-    const holding = id === undefined ? undefined
-      : [...this.held].find((h) => samePool(h.pool, entry.pool) && (h.session.sessionId === id || h.restoringId === id));
+    const id =
+      stored && stored.devEndpoint === entry.pool.synapseWorkspace.devEndpoint && stored.poolName === entry.pool.poolName
+        ? stored.sessionId
+        : undefined;
+    const holding =
+      id === undefined
+        ? undefined
+        : [...this.held].find((h) => samePool(h.pool, entry.pool) && (h.session.sessionId === id || h.restoringId === id));
     if (holding) return holding;
     const shared = (this.deps.settings.sessionSharing?.() ?? 'perNotebook') === 'sharedPerPool';
     const fitting = shared && id === undefined ? this.fitting(entry.pool, entry.requestKey()) : undefined;
@@ -303,13 +322,16 @@ export class NotebookSessionRegistry {
     from.users.delete(entry);
     this.bind(entry, to);
     if (!from.users.size) {
-      this.release(from, true).catch((err) => (this.deps.log ?? silentLogger).warn(`Could not delete Spark session ${from.session.sessionId}: ${String(err)}`));
+      this.release(from, true).catch((err) =>
+        (this.deps.log ?? silentLogger).warn(`Could not delete Spark session ${from.session.sessionId}: ${String(err)}`),
+      );
     }
   }
 
   private restore(held: HeldSession, id: number): void {
     held.restoringId = id;
-    held.restoring = held.session.attach(id)
+    held.restoring = held.session
+      .attach(id)
       .then((ok) => {
         held.restoringId = undefined;
         if (ok) return;
@@ -376,7 +398,8 @@ export class NotebookSessionRegistry {
     try {
       await held.restoring;
       // A create request in flight: wait for its id, or the session would leak.
-      if (deleteSession && held.session.sessionId === undefined && held.session.isStarting) await held.session.ensureReady().catch(() => undefined);
+      if (deleteSession && held.session.sessionId === undefined && held.session.isStarting)
+        await held.session.ensureReady().catch(() => undefined);
       const id = held.session.sessionId;
       if (deleteSession && id !== undefined) await this.deleteOrOrphan(held, id);
     } finally {
@@ -407,8 +430,10 @@ export class NotebookSessionRegistry {
       }
     }
     this.orphans.set(orphanKey(held.pool, id), { pool: held.pool, id, notebook: held.firstNotebook });
-    log.warn(`Could not delete Spark session ${id} on ${held.pool.poolName} after its notebook closed (${last instanceof Error ? last.message : String(last)}); `
-      + 'it is listed as orphaned in the Sessions view, where Kill deletes it.');
+    log.warn(
+      `Could not delete Spark session ${id} on ${held.pool.poolName} after its notebook closed (${last instanceof Error ? last.message : String(last)}); ` +
+        'it is listed as orphaned in the Sessions view, where Kill deletes it.',
+    );
   }
 
   /** Sessions whose delete failed when their notebook closed, on this pool. */

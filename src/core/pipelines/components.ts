@@ -85,7 +85,12 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
     }
     const obj = doc.toJS();
     if (!isObject(obj)) {
-      diagnostics.push({ severity: 'error', code: 'component-error', message: l10n.t("Component file '{0}' is not a mapping.", ref.path), range: ref.range });
+      diagnostics.push({
+        severity: 'error',
+        code: 'component-error',
+        message: l10n.t("Component file '{0}' is not a mapping.", ref.path),
+        range: ref.range,
+      });
       continue;
     }
     ref.definition = componentFromObject(obj, dirname(path));
@@ -99,7 +104,13 @@ export async function resolveFileComponents(model: PipelineModel, reader: Pipeli
       diagnostics.push({
         severity: 'error',
         code: 'component-error',
-        message: l10n.t("Step '{0}' has type '{1}' but its component '{2}' has type '{3}'.", step.name, String(step.type), ref.path, String(ref.definition.type)),
+        message: l10n.t(
+          "Step '{0}' has type '{1}' but its component '{2}' has type '{3}'.",
+          step.name,
+          String(step.type),
+          ref.path,
+          String(ref.definition.type),
+        ),
         range: ref.range,
       });
     }
@@ -121,7 +132,14 @@ async function loadNestedPipeline(
   ref: Extract<ComponentRef, { kind: 'file' }>,
 ): Promise<Diagnostic[]> {
   if (depth >= MAX_NESTING) {
-    return [{ severity: 'error', code: 'component-error', message: l10n.t("Pipeline component '{0}' nests more than {1} levels deep (does it use itself?).", shown, MAX_NESTING), range: ref.range }];
+    return [
+      {
+        severity: 'error',
+        code: 'component-error',
+        message: l10n.t("Pipeline component '{0}' nests more than {1} levels deep (does it use itself?).", shown, MAX_NESTING),
+        range: ref.range,
+      },
+    ];
   }
   const nested = parsePipelineText(text, path);
   const problems = [...nested.diagnostics];
@@ -133,5 +151,10 @@ async function loadNestedPipeline(
   // Problems inside the component file are reported at the `component:` value, naming the line in that file.
   return problems
     .filter((d) => d.severity === 'error')
-    .map((d) => ({ severity: 'error' as const, code: 'component-error' as const, message: l10n.t("In pipeline component '{0}' (line {1}): {2}", shown, d.range.start.line + 1, d.message), range: ref.range }));
+    .map((d) => ({
+      severity: 'error' as const,
+      code: 'component-error' as const,
+      message: l10n.t("In pipeline component '{0}' (line {1}): {2}", shown, d.range.start.line + 1, d.message),
+      range: ref.range,
+    }));
 }

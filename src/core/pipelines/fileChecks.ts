@@ -41,7 +41,12 @@ export async function checkFiles(model: PipelineModel, ctx: FileCheckContext): P
   const missingDirs: string[] = [];
   for (const check of checks) {
     if (!isInside(root, check.path)) {
-      out.push({ severity: 'error', code: 'path-outside-root', message: l10n.t("{0} '{1}' is outside the folder '{2}'.", check.label, check.path, root), range: check.range });
+      out.push({
+        severity: 'error',
+        code: 'path-outside-root',
+        message: l10n.t("{0} '{1}' is outside the folder '{2}'.", check.label, check.path, root),
+        range: check.range,
+      });
       continue;
     }
     if (ctx.checkExistence === false || check.checkExists === false || missingDirs.some((d) => isInside(d, check.path))) {
@@ -53,7 +58,10 @@ export async function checkFiles(model: PipelineModel, ctx: FileCheckContext): P
         missingDirs.push(check.path);
       }
       const code = check.expect === 'directory' ? 'missing-folder' : 'missing-file';
-      const message = check.expect === 'directory' ? l10n.t("{0} '{1}' is not an existing folder.", check.label, check.path) : l10n.t("{0} '{1}' is not an existing file.", check.label, check.path);
+      const message =
+        check.expect === 'directory'
+          ? l10n.t("{0} '{1}' is not an existing folder.", check.label, check.path)
+          : l10n.t("{0} '{1}' is not an existing file.", check.label, check.path);
       out.push({ severity: check.missingSeverity, code, message, range: check.range });
     }
   }
@@ -66,7 +74,14 @@ function stepChecks(step: PipelineStep): Check[] {
   const componentRange = ref?.range ?? step.nameRange;
   if (ref?.kind === 'file' && ref.resolvedPath) {
     // Existence is reported when loading the component; here only where it points.
-    checks.push({ path: ref.resolvedPath, label: l10n.t("Component file of step '{0}'", step.name), range: ref.range, expect: 'any', missingSeverity: 'error', checkExists: false });
+    checks.push({
+      path: ref.resolvedPath,
+      label: l10n.t("Component file of step '{0}'", step.name),
+      range: ref.range,
+      expect: 'any',
+      missingSeverity: 'error',
+      checkExists: false,
+    });
   }
   const spec = step.effective;
   if (!spec.baseDir) {
@@ -76,20 +91,43 @@ function stepChecks(step: PipelineStep): Check[] {
   let codeDir = spec.baseDir;
   if (spec.code !== undefined && !isRemote(spec.code)) {
     codeDir = resolvePath(spec.baseDir, spec.code);
-    const range = ownCode ? step.fieldRanges.code ?? step.nameRange : componentRange;
-    checks.push({ path: codeDir, label: l10n.t("Code folder of step '{0}'", step.name), range, expect: 'directory', missingSeverity: 'error' });
+    const range = ownCode ? (step.fieldRanges.code ?? step.nameRange) : componentRange;
+    checks.push({
+      path: codeDir,
+      label: l10n.t("Code folder of step '{0}'", step.name),
+      range,
+      expect: 'directory',
+      missingSeverity: 'error',
+    });
   }
   if (step.type !== 'spark') {
     return checks;
   }
-  const entryRange = step.own.entry ? step.fieldRanges['entry.file'] ?? step.fieldRanges.entry : componentRange;
+  const entryRange = step.own.entry ? (step.fieldRanges['entry.file'] ?? step.fieldRanges.entry) : componentRange;
   if (spec.entry?.file && !isRemote(spec.entry.file)) {
-    checks.push({ path: resolvePath(codeDir, spec.entry.file), label: l10n.t("Entry file of step '{0}'", step.name), range: entryRange ?? step.nameRange, expect: 'file', missingSeverity: 'error' });
+    checks.push({
+      path: resolvePath(codeDir, spec.entry.file),
+      label: l10n.t("Entry file of step '{0}'", step.name),
+      range: entryRange ?? step.nameRange,
+      expect: 'file',
+      missingSeverity: 'error',
+    });
   }
-  for (const [key, list] of [['py_files', spec.pyFiles], ['jars', spec.jars], ['files', spec.files], ['archives', spec.archives]] as const) {
+  for (const [key, list] of [
+    ['py_files', spec.pyFiles],
+    ['jars', spec.jars],
+    ['files', spec.files],
+    ['archives', spec.archives],
+  ] as const) {
     for (const item of list ?? []) {
       if (!isRemote(item)) {
-        checks.push({ path: resolvePath(codeDir, item), label: l10n.t("'{0}' entry of step '{1}'", key, step.name), range: componentRange, expect: 'file', missingSeverity: 'warning' });
+        checks.push({
+          path: resolvePath(codeDir, item),
+          label: l10n.t("'{0}' entry of step '{1}'", key, step.name),
+          range: componentRange,
+          expect: 'file',
+          missingSeverity: 'warning',
+        });
       }
     }
   }

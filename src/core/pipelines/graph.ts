@@ -19,7 +19,11 @@ export function computeEdges(model: PipelineModel): PipelineEdge[] {
       for (const binding of output.bindings) {
         if (binding.kind === 'pipelineOutput') {
           const range = output.bindingRange ?? output.valueRange;
-          edges.push({ from: { kind: 'step', step: step.name, port: output.name }, to: { kind: 'pipelineOutput', port: binding.name }, range });
+          edges.push({
+            from: { kind: 'step', step: step.name, port: output.name },
+            to: { kind: 'pipelineOutput', port: binding.name },
+            range,
+          });
         }
       }
     }
@@ -130,7 +134,14 @@ export function pipelineGraph(model: PipelineModel, depth = 0): PipelineGraph {
   }
   const nodes: GraphNode[] = [];
   for (const input of model.inputs) {
-    nodes.push({ id: `pipelineInput:${input.name}`, kind: 'pipelineInput', label: input.name, inputs: [], outputs: [input.name], status: 'unknown' });
+    nodes.push({
+      id: `pipelineInput:${input.name}`,
+      kind: 'pipelineInput',
+      label: input.name,
+      inputs: [],
+      outputs: [input.name],
+      status: 'unknown',
+    });
   }
   for (const step of model.steps) {
     nodes.push({
@@ -150,7 +161,14 @@ export function pipelineGraph(model: PipelineModel, depth = 0): PipelineGraph {
     }
   }
   for (const output of model.outputs) {
-    nodes.push({ id: `pipelineOutput:${output.name}`, kind: 'pipelineOutput', label: output.name, inputs: [output.name], outputs: [], status: 'unknown' });
+    nodes.push({
+      id: `pipelineOutput:${output.name}`,
+      kind: 'pipelineOutput',
+      label: output.name,
+      inputs: [output.name],
+      outputs: [],
+      status: 'unknown',
+    });
   }
   const ids = new Set(nodes.map((n) => n.id));
   const edges: GraphEdge[] = [];
@@ -158,7 +176,13 @@ export function pipelineGraph(model: PipelineModel, depth = 0): PipelineGraph {
     const source = nodeId(e.from);
     const target = nodeId(e.to);
     if (ids.has(source) && ids.has(target)) {
-      edges.push({ id: `${source}.${e.from.port}->${target}.${e.to.port}`, source, sourcePort: e.from.port, target, targetPort: e.to.port });
+      edges.push({
+        id: `${source}.${e.from.port}->${target}.${e.to.port}`,
+        source,
+        sourcePort: e.from.port,
+        target,
+        targetPort: e.to.port,
+      });
     }
   }
   return { nodes, edges };

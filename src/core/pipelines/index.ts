@@ -8,7 +8,15 @@ export { validateModel, computeName, type ValidationContext } from './validate';
 export { resolveFileComponents } from './components';
 export { checkFiles, type FileCheckContext } from './fileChecks';
 export { parseBindings, parseBindingExpression, stepOutputBinding } from './bindings';
-export { pipelineGraph, effectiveCompute, edgesOnCycles, type PipelineGraph, type GraphNode, type GraphEdge, type StepStatus } from './graph';
+export {
+  pipelineGraph,
+  effectiveCompute,
+  edgesOnCycles,
+  type PipelineGraph,
+  type GraphNode,
+  type GraphEdge,
+  type StepStatus,
+} from './graph';
 export type { PipelineFileReader, FileKind } from './fileReader';
 export { NodeFileReader } from './nodeFileReader';
 export { planUploads, hashContent, type UploadPlan, type UploadItem, type ContentHash } from './uploadPlan';

@@ -44,6 +44,12 @@ export function tooLargeMessage(text: string): string | undefined {
   if (bytes <= MAX_PIPELINE_BYTES && steps <= MAX_PIPELINE_STEPS) return undefined;
   const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
   const count = (n: number) => n.toLocaleString('en-US');
-  return l10n.t("This pipeline file is too large to check ({0} steps / {1}; limit {2} steps / {3}). Split it into smaller pipelines: a step of '{4}' can run another pipeline file.",
-    count(steps), mb(bytes), count(MAX_PIPELINE_STEPS), mb(MAX_PIPELINE_BYTES), 'type: pipeline');
+  return l10n.t(
+    "This pipeline file is too large to check ({0} steps / {1}; limit {2} steps / {3}). Split it into smaller pipelines: a step of '{4}' can run another pipeline file.",
+    count(steps),
+    mb(bytes),
+    count(MAX_PIPELINE_STEPS),
+    mb(MAX_PIPELINE_BYTES),
+    'type: pipeline',
+  );
 }

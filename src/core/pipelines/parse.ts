@@ -27,7 +27,12 @@ export function parsePipelineText(text: string, filePath?: string): ParsedPipeli
   if (tooLarge) {
     // Not parsed at all: one error, and no model (the editor shows the message, submit refuses with it).
     const lines = new LineIndex(text);
-    return { text, doc: parseDocument(''), lines, diagnostics: [{ severity: 'error', code: 'too-large', message: tooLarge, range: lines.range(0, 0) }] };
+    return {
+      text,
+      doc: parseDocument(''),
+      lines,
+      diagnostics: [{ severity: 'error', code: 'too-large', message: tooLarge, range: lines.range(0, 0) }],
+    };
   }
   return parseWithoutLimits(text, filePath);
 }
@@ -80,7 +85,7 @@ export function parseWithoutLimits(text: string, filePath?: string): ParsedPipel
       severity: 'info',
       code: 'pipeline-component',
       message:
-        "This file is a pipeline component (its inputs are declared with types and defaults, not given values): it is validated as a component. " +
+        'This file is a pipeline component (its inputs are declared with types and defaults, not given values): it is validated as a component. ' +
         "Register it with 'az ml component create', or use it from a pipeline job's step with 'type: pipeline'; it cannot be submitted as a job.",
       range: lines.range(span[0], span[1]),
     });
@@ -102,7 +107,9 @@ export function isPipelineComponentObject(obj: Record<string, unknown>): boolean
     return false;
   }
   const inputs = isObject(obj.inputs) ? Object.values(obj.inputs) : [];
-  return typeof obj.name === 'string' && inputs.length > 0 && inputs.every((v) => isObject(v) && typeof v.type === 'string' && !('path' in v));
+  return (
+    typeof obj.name === 'string' && inputs.length > 0 && inputs.every((v) => isObject(v) && typeof v.type === 'string' && !('path' in v))
+  );
 }
 
 /** Offsets of the keys that repeat an earlier scalar key of the same mapping (what `uniqueKeys` reports). */
@@ -123,7 +130,12 @@ function duplicateKeys(doc: Document.Parsed): number[] {
 
 function yamlProblem(severity: 'error' | 'warning', message: string, pos: [number, number], lines: LineIndex): Diagnostic {
   // The yaml package appends a code excerpt after the first line; the editor shows the position itself.
-  return { severity, code: 'yaml-syntax', message: message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), range: lines.range(pos[0], pos[1]) };
+  return {
+    severity,
+    code: 'yaml-syntax',
+    message: message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+    range: lines.range(pos[0], pos[1]),
+  };
 }
 
 function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], filePath?: string): PipelineModel {
@@ -150,7 +162,9 @@ function buildModel(root: unknown, lines: LineIndex, diagnostics: Diagnostic[], 
     settings,
     inputs: parsePorts(mappingOf(root, 'inputs', l10n.t('the pipeline'), lines, diagnostics), lines, diagnostics),
     outputs: parsePorts(mappingOf(root, 'outputs', l10n.t('the pipeline'), lines, diagnostics), lines, diagnostics),
-    steps: mapPairs(mappingOf(root, 'jobs', l10n.t('the pipeline'), lines, diagnostics)).map((pair) => parseStep(pair, lines, diagnostics, baseDir)),
+    steps: mapPairs(mappingOf(root, 'jobs', l10n.t('the pipeline'), lines, diagnostics)).map((pair) =>
+      parseStep(pair, lines, diagnostics, baseDir),
+    ),
     edges: [],
     tags,
   };
@@ -164,13 +178,22 @@ const MAX_ALIAS_EXPANSIONS = 1000;
 /** The document with every alias replaced by a copy of what it names, and merge keys merged; the original when it has none. */
 function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error: string } {
   let aliases = 0;
-  visit(doc, { Alias: () => { aliases++; } });
+  visit(doc, {
+    Alias: () => {
+      aliases++;
+    },
+  });
   if (aliases === 0) return { doc };
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (err) {
     const why = describeError(err);
-    return { error: l10n.t("The YAML's aliases expand too far ({0}): it looks like an alias bomb, so it is not read.", /excessive alias/i.test(why) ? l10n.t('more than {0} copies', MAX_ALIAS_EXPANSIONS) : why) };
+    return {
+      error: l10n.t(
+        "The YAML's aliases expand too far ({0}): it looks like an alias bomb, so it is not read.",
+        /excessive alias/i.test(why) ? l10n.t('more than {0} copies', MAX_ALIAS_EXPANSIONS) : why,
+      ),
+    };
   }
   const copy = doc.clone() as Document.Parsed;
   visit(copy, {
@@ -204,10 +227,14 @@ function expandAliases(doc: Document.Parsed): { doc: Document.Parsed } | { error
 
 function whatMaps(key: string): string {
   switch (key) {
-    case 'jobs': return l10n.t('step names to steps');
-    case 'inputs': return l10n.t('input names to values');
-    case 'outputs': return l10n.t('output names to outputs');
-    default: return l10n.t('names to values');
+    case 'jobs':
+      return l10n.t('step names to steps');
+    case 'inputs':
+      return l10n.t('input names to values');
+    case 'outputs':
+      return l10n.t('output names to outputs');
+    default:
+      return l10n.t('names to values');
   }
 }
 
@@ -216,7 +243,12 @@ function mappingOf(parent: unknown, key: string, owner: string, lines: LineIndex
   const node = valueOf(parent, key);
   if (node === undefined || node === null || isMap(node) || (isScalar(node) && (node.value === null || node.value === ''))) return node;
   const span = spanOf(node) ?? [0, 0];
-  diagnostics.push({ severity: 'error', code: 'invalid-field', message: l10n.t("'{0}' of {1} must be a mapping of {2}.", key, owner, whatMaps(key)), range: lines.range(span[0], span[1]) });
+  diagnostics.push({
+    severity: 'error',
+    code: 'invalid-field',
+    message: l10n.t("'{0}' of {1} must be a mapping of {2}.", key, owner, whatMaps(key)),
+    range: lines.range(span[0], span[1]),
+  });
   return undefined;
 }
 
@@ -228,17 +260,69 @@ function rangeOf(node: unknown, lines: LineIndex): Range | undefined {
 const RANGED_FIELDS = ['type', 'code', 'entry', 'command', 'resources', 'identity', 'conf', 'args'];
 
 /** Keys a pipeline node of each editable type may have (the CLI v2 node schemas); others are typos or misplaced. */
-const COMMON_NODE_KEYS = ['type', 'name', 'display_name', 'description', 'tags', 'properties', 'component', 'compute', 'inputs', 'outputs', 'resources',
-  'identity', 'code', 'environment', 'experiment_name', '$schema', 'is_deterministic', 'version'];
+const COMMON_NODE_KEYS = [
+  'type',
+  'name',
+  'display_name',
+  'description',
+  'tags',
+  'properties',
+  'component',
+  'compute',
+  'inputs',
+  'outputs',
+  'resources',
+  'identity',
+  'code',
+  'environment',
+  'experiment_name',
+  '$schema',
+  'is_deterministic',
+  'version',
+];
 const NODE_KEYS: Record<string, readonly string[]> = {
-  spark: [...COMMON_NODE_KEYS, 'entry', 'py_files', 'jars', 'files', 'archives', 'conf', 'args', 'driver_cores', 'driver_memory', 'executor_cores',
-    'executor_memory', 'executor_instances', 'dynamic_allocation_enabled', 'dynamic_allocation_min_executors', 'dynamic_allocation_max_executors'],
+  spark: [
+    ...COMMON_NODE_KEYS,
+    'entry',
+    'py_files',
+    'jars',
+    'files',
+    'archives',
+    'conf',
+    'args',
+    'driver_cores',
+    'driver_memory',
+    'executor_cores',
+    'executor_memory',
+    'executor_instances',
+    'dynamic_allocation_enabled',
+    'dynamic_allocation_min_executors',
+    'dynamic_allocation_max_executors',
+  ],
   command: [...COMMON_NODE_KEYS, 'command', 'environment_variables', 'distribution', 'limits', 'services', 'queue_settings'],
 };
 
 /** Keys of a pipeline job or pipeline component file (the CLI v2 schemas). */
-const PIPELINE_KEYS = ['$schema', 'type', 'name', 'display_name', 'description', 'tags', 'properties', 'experiment_name', 'compute', 'settings',
-  'inputs', 'outputs', 'jobs', 'identity', 'services', 'version', 'is_deterministic', 'code'];
+const PIPELINE_KEYS = [
+  '$schema',
+  'type',
+  'name',
+  'display_name',
+  'description',
+  'tags',
+  'properties',
+  'experiment_name',
+  'compute',
+  'settings',
+  'inputs',
+  'outputs',
+  'jobs',
+  'identity',
+  'services',
+  'version',
+  'is_deterministic',
+  'code',
+];
 
 /** An unknown key of a spark or command node, at its own line, with the likely intended key. */
 function checkNodeKeys(step: string, type: string, value: unknown, lines: LineIndex, diagnostics: Diagnostic[]): void {
@@ -258,7 +342,9 @@ function checkKeys(map: unknown, known: readonly string[], owner: string, lines:
     diagnostics.push({
       severity: 'warning',
       code: 'unknown-field',
-      message: guess ? l10n.t("{0} has an unknown key '{1}'. Did you mean '{2}'?", owner, key, guess) : l10n.t("{0} has an unknown key '{1}'.", owner, key),
+      message: guess
+        ? l10n.t("{0} has an unknown key '{1}'. Did you mean '{2}'?", owner, key, guess)
+        : l10n.t("{0} has an unknown key '{1}'.", owner, key),
       range: lines.range(span[0], span[1]),
     });
   }
@@ -280,7 +366,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
 
 /** Edit distance where swapping two neighbouring letters counts as one edit (entyr -> entry). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -299,7 +387,12 @@ function parseStep(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
   const nameRange = lines.range(keySpan[0], keySpan[1]);
   const obj = isMap(value) ? (toJs(value) as Record<string, unknown>) : {};
   if (!isMap(value)) {
-    diagnostics.push({ severity: 'error', code: 'invalid-field', message: l10n.t("Step '{0}' must be a mapping with a 'type'.", name), range: nameRange });
+    diagnostics.push({
+      severity: 'error',
+      code: 'invalid-field',
+      message: l10n.t("Step '{0}' must be a mapping with a 'type'.", name),
+      range: nameRange,
+    });
   }
   const fieldRanges: PipelineStep['fieldRanges'] = {};
   for (const field of RANGED_FIELDS) {

@@ -64,7 +64,13 @@ function parsePort(pair: Pair<unknown, unknown>, lines: LineIndex, diagnostics: 
       diagnostics.push({
         severity: 'error',
         code: 'legacy-syntax',
-        message: l10n.t("Input '{0}' uses pre-GA syntax ({1}); write {2} and {3} instead.", port.name, "'dataset'/'local_path'", "'type: uri_folder'", "'path:'"),
+        message: l10n.t(
+          "Input '{0}' uses pre-GA syntax ({1}); write {2} and {3} instead.",
+          port.name,
+          "'dataset'/'local_path'",
+          "'type: uri_folder'",
+          "'path:'",
+        ),
         range: port.valueRange,
       });
     }

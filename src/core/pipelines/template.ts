@@ -53,11 +53,14 @@ export function newPipelineTemplate(opts: NewPipelineOptions = {}): NewPipelineF
   const pipelinePath = `${name}.pipeline.yml`;
   // Where a Spark step runs: the attached pool, else serverless Spark; then the Spark conf every step shares.
   const sparkCompute = (opts.sparkPool ? fillTemplate(sparkPoolYml, { poolName: opts.sparkPool }) : sparkServerlessYml) + sparkConfYml;
-  const trainStep = opts.trainOn === 'spark'
-    ? fillTemplate(trainSparkYml, { sparkCompute })
-    : fillTemplate(trainCommandYml, {
-      commandCompute: opts.commandCompute ? fillTemplate(commandClusterYml, { clusterName: opts.commandCompute }) : commandServerlessYml,
-    });
+  const trainStep =
+    opts.trainOn === 'spark'
+      ? fillTemplate(trainSparkYml, { sparkCompute })
+      : fillTemplate(trainCommandYml, {
+          commandCompute: opts.commandCompute
+            ? fillTemplate(commandClusterYml, { clusterName: opts.commandCompute })
+            : commandServerlessYml,
+        });
   const files: Record<string, string> = {
     [pipelinePath]: fillTemplate(pipelineYml, { name, pipelinePath, sparkCompute, trainStep }),
     'src/prepare.py': fillTemplate(prepareTemplate, scriptParts),

@@ -157,9 +157,7 @@ export interface PipelineSettings {
 }
 
 export type EdgeEnd =
-  | { kind: 'step'; step: string; port: string }
-  | { kind: 'pipelineInput'; port: string }
-  | { kind: 'pipelineOutput'; port: string };
+  { kind: 'step'; step: string; port: string } | { kind: 'pipelineInput'; port: string } | { kind: 'pipelineOutput'; port: string };
 
 /** Data flows from `from` to `to`. Derived from bindings. */
 export interface PipelineEdge {

@@ -90,7 +90,10 @@ export async function planUploads(model: PipelineModel, reader: PipelineFileRead
     }
   }
   const pipelineDir = model.filePath ? dirname(model.filePath) : undefined;
-  const dataPorts = [...model.inputs.map((p) => ({ p, user: p.name })), ...model.steps.flatMap((s) => s.inputs.map((p) => ({ p, user: `${s.name}.${p.name}` })))];
+  const dataPorts = [
+    ...model.inputs.map((p) => ({ p, user: p.name })),
+    ...model.steps.flatMap((s) => s.inputs.map((p) => ({ p, user: `${s.name}.${p.name}` }))),
+  ];
   for (const { p, user } of dataPorts) {
     if (pipelineDir && p.kind === 'data' && p.path && !isRemote(p.path)) {
       want(resolvePath(pipelineDir, p.path), 'data', user);

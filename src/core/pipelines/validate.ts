@@ -4,7 +4,15 @@ import * as l10n from '@vscode/l10n';
 import { hasBinding, parseBindings } from './bindings';
 import { edgesOnCycles } from './graph';
 import type { Range } from './text';
-import { KNOWN_STEP_TYPES, SUBMITTABLE_STEP_TYPES, type Binding, type Diagnostic, type PipelineModel, type PipelineStep, type PortValue } from './types';
+import {
+  KNOWN_STEP_TYPES,
+  SUBMITTABLE_STEP_TYPES,
+  type Binding,
+  type Diagnostic,
+  type PipelineModel,
+  type PipelineStep,
+  type PortValue,
+} from './types';
 
 export interface ValidationContext {
   /** Names of the workspace's attached computes; when given, unknown computes are errors. */
@@ -36,7 +44,18 @@ export function validateModel(model: PipelineModel, ctx: ValidationContext = {})
   for (const edge of edgesOnCycles(model)) {
     const from = edge.from as { step: string; port: string };
     const to = edge.to as { step: string; port: string };
-    out.push(error('binding-cycle', l10n.t("Binding cycle: '{0}' depends on '{1}', which depends back on '{2}'.", `${to.step}.${to.port}`, `${from.step}.${from.port}`, to.step), edge.range));
+    out.push(
+      error(
+        'binding-cycle',
+        l10n.t(
+          "Binding cycle: '{0}' depends on '{1}', which depends back on '{2}'.",
+          `${to.step}.${to.port}`,
+          `${from.step}.${from.port}`,
+          to.step,
+        ),
+        edge.range,
+      ),
+    );
   }
   checkComputes(model, ctx, out);
   return out;
@@ -61,7 +80,13 @@ function error(code: Diagnostic['code'], message: string, range: Range): Diagnos
 
 function checkStepName(step: PipelineStep, out: Diagnostic[]): void {
   if (!STEP_NAME.test(step.name)) {
-    out.push(error('invalid-step-name', l10n.t("Step name '{0}' is invalid: use letters, digits and '_', not starting with a digit.", step.name), step.nameRange));
+    out.push(
+      error(
+        'invalid-step-name',
+        l10n.t("Step name '{0}' is invalid: use letters, digits and '_', not starting with a digit.", step.name),
+        step.nameRange,
+      ),
+    );
   }
 }
 
@@ -77,11 +102,25 @@ function checkStepType(step: PipelineStep, out: Diagnostic[]): void {
     out.push({
       severity: 'warning',
       code: 'unsubmittable-step-type',
-      message: l10n.t("Step '{0}' has type '{1}', which this extension cannot submit (only spark, command and pipeline steps); submit it with '{2}'.", step.name, String(step.type), 'az ml job create'),
+      message: l10n.t(
+        "Step '{0}' has type '{1}', which this extension cannot submit (only spark, command and pipeline steps); submit it with '{2}'.",
+        step.name,
+        String(step.type),
+        'az ml job create',
+      ),
       range,
     });
   } else if (step.type !== 'spark' && step.type !== 'command') {
-    out.push({ severity: 'info', code: 'unsupported-step-type', message: l10n.t("Step '{0}' (type '{1}') is kept as is; only spark and command steps can be edited here.", step.name, String(step.type)), range });
+    out.push({
+      severity: 'info',
+      code: 'unsupported-step-type',
+      message: l10n.t(
+        "Step '{0}' (type '{1}') is kept as is; only spark and command steps can be edited here.",
+        step.name,
+        String(step.type),
+      ),
+      range,
+    });
   }
 }
 
@@ -101,11 +140,25 @@ function checkRequired(model: PipelineModel, step: PipelineStep, out: Diagnostic
     if (!spec.entry) {
       out.push(error('missing-field', l10n.t("Spark step '{0}' needs an 'entry' (file or class_name).", step.name), where));
     } else if (!spec.entry.file && !spec.entry.className) {
-      out.push(error('missing-field', l10n.t("The 'entry' of Spark step '{0}' needs 'file' or 'class_name'.", step.name), step.fieldRanges.entry ?? where));
+      out.push(
+        error(
+          'missing-field',
+          l10n.t("The 'entry' of Spark step '{0}' needs 'file' or 'class_name'.", step.name),
+          step.fieldRanges.entry ?? where,
+        ),
+      );
     }
     const hasCompute = step.compute ?? model.settings.defaultCompute ?? model.compute;
     if (!hasCompute && !spec.resources?.instance_type) {
-      out.push({ severity: 'warning', code: 'missing-field', message: l10n.t("Spark step '{0}' has neither 'compute' (an attached Spark pool) nor 'resources.instance_type' (serverless Spark).", step.name), range: step.nameRange });
+      out.push({
+        severity: 'warning',
+        code: 'missing-field',
+        message: l10n.t(
+          "Spark step '{0}' has neither 'compute' (an attached Spark pool) nor 'resources.instance_type' (serverless Spark).",
+          step.name,
+        ),
+        range: step.nameRange,
+      });
     }
   } else if (step.type === 'command' && !spec.command) {
     out.push(error('missing-field', l10n.t("Command step '{0}' needs a 'command'.", step.name), where));
@@ -143,7 +196,15 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
       const ports = knownPorts(target, side);
       if (ports && !ports.has(binding.port)) {
         const code = side === 'outputs' ? 'binding-unknown-output' : 'binding-unknown-input';
-        out.push(error(code, side === 'outputs' ? l10n.t("'{0}': step '{1}' has no output '{2}'.", binding.expr, binding.step, binding.port) : l10n.t("'{0}': step '{1}' has no input '{2}'.", binding.expr, binding.step, binding.port), range));
+        out.push(
+          error(
+            code,
+            side === 'outputs'
+              ? l10n.t("'{0}': step '{1}' has no output '{2}'.", binding.expr, binding.step, binding.port)
+              : l10n.t("'{0}': step '{1}' has no input '{2}'.", binding.expr, binding.step, binding.port),
+            range,
+          ),
+        );
       }
       return;
     }
@@ -154,9 +215,12 @@ function checkBinding(model: PipelineModel, binding: Binding, range: Range, out:
       out.push(
         error(
           'binding-syntax',
-          l10n.t("'{0}' is not a pipeline binding; use {1} or a run-time expression ({2}).", `\${{${binding.expr}}}`,
+          l10n.t(
+            "'{0}' is not a pipeline binding; use {1} or a run-time expression ({2}).",
+            `\${{${binding.expr}}}`,
             '${{parent.inputs.<name>}}, ${{parent.outputs.<name>}}, ${{parent.jobs.<step>.outputs.<name>}}, ${{inputs.<name>}}, ${{outputs.<name>}}',
-            '${{default_datastore}}, ${{name}}, ${{output_name}}'),
+            '${{default_datastore}}, ${{name}}, ${{output_name}}',
+          ),
           range,
         ),
       );
@@ -189,7 +253,13 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
         if (binding.kind === 'pipelineInput') {
           checkBinding(model, binding, use.range, out);
         } else {
-          out.push(error('binding-syntax', l10n.t("Compute '{0}' of {1} can only bind to a pipeline input ({2}).", use.compute, use.where, '${{parent.inputs.<name>}}'), use.range));
+          out.push(
+            error(
+              'binding-syntax',
+              l10n.t("Compute '{0}' of {1} can only bind to a pipeline input ({2}).", use.compute, use.where, '${{parent.inputs.<name>}}'),
+              use.range,
+            ),
+          );
         }
       }
       continue;
@@ -199,9 +269,22 @@ function checkComputes(model: PipelineModel, ctx: ValidationContext, out: Diagno
       continue;
     }
     if (!COMPUTE_NAME.test(name)) {
-      out.push(error('invalid-compute-name', l10n.t("Compute '{0}' of {1} is not a valid compute name.", use.compute, use.where), use.range));
+      out.push(
+        error('invalid-compute-name', l10n.t("Compute '{0}' of {1} is not a valid compute name.", use.compute, use.where), use.range),
+      );
     } else if (ctx.computes && !ctx.computes.includes(name)) {
-      out.push(error('unknown-compute', l10n.t("Compute '{0}' of {1} is not attached to the workspace (known: {2}).", name, use.where, ctx.computes.join(', ') || l10n.t('none')), use.range));
+      out.push(
+        error(
+          'unknown-compute',
+          l10n.t(
+            "Compute '{0}' of {1} is not attached to the workspace (known: {2}).",
+            name,
+            use.where,
+            ctx.computes.join(', ') || l10n.t('none'),
+          ),
+          use.range,
+        ),
+      );
     }
   }
 }

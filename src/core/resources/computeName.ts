@@ -30,7 +30,9 @@ export function suggestComputeName(poolName: string, existing: readonly string[]
 
 /** Linked service names (2020-09-01-preview): start with a letter or digit; letters, digits, _ and -. */
 export function validateLinkName(name: string, existing: readonly string[] = []): string | undefined {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/.test(name)) return l10n.t('A link name starts with a letter or digit and has only letters, digits, _ and -.');
-  if (existing.some((e) => e.toLowerCase() === name.toLowerCase())) return l10n.t("The workspace already has a linked service named '{0}'.", name);
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/.test(name))
+    return l10n.t('A link name starts with a letter or digit and has only letters, digits, _ and -.');
+  if (existing.some((e) => e.toLowerCase() === name.toLowerCase()))
+    return l10n.t("The workspace already has a linked service named '{0}'.", name);
   return undefined;
 }

@@ -24,17 +24,22 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
   private readonly changed = new Emitter<void>();
 
   /** `current()` answers the services of the current settings (they are rebuilt when settings change). */
-  constructor(private readonly current: () => ResourceServices, private readonly log: Logger) {}
+  constructor(
+    private readonly current: () => ResourceServices,
+    private readonly log: Logger,
+  ) {}
 
   async listAttachedPools(signal?: AbortSignal): Promise<AttachedSparkPool[]> {
     const { account, ml, synapse } = this.current();
     if (!account.signedIn) return [];
     const subs = await account.selectedSubscriptions(signal);
-    const perSub = await Promise.all(subs.map(async (sub) => {
-      const workspaces = await ml.workspaces(sub, signal).all();
-      const perWs = await Promise.all(workspaces.map((ws) => ml.sparkComputes(ws, signal).all()));
-      return perWs.flat();
-    }));
+    const perSub = await Promise.all(
+      subs.map(async (sub) => {
+        const workspaces = await ml.workspaces(sub, signal).all();
+        const perWs = await Promise.all(workspaces.map((ws) => ml.sparkComputes(ws, signal).all()));
+        return perWs.flat();
+      }),
+    );
     const computes = perSub.flat().filter((c) => c.provisioningState !== 'Deleting' && c.provisioningState !== 'Failed');
     const tenants = await this.tenantsBySubscription(signal);
     const pools = await Promise.all(computes.map((c) => this.toAttached(c, synapse, tenants, signal)));
@@ -55,7 +60,8 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
     // side) may carry no tenant, and the subscription list says which tenant owns the subscription.
     return {
       getToken: async (scopes, options) => {
-        const tenantId = pool.tenantId ?? tenantOfPool(pool, await this.tenantsBySubscription(options?.abortSignal as AbortSignal | undefined));
+        const tenantId =
+          pool.tenantId ?? tenantOfPool(pool, await this.tenantsBySubscription(options?.abortSignal as AbortSignal | undefined));
         return this.current().account.source.credential(tenantId).getToken(scopes, options);
       },
     };
@@ -86,7 +92,12 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
     return new Map(subs.filter((s) => s.tenantId).map((s) => [s.subscriptionId.toLowerCase(), s.tenantId!]));
   }
 
-  private async toAttached(c: SparkComputeInfo, synapse: SynapseService, tenants: Map<string, string>, signal?: AbortSignal): Promise<AttachedSparkPool | undefined> {
+  private async toAttached(
+    c: SparkComputeInfo,
+    synapse: SynapseService,
+    tenants: Map<string, string>,
+    signal?: AbortSignal,
+  ): Promise<AttachedSparkPool | undefined> {
     const ref = synapseWorkspaceIdOf(c.synapseWorkspaceId);
     if (!ref) return undefined;
     // The Synapse workspace may live in another subscription (and tenant) than the AML workspace.
@@ -110,14 +121,19 @@ export class ArmSparkPoolCatalog implements SparkPoolCatalog {
       };
     } catch (e) {
       // One unreachable Synapse workspace must not hide every other pool.
-      this.log.warn(`Skipping compute ${c.name}: its Synapse workspace ${c.synapseWorkspaceId} could not be read (${(e as Error).message}).`);
+      this.log.warn(
+        `Skipping compute ${c.name}: its Synapse workspace ${c.synapseWorkspaceId} could not be read (${(e as Error).message}).`,
+      );
       return undefined;
     }
   }
 }
 
 /** The tenant of the pool's Synapse subscription, else of its AML workspace's; undefined (home tenant) when neither is known. */
-export function tenantOfPool(pool: Pick<AttachedSparkPool, 'synapseWorkspace' | 'amlWorkspace'>, tenants: ReadonlyMap<string, string>): string | undefined {
+export function tenantOfPool(
+  pool: Pick<AttachedSparkPool, 'synapseWorkspace' | 'amlWorkspace'>,
+  tenants: ReadonlyMap<string, string>,
+): string | undefined {
   const synapseSub = parseResourceId(pool.synapseWorkspace.id)?.subscriptionId;
   return (synapseSub && tenants.get(synapseSub.toLowerCase())) || tenants.get(pool.amlWorkspace.subscriptionId.toLowerCase());
 }

@@ -13,7 +13,11 @@ export interface ErrorAction {
 }
 
 export class UserFacingError extends Error {
-  constructor(message: string, readonly actions: ErrorAction[] = [], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly actions: ErrorAction[] = [],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'UserFacingError';
   }

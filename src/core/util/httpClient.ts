@@ -21,13 +21,16 @@ export function readCaBundles(paths: readonly string[]): string[] {
     try {
       text = fs.readFileSync(path.resolve(p), 'utf8');
     } catch (e) {
-      throw new UserFacingError(l10n.t('The CA bundle "{0}" ({1}) cannot be read: {2}', p, 'synapseSpark.caBundlePath', (e as Error).message),
-        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
+      throw new UserFacingError(
+        l10n.t('The CA bundle "{0}" ({1}) cannot be read: {2}', p, 'synapseSpark.caBundlePath', (e as Error).message),
+        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }],
+      );
     }
     const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
     if (!certs) {
-      throw new UserFacingError(l10n.t('The CA bundle "{0}" ({1}) holds no PEM certificate.', p, 'synapseSpark.caBundlePath'),
-        [{ title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' }]);
+      throw new UserFacingError(l10n.t('The CA bundle "{0}" ({1}) holds no PEM certificate.', p, 'synapseSpark.caBundlePath'), [
+        { title: l10n.t('Open Settings'), command: 'synapseSpark.openSettings' },
+      ]);
     }
     pems.push(...certs);
   }

@@ -8,5 +8,9 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = {
-  trace() {}, debug() {}, info() {}, warn() {}, error() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
 };

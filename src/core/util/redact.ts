@@ -3,8 +3,18 @@
  * client secrets, SAS signatures and account keys.
  */
 const SECRET_KEYS = [
-  'client_?secret', 'password', 'access_?token', 'refresh_?token', 'id_?token', 'account_?key', 'sas_?token', 'sig',
-  'primary_?key', 'secondary_?key', 'connection_?string', 'secret',
+  'client_?secret',
+  'password',
+  'access_?token',
+  'refresh_?token',
+  'id_?token',
+  'account_?key',
+  'sas_?token',
+  'sig',
+  'primary_?key',
+  'secondary_?key',
+  'connection_?string',
+  'secret',
 ].join('|');
 
 const patterns: Array<[RegExp, string]> = [

@@ -21,7 +21,17 @@ export interface RetrySettings {
 export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 const TRANSIENT_STATUS = new Set([408, 500, 502, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'ECONNABORTED', 'REQUEST_SEND_ERROR']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'REQUEST_SEND_ERROR',
+]);
 
 /** Milliseconds the response asks to wait, or undefined when it names no wait. */
 export function retryAfterMs(response: Pick<PipelineResponse, 'headers'> | undefined, now = Date.now()): number | undefined {
@@ -75,7 +85,10 @@ function backoff(retryCount: number, s: RetrySettings, random: () => number): nu
 }
 
 /** The strategy for core-rest-pipeline's `retryPolicy`; `onRetry` lets the caller log each wait. */
-export function armRetryStrategy(settings: RetrySettings = DEFAULT_RETRY, onRetry?: (reason: string, delayMs: number, url?: string) => void): RetryStrategy {
+export function armRetryStrategy(
+  settings: RetrySettings = DEFAULT_RETRY,
+  onRetry?: (reason: string, delayMs: number, url?: string) => void,
+): RetryStrategy {
   return {
     name: 'synapseSparkRetry',
     retry({ retryCount, response, responseError }: RetryInformation): RetryModifiers {

@@ -7,12 +7,20 @@ import * as path from 'path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export class Workbench {
-  private constructor(readonly browser: Browser, readonly page: Page) {}
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
 
   static async open(url = requiredEnv('E2E_URL')): Promise<Workbench> {
     const browser = await chromium.launch({
@@ -51,7 +59,10 @@ export class Workbench {
   async signInToEmulator(): Promise<void> {
     await this.openViewContainer('Synapse Spark');
     await this.runCommand('Synapse Spark: Sign In to Azure');
-    await this.page.locator('.sidebar .pane-body .monaco-list .monaco-list-row', { hasText: 'contoso-aml' }).first().waitFor({ timeout: 60_000 });
+    await this.page
+      .locator('.sidebar .pane-body .monaco-list .monaco-list-row', { hasText: 'contoso-aml' })
+      .first()
+      .waitFor({ timeout: 60_000 });
   }
 
   /** Opens a workspace file by name through Quick Open (Ctrl+P), as a user would. */
@@ -71,7 +82,13 @@ export class Workbench {
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame()) continue;
-        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
       }
       await this.page.waitForTimeout(200);
     }

@@ -23,14 +23,17 @@ describe('bench: activation', function () {
     const api = await ext.activate();
     const activateWallMs = performance.now() - t;
     const hooks = (await vscode.commands.getCommands(true)).includes(TEST_HOOKS_COMMAND)
-      ? await vscode.commands.executeCommand<Record<string, unknown>>(TEST_HOOKS_COMMAND) : api;
+      ? await vscode.commands.executeCommand<Record<string, unknown>>(TEST_HOOKS_COMMAND)
+      : api;
     // Builds before the lazy entry point had no timings: everything loaded inside activate().
     const timings = hooks.timings as { activateMs: number; featuresMs?: number } | undefined;
     t = performance.now();
     const notebooks = hooks.notebooks as { controllerIds(): string[] };
     notebooks.controllerIds();
     const firstUseMs = performance.now() - t;
-    fs.appendFileSync(out!, JSON.stringify({ wasActive, activateWallMs, activateMs: timings?.activateMs, firstUseMs,
-      featuresMs: timings?.featuresMs }) + '\n');
+    fs.appendFileSync(
+      out!,
+      JSON.stringify({ wasActive, activateWallMs, activateMs: timings?.activateMs, firstUseMs, featuresMs: timings?.featuresMs }) + '\n',
+    );
   });
 });

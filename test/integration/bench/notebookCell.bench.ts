@@ -26,7 +26,8 @@ const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A statement that times its own work inside the emulator's Python and prints it. */
-const timed = (work: string) => `import time as _t\n_s = _t.perf_counter()\n${work}\nprint("exec_ms=%.3f" % ((_t.perf_counter() - _s) * 1000))`;
+const timed = (work: string) =>
+  `import time as _t\n_s = _t.perf_counter()\n${work}\nprint("exec_ms=%.3f" % ((_t.perf_counter() - _s) * 1000))`;
 const WORKLOADS: { name: string; code: string }[] = [
   { name: 'trivial statement', code: timed('_v = 1 + 1') },
   { name: 'statement computing ~50 ms', code: timed('_v = sum(i * i for i in range(400000))') },
@@ -39,7 +40,10 @@ const execMs = (output: string) => {
 };
 
 /** Runs one cell through VS Code and times it until the API reports its execution ended. */
-async function timeCell(doc: vscode.NotebookDocument, index: number): Promise<{ wallMs: number; hostMs: number; toStartMs: number; afterEndMs: number; output: string }> {
+async function timeCell(
+  doc: vscode.NotebookDocument,
+  index: number,
+): Promise<{ wallMs: number; hostMs: number; toStartMs: number; afterEndMs: number; output: string }> {
   const cell = doc.cellAt(index);
   const before = cell.executionSummary?.timing?.endTime;
   let sub: vscode.Disposable | undefined;
@@ -47,8 +51,9 @@ async function timeCell(doc: vscode.NotebookDocument, index: number): Promise<{ 
   const ended = new Promise<number>((resolve, reject) => {
     sub = vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (e.notebook !== doc) return;
-      const change = e.cellChanges.find((c) => c.cell.index === index && c.executionSummary?.timing?.endTime !== undefined
-        && c.executionSummary.timing.endTime !== before);
+      const change = e.cellChanges.find(
+        (c) => c.cell.index === index && c.executionSummary?.timing?.endTime !== undefined && c.executionSummary.timing.endTime !== before,
+      );
       if (change) resolve(performance.now());
     });
     timer = setTimeout(() => reject(new Error(`cell ${index} did not finish within 60 s`)), 60_000);
@@ -61,8 +66,13 @@ async function timeCell(doc: vscode.NotebookDocument, index: number): Promise<{ 
     const endedAt = Date.now();
     const timing = cell.executionSummary!.timing!;
     if (cell.executionSummary?.success !== true) throw new Error(`cell ${index} failed: ${text(cell)}`);
-    return { wallMs: end - started, hostMs: timing.endTime - timing.startTime, toStartMs: timing.startTime - startedAt,
-      afterEndMs: endedAt - timing.endTime, output: text(cell) };
+    return {
+      wallMs: end - started,
+      hostMs: timing.endTime - timing.startTime,
+      toStartMs: timing.startTime - startedAt,
+      afterEndMs: endedAt - timing.endTime,
+      output: text(cell),
+    };
   } finally {
     sub?.dispose();
     clearTimeout(timer);
@@ -89,13 +99,16 @@ async function raw(sessionUrl: string, code: string, expectedExecMs: number): Pr
 
 /** The same session driven by the core runner alone, as the extension's Livy client reaches it (same TLS setup). */
 async function coreRunner(pool: AttachedSparkPool, sessionId: number): Promise<SparkSession> {
-  const api = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName }, {
-    credential: { getToken: async () => ({ token: await livyToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) },
-    scope: 'https://dev.azuresynapse.net/.default',
-    httpClient: createTrustingHttpClient([fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8')]),
-  });
+  const api = new SdkLivyClient(
+    { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+    {
+      credential: { getToken: async () => ({ token: await livyToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      scope: 'https://dev.azuresynapse.net/.default',
+      httpClient: createTrustingHttpClient([fs.readFileSync(process.env.SYNAPSE_EMULATOR_CA!, 'utf8')]),
+    },
+  );
   const session = new SparkSession({ api, name: 'bench core runner', request: () => ({}) });
-  if (!await session.attach(sessionId)) throw new Error(`could not attach to session ${sessionId}`);
+  if (!(await session.attach(sessionId))) throw new Error(`could not attach to session ${sessionId}`);
   return session;
 }
 
@@ -105,7 +118,11 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
   it('measures cells through notebook.cell.execute against one POST + one GET', async () => {
     const runs = Number(process.env.BENCH_RUNS ?? 20);
     const { hooks, pool, controllerId } = await connectNotebookPool();
-    const doc = await openNotebook(controllerId, 'bench-cell-overhead.ipynb', WORKLOADS.map((w) => w.code));
+    const doc = await openNotebook(
+      controllerId,
+      'bench-cell-overhead.ipynb',
+      WORKLOADS.map((w) => w.code),
+    );
     for (let i = 0; i < 3; i++) for (let c = 0; c < WORKLOADS.length; c++) await timeCell(doc, c); // session start, warm-up
     const sessionId = hooks.notebooks.sessions(doc.uri.toString())[0].sessionId;
     assert.ok(sessionId !== undefined, 'the notebook has a session');
@@ -135,8 +152,16 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
       const overhead = median(overheads);
       const rawMs = median(raws);
       const goal = 1.3 * rawMs + 30;
-      rows.push([w.name, median(walls).toFixed(1), median(execs).toFixed(1), `${overhead.toFixed(1)} (p90 ${p90(overheads).toFixed(1)})`,
-        `${median(toStart)} / ${median(hosts)} / ${median(afterEnd)}`, rawMs.toFixed(1), goal.toFixed(1), overhead <= goal ? 'OK' : 'MISS']);
+      rows.push([
+        w.name,
+        median(walls).toFixed(1),
+        median(execs).toFixed(1),
+        `${overhead.toFixed(1)} (p90 ${p90(overheads).toFixed(1)})`,
+        `${median(toStart)} / ${median(hosts)} / ${median(afterEnd)}`,
+        rawMs.toFixed(1),
+        goal.toFixed(1),
+        overhead <= goal ? 'OK' : 'MISS',
+      ]);
     }
     // The same trivial statement through the core runner, alternating with the controller run by run.
     const core = await coreRunner(pool, sessionId!);
@@ -148,11 +173,19 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
         const t = performance.now();
         const result = await core.run(WORKLOADS[0].code, 'pyspark');
         coreWalls.push(performance.now() - t);
-        if (result.output.status !== 'ok') throw new Error('the core runner\'s statement failed');
+        if (result.output.status !== 'ok') throw new Error("the core runner's statement failed");
         controllerWalls.push((await timeCell(doc, 0)).hostMs);
       }
-      rows.push(['trivial statement, core runner in this host', median(coreWalls).toFixed(1), '-', '-',
-        `- / ${median(coreWalls).toFixed(0)} (controller, alternating: ${median(controllerWalls)}) / -`, '-', '-', '-']);
+      rows.push([
+        'trivial statement, core runner in this host',
+        median(coreWalls).toFixed(1),
+        '-',
+        '-',
+        `- / ${median(coreWalls).toFixed(0)} (controller, alternating: ${median(controllerWalls)}) / -`,
+        '-',
+        '-',
+        '-',
+      ]);
     } finally {
       core.dispose();
     }
@@ -172,7 +205,10 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
     };
     try {
       const floorDoc = await openNotebook(controllerId, 'bench-vscode-floor.ipynb', [WORKLOADS[0].code]);
-      await vscode.commands.executeCommand('notebook.selectKernel', { id: 'synapseSpark.bench.noop', extension: 'azureml-synapse-spark.azureml-synapse-spark' });
+      await vscode.commands.executeCommand('notebook.selectKernel', {
+        id: 'synapseSpark.bench.noop',
+        extension: 'azureml-synapse-spark.azureml-synapse-spark',
+      });
       for (let i = 0; i < 3; i++) await timeCell(floorDoc, 0);
       const walls: number[] = [];
       const toStart: number[] = [];
@@ -185,22 +221,41 @@ describe('bench: notebook cell overhead through the VS Code API', function () {
         hosts.push(cell.hostMs);
         afterEnd.push(cell.afterEndMs);
       }
-      rows.push(['no-op controller (VS Code floor)', median(walls).toFixed(1), '-', `${median(walls).toFixed(1)} (p90 ${p90(walls).toFixed(1)})`,
-        `${median(toStart)} / ${median(hosts)} / ${median(afterEnd)}`, '-', '-', '-']);
+      rows.push([
+        'no-op controller (VS Code floor)',
+        median(walls).toFixed(1),
+        '-',
+        `${median(walls).toFixed(1)} (p90 ${p90(walls).toFixed(1)})`,
+        `${median(toStart)} / ${median(hosts)} / ${median(afterEnd)}`,
+        '-',
+        '-',
+        '-',
+      ]);
     } finally {
       noop.dispose();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
 
-    const head = ['cell (median of ' + runs + ')', 'wall ms', 'python exec ms', 'overhead ms', 'to start / controller / after end ms', 'raw POST+GET ms', 'goal ms', 'verdict'];
+    const head = [
+      'cell (median of ' + runs + ')',
+      'wall ms',
+      'python exec ms',
+      'overhead ms',
+      'to start / controller / after end ms',
+      'raw POST+GET ms',
+      'goal ms',
+      'verdict',
+    ];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
     console.log('');
     console.log(line(head));
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const r of rows) console.log(line(r));
-    console.log('overhead = wall (VS Code API) - python exec. The wall splits into: to start = notebook.cell.execute until the '
-      + 'controller\'s execution started (the workbench dispatching the cell), controller = its start..end in the extension host, '
-      + 'after end = end() until the API reports the cell done. goal = 1.3 x raw + 30 ms (issue 5).');
+    console.log(
+      'overhead = wall (VS Code API) - python exec. The wall splits into: to start = notebook.cell.execute until the ' +
+        "controller's execution started (the workbench dispatching the cell), controller = its start..end in the extension host, " +
+        'after end = end() until the API reports the cell done. goal = 1.3 x raw + 30 ms (issue 5).',
+    );
   });
 });

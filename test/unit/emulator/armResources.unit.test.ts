@@ -21,7 +21,12 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
 
   it('creates, reads, lists and deletes a Synapse linked service (2020-09-01-preview)', async () => {
     const url = `${WS}/contoso-aml-sandbox/linkedServices/devlink?api-version=2020-09-01-preview`;
-    const put = await arm('PUT', url, { name: 'devlink', location: 'westeurope', identity: { type: 'SystemAssigned' }, properties: { linkedServiceResourceId: SYN('contoso-synapse-dev'), linkType: 'Synapse' } });
+    const put = await arm('PUT', url, {
+      name: 'devlink',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      properties: { linkedServiceResourceId: SYN('contoso-synapse-dev'), linkType: 'Synapse' },
+    });
     assert.equal(put.status, 200);
     assert.match(put.body.identity.principalId, /^[0-9a-f-]{36}$/);
     assert.equal(put.body.properties.linkType, 'Synapse');
@@ -29,13 +34,18 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     const get = await arm('GET', url);
     assert.equal(get.body.identity.principalId, put.body.identity.principalId);
     const list = await arm('GET', `${WS}/contoso-aml-sandbox/linkedServices?api-version=2020-09-01-preview`);
-    assert.deepEqual(list.body.value.map((l: { name: string }) => l.name), ['devlink']);
+    assert.deepEqual(
+      list.body.value.map((l: { name: string }) => l.name),
+      ['devlink'],
+    );
     assert.equal((await arm('DELETE', url)).status, 200);
     assert.equal((await arm('GET', url)).status, 404);
   });
 
   it('rejects a linked service to a workspace that does not exist', async () => {
-    const res = await arm('PUT', `${WS}/contoso-aml/linkedServices/x?api-version=2020-09-01-preview`, { properties: { linkedServiceResourceId: SYN('ghost') } });
+    const res = await arm('PUT', `${WS}/contoso-aml/linkedServices/x?api-version=2020-09-01-preview`, {
+      properties: { linkedServiceResourceId: SYN('ghost') },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BadArgument');
   });
@@ -45,13 +55,25 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     const fabrikam = `/subscriptions/${SUB2}/resourceGroups/rg-analytics/providers/Microsoft.MachineLearningServices/workspaces/fabrikam-aml`;
     const target = `/subscriptions/${SUB2}/resourceGroups/rg-analytics/providers/Microsoft.Synapse/workspaces/fabrikam-synapse`;
     const url = `${fabrikam}/linkedServices/fablink?api-version=2020-09-01-preview`;
-    const body = { name: 'fablink', location: 'eastus', identity: { type: 'SystemAssigned' }, properties: { linkedServiceResourceId: target, linkType: 'Synapse' } };
+    const body = {
+      name: 'fablink',
+      location: 'eastus',
+      identity: { type: 'SystemAssigned' },
+      properties: { linkedServiceResourceId: target, linkType: 'Synapse' },
+    };
     const refused = await arm('PUT', url, body);
     assert.equal(refused.status, 400);
     assert.equal(refused.body.error.code, 'UserError');
-    assert.match(refused.body.error.message, /Linked services of type 'Synapse' are deprecated and no longer supported for the workspace 'fabrikam-aml'/);
+    assert.match(
+      refused.body.error.message,
+      /Linked services of type 'Synapse' are deprecated and no longer supported for the workspace 'fabrikam-aml'/,
+    );
     assert.match(refused.body.error.message, /Attach Synapse Spark pools to the workspace directly/);
-    assert.equal((await arm('GET', `${fabrikam}/linkedServices?api-version=2020-09-01-preview`)).body.value.length, 0, 'nothing half-created');
+    assert.equal(
+      (await arm('GET', `${fabrikam}/linkedServices?api-version=2020-09-01-preview`)).body.value.length,
+      0,
+      'nothing half-created',
+    );
 
     const admin = armClient(emu, { auth: false });
     const switchPath = `/_emulator/amlWorkspaces/${SUB2}/rg-analytics/fabrikam-aml`;
@@ -71,7 +93,13 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
   });
 
   it('pages lists with an absolute nextLink that keeps api-version', async () => {
-    const first = await arm('GET', `/subscriptions/${SUB1}/providers/Microsoft.Synapse/workspaces/contoso-synapse/bigDataPools?api-version=2021-06-01`.replace('/providers/Microsoft.Synapse/workspaces/contoso-synapse', `/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/contoso-synapse`));
+    const first = await arm(
+      'GET',
+      `/subscriptions/${SUB1}/providers/Microsoft.Synapse/workspaces/contoso-synapse/bigDataPools?api-version=2021-06-01`.replace(
+        '/providers/Microsoft.Synapse/workspaces/contoso-synapse',
+        `/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/contoso-synapse`,
+      ),
+    );
     assert.equal(first.body.value.length, 2);
     assert.match(first.body.nextLink, /^https:\/\/127\.0\.0\.1:\d+\/.+api-version=2021-06-01.*\$skipToken=/);
     const second = await arm('GET', first.body.nextLink);
@@ -86,7 +114,9 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     const unknown = await arm('GET', `/subscriptions/${SUB1}/providers/Microsoft.Foo/bars?api-version=1`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'InvalidResourceType');
-    const bad = await arm('PUT', `${WS}/contoso-aml/jobs/j1?api-version=2022-10-01`, '{"properties": ', { 'content-type': 'application/json' });
+    const bad = await arm('PUT', `${WS}/contoso-aml/jobs/j1?api-version=2022-10-01`, '{"properties": ', {
+      'content-type': 'application/json',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'InvalidRequestContent');
     const noVersion = await arm('GET', `/subscriptions/${SUB1}`);
@@ -102,7 +132,9 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
   it('rejects a Synapse-audience token on ARM with 401 InvalidAuthenticationTokenAudience', async () => {
     const token = await emu.credential().getToken('https://dev.azuresynapse.net/.default');
     const raw = armClient(emu, { auth: false });
-    const res: ArmResponse = await raw('GET', `/subscriptions?api-version=2020-01-01`, undefined, { authorization: `Bearer ${token!.token}` });
+    const res: ArmResponse = await raw('GET', `/subscriptions?api-version=2020-01-01`, undefined, {
+      authorization: `Bearer ${token!.token}`,
+    });
     assert.equal(res.status, 401);
     assert.equal(res.body.error.code, 'InvalidAuthenticationTokenAudience');
     assert.match(res.headers['www-authenticate'], /^Bearer /);
@@ -127,7 +159,11 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
         experimentName: 'tests',
         jobs: {
           first: { type: 'command', command: 'sleep 30', outputs: { out: { type: 'uri_folder' } } },
-          second: { type: 'command', command: 'echo ${{inputs.x}}', inputs: { x: { job_input_type: 'literal', value: '${{parent.jobs.first.outputs.out}}' } } },
+          second: {
+            type: 'command',
+            command: 'echo ${{inputs.x}}',
+            inputs: { x: { job_input_type: 'literal', value: '${{parent.jobs.first.outputs.out}}' } },
+          },
         },
       },
     };
@@ -142,9 +178,16 @@ describe('emulator ARM resources (linked services, paging, codes, jobs, errors)'
     assert.deepEqual(children.map((j: { displayName: string }) => j.displayName).sort(), ['first', 'second']);
     const topLevel = await arm('GET', `${WS}/contoso-aml/jobs?api-version=2022-10-01&parentJobName=pipe1`);
     const childIds = new Set(children.map((c: { runId: string }) => c.runId));
-    assert.ok(topLevel.body.value.every((j: { name: string }) => !childIds.has(j.name)), 'children are never in the ARM list, whatever the query');
+    assert.ok(
+      topLevel.body.value.every((j: { name: string }) => !childIds.has(j.name)),
+      'children are never in the ARM list, whatever the query',
+    );
 
-    const ml = new AzureMachineLearningWorkspaces(emu.credential(), SUB1, { endpoint: emu.url, httpClient: emu.httpClient, credentialScopes: ['https://management.azure.com/.default'] });
+    const ml = new AzureMachineLearningWorkspaces(emu.credential(), SUB1, {
+      endpoint: emu.url,
+      httpClient: emu.httpClient,
+      credentialScopes: ['https://management.azure.com/.default'],
+    });
     await ml.jobs.beginCancelAndWait(RG, 'contoso-aml', 'pipe1', { updateIntervalInMs: 20 });
     const after = await arm('GET', url);
     assert.equal(after.body.properties.status, 'Canceled');

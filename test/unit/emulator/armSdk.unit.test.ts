@@ -7,7 +7,8 @@ import { armClient } from '../../support/armPipeline';
 const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 const RG = 'rg-datascience';
 const AML = 'contoso-aml';
-const poolId = (pool: string, ws = 'contoso-synapse') => `/subscriptions/${SUB1}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/${ws}/bigDataPools/${pool}`;
+const poolId = (pool: string, ws = 'contoso-synapse') =>
+  `/subscriptions/${SUB1}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/${ws}/bigDataPools/${pool}`;
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -49,12 +50,15 @@ describe('emulator ARM through the official SDK clients', function () {
   });
 
   it('answers a missing pool with the recorded ResourceNotFound shape', async () => {
-    await assert.rejects(synapse.bigDataPools.get(RG, 'contoso-synapse', 'nope'), (e: { statusCode?: number; code?: string; message?: string }) => {
-      assert.equal(e.statusCode, 404);
-      assert.equal(e.code, 'ResourceNotFound');
-      assert.match(String(e.message), /bigDataPools\/nope' under resource group 'rg-datascience' was not found/);
-      return true;
-    });
+    await assert.rejects(
+      synapse.bigDataPools.get(RG, 'contoso-synapse', 'nope'),
+      (e: { statusCode?: number; code?: string; message?: string }) => {
+        assert.equal(e.statusCode, 404);
+        assert.equal(e.code, 'ResourceNotFound');
+        assert.match(String(e.message), /bigDataPools\/nope' under resource group 'rg-datascience' was not found/);
+        return true;
+      },
+    );
   });
 
   it('lists AML workspaces and computes', async () => {
@@ -67,9 +71,15 @@ describe('emulator ARM through the official SDK clients', function () {
   });
 
   it('attaches a SynapseSpark pool through the LRO poller, then detaches it', async () => {
-    const created = await ml.computeOperations.beginCreateOrUpdateAndWait(RG, AML, 'sparkmed', {
-      properties: { computeType: 'SynapseSpark', resourceId: poolId('sparkmedium') },
-    }, { updateIntervalInMs: 20 });
+    const created = await ml.computeOperations.beginCreateOrUpdateAndWait(
+      RG,
+      AML,
+      'sparkmed',
+      {
+        properties: { computeType: 'SynapseSpark', resourceId: poolId('sparkmedium') },
+      },
+      { updateIntervalInMs: 20 },
+    );
     assert.equal(created.properties?.provisioningState, 'Succeeded');
     const got = await ml.computeOperations.get(RG, AML, 'sparkmed');
     assert.equal(got.properties?.computeType, 'SynapseSpark');
@@ -82,9 +92,18 @@ describe('emulator ARM through the official SDK clients', function () {
   it('rejects attach with a bad resource id, a missing pool, or a taken name', async () => {
     const attach = (name: string, resourceId: string) =>
       ml.computeOperations.beginCreateOrUpdateAndWait(RG, AML, name, { properties: { computeType: 'SynapseSpark', resourceId } });
-    await assert.rejects(attach('badid', '/not/a/pool'), (e: { statusCode?: number; code?: string }) => e.statusCode === 400 && e.code === 'BadArgument');
-    await assert.rejects(attach('nopool', poolId('ghost')), (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /ghost/.test(String(e.message)));
-    await assert.rejects(attach('sparksmall', poolId('sparkmedium')), (e: { statusCode?: number; code?: string }) => e.statusCode === 409 && e.code === 'Conflict');
+    await assert.rejects(
+      attach('badid', '/not/a/pool'),
+      (e: { statusCode?: number; code?: string }) => e.statusCode === 400 && e.code === 'BadArgument',
+    );
+    await assert.rejects(
+      attach('nopool', poolId('ghost')),
+      (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /ghost/.test(String(e.message)),
+    );
+    await assert.rejects(
+      attach('sparksmall', poolId('sparkmedium')),
+      (e: { statusCode?: number; code?: string }) => e.statusCode === 409 && e.code === 'Conflict',
+    );
   });
 
   it('shows a compute as Creating until its attach operation completes (raw LRO headers)', async () => {

@@ -22,7 +22,11 @@ describe('emulator fault injection', function () {
     assert.equal(raw.body.error.code, 'SubscriptionRequestsThrottled');
 
     emu.handle.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 1, surface: 'arm', path: '/bigDataPools$', count: 1 });
-    const client = new SynapseManagementClient(emu.credential(), SUB1, { endpoint: emu.url, httpClient: emu.httpClient, credentialScopes: ['https://management.azure.com/.default'] });
+    const client = new SynapseManagementClient(emu.credential(), SUB1, {
+      endpoint: emu.url,
+      httpClient: emu.httpClient,
+      credentialScopes: ['https://management.azure.com/.default'],
+    });
     const started = Date.now();
     const pools = [];
     for await (const p of client.bigDataPools.listByWorkspace(RG, 'contoso-synapse')) pools.push(p);

@@ -57,10 +57,19 @@ describe('emulator identity (ClientSecretCredential over HTTPS)', function () {
   });
 });
 
-export async function fetchJson(emu: TestEmulator, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
+export async function fetchJson(
+  emu: TestEmulator,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Record<string, unknown>> {
   const { createPipelineRequest, createHttpHeaders } = await import('@azure/core-rest-pipeline');
   const res = await emu.httpClient.sendRequest(
-    createPipelineRequest({ url: `${emu.url}${path}`, method: (init.method ?? 'GET') as 'GET', body: init.body, headers: createHttpHeaders(init.headers) }),
+    createPipelineRequest({
+      url: `${emu.url}${path}`,
+      method: (init.method ?? 'GET') as 'GET',
+      body: init.body,
+      headers: createHttpHeaders(init.headers),
+    }),
   );
   return JSON.parse(res.bodyAsText ?? '{}') as Record<string, unknown>;
 }

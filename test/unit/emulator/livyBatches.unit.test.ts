@@ -25,21 +25,32 @@ describe('Livy emulator: batches', function () {
   }
 
   it('runs an abfss:// Python file with its args to success through the official SDK, with its log', async () => {
-    await writeScript('storage/acct/code/jobs/main.py',
-      "import sys\nprint('args', sys.argv[1:])\nprint('to stderr', file=sys.stderr)\n");
+    await writeScript('storage/acct/code/jobs/main.py', "import sys\nprint('args', sys.argv[1:])\nprint('to stderr', file=sys.stderr)\n");
     const client = sdkClient(h);
-    const created = await client.sparkBatch.createSparkBatchJob({
-      name: 'ok-batch', file: 'abfss://code@acct.dfs.core.windows.net/jobs/main.py', arguments: ['--rows', '10'],
-      driverMemory: '28g', driverCores: 4, executorMemory: '28g', executorCores: 4, executorCount: 2,
-    }, { detailed: true });
+    const created = await client.sparkBatch.createSparkBatchJob(
+      {
+        name: 'ok-batch',
+        file: 'abfss://code@acct.dfs.core.windows.net/jobs/main.py',
+        arguments: ['--rows', '10'],
+        driverMemory: '28g',
+        driverCores: 4,
+        executorMemory: '28g',
+        executorCores: 4,
+        executorCount: 2,
+      },
+      { detailed: true },
+    );
     assert.equal(created.state, 'not_started');
     assert.equal(created.jobType, 'SparkBatch');
     const states = new Set<string>();
-    const done = await waitFor(async () => {
-      const b = await client.sparkBatch.getSparkBatchJob(created.id, { detailed: true });
-      states.add(String(b.state));
-      return b;
-    }, (b) => ENDED.includes(String(b.state)));
+    const done = await waitFor(
+      async () => {
+        const b = await client.sparkBatch.getSparkBatchJob(created.id, { detailed: true });
+        states.add(String(b.state));
+        return b;
+      },
+      (b) => ENDED.includes(String(b.state)),
+    );
     assert.equal(done.state, 'success');
     assert.equal(done.result, 'Succeeded');
     assert.ok(states.has('starting'));
@@ -57,8 +68,12 @@ describe('Livy emulator: batches', function () {
     const created = await livy(h, 'POST', 'batches?detailed=true', { name: 'fail', file });
     assert.equal(created.status, 200);
     assert.equal(created.headers.get('x-ms-job-type'), 'SparkServiceBatch');
-    const done = (await waitFor(() => livy(h, 'GET', `batches/${created.body.id}?detailed=true`),
-      (r) => ENDED.includes(r.body.state))).body;
+    const done = (
+      await waitFor(
+        () => livy(h, 'GET', `batches/${created.body.id}?detailed=true`),
+        (r) => ENDED.includes(r.body.state),
+      )
+    ).body;
     assert.equal(done.state, 'dead');
     assert.equal(done.result, 'Failed');
     assert.equal(done.errorInfo[0].errorCode, 'Spark_Ambiguous_NonJvmUserApp_ExitWithStatus1');
@@ -68,11 +83,17 @@ describe('Livy emulator: batches', function () {
   it('fails clearly for a file it cannot find or run', async () => {
     const missing = await livy(h, 'POST', 'batches', { name: 'missing', file: 'abfss://c@a.dfs.core.windows.net/nope.py' });
     const jar = await livy(h, 'POST', 'batches', {
-      name: 'jar', file: await writeScript('local/wordcount.jar', 'not python'), className: 'WordCount',
+      name: 'jar',
+      file: await writeScript('local/wordcount.jar', 'not python'),
+      className: 'WordCount',
     });
     for (const id of [missing.body.id, jar.body.id]) {
-      const done = (await waitFor(() => livy(h, 'GET', `batches/${id}?detailed=true`),
-        (r) => ENDED.includes(r.body.state))).body;
+      const done = (
+        await waitFor(
+          () => livy(h, 'GET', `batches/${id}?detailed=true`),
+          (r) => ENDED.includes(r.body.state),
+        )
+      ).body;
       assert.equal(done.state, 'dead');
       assert.match(done.errorInfo[0].message, /not found|Python batch files only/);
     }
@@ -82,7 +103,10 @@ describe('Livy emulator: batches', function () {
   it('delete kills a running batch: killed, Cancelled', async () => {
     const file = await writeScript('local/slow.py', 'import time\ntime.sleep(30)\n');
     const created = await livy(h, 'POST', 'batches', { name: 'slow', file });
-    await waitFor(() => livy(h, 'GET', `batches/${created.body.id}`), (r) => r.body.state === 'running');
+    await waitFor(
+      () => livy(h, 'GET', `batches/${created.body.id}`),
+      (r) => r.body.state === 'running',
+    );
     const deleted = await livy(h, 'DELETE', `batches/${created.body.id}`);
     assert.equal(deleted.status, 200);
     assert.equal(deleted.text, '');

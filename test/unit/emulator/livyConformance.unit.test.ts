@@ -10,11 +10,43 @@ import { livy, sessionBody, waitFor, type RawResponse } from '../../support/livy
 import { LIVY_RECORDINGS, loadRecording, type RecordedExchange } from '../../support/livyRecordings';
 
 const ENUMS: Record<string, string[]> = {
-  state: ['not_started', 'starting', 'idle', 'busy', 'running', 'recovering', 'shutting_down', 'dead', 'killed',
-    'error', 'success', 'waiting', 'available', 'cancelling', 'cancelled'],
-  currentState: ['not_started', 'starting', 'idle', 'busy', 'running', 'recovering', 'dead', 'killed', 'error',
-    'success', 'Queued', 'Scheduled', 'Ended', 'Preparation', 'ResourceAcquisition', 'Submission', 'Monitoring',
-    'Cleanup'],
+  state: [
+    'not_started',
+    'starting',
+    'idle',
+    'busy',
+    'running',
+    'recovering',
+    'shutting_down',
+    'dead',
+    'killed',
+    'error',
+    'success',
+    'waiting',
+    'available',
+    'cancelling',
+    'cancelled',
+  ],
+  currentState: [
+    'not_started',
+    'starting',
+    'idle',
+    'busy',
+    'running',
+    'recovering',
+    'dead',
+    'killed',
+    'error',
+    'success',
+    'Queued',
+    'Scheduled',
+    'Ended',
+    'Preparation',
+    'ResourceAcquisition',
+    'Submission',
+    'Monitoring',
+    'Cleanup',
+  ],
   result: ['Uncertain', 'Succeeded', 'Failed', 'Cancelled'],
   jobType: ['SparkSession', 'SparkBatch'],
   msg: ['canceled'],
@@ -22,7 +54,8 @@ const ENUMS: Record<string, string[]> = {
   artifactId: ['Livy'],
 };
 /** Values that legitimately go from null to set as a job moves on (moments, app details, log, output). */
-const MAY_BE_NULL = /At$|^appId$|^appInfo$|^log$|^registeredSources$|^output$|^driverLogUrl$|^sparkUiUrl$|^isSessionTimedOut$|^isStreamingQueryExists$/;
+const MAY_BE_NULL =
+  /At$|^appId$|^appInfo$|^log$|^registeredSources$|^output$|^driverLogUrl$|^sparkUiUrl$|^isSessionTimedOut$|^isStreamingQueryExists$/;
 
 function typeOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -30,7 +63,10 @@ function typeOf(value: unknown): string {
 
 /** Every recorded key must be there with the same type (null allowed where MAY_BE_NULL) and a known enum value. */
 function compareShape(recorded: unknown, actual: unknown, where: string, problems: string[]): void {
-  const key = where.split('.').pop()!.replace(/\[\d+\]$/, '');
+  const key = where
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
   const [rt, at] = [typeOf(recorded), typeOf(actual)];
   if (rt !== at) {
     if (!((rt === 'null' || at === 'null') && MAY_BE_NULL.test(key))) {
@@ -60,7 +96,10 @@ function compareShape(recorded: unknown, actual: unknown, where: string, problem
 
 function jobHeaderNames(headers: Iterable<[string, string]>): string[] {
   // x-ms-job-cluster only appears once a cluster is assigned, so it is left out of the comparison.
-  return [...headers].map(([k]) => k.toLowerCase()).filter((k) => k.startsWith('x-ms-job-') && k !== 'x-ms-job-cluster').sort();
+  return [...headers]
+    .map(([k]) => k.toLowerCase())
+    .filter((k) => k.startsWith('x-ms-job-') && k !== 'x-ms-job-cluster')
+    .sort();
 }
 
 /** Replays one recording: maps recorded ids to the emulator's and waits for recorded states before GETs. */
@@ -68,12 +107,17 @@ async function replay(h: LivyHarness, exchanges: RecordedExchange[]): Promise<st
   const ids = new Map<string, number>();
   const problems: string[] = [];
   for (const [index, ex] of exchanges.entries()) {
-    const subPath = ex.subPath.replace(/(sessions|batches|statements)\/(\d+)/g,
-      (_m, kind: string, id: string) => `${kind}/${ids.get(`${kind}/${id}`) ?? id}`);
+    const subPath = ex.subPath.replace(
+      /(sessions|batches|statements)\/(\d+)/g,
+      (_m, kind: string, id: string) => `${kind}/${ids.get(`${kind}/${id}`) ?? id}`,
+    );
     const recordedState = (ex.body as { state?: string } | undefined)?.state;
     let actual: RawResponse;
     if (ex.method === 'GET' && recordedState && /\/\d+$/.test(subPath)) {
-      actual = await waitFor(() => livy(h, 'GET', subPath + ex.query), (r) => r.body?.state === recordedState);
+      actual = await waitFor(
+        () => livy(h, 'GET', subPath + ex.query),
+        (r) => r.body?.state === recordedState,
+      );
     } else {
       actual = await livy(h, ex.method, subPath + ex.query, ex.method === 'POST' ? requestBodyFor(ex) : undefined);
     }
@@ -124,10 +168,17 @@ describe('Livy emulator: conformance with recorded Synapse traffic', function ()
 
   it('the comparison itself catches a missing key, a wrong type and an unknown enum value', () => {
     const problems: string[] = [];
-    compareShape({ id: 1, state: 'idle', livyInfo: { idleAt: null }, name: 'x' },
-      { id: '1', state: 'sleeping', livyInfo: { idleAt: '2025-01-01T00:00:00.0000000+00:00' } }, 'body', problems);
-    assert.deepEqual(problems, ['body.id: recorded number, emulator string',
-      "body.state: 'sleeping' is not a recorded state value", 'body.name: missing']);
+    compareShape(
+      { id: 1, state: 'idle', livyInfo: { idleAt: null }, name: 'x' },
+      { id: '1', state: 'sleeping', livyInfo: { idleAt: '2025-01-01T00:00:00.0000000+00:00' } },
+      'body',
+      problems,
+    );
+    assert.deepEqual(problems, [
+      'body.id: recorded number, emulator string',
+      "body.state: 'sleeping' is not a recorded state value",
+      'body.name: missing',
+    ]);
   });
 
   for (const [name, file] of Object.entries(LIVY_RECORDINGS)) {

@@ -29,12 +29,14 @@ describe('Livy emulator: formats', () => {
   it('maps storage URIs under the data dir and refuses to escape it', async () => {
     const ctx = { dataDir: '/data' } as LivyContext;
     const expected = path.join('/data', 'storage', 'acct', 'code', 'jobs', 'main.py');
-    for (const uri of ['abfss://code@acct.dfs.core.windows.net/jobs/main.py',
-      'wasbs://code@acct.blob.core.windows.net/jobs/main.py', 'https://acct.blob.core.windows.net/code/jobs/main.py']) {
+    for (const uri of [
+      'abfss://code@acct.dfs.core.windows.net/jobs/main.py',
+      'wasbs://code@acct.blob.core.windows.net/jobs/main.py',
+      'https://acct.blob.core.windows.net/code/jobs/main.py',
+    ]) {
       await assert.rejects(resolveJobFile(uri, ctx), (err: Error) => err.message.includes(expected));
     }
-    await assert.rejects(resolveJobFile('abfss://code@acct.dfs.core.windows.net/..%2F..%2Fetc/passwd', ctx),
-      /cannot map/);
+    await assert.rejects(resolveJobFile('abfss://code@acct.dfs.core.windows.net/..%2F..%2Fetc/passwd', ctx), /cannot map/);
     await assert.rejects(resolveJobFile('relative/main.py', ctx), /cannot map/);
   });
 });

@@ -11,8 +11,12 @@ describe('Livy emulator: Python statement runner', function () {
 
   before(async () => {
     runner = await PythonRunner.start({
-      python: process.env.LIVY_TEST_PYTHON ?? 'python3', script: defaultRunnerScript(), cwd: os.tmpdir(), env: {},
-      onLog: (_stream, line) => logs.push(line), onExit: () => undefined,
+      python: process.env.LIVY_TEST_PYTHON ?? 'python3',
+      script: defaultRunnerScript(),
+      cwd: os.tmpdir(),
+      env: {},
+      onLog: (_stream, line) => logs.push(line),
+      onExit: () => undefined,
     });
   });
   after(async () => {
@@ -55,7 +59,14 @@ describe('Livy emulator: Python statement runner', function () {
     assert.equal(reply.status, 'ok');
     const data = reply.status === 'ok' ? reply.data : {};
     assert.deepEqual(data['application/vnd.livy.table.v1+json'], {
-      headers: [{ name: '0', type: 'DOUBLE_TYPE' }, { name: '1', type: 'STRING_TYPE' }], data: [[1, 'a'], [2.5, 'b']],
+      headers: [
+        { name: '0', type: 'DOUBLE_TYPE' },
+        { name: '1', type: 'STRING_TYPE' },
+      ],
+      data: [
+        [1, 'a'],
+        [2.5, 'b'],
+      ],
     });
     assert.deepEqual(data['application/json'], { n: 2 });
     const mixed = await run("%table [{'v': 1}, {'v': 'x'}]");

@@ -22,13 +22,20 @@ describe('Livy emulator: sessions', function () {
     assert.equal(created.scheduler?.currentState, 'Queued');
     assert.equal(created.plugin?.currentState, 'Preparation');
     const seen = new Set<string>();
-    const idle = await waitFor(async () => {
-      const s = await client.sparkSessionOperations.getSparkSession(created.id, { detailed: true });
-      seen.add(`${s.state}/${s.scheduler?.currentState}/${s.plugin?.currentState}`);
-      return s;
-    }, (s) => s.state === 'idle');
-    for (const stage of ['not_started/Scheduled/Preparation', 'not_started/Scheduled/ResourceAcquisition',
-      'starting/Scheduled/Submission', 'starting/Scheduled/Monitoring']) {
+    const idle = await waitFor(
+      async () => {
+        const s = await client.sparkSessionOperations.getSparkSession(created.id, { detailed: true });
+        seen.add(`${s.state}/${s.scheduler?.currentState}/${s.plugin?.currentState}`);
+        return s;
+      },
+      (s) => s.state === 'idle',
+    );
+    for (const stage of [
+      'not_started/Scheduled/Preparation',
+      'not_started/Scheduled/ResourceAcquisition',
+      'starting/Scheduled/Submission',
+      'starting/Scheduled/Monitoring',
+    ]) {
       assert.ok(seen.has(stage), `stage ${stage} not seen in ${[...seen].join(', ')}`);
     }
     assert.ok(idle.appId?.startsWith('application_'));
@@ -44,7 +51,10 @@ describe('Livy emulator: sessions', function () {
     const minimal = await livy(h, 'GET', 'sessions/1');
     assert.deepEqual(Object.keys(minimal.body), ['id', 'appId', 'appInfo', 'state', 'log', 'registeredSources']);
     const list = await livy(h, 'GET', 'sessions?detailed=true');
-    assert.deepEqual(list.body.sessions.map((s: { name: string }) => s.name), ['c', 'b', 'a']);
+    assert.deepEqual(
+      list.body.sessions.map((s: { name: string }) => s.name),
+      ['c', 'b', 'a'],
+    );
     assert.equal(list.body.total, 3);
     const paged = await livy(h, 'GET', 'sessions?from=1&size=1');
     assert.deepEqual(paged.body, { from: 1, total: 3, sessions: [paged.body.sessions[0]] });
@@ -77,12 +87,21 @@ describe('Livy emulator: sessions', function () {
     assert.equal(reset.text, '');
     await new Promise((resolve) => setTimeout(resolve, 250));
     assert.equal((await livy(h, 'GET', `sessions/${id}`)).body.state, 'idle', 'reset-timeout restarted the clock');
-    const dead = (await waitFor(() => livy(h, 'GET', `sessions/${id}?detailed=true`),
-      (r) => r.body.state === 'dead', 3000)).body;
+    const dead = (
+      await waitFor(
+        () => livy(h, 'GET', `sessions/${id}?detailed=true`),
+        (r) => r.body.state === 'dead',
+        3000,
+      )
+    ).body;
     assert.equal(dead.result, 'Failed');
-    assert.deepEqual(dead.errorInfo, [{
-      message: 'Job failed during run time with state=[dead].', errorCode: 'LIVY_JOB_TIMED_OUT', source: 'Unknown',
-    }]);
+    assert.deepEqual(dead.errorInfo, [
+      {
+        message: 'Job failed during run time with state=[dead].',
+        errorCode: 'LIVY_JOB_TIMED_OUT',
+        source: 'Unknown',
+      },
+    ]);
     assert.equal(dead.appInfo.isSessionTimedOut, 'true');
     assert.ok(dead.livyInfo.deadAt);
   });
@@ -90,11 +109,17 @@ describe('Livy emulator: sessions', function () {
   it('a session whose Python process dies mid-statement ends dead and the statement in error', async () => {
     const id = await idleSession(h);
     const statement = await livy(h, 'POST', `sessions/${id}/statements`, { code: 'import time\ntime.sleep(30)' });
-    await waitFor(() => livy(h, 'GET', `sessions/${id}/statements/${statement.body.id}`),
-      (r) => r.body.state === 'running');
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${id}/statements/${statement.body.id}`),
+      (r) => r.body.state === 'running',
+    );
     assert.equal(h.surface.killSession(WORKSPACE, POOL, id), true);
-    const failed = (await waitFor(() => livy(h, 'GET', `sessions/${id}/statements/${statement.body.id}`),
-      (r) => r.body.state === 'error')).body;
+    const failed = (
+      await waitFor(
+        () => livy(h, 'GET', `sessions/${id}/statements/${statement.body.id}`),
+        (r) => r.body.state === 'error',
+      )
+    ).body;
     assert.equal(failed.output.status, 'error');
     assert.match(failed.output.evalue, /^Interpreter died:/);
     const session = (await livy(h, 'GET', `sessions/${id}?detailed=true`)).body;
@@ -137,9 +162,10 @@ describe('Livy emulator: sessions', function () {
 
   it('lets the fault hook answer instead of the surface', async () => {
     h.ctx.faults = {
-      match: (_surface, req) => (req.method === 'POST'
-        ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } }
-        : undefined),
+      match: (_surface, req) =>
+        req.method === 'POST'
+          ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } }
+          : undefined,
     };
     assert.equal((await livy(h, 'POST', 'sessions', sessionBody())).status, 429);
     assert.equal((await livy(h, 'GET', 'sessions')).status, 200);

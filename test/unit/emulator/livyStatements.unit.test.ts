@@ -17,11 +17,12 @@ describe('Livy emulator: statements', function () {
 
   it('runs print + a final expression through the official SDK, waiting -> available', async () => {
     const client = sdkClient(h);
-    const created = await client.sparkSessionOperations.createSparkStatement(sessionId,
-      { code: "print('hello')\n6 * 7", kind: 'pyspark' });
+    const created = await client.sparkSessionOperations.createSparkStatement(sessionId, { code: "print('hello')\n6 * 7", kind: 'pyspark' });
     assert.equal(created.state, 'waiting');
-    const done = await waitFor(() => client.sparkSessionOperations.getSparkStatement(sessionId, created.id),
-      (s) => s.state === 'available');
+    const done = await waitFor(
+      () => client.sparkSessionOperations.getSparkStatement(sessionId, created.id),
+      (s) => s.state === 'available',
+    );
     assert.equal(done.output?.status, 'ok');
     assert.deepEqual(done.output?.data, { 'text/plain': 'hello\n42' });
     assert.equal(typeof done.output?.executionCount, 'number');
@@ -32,11 +33,17 @@ describe('Livy emulator: statements', function () {
 
   it('keeps state between statements and reports the session busy while running', async () => {
     await runStatement(h, sessionId, 'counter = 10');
-    const created = await livy(h, 'POST', `sessions/${sessionId}/statements`,
-      { code: 'import time\ntime.sleep(0.3)\ncounter + 1' });
-    await waitFor(() => livy(h, 'GET', `sessions/${sessionId}`), (r) => r.body.state === 'busy');
-    const done = (await waitFor(() => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
-      (r) => r.body.state === 'available')).body;
+    const created = await livy(h, 'POST', `sessions/${sessionId}/statements`, { code: 'import time\ntime.sleep(0.3)\ncounter + 1' });
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${sessionId}`),
+      (r) => r.body.state === 'busy',
+    );
+    const done = (
+      await waitFor(
+        () => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
+        (r) => r.body.state === 'available',
+      )
+    ).body;
     assert.equal(done.output.data['text/plain'], '11');
     assert.equal((await livy(h, 'GET', `sessions/${sessionId}`)).body.state, 'idle');
   });
@@ -54,13 +61,18 @@ describe('Livy emulator: statements', function () {
   it('renders %table, %json and _repr_html_ outputs', async () => {
     const table = await runStatement(h, sessionId, "rows = [{'n': 1, 's': 'a'}, {'n': 2, 's': None}]\n%table rows");
     assert.deepEqual(table.output.data['application/vnd.livy.table.v1+json'], {
-      headers: [{ name: 'n', type: 'INT_TYPE' }, { name: 's', type: 'STRING_TYPE' }],
-      data: [[1, 'a'], [2, null]],
+      headers: [
+        { name: 'n', type: 'INT_TYPE' },
+        { name: 's', type: 'STRING_TYPE' },
+      ],
+      data: [
+        [1, 'a'],
+        [2, null],
+      ],
     });
     const jsonOut = await runStatement(h, sessionId, "%json {'a': [1, 2], 'b': None}");
     assert.deepEqual(jsonOut.output.data['application/json'], { a: [1, 2], b: null });
-    const html = await runStatement(h, sessionId,
-      "class Rich:\n    def _repr_html_(self):\n        return '<b>rich</b>'\nRich()");
+    const html = await runStatement(h, sessionId, "class Rich:\n    def _repr_html_(self):\n        return '<b>rich</b>'\nRich()");
     assert.equal(html.output.data['text/html'], '<b>rich</b>');
     assert.match(html.output.data['text/plain'], /Rich object/);
   });
@@ -68,13 +80,18 @@ describe('Livy emulator: statements', function () {
   it('cancels time.sleep(30) within 2 s and the next statement still works', async () => {
     const client = sdkClient(h);
     const created = await livy(h, 'POST', `sessions/${sessionId}/statements`, { code: 'import time\ntime.sleep(30)' });
-    await waitFor(() => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
-      (r) => r.body.state === 'running');
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
+      (r) => r.body.state === 'running',
+    );
     const started = Date.now();
     const cancel = await client.sparkSessionOperations.cancelSparkStatement(sessionId, created.body.id);
     assert.equal(cancel.message, 'canceled');
-    await waitFor(() => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
-      (r) => r.body.state === 'cancelled', 2000);
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
+      (r) => r.body.state === 'cancelled',
+      2000,
+    );
     assert.ok(Date.now() - started < 2000);
     const next = await runStatement(h, sessionId, "'still usable'");
     assert.equal(next.output.data['text/plain'], "'still usable'");
@@ -86,8 +103,11 @@ describe('Livy emulator: statements', function () {
     assert.equal((await livy(h, 'POST', `sessions/${sessionId}/statements/${queued.body.id}/cancel`)).body.msg, 'canceled');
     assert.equal((await livy(h, 'GET', `sessions/${sessionId}/statements/${queued.body.id}`)).body.state, 'cancelled');
     await livy(h, 'POST', `sessions/${sessionId}/statements/${blocker.body.id}/cancel`);
-    await waitFor(() => livy(h, 'GET', `sessions/${sessionId}/statements/${blocker.body.id}`),
-      (r) => r.body.state === 'cancelled', 2000);
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${sessionId}/statements/${blocker.body.id}`),
+      (r) => r.body.state === 'cancelled',
+      2000,
+    );
     const again = await livy(h, 'POST', `sessions/${sessionId}/statements/${blocker.body.id}/cancel`);
     assert.equal(again.status, 200);
     assert.equal((await livy(h, 'GET', `sessions/${sessionId}/statements/${blocker.body.id}`)).body.state, 'cancelled');
@@ -115,8 +135,12 @@ describe('Livy emulator: statements', function () {
   it('makes completion observable within tens of milliseconds', async () => {
     const created = await livy(h, 'POST', `sessions/${sessionId}/statements`, { code: '1 + 1' });
     const started = Date.now();
-    await waitFor(() => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
-      (r) => r.body.state === 'available', 2000, 2);
+    await waitFor(
+      () => livy(h, 'GET', `sessions/${sessionId}/statements/${created.body.id}`),
+      (r) => r.body.state === 'available',
+      2000,
+      2,
+    );
     assert.ok(Date.now() - started < 500, `took ${Date.now() - started} ms`);
   });
 });

@@ -19,18 +19,24 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     emu = await startTestEmulator({ storage: true, settings: { pageSize: 50 } });
     code = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-code-'));
     // Spark steps are PySpark scripts run by spark-submit: their folders arrive as URIs Spark reads and writes.
-    fs.writeFileSync(path.join(code, 'produce.py'), [
-      'import sys',
-      'from pyspark.sql import SparkSession',
-      'spark = SparkSession.builder.getOrCreate()',
-      'spark.createDataFrame([("hello " + sys.argv[1],)], ["value"]).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
-    ].join('\n'));
-    fs.writeFileSync(path.join(code, 'consume.py'), [
-      'import sys',
-      'from pyspark.sql import SparkSession, functions as F',
-      'spark = SparkSession.builder.getOrCreate()',
-      'spark.read.text(sys.argv[1]).select(F.upper("value").alias("value")).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(code, 'produce.py'),
+      [
+        'import sys',
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.getOrCreate()',
+        'spark.createDataFrame([("hello " + sys.argv[1],)], ["value"]).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(code, 'consume.py'),
+      [
+        'import sys',
+        'from pyspark.sql import SparkSession, functions as F',
+        'spark = SparkSession.builder.getOrCreate()',
+        'spark.read.text(sys.argv[1]).select(F.upper("value").alias("value")).coalesce(1).write.mode("overwrite").text(sys.argv[2])',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await emu?.stop();
@@ -64,18 +70,26 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
         jobs: {
           // Declared consumer-first: the runner must still run the producer first.
           consume: {
-            type: 'spark', code: codeId, entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'consume.py' },
+            type: 'spark',
+            code: codeId,
+            entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'consume.py' },
             args: '${{inputs.src}} ${{outputs.out}}',
             inputs: { src: { job_input_type: 'literal', value: '${{parent.jobs.produce.outputs.data}}' } },
             outputs: { out: { value: '${{parent.outputs.final}}', type: 'literal' } },
           },
           produce: {
-            type: 'spark', code: codeId, entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'produce.py' },
+            type: 'spark',
+            code: codeId,
+            entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'produce.py' },
             args: '${{inputs.word}} ${{outputs.data}}',
             inputs: { word: { job_input_type: 'literal', value: '${{parent.inputs.greeting}}' } },
             outputs: { data: { type: 'uri_folder' } },
           },
-          check: { type: 'command', command: 'test -f "${{inputs.d}}/_SUCCESS"', inputs: { d: { value: '${{parent.jobs.produce.outputs.data}}' } } },
+          check: {
+            type: 'command',
+            command: 'test -f "${{inputs.d}}/_SUCCESS"',
+            inputs: { d: { value: '${{parent.jobs.produce.outputs.data}}' } },
+          },
         },
       },
     };
@@ -95,9 +109,18 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     assert.ok(seen.has('produce:Running') || seen.has('produce:Queued'), `intermediate states seen: ${[...seen].join(', ')}`);
     const final = path.join(emu.handle.dataDir, 'jobs', 'run1', 'outputs', 'final');
     const parts = fs.readdirSync(final).filter((f) => f.startsWith('part-'));
-    assert.equal(parts.map((f) => fs.readFileSync(path.join(final, f), 'utf8')).join('').trim(), 'HELLO SPARK');
+    assert.equal(
+      parts
+        .map((f) => fs.readFileSync(path.join(final, f), 'utf8'))
+        .join('')
+        .trim(),
+      'HELLO SPARK',
+    );
     const { runs: kids } = await history.children('run1');
-    assert.deepEqual(kids.map((k: { status: string }) => k.status), ['Completed', 'Completed', 'Completed']);
+    assert.deepEqual(
+      kids.map((k: { status: string }) => k.status),
+      ['Completed', 'Completed', 'Completed'],
+    );
     // The pipeline output bound to consume's output now names consume's default output path on the datastore.
     const consume = kids.find((k: { displayName: string }) => k.displayName === 'consume');
     const parentOut = (await arm('GET', url)).body.properties.outputs.final.uri;
@@ -106,7 +129,10 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
     const container = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName);
     const blobs: string[] = [];
     for await (const b of container.listBlobsFlat({ prefix: `azureml/${consume.runId}/out/` })) blobs.push(b.name);
-    assert.ok(blobs.some((b) => /\/part-[^/]+$/.test(b)), `uploaded: ${blobs.join(', ')}`);
+    assert.ok(
+      blobs.some((b) => /\/part-[^/]+$/.test(b)),
+      `uploaded: ${blobs.join(', ')}`,
+    );
     const produce = kids.find((k: { displayName: string }) => k.displayName === 'produce');
     assert.equal(produce.outputs.data.assetId, `azureml://datastores/workspaceblobstore/paths/azureml/${produce.runId}/data/`);
   });
@@ -136,7 +162,13 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
 
   it('rejects a pipeline whose steps bind in a cycle', async () => {
     const res = await armClient(emu)('PUT', `${WS}/jobs/cyc?api-version=2022-10-01`, {
-      properties: { jobType: 'Pipeline', jobs: { a: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.b.outputs.o}}' } } }, b: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.a.outputs.o}}' } } } } },
+      properties: {
+        jobType: 'Pipeline',
+        jobs: {
+          a: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.b.outputs.o}}' } } },
+          b: { type: 'command', command: 'true', inputs: { i: { value: '${{parent.jobs.a.outputs.o}}' } } },
+        },
+      },
     });
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /cycle/);
@@ -144,16 +176,31 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
   it('refuses node names that could leave the data folder, and quotes input values in commands', async function () {
     this.timeout(60_000);
     const arm = armClient(emu);
-    const bad = await arm('PUT', `${WS}/jobs/escape1?api-version=2022-10-01`, { properties: { jobType: 'Pipeline', jobs: { '../../../x': { type: 'command', command: 'echo hi' } } } });
+    const bad = await arm('PUT', `${WS}/jobs/escape1?api-version=2022-10-01`, {
+      properties: { jobType: 'Pipeline', jobs: { '../../../x': { type: 'command', command: 'echo hi' } } },
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /Invalid node name '\.\.\/\.\.\/\.\.\/x'/);
-    const badPort = await arm('PUT', `${WS}/jobs/escape2?api-version=2022-10-01`, { properties: { jobType: 'Pipeline', jobs: { a: { type: 'command', command: 'echo', outputs: { '../o': { type: 'uri_folder' } } } } } });
+    const badPort = await arm('PUT', `${WS}/jobs/escape2?api-version=2022-10-01`, {
+      properties: { jobType: 'Pipeline', jobs: { a: { type: 'command', command: 'echo', outputs: { '../o': { type: 'uri_folder' } } } } },
+    });
     assert.equal(badPort.status, 400);
 
     const marker = path.join(os.tmpdir(), `pwned-${process.pid}-${Date.now()}`);
     const hostile = `a; touch ${marker}; echo $(id) \`whoami\` 'q'`;
     const url = `${WS}/jobs/quoted1?api-version=2022-10-01`;
-    const put = await arm('PUT', url, { properties: { jobType: 'Pipeline', jobs: { say: { type: 'command', command: 'printf "%s\\n" ${{inputs.word}}', inputs: { word: { job_input_type: 'literal', value: hostile } } } } } });
+    const put = await arm('PUT', url, {
+      properties: {
+        jobType: 'Pipeline',
+        jobs: {
+          say: {
+            type: 'command',
+            command: 'printf "%s\\n" ${{inputs.word}}',
+            inputs: { word: { job_input_type: 'literal', value: hostile } },
+          },
+        },
+      },
+    });
     assert.equal(put.status, 201, JSON.stringify(put.body));
     const end = Date.now() + 30_000;
     let status = '';
@@ -177,11 +224,13 @@ describe('emulator pipeline runner and datastore (Azurite)', function () {
   });
   it('accepts a node compute bound to a pipeline input, and checks the compute that input names', async () => {
     const arm = armClient(emu);
-    const body = (computeName: string) => ({ properties: {
-      jobType: 'Pipeline',
-      inputs: { compute_name: { jobInputType: 'literal', value: computeName } },
-      jobs: { only: { type: 'command', command: 'echo bound', computeId: '${{parent.inputs.compute_name}}' } },
-    } });
+    const body = (computeName: string) => ({
+      properties: {
+        jobType: 'Pipeline',
+        inputs: { compute_name: { jobInputType: 'literal', value: computeName } },
+        jobs: { only: { type: 'command', command: 'echo bound', computeId: '${{parent.inputs.compute_name}}' } },
+      },
+    });
     const ok = await arm('PUT', `${WS}/jobs/bound1?api-version=2024-04-01`, body('sparksmall'));
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.equal(ok.body.properties.jobs.only.computeId, '${{parent.inputs.compute_name}}', 'the binding is kept as sent');

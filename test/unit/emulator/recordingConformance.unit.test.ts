@@ -22,7 +22,12 @@ interface Exchange {
 }
 
 function cliExchanges(file: string): Exchange[] {
-  const doc = parse(fs.readFileSync(file, 'utf8')) as { interactions: { request: { method: string; uri: string }; response: { status: { code: number }; headers: Record<string, string[]>; body: { string: string } } }[] };
+  const doc = parse(fs.readFileSync(file, 'utf8')) as {
+    interactions: {
+      request: { method: string; uri: string };
+      response: { status: { code: number }; headers: Record<string, string[]>; body: { string: string } };
+    }[];
+  };
   return doc.interactions.map((i) => ({
     method: i.request.method,
     uri: i.request.uri,
@@ -61,7 +66,9 @@ describe('emulator conformance with recorded ARM traffic', function () {
   before(async () => (emu = await startTestEmulator({ settings: { pageSize: 50 } })));
   after(async () => emu?.stop());
 
-  const poolRecording = cliExchanges(recording('azure-cli/src/azure-cli/azure/cli/command_modules/synapse/tests/latest/recordings/test_spark_pool.yaml'));
+  const poolRecording = cliExchanges(
+    recording('azure-cli/src/azure-cli/azure/cli/command_modules/synapse/tests/latest/recordings/test_spark_pool.yaml'),
+  );
   const toSeeded = (uri: string) =>
     new URL(uri).pathname
       .replace('00000000-0000-0000-0000-000000000000', SUB1)
@@ -71,7 +78,9 @@ describe('emulator conformance with recorded ARM traffic', function () {
 
   it('GET workspace / pool / pool list match the recorded Synapse bodies', async () => {
     const arm = armClient(emu);
-    const gets = poolRecording.filter((e) => e.method === 'GET' && e.status === 200 && /\/(workspaces\/[^/]+|bigDataPools(\/[^/]+)?)$/.test(new URL(e.uri).pathname));
+    const gets = poolRecording.filter(
+      (e) => e.method === 'GET' && e.status === 200 && /\/(workspaces\/[^/]+|bigDataPools(\/[^/]+)?)$/.test(new URL(e.uri).pathname),
+    );
     assert.ok(gets.length >= 4, 'the recording has workspace and pool GETs');
     for (const e of gets) {
       const res = await arm('GET', toSeeded(e.uri));
@@ -103,9 +112,20 @@ describe('emulator conformance with recorded ARM traffic', function () {
   });
 
   it('PUT job under a missing workspace answers the recorded ParentResourceNotFound', async () => {
-    const rec = JSON.parse(fs.readFileSync(recording('azure-sdk-for-js/sdk/machinelearning/arm-machinelearning/recordings/node/machinelearning_test/recording_job_create_test.json'), 'utf8')).Entries[0];
+    const rec = JSON.parse(
+      fs.readFileSync(
+        recording(
+          'azure-sdk-for-js/sdk/machinelearning/arm-machinelearning/recordings/node/machinelearning_test/recording_job_create_test.json',
+        ),
+        'utf8',
+      ),
+    ).Entries[0];
     const uri = new URL(rec.RequestUri);
-    const res = await armClient(emu)('PUT', uri.pathname.replace('azure_subscription_id', SUB1).replace('myjstest', 'rg-datascience') + uri.search, rec.RequestBody);
+    const res = await armClient(emu)(
+      'PUT',
+      uri.pathname.replace('azure_subscription_id', SUB1).replace('myjstest', 'rg-datascience') + uri.search,
+      rec.RequestBody,
+    );
     assert.equal(res.status, rec.StatusCode);
     assert.equal(res.body.error.code, rec.ResponseBody.error.code);
     assert.equal(res.body.error.message, rec.ResponseBody.error.message);
@@ -113,7 +133,14 @@ describe('emulator conformance with recorded ARM traffic', function () {
   });
 
   it('a recorded PipelineJob PUT with spark steps answers 201 with the recorded body shape', async () => {
-    const rec = JSON.parse(fs.readFileSync(recording('azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json'), 'utf8')).Entries;
+    const rec = JSON.parse(
+      fs.readFileSync(
+        recording(
+          'azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json',
+        ),
+        'utf8',
+      ),
+    ).Entries;
     const put = rec[0];
     const ws = `/subscriptions/${SUB1}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`;
     const res = await armClient(emu)('PUT', `${ws}/jobs/recorded_spark_pipeline?api-version=2022-10-01-preview`, put.RequestBody);

@@ -58,7 +58,17 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     const res = await noAuth('GET', url);
     assert.equal(res.status, 200);
     assert.equal(res.headers['access-control-allow-origin'], '*');
-    assert.deepEqual(Object.keys(res.body).sort(), ['api', 'catalog', 'experimentation', 'history', 'hyperdrive', 'labeling', 'modelmanagement', 'pipelines', 'studio']);
+    assert.deepEqual(Object.keys(res.body).sort(), [
+      'api',
+      'catalog',
+      'experimentation',
+      'history',
+      'hyperdrive',
+      'labeling',
+      'modelmanagement',
+      'pipelines',
+      'studio',
+    ]);
     assert.equal(res.body.api, emu.url);
     assert.equal(res.body.history, emu.url);
     assert.equal(res.body.studio, `${emu.url}/_emulator/studio`);
@@ -75,7 +85,9 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.equal(wrong.status, 401);
     assert.equal((await history.run('authjob')).status, 200);
     assert.equal((await history.get('runs/authjob')).status, 200, 'api-version is optional');
-    const mixedCase = await history.get(`${emu.url}/HISTORY/v1.0${WS.replace('resourceGroups', 'resourcegroups')}/RUNS/authjob?api-version=v1.0`);
+    const mixedCase = await history.get(
+      `${emu.url}/HISTORY/v1.0${WS.replace('resourceGroups', 'resourcegroups')}/RUNS/authjob?api-version=v1.0`,
+    );
     assert.equal(mixedCase.status, 200, 'paths match case-insensitively');
   });
 
@@ -91,18 +103,24 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.deepEqual(e.messageParameters, {});
     assert.deepEqual(e.details, []);
     assert.equal(e.innerError.code, 'NotFoundError');
-    for (const k of ['severity', 'messageFormat', 'referenceCode', 'detailsUri', 'target', 'debugInfo', 'additionalInfo']) assert.ok(k in e, `error.${k}`);
+    for (const k of ['severity', 'messageFormat', 'referenceCode', 'detailsUri', 'target', 'debugInfo', 'additionalInfo'])
+      assert.ok(k in e, `error.${k}`);
     assert.equal((await history.get('runs/no-such-run/children')).status, 404);
     assert.equal((await history.get('runs/no-such-run/details')).status, 404);
   });
 
-  it('pages a 60-step pipeline\'s children by 50 (continuationToken and nextLink) and honours $top; ARM never lists them', async () => {
-    const jobs = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`s${String(i).padStart(2, '0')}`, { type: 'command', command: 'true' }]));
+  it("pages a 60-step pipeline's children by 50 (continuationToken and nextLink) and honours $top; ARM never lists them", async () => {
+    const jobs = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`s${String(i).padStart(2, '0')}`, { type: 'command', command: 'true' }]),
+    );
     await submit('wide', { jobType: 'Pipeline', jobs });
     await waitFor(async () => (await history.get('runs/wide/children')).body?.value?.length > 0, 10_000, 'children to appear');
 
     const byToken = await history.children('wide');
-    assert.deepEqual(byToken.pages.map((p) => p.value.length), [50, 10]);
+    assert.deepEqual(
+      byToken.pages.map((p) => p.value.length),
+      [50, 10],
+    );
     assert.ok(byToken.pages[0].continuationToken && byToken.pages[0].nextLink, 'a truncated page has both continuation forms');
     assert.equal(new URL(byToken.pages[0].nextLink).searchParams.get('$continuationtoken'), byToken.pages[0].continuationToken);
     assert.ok(!('continuationToken' in byToken.pages[1]) && !('nextLink' in byToken.pages[1]), 'the last page has neither');
@@ -110,8 +128,14 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.deepEqual(names, Object.keys(jobs), 'every step exactly once, in creation order');
 
     const byLink = await history.children('wide', { top: 25, via: 'nextLink' });
-    assert.deepEqual(byLink.pages.map((p) => p.value.length), [25, 25, 10]);
-    assert.deepEqual(byLink.runs.map((r) => r.runId), byToken.runs.map((r) => r.runId));
+    assert.deepEqual(
+      byLink.pages.map((p) => p.value.length),
+      [25, 25, 10],
+    );
+    assert.deepEqual(
+      byLink.runs.map((r) => r.runId),
+      byToken.runs.map((r) => r.runId),
+    );
 
     await waitEnded('wide');
     const list = await arm('GET', `${WS}/jobs?${API}&listViewType=All`);
@@ -120,7 +144,10 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
       for (const j of page.value) listed.add(j.name);
     }
     assert.ok(listed.has('wide'));
-    assert.ok(byToken.runs.every((r) => !listed.has(r.runId)), 'no child run in the ARM list');
+    assert.ok(
+      byToken.runs.every((r) => !listed.has(r.runId)),
+      'no child run in the ARM list',
+    );
     const final = await history.children('wide');
     assert.ok(final.runs.every((r) => r.status === 'Completed'));
   });
@@ -146,7 +173,12 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     const child = await childByNode('pair', 'first');
     assert.match(child.runId, GUID);
     const got = (await history.run(child.runId)).body;
-    assert.deepEqual(got, { ...child, duration: got.duration, currentComputeTime: got.currentComputeTime, computeDuration: got.computeDuration });
+    assert.deepEqual(got, {
+      ...child,
+      duration: got.duration,
+      currentComputeTime: got.currentComputeTime,
+      computeDuration: got.computeDuration,
+    });
     assert.equal(got.parentRunId, 'pair');
     assert.equal(got.rootRunId, 'pair');
     assert.equal(got.displayName, 'first');
@@ -189,14 +221,18 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     });
     let child: any;
     let sas = '';
-    await waitFor(async () => {
-      child = await childByNode('talk', 'talker');
-      if (!child) return false;
-      const d = (await history.details(child.runId)).body;
-      sas = d.logFiles?.['user_logs/std_log.txt'] ?? '';
-      if (!sas) return false;
-      return (await readSas(sas)).text.includes('first line');
-    }, 20_000, 'the first line in the uploaded log');
+    await waitFor(
+      async () => {
+        child = await childByNode('talk', 'talker');
+        if (!child) return false;
+        const d = (await history.details(child.runId)).body;
+        sas = d.logFiles?.['user_logs/std_log.txt'] ?? '';
+        if (!sas) return false;
+        return (await readSas(sas)).text.includes('first line');
+      },
+      20_000,
+      'the first line in the uploaded log',
+    );
     const details = (await history.details(child.runId)).body;
     assert.equal(details.status, 'Running');
     assert.ok('createdTimeUtc' in details && !('createdUtc' in details));
@@ -221,7 +257,10 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.equal(tail.status, 206);
     assert.equal(tail.text, 'second line\n');
     const atEnd = await readSas(after.logFiles['user_logs/std_log.txt'], { range: `bytes=${Buffer.byteLength(full.text)}-` });
-    assert.ok(atEnd.status === 416 || (atEnd.status === 206 && atEnd.text === ''), `at the end: ${atEnd.status} ${JSON.stringify(atEnd.text)}`);
+    assert.ok(
+      atEnd.status === 416 || (atEnd.status === 206 && atEnd.text === ''),
+      `at the end: ${atEnd.status} ${JSON.stringify(atEnd.text)}`,
+    );
     const past = await readSas(after.logFiles['user_logs/std_log.txt'], { range: `bytes=${Buffer.byteLength(full.text) + 10}-` });
     assert.equal(past.status, 416);
     // The SAS is read-only.
@@ -232,11 +271,14 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.deepEqual(Object.keys(parent.logFiles), ['logs/azureml/executionlogs.txt']);
     const exec = (await readSas(parent.logFiles['logs/azureml/executionlogs.txt'])).text;
     const nodeId = child.properties['azureml.nodeid'];
-    assert.match(exec, new RegExp(`^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\] Submitting 1 runs, first five are: ${nodeId}:${child.runId}$`, 'm'));
+    assert.match(
+      exec,
+      new RegExp(`^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\] Submitting 1 runs, first five are: ${nodeId}:${child.runId}$`, 'm'),
+    );
     assert.match(exec, new RegExp(`^\\[[^\\]]+\\] Completing processing run id ${child.runId}\\.$`, 'm'));
   });
 
-  it('reports a failed step\'s error and log, and fails the pipeline', async () => {
+  it("reports a failed step's error and log, and fails the pipeline", async () => {
     await submit('broken', {
       jobType: 'Pipeline',
       jobs: {
@@ -281,7 +323,7 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.equal(await armStatus('partial'), 'Canceled');
   });
 
-  it('uploads a standalone job\'s outputs (a folder and a file) to the default datastore and names them there', async () => {
+  it("uploads a standalone job's outputs (a folder and a file) to the default datastore and names them there", async () => {
     await submit('solo', {
       jobType: 'Command',
       command: 'echo hi > ${{outputs.result}}/hello.txt; rmdir ${{outputs.single}} && echo one > ${{outputs.single}}; echo done',
@@ -292,12 +334,16 @@ describe('emulator RunHistory: discovery, child runs, details and logs on blob s
     assert.equal(job.properties.status, 'Completed');
     assert.equal(job.properties.outputs.result.uri, 'azureml://datastores/workspaceblobstore/paths/azureml/solo/result/');
     const ds = await arm('GET', `${WS}/datastores/workspaceblobstore?${API}`);
-    const blob = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient('azureml/solo/result/hello.txt');
+    const blob = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient(
+      'azureml/solo/result/hello.txt',
+    );
     assert.equal((await blob.downloadToBuffer()).toString(), 'hi\n');
     // A file written where the output folder was becomes one blob, named after the output.
     assert.equal(job.properties.outputs.single.uri, 'azureml://datastores/workspaceblobstore/paths/azureml/solo/single/single');
     assert.equal(job.properties.outputs.single.jobOutputType, 'uri_file');
-    const file = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient('azureml/solo/single/single');
+    const file = containerClient(emu.handle.blobServiceUrl!, emu.caPem, ds.body.properties.containerName).getBlobClient(
+      'azureml/solo/single/single',
+    );
     assert.equal((await file.downloadToBuffer()).toString(), 'one\n');
     const d = (await history.details('solo')).body;
     assert.equal((await readSas(d.logFiles['user_logs/std_log.txt'])).text, 'done\n');

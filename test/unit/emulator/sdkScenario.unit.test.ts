@@ -63,15 +63,21 @@ describe('emulator: official SDK scenario over HTTPS', function () {
   });
 
   it('starts a session through the cold-start stages to idle', async () => {
-    const created = await spark.sparkSessionOperations.createSparkSession({ name: 'sdk-scenario', driverMemory: '28g', driverCores: 4, executorMemory: '28g', executorCores: 4, executorCount: 2 }, { detailed: true });
+    const created = await spark.sparkSessionOperations.createSparkSession(
+      { name: 'sdk-scenario', driverMemory: '28g', driverCores: 4, executorMemory: '28g', executorCores: 4, executorCount: 2 },
+      { detailed: true },
+    );
     sessionId = created.id;
     assert.ok(['not_started', 'starting'].includes(String(created.state)), `fresh session state ${created.state}`);
     const seen = new Set<string>();
-    const idle = await until(async () => {
-      const s = await spark.sparkSessionOperations.getSparkSession(sessionId, { detailed: true });
-      seen.add(String(s.state));
-      return s;
-    }, (s) => s.state === 'idle');
+    const idle = await until(
+      async () => {
+        const s = await spark.sparkSessionOperations.getSparkSession(sessionId, { detailed: true });
+        seen.add(String(s.state));
+        return s;
+      },
+      (s) => s.state === 'idle',
+    );
     assert.ok(idle.scheduler?.scheduledAt, 'the scheduler stage has a timestamp');
     assert.ok(idle.appId, 'an idle session has a Spark application id');
     assert.ok(seen.size >= 1);
@@ -79,7 +85,10 @@ describe('emulator: official SDK scenario over HTTPS', function () {
 
   async function run(code: string, kind: 'pyspark' | 'sql' = 'pyspark'): Promise<SparkStatement> {
     const st = await spark.sparkSessionOperations.createSparkStatement(sessionId, { code, kind });
-    return until(() => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id), (s) => s.state === 'available' || s.state === 'error' || s.state === 'cancelled');
+    return until(
+      () => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id),
+      (s) => s.state === 'available' || s.state === 'error' || s.state === 'cancelled',
+    );
   }
 
   it('runs a statement: stdout and the last expression', async () => {
@@ -101,17 +110,27 @@ describe('emulator: official SDK scenario over HTTPS', function () {
   it('returns a Livy table for %table', async () => {
     const st = await run('rows = [{"city": "Oslo", "n": 3}, {"city": "Lima", "n": 5}]\n%table rows');
     const table = (st.output?.data as Record<string, any>)['application/vnd.livy.table.v1+json'];
-    assert.deepEqual(table.headers.map((h: { name: string }) => h.name), ['city', 'n']);
+    assert.deepEqual(
+      table.headers.map((h: { name: string }) => h.name),
+      ['city', 'n'],
+    );
     assert.equal(table.data.length, 2);
   });
 
   it('cancels time.sleep(30) within 2 s and stays usable', async () => {
     const st = await spark.sparkSessionOperations.createSparkStatement(sessionId, { code: 'import time\ntime.sleep(30)', kind: 'pyspark' });
-    await until(() => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id), (s) => s.state === 'running');
+    await until(
+      () => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id),
+      (s) => s.state === 'running',
+    );
     const started = Date.now();
     const cancel = await spark.sparkSessionOperations.cancelSparkStatement(sessionId, st.id);
     assert.equal(cancel.message, 'canceled');
-    const done = await until(() => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id), (s) => s.state === 'cancelled' || s.state === 'available', 5_000);
+    const done = await until(
+      () => spark.sparkSessionOperations.getSparkStatement(sessionId, st.id),
+      (s) => s.state === 'cancelled' || s.state === 'available',
+      5_000,
+    );
     assert.ok(Date.now() - started < 2_000, `cancel took ${Date.now() - started} ms`);
     assert.equal(done.state, 'cancelled');
     const next = await run('"still alive"');
@@ -123,26 +142,51 @@ describe('emulator: official SDK scenario over HTTPS', function () {
     const file = path.join(dir, 'score.py');
     fs.writeFileSync(file, 'import sys\nprint("scored", len(sys.argv) - 1, "args")\n');
     const batch = await spark.sparkBatch.createSparkBatchJob({ name: 'score', file, arguments: ['a', 'b'] }, { detailed: true });
-    const done = await until(() => spark.sparkBatch.getSparkBatchJob(batch.id, { detailed: true }), (b) => ['success', 'dead', 'killed', 'error'].includes(String(b.state)));
+    const done = await until(
+      () => spark.sparkBatch.getSparkBatchJob(batch.id, { detailed: true }),
+      (b) => ['success', 'dead', 'killed', 'error'].includes(String(b.state)),
+    );
     assert.equal(done.state, 'success', (done.logLines ?? []).join('\n'));
-    assert.ok((done.logLines ?? []).some((l) => l.includes('scored 2 args')), (done.logLines ?? []).join('\n'));
+    assert.ok(
+      (done.logLines ?? []).some((l) => l.includes('scored 2 args')),
+      (done.logLines ?? []).join('\n'),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a token for the wrong audience with 401', async () => {
     const armOnly = { getToken: (_s: string | string[]) => emu.credential().getToken(ARM_SCOPE) };
-    const wrong = new SparkClient(armOnly, (await new SynapseManagementClient(emu.credential(), SUB, { endpoint: emu.url, credentialScopes: [ARM_SCOPE], httpClient: emu.httpClient }).workspaces.get(RG, WORKSPACE)).connectivityEndpoints!.dev!, POOL, { httpClient: emu.httpClient });
+    const wrong = new SparkClient(
+      armOnly,
+      (
+        await new SynapseManagementClient(emu.credential(), SUB, {
+          endpoint: emu.url,
+          credentialScopes: [ARM_SCOPE],
+          httpClient: emu.httpClient,
+        }).workspaces.get(RG, WORKSPACE)
+      ).connectivityEndpoints!.dev!,
+      POOL,
+      { httpClient: emu.httpClient },
+    );
     // The Synapse data plane's own code and wording for it (a flat body, audiences hidden as PII).
     await assert.rejects(wrong.sparkSessionOperations.getSparkSessions(), (err: { statusCode?: number; message?: string }) => {
       const body = JSON.parse(err.message ?? '{}');
-      return err.statusCode === 401 && body.code === 'InvalidTokenAuthenticationAudience'
-        && /^Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed\./.test(body.message);
+      return (
+        err.statusCode === 401 &&
+        body.code === 'InvalidTokenAuthenticationAudience' &&
+        /^Token Authentication failed with SecurityTokenInvalidAudienceException - IDX10214: Audience validation failed\./.test(
+          body.message,
+        )
+      );
     });
   });
 
   it('deletes the session: it ends killed', async () => {
     await spark.sparkSessionOperations.cancelSparkSession(sessionId);
-    const s = await until(() => spark.sparkSessionOperations.getSparkSession(sessionId, { detailed: true }), (x) => x.state === 'killed');
+    const s = await until(
+      () => spark.sparkSessionOperations.getSparkSession(sessionId, { detailed: true }),
+      (x) => x.state === 'killed',
+    );
     assert.equal(s.result, 'Cancelled');
   });
 });

@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  applicationConf, defaultFsUri, memoryMiB, metastoreDatabase, sparkDefaultsText, warehouseUri, writeConfDir, type ApplicationConfInput,
+  applicationConf,
+  defaultFsUri,
+  memoryMiB,
+  metastoreDatabase,
+  sparkDefaultsText,
+  warehouseUri,
+  writeConfDir,
+  type ApplicationConfInput,
 } from '../../../emulator/src/spark/conf';
 import { resolveJobFile } from '../../../emulator/src/livy/fileMapping';
 import type { LivyContext } from '../../../emulator/src/livy';
@@ -20,13 +27,16 @@ const base: ApplicationConfInput = {
 };
 
 describe('Spark engine: application configuration', () => {
-  it('makes the workspace\'s primary ADLS Gen2 file system the default file system, with its lake database and Delta', () => {
+  it("makes the workspace's primary ADLS Gen2 file system the default file system, with its lake database and Delta", () => {
     const { conf } = applicationConf(base);
     assert.equal(conf['spark.hadoop.fs.defaultFS'], 'abfss://synapse@contosodatalake.dfs.core.windows.net/');
     assert.equal(conf['spark.hadoop.fs.abfss.impl'], 'synapse.emulator.EmulatedAbfsFileSystem');
     assert.equal(conf['spark.hadoop.fs.emulator.abfss.root'], '/data/lake');
     assert.equal(conf['spark.hadoop.fs.emulator.abfss.accounts'], 'contosodatalake,contosorawdata');
-    assert.equal(conf['spark.sql.warehouse.dir'], 'abfss://synapse@contosodatalake.dfs.core.windows.net/synapse/workspaces/contoso-synapse/warehouse');
+    assert.equal(
+      conf['spark.sql.warehouse.dir'],
+      'abfss://synapse@contosodatalake.dfs.core.windows.net/synapse/workspaces/contoso-synapse/warehouse',
+    );
     assert.equal(conf['spark.hadoop.javax.jdo.option.ConnectionURL'], 'jdbc:derby://127.0.0.1:1527/metastore_contoso_synapse;create=true');
     assert.equal(conf['spark.sql.catalogImplementation'], 'hive');
     assert.equal(conf['spark.sql.extensions'], 'io.delta.sql.DeltaSparkSessionExtension');
@@ -39,10 +49,13 @@ describe('Spark engine: application configuration', () => {
     assert.equal(metastoreDatabase('Contoso-Synapse.Dev'), 'metastore_contoso_synapse_dev');
     assert.notEqual(metastoreDatabase('a-b'), metastoreDatabase('a-c'));
     assert.equal(defaultFsUri({ account: 'acct', filesystem: 'fs' }), 'abfss://fs@acct.dfs.core.windows.net/');
-    assert.equal(warehouseUri('w', { account: 'acct', filesystem: 'fs' }), 'abfss://fs@acct.dfs.core.windows.net/synapse/workspaces/w/warehouse');
+    assert.equal(
+      warehouseUri('w', { account: 'acct', filesystem: 'fs' }),
+      'abfss://fs@acct.dfs.core.windows.net/synapse/workspaces/w/warehouse',
+    );
   });
 
-  it('keeps driver memory within the machine\'s bounds and says when it differs from the ask', () => {
+  it("keeps driver memory within the machine's bounds and says when it differs from the ask", () => {
     const pool = applicationConf({ ...base, request: { driverMemory: '28g' } });
     assert.equal(pool.conf['spark.driver.memory'], '2048m');
     assert.match(pool.notes.join('\n'), /driver memory 28g asked, 2048m given/);
@@ -53,18 +66,27 @@ describe('Spark engine: application configuration', () => {
     assert.equal(applicationConf(base).conf['spark.driver.memory'], '1024m');
   });
 
-  it('turns executors x cores into local-mode threads, at most the machine\'s cores', () => {
+  it("turns executors x cores into local-mode threads, at most the machine's cores", () => {
     assert.equal(applicationConf({ ...base, request: { numExecutors: 1, executorCores: 1 } }).conf['spark.master'], 'local[1]');
     const big = applicationConf({ ...base, request: { numExecutors: 2, executorCores: 4 } });
     assert.equal(big.conf['spark.master'], 'local[2]');
     assert.match(big.notes.join('\n'), /2 executors x 4 cores asked, local\[2\] given/);
-    assert.equal(applicationConf({ ...base, userConf: { 'spark.executor.instances': '1', 'spark.executor.cores': '1' } }).conf['spark.master'], 'local[1]');
+    assert.equal(
+      applicationConf({ ...base, userConf: { 'spark.executor.instances': '1', 'spark.executor.cores': '1' } }).conf['spark.master'],
+      'local[1]',
+    );
   });
 
-  it('passes the user\'s conf through, except the keys the emulator owns', () => {
-    const { conf, notes } = applicationConf({ ...base, userConf: {
-      'spark.sql.shuffle.partitions': '3', 'spark.hadoop.fs.defaultFS': 'file:///', 'spark.master': 'yarn', 'spark.custom.flag': 'x y',
-    } });
+  it("passes the user's conf through, except the keys the emulator owns", () => {
+    const { conf, notes } = applicationConf({
+      ...base,
+      userConf: {
+        'spark.sql.shuffle.partitions': '3',
+        'spark.hadoop.fs.defaultFS': 'file:///',
+        'spark.master': 'yarn',
+        'spark.custom.flag': 'x y',
+      },
+    });
     assert.equal(conf['spark.sql.shuffle.partitions'], '3');
     assert.equal(conf['spark.custom.flag'], 'x y');
     assert.equal(conf['spark.hadoop.fs.defaultFS'], 'abfss://synapse@contosodatalake.dfs.core.windows.net/');
@@ -105,9 +127,14 @@ describe('Livy batch files on the emulated lake', () => {
       fs.mkdirSync(path.join(lakeRoot, 'contosodatalake', 'synapse', 'jobs'), { recursive: true });
       fs.writeFileSync(path.join(lakeRoot, 'contosodatalake', 'synapse', 'jobs', 'main.py'), 'print(1)');
       const ctx = { dataDir: path.join(dir, 'livy'), lakeRoot } as LivyContext;
-      assert.equal(await resolveJobFile('abfss://synapse@ContosoDataLake.dfs.core.windows.net/jobs/main.py', ctx),
-        path.join(lakeRoot, 'contosodatalake', 'synapse', 'jobs', 'main.py'));
-      await assert.rejects(resolveJobFile('abfss://synapse@contosodatalake.dfs.core.windows.net/../../etc/passwd', ctx), /cannot map|not found/);
+      assert.equal(
+        await resolveJobFile('abfss://synapse@ContosoDataLake.dfs.core.windows.net/jobs/main.py', ctx),
+        path.join(lakeRoot, 'contosodatalake', 'synapse', 'jobs', 'main.py'),
+      );
+      await assert.rejects(
+        resolveJobFile('abfss://synapse@contosodatalake.dfs.core.windows.net/../../etc/passwd', ctx),
+        /cannot map|not found/,
+      );
       await assert.rejects(resolveJobFile('abfss://synapse@contosodatalake.dfs.core.windows.net/jobs/missing.py', ctx), /was not found/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -24,8 +24,12 @@ async function run(session: SparkSession, code: string, kind: 'pyspark' | 'sql' 
 }
 
 function text(output: Output): string {
-  assert.strictEqual(output.status, 'ok', output.status === 'error' ? `${output.ename}: ${output.evalue}\n${output.traceback.join('')}` : '');
-  return String(output.status === 'ok' ? output.data['text/plain'] ?? '' : '');
+  assert.strictEqual(
+    output.status,
+    'ok',
+    output.status === 'error' ? `${output.ename}: ${output.evalue}\n${output.traceback.join('')}` : '',
+  );
+  return String(output.status === 'ok' ? (output.data['text/plain'] ?? '') : '');
 }
 
 describe('The emulator runs real Apache Spark', function () {
@@ -39,12 +43,14 @@ describe('The emulator runs real Apache Spark', function () {
   async function livyCall(method: string, subPath: string, body?: unknown): Promise<{ status: number; body: any }> {
     const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
     const token = (await emu.credential().getToken(SYNAPSE_SCOPE))!.token;
-    const response = await emu.httpClient.sendRequest(createPipelineRequest({
-      method: method as 'GET',
-      url: `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/${subPath}`,
-      headers: createHttpHeaders({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }));
+    const response = await emu.httpClient.sendRequest(
+      createPipelineRequest({
+        method: method as 'GET',
+        url: `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/${subPath}`,
+        headers: createHttpHeaders({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
     return { status: response.status, body: response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined };
   }
 
@@ -66,7 +72,11 @@ describe('The emulator runs real Apache Spark', function () {
 
   it('starts a Spark application at the first Spark statement and reports its id', async () => {
     const before = await client.getSession(first.sessionId!);
-    const out = await run(first, 'df = spark.range(5).selectExpr("id", "id * id AS square")\ndf.show()\nprint(spark.version, df.count())', 'pyspark');
+    const out = await run(
+      first,
+      'df = spark.range(5).selectExpr("id", "id * id AS square")\ndf.show()\nprint(spark.version, df.count())',
+      'pyspark',
+    );
     const shown = text(out);
     assert.match(shown, /\|\s*id\|square\|/);
     assert.match(shown, /\|\s*4\|\s*16\|/);
@@ -77,26 +87,49 @@ describe('The emulator runs real Apache Spark', function () {
   });
 
   it('has sc, sqlContext, the pyspark.sql imports and display() as a Livy table', async () => {
-    const out = await run(first, [
-      'from pyspark.sql import functions as F',
-      'rows = spark.createDataFrame([("a", 1), ("b", 2), ("a", 3)], ["k", "v"])',
-      'display(rows.groupBy("k").agg(F.sum("v").alias("total")).orderBy("k"))',
-      'print(sc.defaultParallelism > 0, sqlContext is not None)',
-    ].join('\n'), 'pyspark');
+    const out = await run(
+      first,
+      [
+        'from pyspark.sql import functions as F',
+        'rows = spark.createDataFrame([("a", 1), ("b", 2), ("a", 3)], ["k", "v"])',
+        'display(rows.groupBy("k").agg(F.sum("v").alias("total")).orderBy("k"))',
+        'print(sc.defaultParallelism > 0, sqlContext is not None)',
+      ].join('\n'),
+      'pyspark',
+    );
     assert.strictEqual(out.status, 'ok');
-    const table = out.status === 'ok' ? out.data[LIVY_TABLE_MIME] as { headers: { name: string }[]; data: unknown[][] } : undefined;
-    assert.deepStrictEqual(table?.headers.map((h) => h.name), ['k', 'total']);
-    assert.deepStrictEqual(table?.data, [['a', 4], ['b', 2]]);
+    const table = out.status === 'ok' ? (out.data[LIVY_TABLE_MIME] as { headers: { name: string }[]; data: unknown[][] }) : undefined;
+    assert.deepStrictEqual(
+      table?.headers.map((h) => h.name),
+      ['k', 'total'],
+    );
+    assert.deepStrictEqual(table?.data, [
+      ['a', 4],
+      ['b', 2],
+    ]);
     assert.match(text(out), /True True/);
   });
 
-  it('answers sql statements with Livy\'s schema-and-data JSON, and errors as Spark words them', async () => {
+  it("answers sql statements with Livy's schema-and-data JSON, and errors as Spark words them", async () => {
     await run(first, 'spark.range(3).createOrReplaceTempView("three")', 'pyspark');
     const out = await run(first, 'SELECT id, id * 2 AS twice FROM three ORDER BY id', 'sql');
     assert.strictEqual(out.status, 'ok');
-    const json = out.status === 'ok' ? out.data['application/json'] as { schema: { fields: { name: string; type: string }[] }; data: unknown[][] } : undefined;
-    assert.deepStrictEqual(json?.schema.fields.map((f) => [f.name, f.type]), [['id', 'long'], ['twice', 'long']]);
-    assert.deepStrictEqual(json?.data, [[0, 0], [1, 2], [2, 4]]);
+    const json =
+      out.status === 'ok'
+        ? (out.data['application/json'] as { schema: { fields: { name: string; type: string }[] }; data: unknown[][] })
+        : undefined;
+    assert.deepStrictEqual(
+      json?.schema.fields.map((f) => [f.name, f.type]),
+      [
+        ['id', 'long'],
+        ['twice', 'long'],
+      ],
+    );
+    assert.deepStrictEqual(json?.data, [
+      [0, 0],
+      [1, 2],
+      [2, 4],
+    ]);
     const bad = await run(first, 'SELECT nope FROM three', 'sql');
     assert.strictEqual(bad.status, 'error');
     assert.strictEqual(bad.status === 'error' && bad.ename, 'AnalysisException');
@@ -115,29 +148,43 @@ describe('The emulator runs real Apache Spark', function () {
   });
 
   it('maps abfss URIs and default-file-system paths onto the same lake folder', async () => {
-    const out = await run(first, [
-      'spark.range(10).write.mode("overwrite").parquet("/data/ten")',
-      'uri = "abfss://synapse@contosodatalake.dfs.core.windows.net/data/ten"',
-      'print(spark.read.parquet(uri).count())',
-      'spark.range(4).write.mode("overwrite").csv("relative_out")',
-      'print(spark.read.csv("abfss://synapse@contosodatalake.dfs.core.windows.net/user/trusted-service-user/relative_out").count())',
-      'spark.range(6).selectExpr("id", "id % 3 AS part").write.mode("overwrite").partitionBy("part").json("/data/by_part")',
-    ].join('\n'), 'pyspark');
+    const out = await run(
+      first,
+      [
+        'spark.range(10).write.mode("overwrite").parquet("/data/ten")',
+        'uri = "abfss://synapse@contosodatalake.dfs.core.windows.net/data/ten"',
+        'print(spark.read.parquet(uri).count())',
+        'spark.range(4).write.mode("overwrite").csv("relative_out")',
+        'print(spark.read.csv("abfss://synapse@contosodatalake.dfs.core.windows.net/user/trusted-service-user/relative_out").count())',
+        'spark.range(6).selectExpr("id", "id % 3 AS part").write.mode("overwrite").partitionBy("part").json("/data/by_part")',
+      ].join('\n'),
+      'pyspark',
+    );
     assert.deepStrictEqual(text(out).split('\n'), ['10', '4']);
     assert.ok(fs.readdirSync(path.join(lake(), 'data', 'ten')).some((f) => f.endsWith('.parquet')));
     assert.ok(fs.existsSync(path.join(lake(), 'user', 'trusted-service-user', 'relative_out', '_SUCCESS')));
-    assert.deepStrictEqual(fs.readdirSync(path.join(lake(), 'data', 'by_part')).filter((f) => f.startsWith('part=')).sort(), ['part=0', 'part=1', 'part=2']);
+    assert.deepStrictEqual(
+      fs
+        .readdirSync(path.join(lake(), 'data', 'by_part'))
+        .filter((f) => f.startsWith('part='))
+        .sort(),
+      ['part=0', 'part=1', 'part=2'],
+    );
     const unknown = await run(first, 'spark.read.parquet("abfss://x@nosuchaccount.dfs.core.windows.net/y").count()', 'pyspark');
     assert.strictEqual(unknown.status, 'error');
     assert.match(unknown.status === 'error' ? unknown.evalue : '', /nosuchaccount/);
   });
 
-  it('keeps saved tables in the workspace\'s lake database, seen from a second session at once; temp views stay private', async () => {
-    const saved = await run(first, [
-      'spark.createDataFrame([(1, "x"), (2, "y")], ["id", "label"]).write.mode("overwrite").saveAsTable("shared_labels")',
-      'spark.range(1).createOrReplaceTempView("private_view")',
-      'print("saved")',
-    ].join('\n'), 'pyspark');
+  it("keeps saved tables in the workspace's lake database, seen from a second session at once; temp views stay private", async () => {
+    const saved = await run(
+      first,
+      [
+        'spark.createDataFrame([(1, "x"), (2, "y")], ["id", "label"]).write.mode("overwrite").saveAsTable("shared_labels")',
+        'spark.range(1).createOrReplaceTempView("private_view")',
+        'print("saved")',
+      ].join('\n'),
+      'pyspark',
+    );
     assert.strictEqual(text(saved), 'saved');
     const seen = await run(second, 'SELECT label FROM shared_labels ORDER BY id', 'sql');
     assert.deepStrictEqual(seen.status === 'ok' && (seen.data['application/json'] as { data: unknown[][] }).data, [['x'], ['y']]);
@@ -148,29 +195,37 @@ describe('The emulator runs real Apache Spark', function () {
   });
 
   it('reads and writes Delta tables', async () => {
-    const out = await run(second, [
-      'from delta.tables import DeltaTable',
-      'spark.range(5).write.format("delta").mode("overwrite").save("/delta/numbers")',
-      'table = DeltaTable.forPath(spark, "/delta/numbers")',
-      'table.delete("id < 2")',
-      'print(spark.read.format("delta").load("abfss://synapse@contosodatalake.dfs.core.windows.net/delta/numbers").count(), len(table.history().collect()))',
-    ].join('\n'), 'pyspark');
+    const out = await run(
+      second,
+      [
+        'from delta.tables import DeltaTable',
+        'spark.range(5).write.format("delta").mode("overwrite").save("/delta/numbers")',
+        'table = DeltaTable.forPath(spark, "/delta/numbers")',
+        'table.delete("id < 2")',
+        'print(spark.read.format("delta").load("abfss://synapse@contosodatalake.dfs.core.windows.net/delta/numbers").count(), len(table.history().collect()))',
+      ].join('\n'),
+      'pyspark',
+    );
     assert.strictEqual(text(out), '3 2');
   });
 
   it('has mssparkutils.fs on the lake, mssparkutils.env, notebook.exit and clear errors for the rest', async () => {
-    const out = await run(second, [
-      'from notebookutils import mssparkutils as nu',
-      'assert nu is mssparkutils',
-      'mssparkutils.fs.mkdirs("/utils/dir")',
-      'mssparkutils.fs.put("/utils/dir/a.txt", "hello", True)',
-      'mssparkutils.fs.append("/utils/dir/a.txt", " lake")',
-      'mssparkutils.fs.cp("/utils/dir/a.txt", "abfss://synapse@contosodatalake.dfs.core.windows.net/utils/b.txt")',
-      'print(mssparkutils.fs.head("/utils/b.txt"), sorted(f.name for f in mssparkutils.fs.ls("/utils")))',
-      'print(mssparkutils.fs.exists("/utils/dir/a.txt"), mssparkutils.fs.rm("/utils/dir", True), mssparkutils.fs.exists("/utils/dir"))',
-      'print(mssparkutils.env.getWorkspaceName(), mssparkutils.env.getPoolName())',
-      'print(spark.conf.get("spark.sql.shuffle.partitions"))',
-    ].join('\n'), 'pyspark');
+    const out = await run(
+      second,
+      [
+        'from notebookutils import mssparkutils as nu',
+        'assert nu is mssparkutils',
+        'mssparkutils.fs.mkdirs("/utils/dir")',
+        'mssparkutils.fs.put("/utils/dir/a.txt", "hello", True)',
+        'mssparkutils.fs.append("/utils/dir/a.txt", " lake")',
+        'mssparkutils.fs.cp("/utils/dir/a.txt", "abfss://synapse@contosodatalake.dfs.core.windows.net/utils/b.txt")',
+        'print(mssparkutils.fs.head("/utils/b.txt"), sorted(f.name for f in mssparkutils.fs.ls("/utils")))',
+        'print(mssparkutils.fs.exists("/utils/dir/a.txt"), mssparkutils.fs.rm("/utils/dir", True), mssparkutils.fs.exists("/utils/dir"))',
+        'print(mssparkutils.env.getWorkspaceName(), mssparkutils.env.getPoolName())',
+        'print(spark.conf.get("spark.sql.shuffle.partitions"))',
+      ].join('\n'),
+      'pyspark',
+    );
     // The session's own conf (as %%configure sends it) reaches its Spark application.
     assert.deepStrictEqual(text(out).split('\n'), ["hello lake ['b.txt', 'dir/']", 'True True False', 'contoso-synapse sparksmall', '3']);
     const missing = await run(second, 'mssparkutils.credentials.getToken("Storage")', 'pyspark');
@@ -188,12 +243,16 @@ describe('The emulator runs real Apache Spark', function () {
     const base = `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/sessions/${first.sessionId}/applications/${info.appId}`;
     const token = (await emu.credential().getToken(SYNAPSE_SCOPE))!.token;
     const get = async (suffix: string) => {
-      const response = await emu.httpClient.sendRequest(createPipelineRequest({ url: `${base}${suffix}`, headers: createHttpHeaders({ authorization: `Bearer ${token}` }) }));
+      const response = await emu.httpClient.sendRequest(
+        createPipelineRequest({ url: `${base}${suffix}`, headers: createHttpHeaders({ authorization: `Bearer ${token}` }) }),
+      );
       return { status: response.status, body: JSON.parse(response.bodyAsText ?? 'null') };
     };
     const jobs = await get('/jobs');
     assert.strictEqual(jobs.status, 200);
-    const mine = (jobs.body as { jobId: number; jobGroup?: string; status: string; stageIds: number[] }[]).filter((j) => j.jobGroup === String(ran.statementId));
+    const mine = (jobs.body as { jobId: number; jobGroup?: string; status: string; stageIds: number[] }[]).filter(
+      (j) => j.jobGroup === String(ran.statementId),
+    );
     assert.ok(mine.length >= 1, `jobs of statement ${ran.statementId}: ${JSON.stringify(jobs.body).slice(0, 500)}`);
     assert.strictEqual(mine[0].status, 'SUCCEEDED');
     const job = await get(`/jobs/${mine[0].jobId}`);
@@ -211,7 +270,12 @@ describe('The emulator runs real Apache Spark', function () {
     assert.strictEqual(attempt.body.tasks, undefined, 'the query string reaches Spark');
     const executors = await get('/executors');
     assert.strictEqual(executors.body[0].id, 'driver');
-    const wrongApp = await emu.httpClient.sendRequest(createPipelineRequest({ url: base.replace(String(info.appId), 'application_0_0001') + '/jobs', headers: createHttpHeaders({ authorization: `Bearer ${token}` }) }));
+    const wrongApp = await emu.httpClient.sendRequest(
+      createPipelineRequest({
+        url: base.replace(String(info.appId), 'application_0_0001') + '/jobs',
+        headers: createHttpHeaders({ authorization: `Bearer ${token}` }),
+      }),
+    );
     assert.strictEqual(wrongApp.status, 404);
   });
 
@@ -236,25 +300,31 @@ describe('The emulator runs real Apache Spark', function () {
     }
     assert.strictEqual(state, 'cancelled');
     assert.ok(Date.now() - asked < 6000, `cancel took ${Date.now() - asked} ms`);
-    assert.strictEqual(text((await run(first, 'spark.range(3).count()', 'pyspark'))), '3');
+    assert.strictEqual(text(await run(first, 'spark.range(3).count()', 'pyspark')), '3');
   });
 
   it('runs a batch job with spark-submit: args, py_files and conf, writing parquet to the lake', async () => {
     fs.mkdirSync(path.join(lake(), 'jobs', 'lib'), { recursive: true });
     fs.writeFileSync(path.join(lake(), 'jobs', 'lib', 'helpers.py'), 'def squares(n):\n    return [(i, i * i) for i in range(n)]\n');
-    fs.writeFileSync(path.join(lake(), 'jobs', 'write_squares.py'), [
-      'import sys',
-      'from pyspark.sql import SparkSession',
-      'from helpers import squares',
-      'spark = SparkSession.builder.getOrCreate()',
-      'n, out = int(sys.argv[1]), sys.argv[2]',
-      'spark.createDataFrame(squares(n), ["i", "square"]).write.mode("overwrite").parquet(out)',
-      'print("partitions", spark.conf.get("spark.sql.shuffle.partitions"), "rows", spark.read.parquet(out).count())',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(lake(), 'jobs', 'write_squares.py'),
+      [
+        'import sys',
+        'from pyspark.sql import SparkSession',
+        'from helpers import squares',
+        'spark = SparkSession.builder.getOrCreate()',
+        'n, out = int(sys.argv[1]), sys.argv[2]',
+        'spark.createDataFrame(squares(n), ["i", "square"]).write.mode("overwrite").parquet(out)',
+        'print("partitions", spark.conf.get("spark.sql.shuffle.partitions"), "rows", spark.read.parquet(out).count())',
+      ].join('\n'),
+    );
     const abfss = 'abfss://synapse@contosodatalake.dfs.core.windows.net';
     const created = await livyCall('POST', 'batches', {
-      name: 'squares', file: `${abfss}/jobs/write_squares.py`, pyFiles: [`${abfss}/jobs/lib/helpers.py`],
-      args: ['7', '/out/squares'], conf: { 'spark.sql.shuffle.partitions': '5' },
+      name: 'squares',
+      file: `${abfss}/jobs/write_squares.py`,
+      pyFiles: [`${abfss}/jobs/lib/helpers.py`],
+      args: ['7', '/out/squares'],
+      conf: { 'spark.sql.shuffle.partitions': '5' },
     });
     assert.strictEqual(created.status, 200, JSON.stringify(created.body));
     let batch = created.body as { id: number; state: string; log?: string[] };
@@ -265,14 +335,18 @@ describe('The emulator runs real Apache Spark', function () {
     }
     const log = batch.log ?? [];
     assert.strictEqual(batch.state, 'success', log.join('\n'));
-    assert.ok(log.some((l) => /partitions 5 rows 7/.test(l)), log.join('\n'));
+    assert.ok(
+      log.some((l) => /partitions 5 rows 7/.test(l)),
+      log.join('\n'),
+    );
     assert.ok(fs.readdirSync(path.join(lake(), 'out', 'squares')).some((f) => f.endsWith('.parquet')));
   });
 
   it('interrupts plain Python that ignores Spark, and the session stays usable', async () => {
     const id = first.sessionId!;
     const statement = await client.createStatement(id, 'import time\nwhile True:\n    time.sleep(0.1)', 'pyspark');
-    for (let i = 0; i < 100 && (await client.getStatement(id, statement.id)).statement.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await client.getStatement(id, statement.id)).statement.state !== 'running'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     await client.cancelStatement(id, statement.id);
     let state = '';
     const asked = Date.now();
@@ -287,7 +361,10 @@ describe('The emulator runs real Apache Spark', function () {
   it('leaves no JVM or Python process behind when its sessions end and the emulator stops', async () => {
     const dataDir = emu.handle.dataDir;
     const running = processesUsing(dataDir);
-    assert.ok(running.some((p) => /java/.test(p)), `a Spark JVM runs while sessions are live: ${running.join('\n')}`);
+    assert.ok(
+      running.some((p) => /java/.test(p)),
+      `a Spark JVM runs while sessions are live: ${running.join('\n')}`,
+    );
     await first.delete();
     await second.delete();
     await emu.handle.stop();
@@ -359,8 +436,10 @@ describe('The emulator caps concurrent Spark applications', function () {
 
   it('runs a pool of another Spark version on the installed engine and says so in the session log', async () => {
     const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
-    const legacy = new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: 'spark33legacy' },
-      { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient });
+    const legacy = new SdkLivyClient(
+      { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: 'spark33legacy' },
+      { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient },
+    );
     const created = await legacy.createSession({ name: 'legacy' });
     const deadline = Date.now() + 20_000;
     let info = await legacy.getSession(created.id);
@@ -369,7 +448,10 @@ describe('The emulator caps concurrent Spark applications', function () {
       info = await legacy.getSession(created.id);
     }
     assert.strictEqual(info.state, 'idle', info.log.join('\n'));
-    assert.ok(info.log.some((l) => /This pool is Spark 3\.3; the emulator runs Apache Spark 3\.4\.\d+ for it\./.test(l)), info.log.join('\n'));
+    assert.ok(
+      info.log.some((l) => /This pool is Spark 3\.3; the emulator runs Apache Spark 3\.4\.\d+ for it\./.test(l)),
+      info.log.join('\n'),
+    );
     await legacy.deleteSession(created.id);
   });
 });

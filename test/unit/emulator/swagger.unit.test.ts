@@ -25,7 +25,8 @@ const specFiles = {
   synapseWorkspace: 'synapse/resource-manager/Microsoft.Synapse/stable/2021-05-01/workspace.json',
   bigDataPool: 'synapse/resource-manager/Microsoft.Synapse/stable/2021-06-01/bigDataPool.json',
   aml2021: 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2021-04-01/machineLearningServices.json',
-  aml2020: 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/preview/2020-09-01-preview/machineLearningServices.json',
+  aml2020:
+    'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/preview/2020-09-01-preview/machineLearningServices.json',
 };
 
 /** Swagger 2.0 -> JSON Schema as ajv reads it: nullable typed values and enums. */
@@ -44,7 +45,20 @@ function loosenForNulls(node: unknown): unknown {
 function buildAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
-  for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'unixtime', 'duration', 'arm-id', 'base64url', 'decimal']) {
+  for (const f of [
+    'int32',
+    'int64',
+    'float',
+    'double',
+    'byte',
+    'binary',
+    'password',
+    'unixtime',
+    'duration',
+    'arm-id',
+    'base64url',
+    'decimal',
+  ]) {
     ajv.addFormat(f, true);
   }
   for (const file of Object.values(specFiles)) referencePath(`azure-api/specs/specification/${file}`); // each named spec is there
@@ -59,7 +73,13 @@ function buildAjv(): Ajv {
   walk(specRoot());
   for (const file of files) {
     const swagger = JSON.parse(fs.readFileSync(file, 'utf8'));
-    ajv.addSchema(loosenForNulls({ $id: pathToFileURL(file).href, definitions: swagger.definitions ?? {}, parameters: swagger.parameters ?? {} }) as object);
+    ajv.addSchema(
+      loosenForNulls({
+        $id: pathToFileURL(file).href,
+        definitions: swagger.definitions ?? {},
+        parameters: swagger.parameters ?? {},
+      }) as object,
+    );
   }
   return ajv;
 }
@@ -73,7 +93,10 @@ function validator(ajv: Ajv, spec: keyof typeof specFiles, definition: string): 
 
 function assertValid(validate: ValidateFunction, body: unknown, what: string): void {
   const ok = validate(body);
-  assert.ok(ok, `${what} does not match the spec:\n${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}\n${JSON.stringify(body).slice(0, 600)}`);
+  assert.ok(
+    ok,
+    `${what} does not match the spec:\n${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}\n${JSON.stringify(body).slice(0, 600)}`,
+  );
 }
 
 describe('emulator: responses validate against the Azure REST specs', function () {
@@ -93,7 +116,10 @@ describe('emulator: responses validate against the Azure REST specs', function (
   });
 
   it('Synapse workspaces and big data pools', async () => {
-    const list = await arm('GET', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces?api-version=2021-05-01`);
+    const list = await arm(
+      'GET',
+      `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces?api-version=2021-05-01`,
+    );
     assert.equal(list.status, 200);
     assertValid(validator(ajv, 'synapseWorkspace', 'WorkspaceInfoListResult'), list.body, 'workspace list');
     const ws = list.body.value[0];
@@ -124,11 +150,19 @@ describe('emulator: responses validate against the Azure REST specs', function (
     const livy = async (method: string, sub: string, body?: unknown) => {
       const url = new URL(`${emu.url}/synapse/contoso-synapse/livyApi/versions/2019-11-01-preview/sparkPools/sparksmall/${sub}`);
       return new Promise<any>((resolve, reject) => {
-        const req = https.request(url, { method, ca: emu.caPem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(text ? JSON.parse(text) : undefined) : reject(new Error(`${method} ${sub}: ${res.statusCode} ${text}`))));
-        });
+        const req = https.request(
+          url,
+          { method, ca: emu.caPem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () =>
+              res.statusCode === 200
+                ? resolve(text ? JSON.parse(text) : undefined)
+                : reject(new Error(`${method} ${sub}: ${res.statusCode} ${text}`)),
+            );
+          },
+        );
         req.on('error', reject);
         req.end(body === undefined ? undefined : JSON.stringify(body));
       });
@@ -150,7 +184,11 @@ describe('emulator: responses validate against the Azure REST specs', function (
     }
     assert.equal(done.state, 'available');
     assertValid(validator(ajv, 'livy', 'SparkStatement'), done, 'finished statement');
-    assertValid(validator(ajv, 'livy', 'SparkStatementCollection'), await livy('GET', `sessions/${session.id}/statements`), 'statement list');
+    assertValid(
+      validator(ajv, 'livy', 'SparkStatementCollection'),
+      await livy('GET', `sessions/${session.id}/statements`),
+      'statement list',
+    );
     const batch = await livy('POST', 'batches?detailed=true', { name: 'spec-batch', file: '/nonexistent/job.py' });
     assertValid(validator(ajv, 'livy', 'SparkBatchJob'), batch, 'created batch');
     assertValid(validator(ajv, 'livy', 'SparkBatchJobCollection'), await livy('GET', 'batches?detailed=true'), 'batch list');
@@ -160,6 +198,9 @@ describe('emulator: responses validate against the Azure REST specs', function (
   it('the validator rejects what the spec forbids (so a pass means something)', () => {
     const validate = validator(ajv, 'livy', 'SparkStatement');
     assert.equal(validate({ id: 'not-a-number', state: 'available' }), false);
-    assert.equal(validator(ajv, 'aml2021', 'SynapseSpark')({ computeType: 'SynapseSpark', properties: { autoScaleProperties: { enabled: 'yes' } } }), false);
+    assert.equal(
+      validator(ajv, 'aml2021', 'SynapseSpark')({ computeType: 'SynapseSpark', properties: { autoScaleProperties: { enabled: 'yes' } } }),
+      false,
+    );
   });
 });

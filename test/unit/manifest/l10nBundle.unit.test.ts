@@ -26,7 +26,7 @@ describe('l10n: bundle.l10n.json', function () {
     const files = sourceFiles(srcRoot);
     const extracted = await getL10nJson(files.map((f) => ({ contents: fs.readFileSync(f, 'utf8'), extension: path.extname(f) })));
     const bundle: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.json'), 'utf8'));
-    assert.ok(Object.keys(extracted).length > 100, 'the extraction found the code\'s strings');
+    assert.ok(Object.keys(extracted).length > 100, "the extraction found the code's strings");
     const missing = Object.keys(extracted).filter((k) => !(k in bundle));
     const stale = Object.keys(bundle).filter((k) => !(k in extracted));
     assert.deepEqual(missing, [], 'l10n.t strings missing from l10n/bundle.l10n.json');

@@ -31,14 +31,22 @@ describe('manifest: package.nls.json', () => {
       used.add(key);
       assert.ok(Object.prototype.hasOwnProperty.call(nls, key), `${at}: %${key}% is not in package.nls.json`);
     }
-    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'entries no %key% refers to');
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !used.has(k)),
+      [],
+      'entries no %key% refers to',
+    );
     for (const [key, text] of Object.entries(nls)) assert.ok(typeof text === 'string' && text.trim() !== '', `${key}: empty`);
   });
 
   it('leaves no user-facing string of package.json untranslatable', () => {
     const c = manifest.contributes;
-    const fields: [string, unknown][] = [['displayName', manifest.displayName], ['description', manifest.description]];
-    for (const list of Object.values<any[]>(c.viewsContainers ?? {})) for (const v of list) fields.push([`viewsContainer ${v.id}.title`, v.title]);
+    const fields: [string, unknown][] = [
+      ['displayName', manifest.displayName],
+      ['description', manifest.description],
+    ];
+    for (const list of Object.values<any[]>(c.viewsContainers ?? {}))
+      for (const v of list) fields.push([`viewsContainer ${v.id}.title`, v.title]);
     for (const list of Object.values<any[]>(c.views ?? {})) {
       for (const v of list) fields.push([`view ${v.id}.name`, v.name], [`view ${v.id}.contextualTitle`, v.contextualTitle ?? '%-%']);
     }
@@ -61,7 +69,13 @@ describe('manifest: package.nls.json', () => {
     }
     for (const r of c.notebookRenderer ?? []) fields.push([`notebookRenderer ${r.id}.displayName`, r.displayName]);
     for (const e of c.customEditors ?? []) fields.push([`customEditor ${e.viewType}.displayName`, e.displayName]);
-    for (const w of c.walkthroughs ?? []) fields.push(...strings({ title: w.title, description: w.description, steps: w.steps?.map((s: any) => ({ t: s.title, d: s.description })) }, `walkthrough ${w.id}`));
+    for (const w of c.walkthroughs ?? [])
+      fields.push(
+        ...strings(
+          { title: w.title, description: w.description, steps: w.steps?.map((s: any) => ({ t: s.title, d: s.description })) },
+          `walkthrough ${w.id}`,
+        ),
+      );
     const literal = fields.filter(([, v]) => !ref(v)).map(([at, v]) => `${at}: ${JSON.stringify(v)}`);
     assert.deepEqual(literal, [], 'user-facing strings written in package.json instead of package.nls.json');
     assert.ok(fields.length > 90, `checked ${fields.length} strings`);
@@ -75,9 +89,11 @@ describe('manifest: package.nls.json', () => {
     }
     for (const list of Object.values<any[]>(c.views)) for (const v of list) assert.equal(ref(v.name), `view.${short(v.id)}.name`);
     for (const [id, p] of Object.entries<any>(c.configuration.properties)) {
-      for (const f of ['description', 'markdownDescription']) if (p[f] !== undefined) assert.equal(ref(p[f]), `configuration.${short(id)}.${f}`);
+      for (const f of ['description', 'markdownDescription'])
+        if (p[f] !== undefined) assert.equal(ref(p[f]), `configuration.${short(id)}.${f}`);
       (p.enumDescriptions ?? []).forEach((d: string, i: number) =>
-        assert.equal(ref(d), `configuration.${short(id)}.enumDescriptions.${p.enum[i]}`));
+        assert.equal(ref(d), `configuration.${short(id)}.enumDescriptions.${p.enum[i]}`),
+      );
     }
     for (const w of c.viewsWelcome) assert.match(ref(w.contents)!, new RegExp(`^viewsWelcome\\.${short(w.view)}(\\.\\w+)?\\.contents$`));
   });
@@ -98,7 +114,10 @@ describe('manifest: package.nls.json', () => {
     assert.equal(manifest.l10n, './l10n');
     const bundle = readJson(path.join(manifest.l10n, 'bundle.l10n.json'));
     assert.equal(typeof bundle, 'object');
-    const shipped = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    const shipped = fs
+      .readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     assert.ok(shipped.includes('!package.nls.json'), '.vscodeignore lets package.nls.json in');
     assert.ok(shipped.includes('!l10n/**'), '.vscodeignore lets l10n/ in');
   });

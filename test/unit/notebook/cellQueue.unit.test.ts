@@ -3,11 +3,19 @@ import { CellQueue, type CellOutcome } from '../../../src/core/notebook/cellQueu
 
 function cell(log: string[], name: string, outcome: CellOutcome, ms = 5) {
   return {
-    run: (signal: AbortSignal) => new Promise<CellOutcome>((resolve) => {
-      log.push(`start ${name}`);
-      const t = setTimeout(() => { log.push(`end ${name}`); resolve(outcome); }, ms);
-      signal.addEventListener('abort', () => { clearTimeout(t); log.push(`abort ${name}`); resolve('cancelled'); });
-    }),
+    run: (signal: AbortSignal) =>
+      new Promise<CellOutcome>((resolve) => {
+        log.push(`start ${name}`);
+        const t = setTimeout(() => {
+          log.push(`end ${name}`);
+          resolve(outcome);
+        }, ms);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          log.push(`abort ${name}`);
+          resolve('cancelled');
+        });
+      }),
     cancelQueued: () => log.push(`cancel ${name}`),
   };
 }
@@ -25,7 +33,11 @@ describe('per-notebook cell queue', () => {
   it('cancels the cells queued behind a failed one', async () => {
     const log: string[] = [];
     const q = new CellQueue();
-    const outcomes = await Promise.all([q.enqueue(cell(log, 'a', 'failed')), q.enqueue(cell(log, 'b', 'succeeded')), q.enqueue(cell(log, 'c', 'succeeded'))]);
+    const outcomes = await Promise.all([
+      q.enqueue(cell(log, 'a', 'failed')),
+      q.enqueue(cell(log, 'b', 'succeeded')),
+      q.enqueue(cell(log, 'c', 'succeeded')),
+    ]);
     assert.deepStrictEqual(outcomes, ['failed', 'cancelled', 'cancelled']);
     assert.deepStrictEqual(log, ['start a', 'end a', 'cancel b', 'cancel c']);
     assert.strictEqual(await q.enqueue(cell(log, 'd', 'succeeded')), 'succeeded', 'the queue keeps working');

@@ -20,7 +20,14 @@ export class FakeClock implements Clock {
         this.timers = this.timers.filter((t) => t !== timer);
         reject(abortError());
       };
-      const timer = { at: this.time + Math.max(0, ms), resolve: () => { signal?.removeEventListener('abort', onAbort); resolve(); }, seq: this.seq++ };
+      const timer = {
+        at: this.time + Math.max(0, ms),
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        seq: this.seq++,
+      };
       this.timers.push(timer);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -29,7 +36,10 @@ export class FakeClock implements Clock {
   /** Runs the virtual timers until `promise` settles (microtasks flushed between timers). */
   async run<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
     let settled = false;
-    promise.then(() => (settled = true), () => (settled = true));
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const end = this.time + limitMs;
     for (;;) {
       await new Promise((r) => setImmediate(r));
@@ -60,8 +70,11 @@ export class ScriptedLivy implements Partial<LivyApi> {
   /** Virtual latency of each monitoring request. */
   sparkLatencyMs = 0;
 
-  constructor(private readonly clock: FakeClock, public doneAt: number, private readonly output: StatementOutput =
-  { status: 'ok', executionCount: 0, data: { 'text/plain': 'done' } }) {}
+  constructor(
+    private readonly clock: FakeClock,
+    public doneAt: number,
+    private readonly output: StatementOutput = { status: 'ok', executionCount: 0, data: { 'text/plain': 'done' } },
+  ) {}
 
   api(): LivyApi {
     return this as unknown as LivyApi;
@@ -85,13 +98,21 @@ export class ScriptedLivy implements Partial<LivyApi> {
   /** Virtual latency of each statement poll (a slow or stalled network); it ends early when the poll's signal aborts. */
   statementLatencyMs = 0;
 
-  async getStatement(_sessionId?: number, _statementId?: number, signal?: AbortSignal): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
+  async getStatement(
+    _sessionId?: number,
+    _statementId?: number,
+    signal?: AbortSignal,
+  ): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
     this.requests.push({ op: 'GET', at: this.clock.now() });
     if (this.statementLatencyMs && !this.cancelled) await this.clock.sleep(this.statementLatencyMs, signal);
-    if (this.statementFailure && !this.cancelled) throw new AzureRequestError(`Could not read statement 0 (HTTP ${this.statementFailure})`, this.statementFailure);
+    if (this.statementFailure && !this.cancelled)
+      throw new AzureRequestError(`Could not read statement 0 (HTTP ${this.statementFailure})`, this.statementFailure);
     if (this.cancelled) return { statement: { id: 0, state: 'cancelled' } };
     const done = this.clock.now() >= this.doneAt;
-    return { statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' }, retryAfterMs: this.retryAfterMs };
+    return {
+      statement: done ? { id: 0, state: 'available', output: this.output } : { id: 0, state: 'running' },
+      retryAfterMs: this.retryAfterMs,
+    };
   }
 
   async cancelStatement(): Promise<void> {
@@ -102,7 +123,15 @@ export class ScriptedLivy implements Partial<LivyApi> {
 
   async getSession(id: number): Promise<LivySessionInfo> {
     this.requests.push({ op: 'GET session', at: this.clock.now() });
-    return { id, state: this.sessionState, appId: this.appId, tags: {}, log: [], errors: [{ errorCode: 'LIVY_JOB_STATE_DEAD', message: 'Python process died.' }], coldStart: {} };
+    return {
+      id,
+      state: this.sessionState,
+      appId: this.appId,
+      tags: {},
+      log: [],
+      errors: [{ errorCode: 'LIVY_JOB_STATE_DEAD', message: 'Python process died.' }],
+      coldStart: {},
+    };
   }
 
   async getSparkJobs(_sessionId: number, appId: string, signal?: AbortSignal): Promise<SparkJobData[]> {
@@ -120,7 +149,8 @@ export class ScriptedLivy implements Partial<LivyApi> {
   private async spark(appId: string, signal?: AbortSignal): Promise<void> {
     if (this.sparkLatencyMs) await this.clock.sleep(this.sparkLatencyMs, signal);
     if (this.sparkFailure === 0) throw new AzureRequestError('Could not read the Spark jobs: connect ECONNREFUSED', undefined);
-    if (this.sparkFailure !== undefined) throw new AzureRequestError(`Could not read the Spark jobs (HTTP ${this.sparkFailure})`, this.sparkFailure);
+    if (this.sparkFailure !== undefined)
+      throw new AzureRequestError(`Could not read the Spark jobs (HTTP ${this.sparkFailure})`, this.sparkFailure);
     if (appId !== this.appId) throw new AzureRequestError(`no such app: ${appId}`, 404);
   }
 }

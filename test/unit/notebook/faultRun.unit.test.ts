@@ -30,8 +30,11 @@ describe('Fault run: cells under throttling, 5xx, dropped sockets, latency, toke
     it(`${scenario.name}: 0 hung, 0 lost, 0 leaked, the cell says what happened`, async () => {
       const r = await runScenario(env, scenario, 1);
       const detail = r.problems.join('\n') || r.said;
-      assert.deepStrictEqual({ statements: r.statements, hung: r.hung, lost: r.lost, leaked: r.leaked, asExpected: r.asExpected },
-        { statements: 1, hung: 0, lost: 0, leaked: 0, asExpected: 1 }, detail);
+      assert.deepStrictEqual(
+        { statements: r.statements, hung: r.hung, lost: r.lost, leaked: r.leaked, asExpected: r.asExpected },
+        { statements: 1, hung: 0, lost: 0, leaked: 0, asExpected: 1 },
+        detail,
+      );
       if (scenario.interruptAfterMs !== undefined) {
         assert.ok(r.maxInterruptMs !== undefined && r.maxInterruptMs <= INTERRUPT_BOUND_MS, `interrupt took ${r.maxInterruptMs} ms`);
       }
@@ -41,6 +44,9 @@ describe('Fault run: cells under throttling, 5xx, dropped sockets, latency, toke
   it('handles every bad input with a clear diagnostic or a sensible result, without a hang or a crash', async () => {
     const results = await runBadInputs(env);
     assert.strictEqual(results.length, BAD_INPUTS.length);
-    assert.deepStrictEqual(results.filter((r) => r.problem).map((r) => `${r.input.name}: ${r.problem}`), []);
+    assert.deepStrictEqual(
+      results.filter((r) => r.problem).map((r) => `${r.input.name}: ${r.problem}`),
+      [],
+    );
   });
 });

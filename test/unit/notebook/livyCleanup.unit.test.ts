@@ -29,7 +29,7 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     await emu?.stop();
   });
 
-  it('%%cleanup -f in one notebook ends the other notebook\'s session the way a Sessions-view kill does', async () => {
+  it("%%cleanup -f in one notebook ends the other notebook's session the way a Sessions-view kill does", async () => {
     const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
     const registry = new NotebookSessionRegistry({
       apiFor: () => client,
@@ -63,8 +63,11 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     const newA = a.session.sessionId!;
     assert.strictEqual(next.result.outcome, 'succeeded', next.sink.text());
     assert.notStrictEqual(newA, idA);
-    assert.strictEqual(next.sink.text(), `Spark session ${idA} was deleted by %%cleanup in b.ipynb, so this cell started a new session (${newA}); `
-      + 'variables and cached data from the old one are gone.\nagain');
+    assert.strictEqual(
+      next.sink.text(),
+      `Spark session ${idA} was deleted by %%cleanup in b.ipynb, so this cell started a new session (${newA}); ` +
+        'variables and cached data from the old one are gone.\nagain',
+    );
     // B asked for it: no note there.
     assert.strictEqual((await run(b, 'print("b2")')).sink.text(), 'b2');
     await registry.closeNotebook('file:///a.ipynb', true);
@@ -92,7 +95,10 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
       emu.handle.faults.remove(fault.id);
     }
     assert.deepStrictEqual(registry.orphaned(pool), [id]);
-    assert.ok(warnings.some((w) => w.includes(`Spark session ${id}`) && /orphaned/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes(`Spark session ${id}`) && /orphaned/.test(w)),
+      warnings.join('\n'),
+    );
     assert.ok(!warnings.some((w) => /session undefined/.test(w)));
     assert.notStrictEqual((await client.getSession(id)).state, 'killed', 'it is still alive: nothing hides that');
     // Kill (or the session ending) clears the mark.
@@ -107,28 +113,61 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
     await client.deleteSession(id); // behind the SparkSession's back (another window, Synapse Studio)
     assert.strictEqual(session.state, 'idle');
     // Livy answers the submit with 400 "Session N is killed; it cannot run statements.": the session ended.
-    await assert.rejects(session.run('print(1)', 'pyspark'),
-      (err: Error) => err instanceof SessionEndedError && err.sessionId === id && err.state === 'killed');
+    await assert.rejects(
+      session.run('print(1)', 'pyspark'),
+      (err: Error) => err instanceof SessionEndedError && err.sessionId === id && err.state === 'killed',
+    );
     assert.strictEqual(session.state, 'killed');
     const fresh = await session.run('print(2)', 'pyspark');
     assert.strictEqual(fresh.output.status, 'ok');
     assert.notStrictEqual(session.sessionId, id);
-    assert.match(session.takeReplacementNotice() ?? '', new RegExp(`^Spark session ${id} ended \\(killed\\), so this cell started a new session`));
+    assert.match(
+      session.takeReplacementNotice() ?? '',
+      new RegExp(`^Spark session ${id} ended \\(killed\\), so this cell started a new session`),
+    );
     await session.delete();
   });
 
   it('a refused token is dropped and asked for again once; refused again, the error says to sign in again', async () => {
-    const once = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/sessions$', status: 401, code: 'Unauthorized', message: 'Token expired', count: 1 });
+    const once = emu.handle.faults.add({
+      kind: 'status',
+      surface: 'livy',
+      method: 'GET',
+      path: '/sessions$',
+      status: 401,
+      code: 'Unauthorized',
+      message: 'Token expired',
+      count: 1,
+    });
     try {
       assert.ok(Array.isArray(await client.listSessions()), 'the second try, with a new token, answers');
-      assert.equal(emu.handle.faults.list().some((f) => f.id === once.id), false, 'the refusal was used up: the first try saw it');
+      assert.equal(
+        emu.handle.faults.list().some((f) => f.id === once.id),
+        false,
+        'the refusal was used up: the first try saw it',
+      );
     } finally {
       emu.handle.faults.remove(once.id);
     }
-    const always = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/sessions$', status: 401, code: 'Unauthorized', message: 'Token revoked' });
+    const always = emu.handle.faults.add({
+      kind: 'status',
+      surface: 'livy',
+      method: 'GET',
+      path: '/sessions$',
+      status: 401,
+      code: 'Unauthorized',
+      message: 'Token revoked',
+    });
     try {
-      await assert.rejects(client.listSessions(), (err: Error) => err instanceof AzureRequestError && err.statusCode === 401
-        && /refused the sign-in \(HTTP 401\), also with a fresh token\. Sign in again \(Synapse Spark: Sign In\), then try again\./.test(err.message));
+      await assert.rejects(
+        client.listSessions(),
+        (err: Error) =>
+          err instanceof AzureRequestError &&
+          err.statusCode === 401 &&
+          /refused the sign-in \(HTTP 401\), also with a fresh token\. Sign in again \(Synapse Spark: Sign In\), then try again\./.test(
+            err.message,
+          ),
+      );
     } finally {
       emu.handle.faults.remove(always.id);
     }
@@ -136,14 +175,28 @@ describe('Sessions deleted elsewhere, against the emulator', function () {
   });
 
   it('fails the cell with a readable message when Livy answers the create with a 500', async () => {
-    const fault = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'POST', path: '/sessions$', status: 500,
-      code: 'InternalServerError', message: 'Internal error creating session' });
+    const fault = emu.handle.faults.add({
+      kind: 'status',
+      surface: 'livy',
+      method: 'POST',
+      path: '/sessions$',
+      status: 500,
+      code: 'InternalServerError',
+      message: 'Internal error creating session',
+    });
     const session = new SparkSession({ api: client, name: 'unit', request: () => ({}) });
     try {
-      await assert.rejects(session.ensureReady(), (err: Error) => err instanceof AzureRequestError && err.name === 'AzureRequestError'
-        && err.statusCode === 500 && err.code === 'InternalServerError'
-        && err.message === `Could not create a Spark session on pool 'sparksmall' (HTTP 500): InternalServerError: Internal error creating session. `
-          + 'Try again; if it persists, check the pool in Synapse Studio.');
+      await assert.rejects(
+        session.ensureReady(),
+        (err: Error) =>
+          err instanceof AzureRequestError &&
+          err.name === 'AzureRequestError' &&
+          err.statusCode === 500 &&
+          err.code === 'InternalServerError' &&
+          err.message ===
+            `Could not create a Spark session on pool 'sparksmall' (HTTP 500): InternalServerError: Internal error creating session. ` +
+              'Try again; if it persists, check the pool in Synapse Studio.',
+      );
     } finally {
       emu.handle.faults.remove(fault.id);
       session.dispose();

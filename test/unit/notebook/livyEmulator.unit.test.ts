@@ -46,7 +46,11 @@ describe('Livy client and notebook sessions against the emulator', function () {
 
   it('runs print, an expression, an error, a table and html', async () => {
     const printed = await session.run('print("hello livy")', 'pyspark');
-    assert.deepStrictEqual(printed.output, { status: 'ok', executionCount: printed.output.executionCount, data: { 'text/plain': 'hello livy' } });
+    assert.deepStrictEqual(printed.output, {
+      status: 'ok',
+      executionCount: printed.output.executionCount,
+      data: { 'text/plain': 'hello livy' },
+    });
     const expr = await session.run('1 + 41', 'pyspark');
     assert.strictEqual(expr.output.status === 'ok' && expr.output.data['text/plain'], '42');
     assert.strictEqual(expr.output.executionCount, printed.output.executionCount + 1);
@@ -73,7 +77,7 @@ describe('Livy client and notebook sessions against the emulator', function () {
     controller.abort();
     await assert.rejects(running, (err: Error) => err.name === 'AbortError');
     assert.ok(Date.now() - started < 2300, `took ${Date.now() - started} ms`);
-    const statements = await (await fetchStatements(session.sessionId!));
+    const statements = await await fetchStatements(session.sessionId!);
     assert.strictEqual(statements.at(-1)?.state, 'cancelled');
     const after = await session.run('print("still alive")', 'pyspark');
     assert.strictEqual(after.output.status === 'ok' && after.output.data['text/plain'], 'still alive');
@@ -85,9 +89,16 @@ describe('Livy client and notebook sessions against the emulator', function () {
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     killViaFault(id);
-    await assert.rejects(running, (err: Error) => err instanceof SessionEndedError && err.sessionId === id && /ended \(dead\)/.test(err.message)
-      // one sentence end even when Livy's reason ends with a period, and the next step
-      && !/\.\./.test(err.message) && /the next cell you run starts a new session, or use Restart Session/.test(err.message));
+    await assert.rejects(
+      running,
+      (err: Error) =>
+        err instanceof SessionEndedError &&
+        err.sessionId === id &&
+        /ended \(dead\)/.test(err.message) &&
+        // one sentence end even when Livy's reason ends with a period, and the next step
+        !/\.\./.test(err.message) &&
+        /the next cell you run starts a new session, or use Restart Session/.test(err.message),
+    );
     assert.ok(Date.now() - started < 3000, `noticed after ${Date.now() - started} ms`);
     assert.strictEqual(session.state, 'dead');
     // The next run starts a fresh session.
@@ -101,7 +112,11 @@ describe('Livy client and notebook sessions against the emulator', function () {
     const stored = new Map<string, StoredSession>();
     const registry = new NotebookSessionRegistry({
       apiFor: () => client,
-      settings: { sessionDefaults: () => ({ driverMemory: '8g' }), idleShutdownMinutes: () => 0, outputLimits: () => ({ maxBytes: 100_000 }) },
+      settings: {
+        sessionDefaults: () => ({ driverMemory: '8g' }),
+        idleShutdownMinutes: () => 0,
+        outputLimits: () => ({ maxBytes: 100_000 }),
+      },
       store: { get: (k) => stored.get(k), set: (k, v) => (v ? stored.set(k, v) : stored.delete(k)) },
     });
     const host = registry.get('file:///nb.ipynb', pool, 'nb.ipynb');
@@ -114,11 +129,20 @@ describe('Livy client and notebook sessions against the emulator', function () {
     assert.strictEqual(configured.result.outcome, 'succeeded', configured.sink.text());
     assert.match(configured.sink.text(), /Applied the session settings \(session \d+/);
     assert.ok(configured.sink.history.length >= 2, 'cold-start progress was shown before the result');
-    assert.match(configured.sink.history[0].flatMap((o) => o.items).map((i) => ('text' in i ? i.text : '')).join(''), /Starting a Spark session on sparksmall/);
+    assert.match(
+      configured.sink.history[0]
+        .flatMap((o) => o.items)
+        .map((i) => ('text' in i ? i.text : ''))
+        .join(''),
+      /Starting a Spark session on sparksmall/,
+    );
     const id = host.session.sessionId!;
     assert.strictEqual(stored.size, 1, 'the session id is stored for re-attach');
     const request = (await client.getSession(id)).request!;
-    assert.deepStrictEqual([request.driverMemory, request.executorMemory, (request.conf as Record<string, string>)['spark.x']], ['8g', '2g', '1']);
+    assert.deepStrictEqual(
+      [request.driverMemory, request.executorMemory, (request.conf as Record<string, string>)['spark.x']],
+      ['8g', '2g', '1'],
+    );
 
     const refused = await run('%%configure\n{"executorMemory": "3g"}');
     assert.strictEqual(refused.result.outcome, 'failed');
@@ -161,7 +185,10 @@ describe('Livy client and notebook sessions against the emulator', function () {
     const cleaned = await run('%%cleanup -f');
     assert.match(cleaned.sink.text(), /Deleted \d+ Spark session/);
     const live = (await client.listSessions()).filter((s) => !['dead', 'killed', 'error'].includes(s.state));
-    assert.deepStrictEqual(live.map((s) => s.id).filter((x) => x === id || x === again.session.sessionId), []);
+    assert.deepStrictEqual(
+      live.map((s) => s.id).filter((x) => x === id || x === again.session.sessionId),
+      [],
+    );
     await registry.closeNotebook('file:///nb.ipynb', true);
     assert.strictEqual(stored.size, 0);
   });
@@ -177,15 +204,33 @@ describe('Livy client and notebook sessions against the emulator', function () {
     const sink = new RecordingSink();
     const result = await runCell(parseCell('import time\ntime.sleep(0.3)\nprint("done")'), host, sink, new AbortController().signal);
     assert.strictEqual(result.outcome, 'succeeded');
-    const texts = sink.history.map((h) => h.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : '')).join(''));
-    const ready = texts.findIndex((t) => /^Spark session \d+ started on sparksmall \(contoso-synapse\) in 0:0\d; running the cell…$/.test(t));
+    const texts = sink.history.map((h) =>
+      h
+        .flatMap((o) => o.items)
+        .map((i) => ('text' in i ? i.text : ''))
+        .join(''),
+    );
+    const ready = texts.findIndex((t) =>
+      /^Spark session \d+ started on sparksmall \(contoso-synapse\) in 0:0\d; running the cell…$/.test(t),
+    );
     assert.ok(ready > 0, texts.join('\n---\n'));
-    assert.ok(texts.slice(0, ready).every((t) => /^Starting a Spark session on sparksmall/.test(t)), 'cold-start stages came first');
+    assert.ok(
+      texts.slice(0, ready).every((t) => /^Starting a Spark session on sparksmall/.test(t)),
+      'cold-start stages came first',
+    );
     assert.deepStrictEqual(texts.slice(ready + 1), ['done'], 'the result replaced it');
     // A cell on the running session shows no such line.
     const warm = new RecordingSink();
     await runCell(parseCell('print("warm")'), host, warm, new AbortController().signal);
-    assert.deepStrictEqual(warm.history.map((h) => h.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : '')).join('')), ['warm']);
+    assert.deepStrictEqual(
+      warm.history.map((h) =>
+        h
+          .flatMap((o) => o.items)
+          .map((i) => ('text' in i ? i.text : ''))
+          .join(''),
+      ),
+      ['warm'],
+    );
     await registry.closeNotebook('file:///cold.ipynb', true);
   });
 
@@ -210,16 +255,29 @@ describe('Livy client and notebook sessions against the emulator', function () {
     const second = host.session.sessionId!;
     assert.notStrictEqual(second, first);
     assert.strictEqual(next.result.outcome, 'succeeded');
-    assert.strictEqual(next.sink.text(), `Spark session ${first} was killed from the Sessions view, so this cell started a new session (${second}); `
-      + 'variables and cached data from the old one are gone.\nsecond');
+    assert.strictEqual(
+      next.sink.text(),
+      `Spark session ${first} was killed from the Sessions view, so this cell started a new session (${second}); ` +
+        'variables and cached data from the old one are gone.\nsecond',
+    );
     assert.strictEqual((await run('print("third")')).sink.text(), 'third', 'the note is shown once');
 
     // Died under a cell: that cell fails, the next one explains.
-    emu.handle.faults.add({ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${second}/statements/\\d+$`, count: 1, latencyMs: 0 });
+    emu.handle.faults.add({
+      kind: 'sessionDeath',
+      surface: 'livy',
+      method: 'GET',
+      path: `/sessions/${second}/statements/\\d+$`,
+      count: 1,
+      latencyMs: 0,
+    });
     const died = await run('import time\ntime.sleep(5)');
     assert.strictEqual(died.result.outcome, 'failed');
     const recovered = await run('print("fourth")');
-    assert.match(recovered.sink.text(), new RegExp(`^Spark session ${second} ended \\(dead\\), so this cell started a new session \\(\\d+\\)`));
+    assert.match(
+      recovered.sink.text(),
+      new RegExp(`^Spark session ${second} ended \\(dead\\), so this cell started a new session \\(\\d+\\)`),
+    );
     assert.match(recovered.sink.text(), /fourth$/);
 
     // Asked for (Restart Session, %%configure -f): nothing to explain.
@@ -230,16 +288,27 @@ describe('Livy client and notebook sessions against the emulator', function () {
 
   /** The emulator's sessionDeath fault: the next poll of the session's statements kills its Python process. */
   function killViaFault(id: number): void {
-    emu.handle.faults.add({ kind: 'sessionDeath', surface: 'livy', method: 'GET', path: `/sessions/${id}/statements/\\d+$`, count: 1, latencyMs: 0 });
+    emu.handle.faults.add({
+      kind: 'sessionDeath',
+      surface: 'livy',
+      method: 'GET',
+      path: `/sessions/${id}/statements/\\d+$`,
+      count: 1,
+      latencyMs: 0,
+    });
   }
 
   async function fetchStatements(id: number): Promise<{ state: string }[]> {
     const token = await emu.credential().getToken(SYNAPSE_SCOPE);
     const pool = attachedPoolsFromSeed(emu.url, emu.seed)[0];
     const url = `${pool.synapseWorkspace.devEndpoint}/livyApi/versions/2019-11-01-preview/sparkPools/${pool.poolName}/sessions/${id}/statements`;
-    const res = await emu.httpClient.sendRequest(createPipelineRequest({
-      url, method: 'GET', headers: createHttpHeaders({ authorization: `Bearer ${token!.token}` }),
-    }));
+    const res = await emu.httpClient.sendRequest(
+      createPipelineRequest({
+        url,
+        method: 'GET',
+        headers: createHttpHeaders({ authorization: `Bearer ${token!.token}` }),
+      }),
+    );
     return JSON.parse(res.bodyAsText ?? '{}').statements;
   }
 });

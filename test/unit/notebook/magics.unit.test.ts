@@ -12,10 +12,20 @@ describe('cell magics', () => {
   });
 
   it('maps language magics to Livy kinds and strips the magic line', () => {
-    const cases: [string, string][] = [['pyspark', 'pyspark'], ['spark', 'spark'], ['scala', 'spark'], ['sql', 'sql'],
-      ['csharp', 'dotnetspark'], ['synapse', 'pyspark']];
+    const cases: [string, string][] = [
+      ['pyspark', 'pyspark'],
+      ['spark', 'spark'],
+      ['scala', 'spark'],
+      ['sql', 'sql'],
+      ['csharp', 'dotnetspark'],
+      ['synapse', 'pyspark'],
+    ];
     for (const [magic, kind] of cases) {
-      assert.deepStrictEqual(parseCell(`\n%%${magic}\nline 1\nline 2`, 'python'), { type: 'statement', kind, code: 'line 1\nline 2' }, magic);
+      assert.deepStrictEqual(
+        parseCell(`\n%%${magic}\nline 1\nline 2`, 'python'),
+        { type: 'statement', kind, code: 'line 1\nline 2' },
+        magic,
+      );
     }
     assert.deepStrictEqual(parseCell('%%sql\n   \n'), { type: 'empty' });
   });
@@ -25,9 +35,13 @@ describe('cell magics', () => {
   });
 
   it('parses %%configure with and without -f and validates the body', () => {
-    const cmd = parseCell('%%configure -f\n{"executorMemory": "8g", "numExecutors": 3, "conf": {"spark.a": 1, "spark.b": true}, "kind": "pyspark"}');
+    const cmd = parseCell(
+      '%%configure -f\n{"executorMemory": "8g", "numExecutors": 3, "conf": {"spark.a": 1, "spark.b": true}, "kind": "pyspark"}',
+    );
     assert.deepStrictEqual(cmd, {
-      type: 'configure', force: true, ignored: ['kind'],
+      type: 'configure',
+      force: true,
+      ignored: ['kind'],
       config: { executorMemory: '8g', numExecutors: 3, conf: { 'spark.a': '1', 'spark.b': 'true' } },
     });
     const plain = parseCell('%%configure\n{"driverCores": 4}');
@@ -64,8 +78,10 @@ describe('cell magics', () => {
   });
 
   it('merges %%configure over the settings defaults, conf key by key', () => {
-    const merged = mergeSessionConfig({ executorMemory: '4g', numExecutors: 2, conf: { a: '1', b: '2' } },
-      { numExecutors: 5, conf: { b: '3' } });
+    const merged = mergeSessionConfig(
+      { executorMemory: '4g', numExecutors: 2, conf: { a: '1', b: '2' } },
+      { numExecutors: 5, conf: { b: '3' } },
+    );
     assert.deepStrictEqual(merged, { executorMemory: '4g', numExecutors: 5, conf: { a: '1', b: '3' } });
     assert.ok('error' in parseConfigureBody('[1]'));
   });

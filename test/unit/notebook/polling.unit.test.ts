@@ -9,10 +9,13 @@ describe('adaptive statement polling (fake clock)', () => {
     const policy = new PollingPolicy();
     const delays = Array.from({ length: 20 }, () => policy.nextDelay());
     assert.ok(delays[0] <= 10, `first wait ${delays[0]} ms`);
-    assert.ok(delays.slice(0, 5).every((d) => d < 50), `first waits ${delays.slice(0, 5)}`);
+    assert.ok(
+      delays.slice(0, 5).every((d) => d < 50),
+      `first waits ${delays.slice(0, 5)}`,
+    );
     for (let i = 1; i < delays.length; i++) assert.ok(delays[i] >= delays[i - 1]);
     assert.strictEqual(Math.max(...delays), DEFAULT_POLLING.maxDelayMs);
-    assert.strictEqual(DEFAULT_POLLING.maxDelayMs, 1000, 'a long statement\'s end is seen within a second');
+    assert.strictEqual(DEFAULT_POLLING.maxDelayMs, 1000, "a long statement's end is seen within a second");
   });
 
   it('honours a longer Retry-After', () => {
@@ -81,9 +84,17 @@ describe('adaptive statement polling (fake clock)', () => {
     await assert.rejects(clock.run(running), (err: Error) => err.name === 'AbortError');
     assert.strictEqual(clock.now() - start, 500, 'the cell ended at the interrupt, not when the submit returned');
     // The submit goes on (the pool may have accepted it); once it answers, its statement is cancelled.
-    await clock.run(new Promise<void>((resolve) => { const check = () => (livy.cancelled ? resolve() : void clock.sleep(100).then(check)); check(); }));
+    await clock.run(
+      new Promise<void>((resolve) => {
+        const check = () => (livy.cancelled ? resolve() : void clock.sleep(100).then(check));
+        check();
+      }),
+    );
     const cancel = livy.requests.find((r) => r.op === 'CANCEL');
-    assert.ok(cancel && cancel.at === livy.submitAnsweredAt && cancel.at === start + 5000, `cancel at ${cancel?.at}, submit answered at ${livy.submitAnsweredAt}`);
+    assert.ok(
+      cancel && cancel.at === livy.submitAnsweredAt && cancel.at === start + 5000,
+      `cancel at ${cancel?.at}, submit answered at ${livy.submitAnsweredAt}`,
+    );
   });
 
   it('an interrupt waits at most 1 s for a slow cancel, which goes on in the background', async () => {
@@ -93,10 +104,16 @@ describe('adaptive statement polling (fake clock)', () => {
     const controller = new AbortController();
     const running = runStatement(livy.api(), 1, 'x', 'pyspark', { clock, signal: controller.signal });
     let abortedAt = 0;
-    void clock.sleep(2000).then(() => { abortedAt = clock.now(); controller.abort(); });
+    void clock.sleep(2000).then(() => {
+      abortedAt = clock.now();
+      controller.abort();
+    });
     await assert.rejects(clock.run(running), (err: Error) => err.name === 'AbortError');
     assert.strictEqual(clock.now() - abortedAt, 1000);
-    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the cancel was sent');
+    assert.ok(
+      livy.requests.some((r) => r.op === 'CANCEL'),
+      'the cancel was sent',
+    );
     await clock.run(clock.sleep(5000));
     assert.ok(livy.cancelled, 'the cancel completed after the cell ended');
   });
@@ -110,7 +127,10 @@ describe('adaptive statement polling (fake clock)', () => {
       assert.match(err.message, /asked to wait 600 s before the next status check \(Retry-After\), longer than the 30 s/);
       return true;
     });
-    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the statement is not left running');
+    assert.ok(
+      livy.requests.some((r) => r.op === 'CANCEL'),
+      'the statement is not left running',
+    );
     assert.ok(clock.now() - start < 60_000, `gave up after ${clock.now() - start} ms, not after the wait`);
   });
 
@@ -122,7 +142,10 @@ describe('adaptive statement polling (fake clock)', () => {
       assert.match(err.message, /HTTP 503.*statement 0 was asked to stop \(best effort\); run the cell again\./);
       return true;
     });
-    assert.ok(livy.requests.some((r) => r.op === 'CANCEL'), 'the statement was cancelled');
+    assert.ok(
+      livy.requests.some((r) => r.op === 'CANCEL'),
+      'the statement was cancelled',
+    );
   });
 
   it('cancels the statement on abort and rejects with AbortError', async () => {
@@ -143,6 +166,9 @@ describe('adaptive statement polling (fake clock)', () => {
     livy.sessionState = 'dead';
     const running = runStatement(livy.api(), 7, 'x', 'pyspark', { clock });
     void clock.sleep(500).then(() => (livy.cancelled = true));
-    await assert.rejects(clock.run(running), (err: Error) => err instanceof SessionEndedError && /session 7 ended \(dead\).*Python process died/.test(err.message));
+    await assert.rejects(
+      clock.run(running),
+      (err: Error) => err instanceof SessionEndedError && /session 7 ended \(dead\).*Python process died/.test(err.message),
+    );
   });
 });

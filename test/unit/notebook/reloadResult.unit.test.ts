@@ -29,7 +29,12 @@ describe('a cell running across a window reload', function () {
   const window = () => {
     const registry = new NotebookSessionRegistry({
       apiFor: () => client,
-      settings: { sessionDefaults: () => ({}), idleShutdownMinutes: () => 0, outputLimits: () => ({ maxBytes: 100_000 }), sparkProgress: () => false },
+      settings: {
+        sessionDefaults: () => ({}),
+        idleShutdownMinutes: () => 0,
+        outputLimits: () => ({ maxBytes: 100_000 }),
+        sparkProgress: () => false,
+      },
       store: { get: (k) => stored.get(k), set: (k, v) => (v ? stored.set(k, v) : stored.delete(k)) },
     });
     registries.push(registry);
@@ -52,12 +57,20 @@ describe('a cell running across a window reload', function () {
   function startCell(registry: NotebookSessionRegistry, source: string, cellIndex: number, signal: AbortSignal) {
     const host = registry.get('file:///reload.ipynb', pool, 'reload.ipynb');
     const sink = new RecordingSink();
-    sink.submitted = (sessionId, statementId) => pending.add({ notebook: 'file:///reload.ipynb', computeId: pool.computeId, cellIndex,
-      sourceHash: sourceHash(source), startedAt: Date.now(), sessionId, statementId });
+    sink.submitted = (sessionId, statementId) =>
+      pending.add({
+        notebook: 'file:///reload.ipynb',
+        computeId: pool.computeId,
+        cellIndex,
+        sourceHash: sourceHash(source),
+        startedAt: Date.now(),
+        sessionId,
+        statementId,
+      });
     return { sink, result: runCell(parseCell(source), host, sink, signal) };
   }
 
-  it('lands the statement\'s own result in its cell after the session is re-attached, without running it again', async () => {
+  it("lands the statement's own result in its cell after the session is re-attached, without running it again", async () => {
     const first = window();
     const source = 'import time\ncount = globals().get("count", 0) + 1\ntime.sleep(3)\nprint("landed", count)';
     const closing = new AbortController();
@@ -78,11 +91,20 @@ describe('a cell running across a window reload', function () {
     const sink = new RecordingSink();
     const resumed = await resumeCell(entry, host, sink, new AbortController().signal);
     assert.strictEqual(resumed.outcome, 'succeeded', sink.text());
-    assert.match(sink.history[0].flatMap((o) => o.items).map((i) => ('text' in i ? i.text : '')).join(''),
-      new RegExp(`following statement ${entry.statementId} of Spark session ${entry.sessionId}`));
+    assert.match(
+      sink.history[0]
+        .flatMap((o) => o.items)
+        .map((i) => ('text' in i ? i.text : ''))
+        .join(''),
+      new RegExp(`following statement ${entry.statementId} of Spark session ${entry.sessionId}`),
+    );
     assert.strictEqual(sink.text(), 'landed 1', 'the result of the one run, not of a second one');
     assert.ok(sink.order! >= 1);
-    await assert.rejects(client.getStatement(entry.sessionId, entry.statementId + 1), (err) => isNotFound(err), 'nothing was submitted again');
+    await assert.rejects(
+      client.getStatement(entry.sessionId, entry.statementId + 1),
+      (err) => isNotFound(err),
+      'nothing was submitted again',
+    );
   });
 
   it('an interrupt, unlike a closing window, cancels the statement on the pool', async () => {
@@ -112,14 +134,27 @@ describe('a cell running across a window reload', function () {
     const sink = new RecordingSink();
     const resumed = await resumeCell(entry, host, sink, new AbortController().signal);
     assert.strictEqual(resumed.outcome, 'failed');
-    assert.match(sink.text(), new RegExp(`ResultLost: The window reloaded while this cell ran, and its result \\(statement ${entry.statementId} `
-      + `of Spark session ${entry.sessionId}\\) can no longer be read: The Spark session ${entry.sessionId} ended`));
+    assert.match(
+      sink.text(),
+      new RegExp(
+        `ResultLost: The window reloaded while this cell ran, and its result \\(statement ${entry.statementId} ` +
+          `of Spark session ${entry.sessionId}\\) can no longer be read: The Spark session ${entry.sessionId} ended`,
+      ),
+    );
   });
 });
 
 describe('pending cell results', () => {
-  const entry = (over: Partial<PendingCell>): PendingCell => ({ notebook: 'file:///a.ipynb', computeId: '/x/computes/pool', cellIndex: 0,
-    sourceHash: sourceHash('print(1)'), startedAt: 1000, sessionId: 1, statementId: 0, ...over });
+  const entry = (over: Partial<PendingCell>): PendingCell => ({
+    notebook: 'file:///a.ipynb',
+    computeId: '/x/computes/pool',
+    cellIndex: 0,
+    sourceHash: sourceHash('print(1)'),
+    startedAt: 1000,
+    sessionId: 1,
+    statementId: 0,
+    ...over,
+  });
 
   it('keeps one entry per cell, forgets a landed one, and drops entries a week old', () => {
     let list: PendingCell[] = [];
@@ -129,9 +164,15 @@ describe('pending cell results', () => {
     cells.add(entry({ statementId: 2 })); // the same cell ran again
     cells.add(entry({ cellIndex: 3, statementId: 3, startedAt: 1500 }));
     cells.add(entry({ notebook: 'file:///b.ipynb', statementId: 4 }));
-    assert.deepStrictEqual(cells.forNotebook('file:///a.ipynb', '/X/computes/POOL').map((c) => c.statementId), [2, 3]);
+    assert.deepStrictEqual(
+      cells.forNotebook('file:///a.ipynb', '/X/computes/POOL').map((c) => c.statementId),
+      [2, 3],
+    );
     cells.remove({ sessionId: 1, statementId: 2, computeId: '/x/computes/pool' });
-    assert.deepStrictEqual(cells.forNotebook('file:///a.ipynb', '/x/computes/pool').map((c) => c.statementId), [3]);
+    assert.deepStrictEqual(
+      cells.forNotebook('file:///a.ipynb', '/x/computes/pool').map((c) => c.statementId),
+      [3],
+    );
     now = 1500 + 7 * 24 * 3600_000;
     assert.deepStrictEqual(cells.forNotebook('file:///a.ipynb', '/x/computes/pool'), []);
   });
@@ -141,6 +182,10 @@ describe('pending cell results', () => {
     assert.strictEqual(locateCell(texts, { cellIndex: 1, sourceHash: sourceHash('print(1)') }), 1);
     assert.strictEqual(locateCell(texts, { cellIndex: 0, sourceHash: sourceHash('print(2)') }), 2, 'a cell inserted above moved it');
     assert.strictEqual(locateCell(texts, { cellIndex: 1, sourceHash: sourceHash('print(3)') }), undefined, 'edited since');
-    assert.strictEqual(locateCell(['print(1)', 'print(1)'], { cellIndex: 5, sourceHash: sourceHash('print(1)') }), undefined, 'two candidates');
+    assert.strictEqual(
+      locateCell(['print(1)', 'print(1)'], { cellIndex: 5, sourceHash: sourceHash('print(1)') }),
+      undefined,
+      'two candidates',
+    );
   });
 });

@@ -11,7 +11,10 @@ import { isEndedServerState } from '../../../src/core/livy/types';
 import { runCell } from '../../../src/core/notebook/cellRunner';
 import { parseCell } from '../../../src/core/notebook/magics';
 import {
-  NotebookSessionRegistry, type NotebookKernelSession, type SessionSharing, type StoredSession,
+  NotebookSessionRegistry,
+  type NotebookKernelSession,
+  type SessionSharing,
+  type StoredSession,
 } from '../../../src/core/notebook/sessionRegistry';
 import type { SessionConfig } from '../../../src/core/notebook/configure';
 import type { TestEmulator } from '../../support/emulator';
@@ -34,12 +37,20 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
   function window(sharing: SessionSharing, stored = new Map<string, StoredSession>(), defaults: SessionConfig = {}) {
     const deletes: number[] = [];
     const api: LivyApi = Object.create(client, {
-      deleteSession: { value: (id: number, signal?: AbortSignal) => { deletes.push(id); return client.deleteSession(id, signal); } },
+      deleteSession: {
+        value: (id: number, signal?: AbortSignal) => {
+          deletes.push(id);
+          return client.deleteSession(id, signal);
+        },
+      },
     });
     const registry = new NotebookSessionRegistry({
       apiFor: () => api,
       settings: {
-        sessionDefaults: () => defaults, idleShutdownMinutes: () => 0, outputLimits: () => ({ maxBytes: 100_000 }), sessionSharing: () => sharing,
+        sessionDefaults: () => defaults,
+        idleShutdownMinutes: () => 0,
+        outputLimits: () => ({ maxBytes: 100_000 }),
+        sessionSharing: () => sharing,
       },
       store: { get: (k) => stored.get(k), set: (k, v) => (v ? stored.set(k, v) : stored.delete(k)) },
     });
@@ -66,17 +77,37 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     assert.strictEqual((await run(b, 'print(shared_x + 1)')).text, '42', 'B sees the variable A set: it is the same Spark session');
     const id = a.session.sessionId!;
     assert.strictEqual(b.session.sessionId, id);
-    assert.deepStrictEqual((await liveOnPool()).filter((s) => !before.has(s)), [id], 'Livy lists one new session');
-    assert.deepStrictEqual(registry.heldSessions().map((h) => h.notebookNames()), [['a.ipynb', 'b.ipynb']]);
-    assert.deepStrictEqual(a.sharedWith().map((h) => h.notebookName), ['b.ipynb']);
-    assert.match((await run(a, '%%info')).text, new RegExp(`Session: ${id} \\(Shared notebook session \\(VS Code\\)\\)[\\s\\S]*\\nShared with: b\\.ipynb\\n`));
-    assert.deepStrictEqual([...stored.values()].map((s) => s.sessionId), [id, id], 'each notebook stores the id to re-attach after a reload');
+    assert.deepStrictEqual(
+      (await liveOnPool()).filter((s) => !before.has(s)),
+      [id],
+      'Livy lists one new session',
+    );
+    assert.deepStrictEqual(
+      registry.heldSessions().map((h) => h.notebookNames()),
+      [['a.ipynb', 'b.ipynb']],
+    );
+    assert.deepStrictEqual(
+      a.sharedWith().map((h) => h.notebookName),
+      ['b.ipynb'],
+    );
+    assert.match(
+      (await run(a, '%%info')).text,
+      new RegExp(`Session: ${id} \\(Shared notebook session \\(VS Code\\)\\)[\\s\\S]*\\nShared with: b\\.ipynb\\n`),
+    );
+    assert.deepStrictEqual(
+      [...stored.values()].map((s) => s.sessionId),
+      [id, id],
+      'each notebook stores the id to re-attach after a reload',
+    );
 
     await registry.closeNotebook('file:///a.ipynb', true);
     assert.strictEqual(await stateOf(id), 'idle', 'B still uses it: closing A keeps it');
     assert.deepStrictEqual(deletes, []);
     assert.strictEqual((await run(b, 'print(shared_x)')).text, '41');
-    assert.deepStrictEqual(registry.heldSessions().map((h) => h.notebookNames()), [['b.ipynb']]);
+    assert.deepStrictEqual(
+      registry.heldSessions().map((h) => h.notebookNames()),
+      [['b.ipynb']],
+    );
 
     await registry.closeNotebook('file:///b.ipynb', true);
     assert.strictEqual(await stateOf(id), 'killed', 'the last notebook closed: the session is deleted');
@@ -93,11 +124,11 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     assert.strictEqual(b.session, a.session);
     const interrupt = new AbortController();
     const slow = run(a, 'import time\ntime.sleep(30)\nprint("not reached")', interrupt.signal);
-    await waitUntil(() => a.session.runningStatement, 'A\'s statement to be submitted');
+    await waitUntil(() => a.session.runningStatement, "A's statement to be submitted");
     const quick = run(b, 'import time\ntime.sleep(2)\nprint("b ran")'); // waits in Livy behind A's statement
     interrupt.abort();
     assert.strictEqual((await slow).result.outcome, 'cancelled');
-    assert.strictEqual(b.session.state, 'busy', 'B\'s statement still runs: the shared session is not idle yet');
+    assert.strictEqual(b.session.state, 'busy', "B's statement still runs: the shared session is not idle yet");
     assert.ok(b.session.runningStatement, 'and the Sessions view still shows a running statement');
     const done = await quick;
     assert.strictEqual(done.result.outcome, 'succeeded', done.text);
@@ -126,7 +157,10 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     assert.strictEqual((await client.getSession(own)).request?.executorMemory, '3g');
     assert.strictEqual(await stateOf(shared), 'idle', 'A still uses the shared session');
     assert.strictEqual((await run(a, 'print(kept)')).text, 'yes');
-    assert.deepStrictEqual(registry.heldSessions().map((h) => h.notebookNames()), [['same.ipynb'], ['other.ipynb']]);
+    assert.deepStrictEqual(
+      registry.heldSessions().map((h) => h.notebookNames()),
+      [['same.ipynb'], ['other.ipynb']],
+    );
 
     // A third notebook asking for B's settings joins B's session, not A's: it ran nothing on A's, so no -f is needed.
     const c = open(registry, 'third.ipynb');
@@ -143,9 +177,12 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     const b = open(registry, 'own-b.ipynb');
     await run(a, 'only_a = 1');
     const seen = await run(b, 'print(only_a)');
-    assert.strictEqual(seen.result.outcome, 'failed', 'B has a session of its own, without A\'s variables');
+    assert.strictEqual(seen.result.outcome, 'failed', "B has a session of its own, without A's variables");
     assert.notStrictEqual(a.session.sessionId, b.session.sessionId);
-    assert.deepStrictEqual(registry.heldSessions().map((h) => h.notebookNames()), [['own-a.ipynb'], ['own-b.ipynb']]);
+    assert.deepStrictEqual(
+      registry.heldSessions().map((h) => h.notebookNames()),
+      [['own-a.ipynb'], ['own-b.ipynb']],
+    );
     await registry.closeNotebook('file:///own-a.ipynb', true);
     await registry.closeNotebook('file:///own-b.ipynb', true);
   });
@@ -168,7 +205,11 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     await Promise.all([a2.restored(), b2.restored()]);
     assert.strictEqual(a2.session.sessionId, id);
     assert.strictEqual((await run(b2, 'print(survives)')).text, 'reload');
-    assert.deepStrictEqual((await liveOnPool()).filter((s) => !before.has(s)), [], 'no new session');
+    assert.deepStrictEqual(
+      (await liveOnPool()).filter((s) => !before.has(s)),
+      [],
+      'no new session',
+    );
     assert.strictEqual(second.registry.heldSessions().length, 1);
 
     await second.registry.closeNotebook('file:///reload-a.ipynb', true);
@@ -201,4 +242,3 @@ describe('Sharing one Spark session between notebooks, against the emulator', fu
     assert.strictEqual(stored.size, 0);
   });
 });
-

@@ -38,12 +38,26 @@ describe('session state machine', () => {
   it('describes the cold-start stages with durations and elapsed time', () => {
     const t0 = Date.UTC(2025, 1, 24, 10, 0, 0);
     const at = (s: number) => new Date(t0 + s * 1000);
-    const progress = coldStartProgress({
-      submittedAt: at(0), scheduledAt: at(2), preparationStartedAt: at(2), resourceAcquisitionStartedAt: at(5),
-      schedulerState: 'Scheduled', pluginState: 'ResourceAcquisition',
-    }, t0, t0 + 65_000);
-    assert.deepStrictEqual(progress.stages.map((s) => [s.name, s.durationMs]),
-      [['Queued', 2000], ['Preparation', 3000], ['Resource acquisition', undefined]]);
+    const progress = coldStartProgress(
+      {
+        submittedAt: at(0),
+        scheduledAt: at(2),
+        preparationStartedAt: at(2),
+        resourceAcquisitionStartedAt: at(5),
+        schedulerState: 'Scheduled',
+        pluginState: 'ResourceAcquisition',
+      },
+      t0,
+      t0 + 65_000,
+    );
+    assert.deepStrictEqual(
+      progress.stages.map((s) => [s.name, s.durationMs]),
+      [
+        ['Queued', 2000],
+        ['Preparation', 3000],
+        ['Resource acquisition', undefined],
+      ],
+    );
     assert.strictEqual(progress.current, 'Resource acquisition');
     const text = formatColdStart(progress, 'sparksmall (contoso-synapse)');
     assert.match(text, /^Starting a Spark session on sparksmall \(contoso-synapse\): Resource acquisition \(1:05 elapsed\)/);

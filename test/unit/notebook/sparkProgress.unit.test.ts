@@ -11,7 +11,12 @@ import { runCell, type NotebookSessionHost } from '../../../src/core/notebook/ce
 import { parseCell } from '../../../src/core/notebook/magics';
 import { type CellOutputModel } from '../../../src/core/notebook/outputs';
 import {
-  describeRunning, isProgressOutput, PROGRESS_METADATA_KEY, progressOutput, summaryOutput, summaryText,
+  describeRunning,
+  isProgressOutput,
+  PROGRESS_METADATA_KEY,
+  progressOutput,
+  summaryOutput,
+  summaryText,
 } from '../../../src/core/notebook/progressOutput';
 import type { Logger } from '../../../src/core/util/logger';
 import { RecordingSink } from '../../support/livySessions';
@@ -21,23 +26,52 @@ const sparkDate = (ms: number) => new Date(ms).toISOString().replace('Z', 'GMT')
 
 function job(over: Partial<SparkJobData> & { jobId: number }): SparkJobData {
   return {
-    name: `collect at <stdin>:${over.jobId}`, stageIds: [over.jobId * 10], jobGroup: '0', status: 'RUNNING',
-    numTasks: 8, numActiveTasks: 0, numCompletedTasks: 0, numSkippedTasks: 0, numFailedTasks: 0, numKilledTasks: 0,
-    numActiveStages: 0, numCompletedStages: 0, numSkippedStages: 0, numFailedStages: 0, ...over,
+    name: `collect at <stdin>:${over.jobId}`,
+    stageIds: [over.jobId * 10],
+    jobGroup: '0',
+    status: 'RUNNING',
+    numTasks: 8,
+    numActiveTasks: 0,
+    numCompletedTasks: 0,
+    numSkippedTasks: 0,
+    numFailedTasks: 0,
+    numKilledTasks: 0,
+    numActiveStages: 0,
+    numCompletedStages: 0,
+    numSkippedStages: 0,
+    numFailedStages: 0,
+    ...over,
   };
 }
 
 function stage(over: Partial<SparkStageData> & { stageId: number }): SparkStageData {
-  return { status: 'ACTIVE', attemptId: 0, numTasks: 8, numActiveTasks: 2, numCompleteTasks: 1, numFailedTasks: 0, name: `stage ${over.stageId}`, ...over };
+  return {
+    status: 'ACTIVE',
+    attemptId: 0,
+    numTasks: 8,
+    numActiveTasks: 2,
+    numCompleteTasks: 1,
+    numFailedTasks: 0,
+    name: `stage ${over.stageId}`,
+    ...over,
+  };
 }
 
 class RecordingLog implements Logger {
   lines: { level: string; message: string }[] = [];
   trace(): void {}
-  debug(message: string): void { this.lines.push({ level: 'debug', message }); }
-  info(message: string): void { this.lines.push({ level: 'info', message }); }
-  warn(message: string): void { this.lines.push({ level: 'warn', message }); }
-  error(message: string | Error): void { this.lines.push({ level: 'error', message: String(message) }); }
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', message });
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string | Error): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
   get loud(): string[] {
     return this.lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
   }
@@ -51,36 +85,73 @@ async function sessionOn(clock: FakeClock, livy: ScriptedLivy, log = new Recordi
   return session;
 }
 
-const monitoring = (livy: ScriptedLivy, until = Infinity) => livy.requests.filter((r) => r.op !== 'POST' && r.op !== 'GET' && r.at <= until);
+const monitoring = (livy: ScriptedLivy, until = Infinity) =>
+  livy.requests.filter((r) => r.op !== 'POST' && r.op !== 'GET' && r.at <= until);
 
 describe('Spark progress of a running statement', () => {
-  describe('reading Spark\'s monitoring data', () => {
+  describe("reading Spark's monitoring data", () => {
     it('parses Spark dates (GMT suffix) and tolerates absent ones', () => {
       assert.strictEqual(parseSparkDate('2025-03-19T07:33:40.386GMT'), Date.UTC(2025, 2, 19, 7, 33, 40, 386));
       assert.strictEqual(parseSparkDate(undefined), undefined);
       assert.strictEqual(parseSparkDate('not a date'), undefined);
     });
 
-    it('keeps only the statement\'s job group (not ungrouped, other statements or SystemJob), oldest first, less skipped tasks', () => {
+    it("keeps only the statement's job group (not ungrouped, other statements or SystemJob), oldest first, less skipped tasks", () => {
       const t0 = Date.UTC(2025, 2, 19, 7, 0, 0);
       // Spark lists newest first.
       const jobs: SparkJobData[] = [
         job({ jobId: 9, jobGroup: 'SystemJob', numCompletedTasks: 100, numTasks: 100 }),
-        job({ jobId: 8, jobGroup: '3', stageIds: [12, 13], numTasks: 200, numSkippedTasks: 0, numCompletedIndices: 150, numCompletedTasks: 152,
-          numFailedTasks: 2, numActiveTasks: 4, numActiveStages: 1, numCompletedStages: 1, submissionTime: sparkDate(t0 + 1000) }),
+        job({
+          jobId: 8,
+          jobGroup: '3',
+          stageIds: [12, 13],
+          numTasks: 200,
+          numSkippedTasks: 0,
+          numCompletedIndices: 150,
+          numCompletedTasks: 152,
+          numFailedTasks: 2,
+          numActiveTasks: 4,
+          numActiveStages: 1,
+          numCompletedStages: 1,
+          submissionTime: sparkDate(t0 + 1000),
+        }),
         job({ jobId: 7, jobGroup: undefined, numCompletedTasks: 5 }),
-        job({ jobId: 6, jobGroup: '3', status: 'SUCCEEDED', stageIds: [10, 11], numTasks: 16, numSkippedTasks: 8, numSkippedStages: 1,
-          numCompletedTasks: 8, numCompletedStages: 1, submissionTime: sparkDate(t0), completionTime: sparkDate(t0 + 900) }),
+        job({
+          jobId: 6,
+          jobGroup: '3',
+          status: 'SUCCEEDED',
+          stageIds: [10, 11],
+          numTasks: 16,
+          numSkippedTasks: 8,
+          numSkippedStages: 1,
+          numCompletedTasks: 8,
+          numCompletedStages: 1,
+          submissionTime: sparkDate(t0),
+          completionTime: sparkDate(t0 + 900),
+        }),
         job({ jobId: 5, jobGroup: '2', numCompletedTasks: 8, status: 'SUCCEEDED' }),
         job({ jobId: 4, jobGroup: '30', numCompletedTasks: 8 }),
       ];
-      const stages = [stage({ stageId: 13, name: 'sum at <stdin>:1' }), stage({ stageId: 40, name: 'other statement' }), stage({ stageId: 12, status: 'COMPLETE' })];
+      const stages = [
+        stage({ stageId: 13, name: 'sum at <stdin>:1' }),
+        stage({ stageId: 40, name: 'other statement' }),
+        stage({ stageId: 12, status: 'COMPLETE' }),
+      ];
       const p = aggregateProgress(3, jobs, stages, t0 + 4100);
-      assert.deepStrictEqual(p.jobs.map((j) => j.jobId), [6, 8]);
+      assert.deepStrictEqual(
+        p.jobs.map((j) => j.jobId),
+        [6, 8],
+      );
       const [done, running] = p.jobs;
-      assert.deepStrictEqual([done.tasksDone, done.tasksTotal, done.stagesDone, done.stagesTotal, done.elapsedMs, done.activeStages], [8, 8, 1, 1, 900, []]);
+      assert.deepStrictEqual(
+        [done.tasksDone, done.tasksTotal, done.stagesDone, done.stagesTotal, done.elapsedMs, done.activeStages],
+        [8, 8, 1, 1, 900, []],
+      );
       // numCompletedIndices wins over numCompletedTasks (speculative and retried attempts count once).
-      assert.deepStrictEqual([running.tasksDone, running.tasksTotal, running.failedTasks, running.activeTasks, running.elapsedMs], [150, 200, 2, 4, 3100]);
+      assert.deepStrictEqual(
+        [running.tasksDone, running.tasksTotal, running.failedTasks, running.activeTasks, running.elapsedMs],
+        [150, 200, 2, 4, 3100],
+      );
       assert.deepStrictEqual(running.activeStages, ['sum at <stdin>:1']);
       assert.deepStrictEqual([p.tasksDone, p.tasksTotal, p.stagesDone, p.failedTasks], [158, 208, 2, 2]);
       assert.deepStrictEqual(aggregateProgress(1, jobs).jobs, [], 'no job of statement 1');
@@ -94,23 +165,42 @@ describe('Spark progress of a running statement', () => {
   });
 
   describe('what the cell shows', () => {
-    const progress: StatementProgress = aggregateProgress(3, [
-      job({ jobId: 1, jobGroup: '3', status: 'SUCCEEDED', numTasks: 8, numCompletedTasks: 8, numCompletedStages: 1 }),
-      job({ jobId: 2, jobGroup: '3', stageIds: [2, 3], numTasks: 200, numCompletedIndices: 150, numFailedTasks: 1, numActiveStages: 1, numCompletedStages: 1,
-        name: 'collect at <stdin>:1 `x`' }),
-    ], [stage({ stageId: 3, name: 'sum at <stdin>:1' })]);
+    const progress: StatementProgress = aggregateProgress(
+      3,
+      [
+        job({ jobId: 1, jobGroup: '3', status: 'SUCCEEDED', numTasks: 8, numCompletedTasks: 8, numCompletedStages: 1 }),
+        job({
+          jobId: 2,
+          jobGroup: '3',
+          stageIds: [2, 3],
+          numTasks: 200,
+          numCompletedIndices: 150,
+          numFailedTasks: 1,
+          numActiveStages: 1,
+          numCompletedStages: 1,
+          name: 'collect at <stdin>:1 `x`',
+        }),
+      ],
+      [stage({ stageId: 3, name: 'sum at <stdin>:1' })],
+    );
 
     it('draws one line per job, marked as progress, with a plain-text alternative', () => {
       const out = progressOutput(progress);
       assert.ok(isProgressOutput(out));
       assert.deepStrictEqual(out.metadata?.[PROGRESS_METADATA_KEY], { kind: 'live', statementId: 3 });
-      assert.deepStrictEqual(out.items.map((i) => i.mime), ['text/markdown', 'text/plain']);
+      assert.deepStrictEqual(
+        out.items.map((i) => i.mime),
+        ['text/markdown', 'text/plain'],
+      );
       // As VS Code's .ipynb serializer reads it back: only the nbformat output metadata is left.
       assert.ok(isProgressOutput({ metadata: { outputType: 'display_data', metadata: { synapse_spark_progress: 'summary' } } }));
       assert.ok(!isProgressOutput({ metadata: { outputType: 'display_data', metadata: {} } }));
       const plain = (out.items[1] as { text: string }).text.split('\n');
       assert.strictEqual(plain.length, 2);
-      assert.match(plain[1], /^Spark job 2 \(collect at <stdin>:1 `x`, stage sum at <stdin>:1\), running: 150\/200 tasks \(75%\), stage 2 of 2, 1 failed$/);
+      assert.match(
+        plain[1],
+        /^Spark job 2 \(collect at <stdin>:1 `x`, stage sum at <stdin>:1\), running: 150\/200 tasks \(75%\), stage 2 of 2, 1 failed$/,
+      );
       const md = (out.items[0] as { text: string }).text;
       assert.match(md, /\*\*Spark job 2\*\* `collect at <stdin>:1 'x'` · stage `sum at <stdin>:1` · running/);
       assert.match(md, /`█{15}░{5}` 150\/200 tasks/);
@@ -120,7 +210,10 @@ describe('Spark progress of a running statement', () => {
       assert.strictEqual(summaryText(progress, 4100), 'Spark: 2 jobs, 2 stages, 158 tasks in 4.1 s (1 task failed)');
       const out = summaryOutput(progress, 4100, 'https://web.example/sparkui/app');
       assert.deepStrictEqual(out.metadata?.[PROGRESS_METADATA_KEY], { kind: 'summary', statementId: 3 });
-      assert.match((out.items[0] as { text: string }).text, /in 4\.1 s \(1 task failed\) · \[Spark UI\]\(https:\/\/web\.example\/sparkui\/app\)$/);
+      assert.match(
+        (out.items[0] as { text: string }).text,
+        /in 4\.1 s \(1 task failed\) · \[Spark UI\]\(https:\/\/web\.example\/sparkui\/app\)$/,
+      );
       assert.match((out.items[1] as { text: string }).text, /\. Spark UI: https:\/\/web\.example\/sparkui\/app$/);
       assert.strictEqual(describeRunning(3, progress), 'statement 3: 158/208 tasks');
       assert.strictEqual(describeRunning(4, undefined), 'statement 4 running');
@@ -139,9 +232,16 @@ describe('Spark progress of a running statement', () => {
       const result = await clock.run(session.run('work()', 'pyspark', undefined, undefined, { onUpdate: (p) => updates.push(p) }));
       const end = clock.now();
       const final = await clock.run(result.sparkProgress!);
-      const live = monitoring(livy).filter((r) => r.at < end).map((r) => r.at - start);
-      assert.deepStrictEqual(live, [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000,
-        22_000, 24_000, 26_000, 28_000, 30_000, 33_000, 36_000, 39_000]);
+      const live = monitoring(livy)
+        .filter((r) => r.at < end)
+        .map((r) => r.at - start);
+      assert.deepStrictEqual(
+        live,
+        [
+          1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 22_000, 24_000, 26_000,
+          28_000, 30_000, 33_000, 36_000, 39_000,
+        ],
+      );
       assert.deepStrictEqual([1000, 9000, 20_000, 30_000, 45_000].map(progressDelay), [1000, 1000, 2000, 3000, 3000]);
       assert.strictEqual(updates.length, live.length);
       assert.ok(final?.final);
@@ -160,14 +260,27 @@ describe('Spark progress of a running statement', () => {
       // A new stage every 1.5 s: each one needs its name read.
       livy.jobs = (now) => {
         const stagesDone = Math.floor((now - start) / 1500);
-        return [job({ jobId: 1, stageIds: Array.from({ length: 20 }, (_, i) => i), numActiveStages: 1, numCompletedStages: stagesDone, numTasks: 160 })];
+        return [
+          job({
+            jobId: 1,
+            stageIds: Array.from({ length: 20 }, (_, i) => i),
+            numActiveStages: 1,
+            numCompletedStages: stagesDone,
+            numTasks: 160,
+          }),
+        ];
       };
       livy.stages = (now) => [stage({ stageId: Math.floor((now - start) / 1500), name: `stage ${Math.floor((now - start) / 1500)}` })];
       const names = new Set<string>();
-      const result = await clock.run(session.run('work()', 'pyspark', undefined, undefined, { onUpdate: (p) => p.jobs[0].activeStages.forEach((n) => names.add(n)) }));
+      const result = await clock.run(
+        session.run('work()', 'pyspark', undefined, undefined, { onUpdate: (p) => p.jobs[0].activeStages.forEach((n) => names.add(n)) }),
+      );
       await clock.run(result.sparkProgress!);
       const spent = monitoring(livy);
-      assert.ok(spent.some((r) => r.op === 'STAGES'), 'stage names were read');
+      assert.ok(
+        spent.some((r) => r.op === 'STAGES'),
+        'stage names were read',
+      );
       assert.ok(names.size >= 4, `stage names seen: ${[...names]}`);
       assert.ok(spent.length <= 20 + 1, `${spent.length} monitoring requests in 20 s (+1 final)`);
       // ...and in every 5 s window too.
@@ -199,7 +312,11 @@ describe('Spark progress of a running statement', () => {
       assert.ok(monitoring(livy).filter((r) => r.at < start + 8000).length <= 8);
     });
 
-    for (const [what, status] of [['403', 403], ['503', 503], ['a network error', 0]] as const) {
+    for (const [what, status] of [
+      ['403', 403],
+      ['503', 503],
+      ['a network error', 0],
+    ] as const) {
       it(`hides the progress after one log line when the pass-through answers ${what}; the cell completes`, async () => {
         const clock = new FakeClock();
         const livy = new ScriptedLivy(clock, 0);
@@ -242,13 +359,19 @@ describe('Spark progress of a running statement', () => {
       const result = await clock.run(session.run('work()', 'pyspark', undefined, undefined, { onUpdate: () => assert.fail('no data') }));
       assert.strictEqual(await clock.run(result.sparkProgress!), undefined);
       const first = monitoring(livy);
-      assert.ok(first.every((r) => r.at - start <= 33_000), 'gave up after about 30 s');
+      assert.ok(
+        first.every((r) => r.at - start <= 33_000),
+        'gave up after about 30 s',
+      );
       assert.ok(first.length <= 31, `${first.length} requests`);
       assert.strictEqual(log.loud.length, 1);
       livy.requests = [];
       livy.doneAt = clock.now() + 10_000;
       await clock.run(session.run('work()', 'pyspark', undefined, undefined, { onUpdate: () => undefined }));
-      assert.deepStrictEqual(monitoring(livy).map((r) => r.op), ['JOBS', 'GET session']);
+      assert.deepStrictEqual(
+        monitoring(livy).map((r) => r.op),
+        ['JOBS', 'GET session'],
+      );
       assert.strictEqual(log.loud.length, 1);
     });
 
@@ -278,8 +401,15 @@ describe('Spark progress of a running statement', () => {
       const start = clock.now();
       livy.doneAt = start + 4000;
       livy.jobs = (now) => [
-        job({ jobId: 2, stageIds: [3, 4], numTasks: 200, numCompletedIndices: Math.min(200, Math.floor((now - start) / 20)), numActiveStages: 1,
-          status: now - start >= 4000 ? 'SUCCEEDED' : 'RUNNING', numCompletedStages: now - start >= 4000 ? 2 : 1 }),
+        job({
+          jobId: 2,
+          stageIds: [3, 4],
+          numTasks: 200,
+          numCompletedIndices: Math.min(200, Math.floor((now - start) / 20)),
+          numActiveStages: 1,
+          status: now - start >= 4000 ? 'SUCCEEDED' : 'RUNNING',
+          numCompletedStages: now - start >= 4000 ? 2 : 1,
+        }),
         job({ jobId: 1, status: 'SUCCEEDED', numTasks: 8, numCompletedTasks: 8, numCompletedStages: 1 }),
         job({ jobId: 0, jobGroup: 'SystemJob' }),
       ];
@@ -288,12 +418,18 @@ describe('Spark progress of a running statement', () => {
       const host = hostFor(session);
       const writes: { at: number; outputs: CellOutputModel[] }[] = [];
       const original = sink.replace.bind(sink);
-      sink.replace = (outputs) => { writes.push({ at: clock.now(), outputs }); original(outputs); };
+      sink.replace = (outputs) => {
+        writes.push({ at: clock.now(), outputs });
+        original(outputs);
+      };
       const result = await clock.run(runCell(parseCell('work()'), host, sink, new AbortController().signal));
       assert.strictEqual(result.outcome, 'succeeded');
       const live = writes.filter((w) => w.outputs.length === 1 && isProgressOutput(w.outputs[0]));
       assert.ok(live.length >= 2, `${live.length} live updates`);
-      assert.match(text(live[0].outputs[0]), /Spark job 1 .*done: 8\/8 tasks[\s\S]*Spark job 2 .*stage sum at <stdin>:1\), running: \d+\/200 tasks/);
+      assert.match(
+        text(live[0].outputs[0]),
+        /Spark job 1 .*done: 8\/8 tasks[\s\S]*Spark job 2 .*stage sum at <stdin>:1\), running: \d+\/200 tasks/,
+      );
       // The result went out as soon as the statement was seen done, the final summary right after.
       const firstResult = writes.findIndex((w) => w.outputs.some((o) => !isProgressOutput(o)));
       assert.strictEqual(writes.length, firstResult + 2);
@@ -306,7 +442,7 @@ describe('Spark progress of a running statement', () => {
       assert.ok(writes.at(-1)!.at - writes[firstResult].at <= 500);
     });
 
-    it('never waits more than the final read\'s short timeout for the summary', async () => {
+    it("never waits more than the final read's short timeout for the summary", async () => {
       const clock = new FakeClock();
       const livy = new ScriptedLivy(clock, 0);
       const session = await sessionOn(clock, livy);
@@ -332,7 +468,10 @@ describe('Spark progress of a running statement', () => {
       livy.jobs = () => [job({ jobId: 1, numCompletedTasks: 8, status: 'SUCCEEDED' })];
       const sink = new RecordingSink();
       await clock.run(runCell(parseCell('work()'), hostFor(session, false), sink, new AbortController().signal));
-      assert.deepStrictEqual(sink.history.map((h) => h.map(text)), [['done']]);
+      assert.deepStrictEqual(
+        sink.history.map((h) => h.map(text)),
+        [['done']],
+      );
       assert.deepStrictEqual(monitoring(livy), []);
     });
 
@@ -344,7 +483,10 @@ describe('Spark progress of a running statement', () => {
       livy.jobs = () => [job({ jobId: 1, numCompletedTasks: 8, status: 'SUCCEEDED' })];
       const sink = new RecordingSink();
       await clock.run(runCell(parseCell('spark.range(8).count()'), hostFor(session), sink, new AbortController().signal));
-      assert.deepStrictEqual(sink.history.map((h) => h.map(text)), [['done']]);
+      assert.deepStrictEqual(
+        sink.history.map((h) => h.map(text)),
+        [['done']],
+      );
       assert.deepStrictEqual(monitoring(livy), []);
     });
   });

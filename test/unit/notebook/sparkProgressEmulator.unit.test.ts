@@ -25,7 +25,7 @@ const SLOW_CELL = [
 
 const plain = (o: CellOutputModel) => o.items.map((i) => (i.mime === 'text/plain' && 'text' in i ? i.text : '')).join('');
 
-describe('Spark progress against the emulator\'s real Spark', function () {
+describe("Spark progress against the emulator's real Spark", function () {
   this.timeout(240_000);
   let emu: TestEmulator;
   let client: SdkLivyClient;
@@ -41,8 +41,11 @@ describe('Spark progress against the emulator\'s real Spark', function () {
     client = emulatorLivyClient(emu);
     session = new SparkSession({ api: client, name: 'progress', request: () => ({}), log });
     host = {
-      session, target: { poolName: 'sparksmall', synapseWorkspace: 'contoso-synapse', amlWorkspace: 'contoso-aml' },
-      notebookConfig: undefined, defaults: () => ({}), limits: () => ({ maxBytes: 100_000 }),
+      session,
+      target: { poolName: 'sparksmall', synapseWorkspace: 'contoso-synapse', amlWorkspace: 'contoso-aml' },
+      notebookConfig: undefined,
+      defaults: () => ({}),
+      limits: () => ({ maxBytes: 100_000 }),
     };
     await session.ensureReady();
   });
@@ -52,7 +55,7 @@ describe('Spark progress against the emulator\'s real Spark', function () {
     await emu?.stop();
   });
 
-  it('shows the first Spark cell\'s jobs (Spark starts under it) up to 100%, then the summary above the output', async () => {
+  it("shows the first Spark cell's jobs (Spark starts under it) up to 100%, then the summary above the output", async () => {
     const sink = new RecordingSink();
     const result = await runCell(parseCell(SLOW_CELL), host, sink, new AbortController().signal);
     assert.strictEqual(result.outcome, 'succeeded', sink.text());
@@ -67,7 +70,7 @@ describe('Spark progress against the emulator\'s real Spark', function () {
     assert.deepStrictEqual(warnings, []);
   });
 
-  it('reads the statement\'s jobs and running stages through the Livy client', async () => {
+  it("reads the statement's jobs and running stages through the Livy client", async () => {
     const info = await client.getSession(session.sessionId!);
     assert.match(info.appId ?? '', /^local-\d+$/);
     const statement = await client.createStatement(session.sessionId!, SLOW_CELL, 'pyspark');
@@ -82,13 +85,28 @@ describe('Spark progress against the emulator\'s real Spark', function () {
       await new Promise((r) => setTimeout(r, 100));
     }
     const jobs = (await client.getSparkJobs(session.sessionId!, info.appId!)).filter((j) => j.jobGroup === String(statement.id));
-    assert.deepStrictEqual(jobs.map((j) => [j.status, j.numTasks, j.numCompletedIndices ?? j.numCompletedTasks]), [['SUCCEEDED', 16, 16], ['SUCCEEDED', 16, 16]]);
+    assert.deepStrictEqual(
+      jobs.map((j) => [j.status, j.numTasks, j.numCompletedIndices ?? j.numCompletedTasks]),
+      [
+        ['SUCCEEDED', 16, 16],
+        ['SUCCEEDED', 16, 16],
+      ],
+    );
     assert.ok(jobs[0].jobId > jobs[1].jobId, 'newest first');
-    await assert.rejects(client.getSparkJobs(session.sessionId!, 'application_0_0001'), (err: { statusCode?: number }) => err.statusCode === 404);
+    await assert.rejects(
+      client.getSparkJobs(session.sessionId!, 'application_0_0001'),
+      (err: { statusCode?: number }) => err.statusCode === 404,
+    );
   });
 
   it('a failing pass-through hides the progress after one log line, and the cell completes with its output', async () => {
-    const fault = emu.handle.faults.add({ kind: 'status', surface: 'livy', method: 'GET', path: '/applications/[^/]+/(jobs|stages)', status: 403 });
+    const fault = emu.handle.faults.add({
+      kind: 'status',
+      surface: 'livy',
+      method: 'GET',
+      path: '/applications/[^/]+/(jobs|stages)',
+      status: 403,
+    });
     try {
       const sink = new RecordingSink();
       const result = await runCell(parseCell(SLOW_CELL), host, sink, new AbortController().signal);

@@ -21,7 +21,7 @@ describe('ArmAccess: an ARM credential per workspace tenant (jobs, upload, submi
   });
   after(async () => emu?.stop());
 
-  it('lists workspaces with their subscription\'s tenant and asks that tenant for real ARM tokens', async () => {
+  it("lists workspaces with their subscription's tenant and asks that tenant for real ARM tokens", async () => {
     const requests: TokenRequest[] = [];
     const arm = new ConnectionArmAccess(() => recordingServices(s, requests, true));
     assert.equal(arm.signedIn(), true);
@@ -35,8 +35,15 @@ describe('ArmAccess: an ARM credential per workspace tenant (jobs, upload, submi
     const fabrikamComputes = await new AmlWorkspaceClient(arm, byName.get('fabrikam-aml')!).computeNames();
     assert.ok(Array.isArray(fabrikamComputes));
     await new AmlWorkspaceClient(arm, byName.get('contoso-aml')!).listJobs(5);
-    assert.deepEqual(requests.map((r) => r.tenantId), [TENANT_B, TENANT_A], 'one token per workspace, each from its own tenant');
-    assert.ok(requests.every((r) => r.scopes.length === 1 && r.scopes[0] === ARM_SCOPE), 'ARM scope only');
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [TENANT_B, TENANT_A],
+      'one token per workspace, each from its own tenant',
+    );
+    assert.ok(
+      requests.every((r) => r.scopes.length === 1 && r.scopes[0] === ARM_SCOPE),
+      'ARM scope only',
+    );
   });
 
   it('resolves a remembered workspace that carries no tenant from the subscriptions; credential() stays the home tenant', async () => {
@@ -48,17 +55,23 @@ describe('ArmAccess: an ARM credential per workspace tenant (jobs, upload, submi
     const token = await arm.credentialFor(remembered).getToken(ARM_SCOPE);
     assert.ok(token?.token, 'a real emulator token came back');
     await arm.credential().getToken(ARM_SCOPE);
-    assert.deepEqual(requests.map((r) => r.tenantId), [TENANT_B, undefined]);
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [TENANT_B, undefined],
+    );
   });
 
-  it('asks the emulator\'s own tenant when the subscriptions name it, and its tokens carry it', async () => {
+  it("asks the emulator's own tenant when the subscriptions name it, and its tokens carry it", async () => {
     const requests: TokenRequest[] = [];
     const arm = new ConnectionArmAccess(() => recordingServices(s, requests, false));
     const contoso = (await arm.listAmlWorkspaces()).find((w) => w.name === 'contoso-aml')!;
     assert.equal(contoso.tenantId, emu.tenantId);
     const token = await arm.credentialFor(contoso).getToken(ARM_SCOPE);
     assert.equal(claims(token!.token).tid, emu.tenantId);
-    assert.deepEqual(requests.map((r) => r.tenantId), [emu.tenantId]);
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [emu.tenantId],
+    );
   });
 
   it('says when nobody is signed in, and then falls back to the tenant the ref carries', async () => {
@@ -67,8 +80,20 @@ describe('ArmAccess: an ARM credential per workspace tenant (jobs, upload, submi
     const arm = new ConnectionArmAccess(() => recordingServices(out, requests, true));
     assert.equal(arm.signedIn(), false);
     assert.deepEqual(await arm.listAmlWorkspaces(), []);
-    const ref = { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w', name: 'w', subscriptionId: 'x', resourceGroup: 'rg', tenantId: TENANT_B };
-    await arm.credentialFor(ref).getToken(ARM_SCOPE).catch(() => undefined);
-    assert.deepEqual(requests.map((r) => r.tenantId), [TENANT_B]);
+    const ref = {
+      id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w',
+      name: 'w',
+      subscriptionId: 'x',
+      resourceGroup: 'rg',
+      tenantId: TENANT_B,
+    };
+    await arm
+      .credentialFor(ref)
+      .getToken(ARM_SCOPE)
+      .catch(() => undefined);
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [TENANT_B],
+    );
   });
 });

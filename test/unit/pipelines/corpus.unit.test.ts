@@ -47,13 +47,21 @@ describe('pipelines: corpus', () => {
       it(`reports not-a-pipeline: ${short}`, () => {
         const parsed = parsePipelineText(text, file);
         assert.equal(parsed.model, undefined);
-        assert.deepEqual(parsed.diagnostics.map((d) => d.code), ['not-a-pipeline']);
+        assert.deepEqual(
+          parsed.diagnostics.map((d) => d.code),
+          ['not-a-pipeline'],
+        );
       });
       continue;
     }
 
     it(`parses and validates: ${short}`, async () => {
-      const parsed = await loadPipeline(text, { filePath: file, reader: new NodeFileReader(), rootDir: corpusPipelinesDir(), checkLocalFiles: false });
+      const parsed = await loadPipeline(text, {
+        filePath: file,
+        reader: new NodeFileReader(),
+        rootDir: corpusPipelinesDir(),
+        checkLocalFiles: false,
+      });
       assert.ok(parsed.model, 'no model');
       assert.ok(parsed.model.steps.length > 0);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
@@ -74,7 +82,10 @@ describe('pipelines: corpus', () => {
       }
       assert.equal(restored, text);
       const after = parsePipelineText(result.text, file);
-      assert.deepEqual(after.diagnostics.filter((d) => d.code === 'yaml-syntax'), []);
+      assert.deepEqual(
+        after.diagnostics.filter((d) => d.code === 'yaml-syntax'),
+        [],
+      );
       const tags = (after.doc.toJS() as any).jobs[step].tags;
       assert.equal(tags.edited_by, 'test');
     });

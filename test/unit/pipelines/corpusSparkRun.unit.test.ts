@@ -20,7 +20,7 @@ function copyInto(dir: string, files: Record<string, string>): void {
   }
 }
 
-describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark', function () {
+describe("pipelines: the corpus's Spark pipelines run on the emulator's Spark", function () {
   this.timeout(240_000);
   const runs = useSubmitRuns();
   const run = async (file: string, root: string) => {
@@ -43,7 +43,15 @@ describe('pipelines: the corpus\'s Spark pipelines run on the emulator\'s Spark'
     assert.equal(status, 'Completed', log);
     const kept = /sampleword: kept (\d+) of (\d+) lines/.exec(log);
     assert.ok(kept, log);
-    assert.equal(kept[2], String(fs.readFileSync(path.join(root, 'data', 'shakespeare.txt'), 'utf8').trim().split('\n').length));
+    assert.equal(
+      kept[2],
+      String(
+        fs
+          .readFileSync(path.join(root, 'data', 'shakespeare.txt'), 'utf8')
+          .trim()
+          .split('\n').length,
+      ),
+    );
     const counted = /wordcount: (\d+) words/.exec(log);
     assert.ok(counted, log);
   });

@@ -59,13 +59,19 @@ describe('pipelines: diagnostics', () => {
     const info = only(diagnostics, 'unsupported-step-type');
     assert.equal(info.severity, 'info');
     assert.equal(textAt(text, info.range), 'pipeline');
-    assert.deepEqual(model!.steps.map((s) => s.type), ['sparky', 'parallel', 'pipeline']);
+    assert.deepEqual(
+      model!.steps.map((s) => s.type),
+      ['sparky', 'parallel', 'pipeline'],
+    );
   });
 
   it('takes a step without type for a command step, as the CLI does', () => {
     const text = `${HEAD}jobs:\n  c:\n    command: echo hi\n    environment: azureml:env:1\n    compute: cpu\n`;
     const { diagnostics, model } = analyzePipeline(text);
-    assert.deepEqual(diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(
+      diagnostics.filter((x) => x.severity === 'error'),
+      [],
+    );
     assert.equal(model!.steps[0].type, 'command');
     assert.equal(model!.steps[0].typeWritten, false);
   });
@@ -74,7 +80,10 @@ describe('pipelines: diagnostics', () => {
     const text = `${HEAD}inputs:\n  node_compute: cpu\njobs:\n  c:\n    command: echo hi\n    compute: \${{parent.inputs.node_compute}}\n  d:\n    command: echo hi\n    compute: \${{parent.inputs.nope}}\n`;
     const { diagnostics } = analyzePipeline(text, { computes: ['cpu'] });
     const errors = diagnostics.filter((x) => x.severity === 'error');
-    assert.deepEqual(errors.map((e) => e.code), ['binding-unknown-input']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['binding-unknown-input'],
+    );
     assert.equal(textAt(text, errors[0].range), '${{parent.inputs.nope}}');
   });
 
@@ -83,7 +92,10 @@ describe('pipelines: diagnostics', () => {
     const text = `${HEAD}jobs:\n  c:\n    command: echo hi\n    compute: cpu\n    outputs:\n      out:\n        type: uri_file\n        mode: upload\n        path: ${path}\n      bad:\n        path: \${{jobs.x}}\n`;
     const { diagnostics, model } = analyzePipeline(text);
     const errors = diagnostics.filter((x) => x.severity === 'error');
-    assert.deepEqual(errors.map((e) => e.code), ['binding-syntax']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['binding-syntax'],
+    );
     assert.equal(textAt(text, errors[0].range), '${{jobs.x}}');
     const out = model!.steps[0].outputs[0];
     assert.deepEqual([out.kind, out.type, out.mode, out.path], ['data', 'uri_file', 'upload', path]);
@@ -92,7 +104,10 @@ describe('pipelines: diagnostics', () => {
   it('requires a Spark entry and a command', () => {
     const text = `${HEAD}jobs:\n  s:\n    type: spark\n    code: ./src\n    compute: pool1\n  c:\n    type: command\n    environment: azureml:env:1\n    compute: cpu\n`;
     const found = analyzePipeline(text).diagnostics.filter((d) => d.code === 'missing-field');
-    assert.deepEqual(found.map((d) => textAt(text, d.range)), ['s', 'c']);
+    assert.deepEqual(
+      found.map((d) => textAt(text, d.range)),
+      ['s', 'c'],
+    );
     assert.match(found[0].message, /entry/);
     assert.match(found[1].message, /command/);
   });
@@ -113,7 +128,10 @@ describe('pipelines: diagnostics', () => {
     const { diagnostics } = analyzePipeline(text);
     assert.equal(textAt(text, only(diagnostics, 'binding-unknown-step').range), '${{parent.jobs.nope.outputs.o1}}');
     const outputs = diagnostics.filter((d) => d.code === 'binding-unknown-output');
-    assert.deepEqual(outputs.map((d) => textAt(text, d.range)), ['${{parent.jobs.a.outputs.o2}}', '${{parent.outputs.absent}}']);
+    assert.deepEqual(
+      outputs.map((d) => textAt(text, d.range)),
+      ['${{parent.jobs.a.outputs.o2}}', '${{parent.outputs.absent}}'],
+    );
     assert.equal(textAt(text, only(diagnostics, 'binding-unknown-input').range), '${{parent.inputs.missing}}');
   });
 
@@ -128,7 +146,9 @@ describe('pipelines: diagnostics', () => {
   });
 
   it('reports a step bound to itself as a cycle', () => {
-    const text = `${HEAD}jobs:\n` + sparkStep('a', '    inputs:\n      i: ${{parent.jobs.a.outputs.o}}\n    outputs:\n      o:\n        type: uri_folder\n');
+    const text =
+      `${HEAD}jobs:\n` +
+      sparkStep('a', '    inputs:\n      i: ${{parent.jobs.a.outputs.o}}\n    outputs:\n      o:\n        type: uri_folder\n');
     assert.equal(only(analyzePipeline(text).diagnostics, 'binding-cycle').severity, 'error');
   });
 
@@ -154,7 +174,10 @@ describe('pipelines: diagnostics', () => {
       const text = `${HEAD}jobs:\n  a:\n    type: spark\n    code: ../../outside\n    entry:\n      file: main.py\n    compute: pool1\n`;
       const parsed = await loadPipeline(text, { filePath: file, reader: new MemFileReader(), rootDir: root });
       const d = parsed.diagnostics.filter((x) => x.code === 'path-outside-root');
-      assert.deepEqual(d.map((x) => textAt(text, x.range)), ['../../outside', 'main.py']);
+      assert.deepEqual(
+        d.map((x) => textAt(text, x.range)),
+        ['../../outside', 'main.py'],
+      );
     });
 
     it('allows ../ paths that stay inside the given root', async () => {
@@ -191,7 +214,10 @@ describe('pipelines: diagnostics', () => {
 
     it('reports a component whose entry file is missing at the component reference', async () => {
       const text = `${HEAD}jobs:\n  a:\n    type: spark\n    component: ./comp.yml\n    compute: pool1\n`;
-      const reader = new MemFileReader({ '/ws/pipes/comp.yml': 'type: spark\ncode: ./src\nentry:\n  file: run.py\n', '/ws/pipes/src/x.py': '' });
+      const reader = new MemFileReader({
+        '/ws/pipes/comp.yml': 'type: spark\ncode: ./src\nentry:\n  file: run.py\n',
+        '/ws/pipes/src/x.py': '',
+      });
       const parsed = await loadPipeline(text, { filePath: file, reader, rootDir: root });
       assert.equal(textAt(text, only(parsed.diagnostics, 'missing-file').range), './comp.yml');
     });
@@ -203,22 +229,40 @@ describe('pipelines: diagnostics', () => {
       assert.match(only(parsed.diagnostics, 'component-error').message, /type 'command'/);
     });
   });
-  it('reports a typo\'d step key at its own line, with the key it probably meant', () => {
+  it("reports a typo'd step key at its own line, with the key it probably meant", () => {
     const text = `${HEAD}jobs:\n  a:\n    type: spark\n    code: ./src\n    entyr:\n      file: main.py\n    resources:\n      instance_type: standard_e4s_v3\n    confs: {}\n    frobnicate: 1\n`;
     const unknown = analyzePipeline(text).diagnostics.filter((d) => d.code === 'unknown-field');
-    assert.deepEqual(unknown.map((d) => [d.range.start.line, textAt(text, d.range)]), [[5, 'entyr'], [9, 'confs'], [10, 'frobnicate']]);
+    assert.deepEqual(
+      unknown.map((d) => [d.range.start.line, textAt(text, d.range)]),
+      [
+        [5, 'entyr'],
+        [9, 'confs'],
+        [10, 'frobnicate'],
+      ],
+    );
     assert.match(unknown[0].message, /unknown key 'entyr'\. Did you mean 'entry'\?$/);
     assert.match(unknown[1].message, /Did you mean 'conf'\?$/);
     assert.doesNotMatch(unknown[2].message, /Did you mean/);
-    assert.ok(unknown.every((d) => d.severity === 'warning'), 'warnings, as the CLI reports unknown fields');
+    assert.ok(
+      unknown.every((d) => d.severity === 'warning'),
+      'warnings, as the CLI reports unknown fields',
+    );
     // Command steps have their own keys; other node types are not checked here.
     const command = `${HEAD}jobs:\n  b:\n    type: command\n    command: echo\n    enviroment_variables: {A: 1}\n  c:\n    type: sweep\n    trial: x\n`;
     const cmd = analyzePipeline(command).diagnostics.filter((d) => d.code === 'unknown-field');
-    assert.deepEqual(cmd.map((d) => d.message), ["Step 'b' (command) has an unknown key 'enviroment_variables'. Did you mean 'environment_variables'?"]);
+    assert.deepEqual(
+      cmd.map((d) => d.message),
+      ["Step 'b' (command) has an unknown key 'enviroment_variables'. Did you mean 'environment_variables'?"],
+    );
   });
 
   it('lists a problem for the submit message with its words first and workspace-relative paths', () => {
-    const d = { severity: 'error' as const, code: 'missing-folder' as const, message: "Code folder of step 'a' '/work/ws/src/missing' is not an existing folder.", range: { start: { line: 12, col: 4 }, end: { line: 12, col: 8 } } };
+    const d = {
+      severity: 'error' as const,
+      code: 'missing-folder' as const,
+      message: "Code folder of step 'a' '/work/ws/src/missing' is not an existing folder.",
+      range: { start: { line: 12, col: 4 }, end: { line: 12, col: 8 } },
+    };
     assert.equal(describeDiagnostic(d, '/work/ws'), "Code folder of step 'a' 'src/missing' is not an existing folder. (line 13)");
   });
   it('says where a section is not a mapping, accepts file: code paths, and flags unknown top-level keys', async () => {
@@ -233,7 +277,11 @@ describe('pipelines: diagnostics', () => {
       assert.ok(d, `${body}: ${JSON.stringify(analyzePipeline(`${HEAD}${body}`).diagnostics.map((x) => x.message))}`);
       assert.equal(d.range.start.line, line, body);
     }
-    const outside = await loadPipeline(`${HEAD}jobs:\n  a:\n    type: command\n    code: file:../..\n    command: echo\n`, { filePath: '/w/p/p.yml', reader: new MemFileReader(), rootDir: '/w' });
+    const outside = await loadPipeline(`${HEAD}jobs:\n  a:\n    type: command\n    code: file:../..\n    command: echo\n`, {
+      filePath: '/w/p/p.yml',
+      reader: new MemFileReader(),
+      rootDir: '/w',
+    });
     assert.match(outside.diagnostics.map((x) => x.message).join('\n'), /Code folder of step 'a' .* is outside the folder/);
   });
 });

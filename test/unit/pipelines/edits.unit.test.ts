@@ -3,14 +3,28 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { analyzePipeline } from '../../../src/core/pipelines/analyze';
 import { PipelineEditError } from '../../../src/core/pipelines/edit/errors';
-import { addStep, connect, removeConf, removeStep, renameStep, setConf, setPipelineField, setStepField } from '../../../src/core/pipelines/edit/operations';
+import {
+  addStep,
+  connect,
+  removeConf,
+  removeStep,
+  renameStep,
+  setConf,
+  setPipelineField,
+  setStepField,
+} from '../../../src/core/pipelines/edit/operations';
 import { applyEdits } from '../../../src/core/pipelines/text';
 import { corpusFile } from './helpers';
 
 const SPARK_PIPELINE = () => fs.readFileSync(corpusFile('cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml'), 'utf8');
-const SHAKESPEARE = () => fs.readFileSync(corpusFile('cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml'), 'utf8');
+const SHAKESPEARE = () =>
+  fs.readFileSync(corpusFile('cli/jobs/pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml'), 'utf8');
 
-const comments = (text: string): string[] => text.split('\n').filter((l) => l.includes('#') && !l.includes('${{')).map((l) => l.slice(l.indexOf('#')));
+const comments = (text: string): string[] =>
+  text
+    .split('\n')
+    .filter((l) => l.includes('#') && !l.includes('${{'))
+    .map((l) => l.slice(l.indexOf('#')));
 const js = (text: string): any => analyzePipeline(text).doc.toJS();
 
 describe('pipelines: edits', () => {
@@ -26,7 +40,10 @@ describe('pipelines: edits', () => {
     const before = text.split('\n');
     const after = result.text.split('\n');
     assert.equal(after.length, before.length);
-    assert.deepEqual(after.filter((l, i) => l !== before[i]), ['      spark.executor.instances: 4']);
+    assert.deepEqual(
+      after.filter((l, i) => l !== before[i]),
+      ['      spark.executor.instances: 4'],
+    );
   });
 
   it('setConf adds a new key after the others; removeConf removes its line', () => {
@@ -86,7 +103,12 @@ describe('pipelines: edits', () => {
 
   it('addStep appends a step under jobs, separated by a blank line', () => {
     const text = SHAKESPEARE();
-    const r = addStep(text, 'report', { type: 'command', command: 'python report.py', environment: 'azureml:env:1', compute: 'azureml:cpu' });
+    const r = addStep(text, 'report', {
+      type: 'command',
+      command: 'python report.py',
+      environment: 'azureml:env:1',
+      compute: 'azureml:cpu',
+    });
     const jobs = js(r.text).jobs;
     assert.deepEqual(Object.keys(jobs), ['sample_word', 'count_word', 'report']);
     assert.equal(jobs.report.command, 'python report.py');
@@ -102,22 +124,30 @@ describe('pipelines: edits', () => {
   it('removeStep removes the step and the bindings that pointed at it, and reports them', () => {
     const text = SHAKESPEARE();
     const r = removeStep(text, 'sample_word');
-    assert.deepEqual(r.removedBindings, [{ step: 'count_word', port: 'file_input', side: 'inputs', expr: 'parent.jobs.sample_word.outputs.file_output' }]);
+    assert.deepEqual(r.removedBindings, [
+      { step: 'count_word', port: 'file_input', side: 'inputs', expr: 'parent.jobs.sample_word.outputs.file_output' },
+    ]);
     const jobs = js(r.text).jobs;
     assert.deepEqual(Object.keys(jobs), ['count_word']);
     assert.deepEqual(jobs.count_word.inputs, {});
     assert.deepEqual(comments(r.text), comments(text));
-    assert.deepEqual(analyzePipeline(r.text).diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      analyzePipeline(r.text).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
   });
 
-  it('connect binds an input, keeping a mapping input\'s mode', () => {
+  it("connect binds an input, keeping a mapping input's mode", () => {
     const text = SHAKESPEARE();
     const r = connect(text, 'sample_word', 'file_output', 'count_word', 'extra');
     assert.equal(js(r.text).jobs.count_word.inputs.extra, '${{parent.jobs.sample_word.outputs.file_output}}');
     const graph = analyzePipeline(r.text).model!.edges.filter((e) => e.to.kind === 'step' && e.to.step === 'count_word');
     assert.equal(graph.length, 2);
     const kept = connect(text, 'sample_word', 'other_output', 'count_word', 'file_input');
-    assert.deepEqual(js(kept.text).jobs.count_word.inputs.file_input, { path: '${{parent.jobs.sample_word.outputs.other_output}}', mode: 'direct' });
+    assert.deepEqual(js(kept.text).jobs.count_word.inputs.file_input, {
+      path: '${{parent.jobs.sample_word.outputs.other_output}}',
+      mode: 'direct',
+    });
   });
 
   it('connect refuses to create a cycle or a self-loop', () => {

@@ -73,5 +73,9 @@ export function textAt(text: string, range: { start: { line: number; col: number
   if (range.start.line === range.end.line) {
     return lines[range.start.line].slice(range.start.col, range.end.col);
   }
-  return [lines[range.start.line].slice(range.start.col), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.col)].join('\n');
+  return [
+    lines[range.start.line].slice(range.start.col),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    lines[range.end.line].slice(0, range.end.col),
+  ].join('\n');
 }

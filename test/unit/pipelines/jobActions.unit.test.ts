@@ -35,7 +35,10 @@ describe('job actions', () => {
   });
 
   it('parses azureml datastore URIs and nothing else', () => {
-    assert.deepEqual(parseDatastoreUri('azureml://datastores/workspaceblobstore/paths/azureml/r1/out/'), { datastore: 'workspaceblobstore', path: 'azureml/r1/out/' });
+    assert.deepEqual(parseDatastoreUri('azureml://datastores/workspaceblobstore/paths/azureml/r1/out/'), {
+      datastore: 'workspaceblobstore',
+      path: 'azureml/r1/out/',
+    });
     assert.equal(parseDatastoreUri('abfss://c@a.dfs.core.windows.net/x'), undefined);
     assert.equal(parseDatastoreUri('azureml:my_data:1'), undefined);
   });

@@ -5,9 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import {
-  analyzePipeline, countStepsInText, MAX_PIPELINE_BYTES, MAX_PIPELINE_STEPS, parsePipelineText,
-} from '../../../src/core/pipelines';
+import { analyzePipeline, countStepsInText, MAX_PIPELINE_BYTES, MAX_PIPELINE_STEPS, parsePipelineText } from '../../../src/core/pipelines';
 import { quickState } from '../../../src/pipelines/editorState';
 import { generatedPipeline } from '../../support/generatedPipeline';
 
@@ -43,7 +41,10 @@ describe('pipeline files over the size limits', function () {
     const steps = parsePipelineText(generatedPipeline(MAX_PIPELINE_STEPS + 1), FILE);
     assert.ok(Buffer.byteLength(steps.text) < MAX_PIPELINE_BYTES, 'this case is about the step count');
     assert.match(steps.diagnostics[0].message, /\(2,001 steps \/ 0\.\d MB;/);
-    const padded = generatedPipeline(3).replace('display_name: bench', `display_name: bench\ndescription: "${'x'.repeat(MAX_PIPELINE_BYTES)}"`);
+    const padded = generatedPipeline(3).replace(
+      'display_name: bench',
+      `display_name: bench\ndescription: "${'x'.repeat(MAX_PIPELINE_BYTES)}"`,
+    );
     const bytes = parsePipelineText(padded, FILE);
     assert.equal(bytes.model, undefined);
     assert.match(bytes.diagnostics[0].message, /\(3 steps \/ 1 MB; limit/);
@@ -61,7 +62,9 @@ describe('large pipeline files under the limits', function () {
   this.timeout(120_000);
 
   it('parses and validates 2,000 steps completely: every step, every binding, errors at their lines', () => {
-    const text = generatedPipeline(2_000).replace('step_900.outputs.out', 'step_9999.outputs.out').replace(/( {2}step_1800:\n)/, '$1    bogus_key: 1\n');
+    const text = generatedPipeline(2_000)
+      .replace('step_900.outputs.out', 'step_9999.outputs.out')
+      .replace(/( {2}step_1800:\n)/, '$1    bogus_key: 1\n');
     const parsed = analyzePipeline(text, { filePath: FILE });
     assert.equal(parsed.model?.steps.length, 2_000);
     assert.equal(parsed.model?.edges.length, 1_999);

@@ -29,29 +29,60 @@ interface Expect {
 }
 
 const FILES: Record<string, Expect> = {
-  'cli/jobs/pipelines/cifar-10/pipeline.yml': { kind: 'job', steps: { get_data: 'command', train_model: 'command', eval_model: 'command' }, edges: 3 },
-  'cli/jobs/pipelines/tensorflow-image-segmentation/pipeline.yml': { kind: 'job', steps: { prepare_data: 'command', train: 'command' }, edges: 1 },
-  'cli/jobs/pipelines/nyc-taxi/pipeline.yml': { kind: 'job', steps: { prep_job: 'command', transform_job: 'command', train_job: 'command', predict_job: 'command', score_job: 'command' }, edges: 6 },
-  'cli/jobs/pipelines/iris-batch-prediction-using-parallel/pipeline.yml': { kind: 'job', steps: { batch_prediction: 'parallel' }, edges: 3, warnings: ['unsubmittable-step-type'] },
-  'cli/jobs/pipelines/shakespear-sample-and-word-count-using-spark/pipeline.yml': { kind: 'job', steps: { sample_word: 'spark', count_word: 'spark' }, edges: 4 },
+  'cli/jobs/pipelines/cifar-10/pipeline.yml': {
+    kind: 'job',
+    steps: { get_data: 'command', train_model: 'command', eval_model: 'command' },
+    edges: 3,
+  },
+  'cli/jobs/pipelines/tensorflow-image-segmentation/pipeline.yml': {
+    kind: 'job',
+    steps: { prepare_data: 'command', train: 'command' },
+    edges: 1,
+  },
+  'cli/jobs/pipelines/nyc-taxi/pipeline.yml': {
+    kind: 'job',
+    steps: { prep_job: 'command', transform_job: 'command', train_job: 'command', predict_job: 'command', score_job: 'command' },
+    edges: 6,
+  },
+  'cli/jobs/pipelines/iris-batch-prediction-using-parallel/pipeline.yml': {
+    kind: 'job',
+    steps: { batch_prediction: 'parallel' },
+    edges: 3,
+    warnings: ['unsubmittable-step-type'],
+  },
+  'cli/jobs/pipelines/shakespear-sample-and-word-count-using-spark/pipeline.yml': {
+    kind: 'job',
+    steps: { sample_word: 'spark', count_word: 'spark' },
+    edges: 4,
+  },
   'cli/jobs/pipelines/automl/cli-automl-regression-housepricing-pipeline/pipeline.yml': {
     kind: 'job',
     steps: { preprocessing_node: 'command', regression_node: 'automl', register_model_node: 'command' },
     edges: 4,
     warnings: ['unsubmittable-step-type'],
   },
-  'cli/jobs/pipelines-with-components/basics/6b_pytorch_hello_world/pipeline.yml': { kind: 'job', steps: { pytorch_job: 'command' }, edges: 0 },
+  'cli/jobs/pipelines-with-components/basics/6b_pytorch_hello_world/pipeline.yml': {
+    kind: 'job',
+    steps: { pytorch_job: 'command' },
+    edges: 0,
+  },
   'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml': {
     kind: 'job',
     steps: { train_and_evaluate_model1: 'pipeline', train_and_evaluate_model2: 'pipeline', compare: 'command' },
     edges: 14,
   },
-  'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/components/train_pipeline_component.yml': {
-    kind: 'component',
-    steps: { train_job: 'command', score_job: 'command', evaluate_job: 'command' },
-    edges: 9,
+  'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/components/train_pipeline_component.yml':
+    {
+      kind: 'component',
+      steps: { train_job: 'command', score_job: 'command', evaluate_job: 'command' },
+      edges: 9,
+    },
+  'cli/jobs/pipelines-with-components/pipeline_with_hyperparameter_sweep/pipeline.yml': {
+    kind: 'job',
+    steps: { sweep_step: 'sweep', predict_step: 'command' },
+    edges: 2,
+    warnings: ['unsubmittable-step-type'],
   },
-  'cli/jobs/pipelines-with-components/pipeline_with_hyperparameter_sweep/pipeline.yml': { kind: 'job', steps: { sweep_step: 'sweep', predict_step: 'command' }, edges: 2, warnings: ['unsubmittable-step-type'] },
 };
 
 // Files whose component files are not kept (the upstream index has no copy): checked without loading files.
@@ -83,7 +114,10 @@ describe('pipelines: real azureml-examples files', () => {
       assert.ok(model, 'no model');
       assert.equal(model.kind, expect.kind);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-      assert.deepEqual(errors.map((d) => d.message), []);
+      assert.deepEqual(
+        errors.map((d) => d.message),
+        [],
+      );
       const warnings = parsed.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.code);
       assert.deepEqual([...new Set(warnings)], expect.warnings ?? []);
       assert.deepEqual(Object.fromEntries(model.steps.map((s) => [s.name, s.type])), expect.steps);
@@ -104,18 +138,22 @@ describe('pipelines: real azureml-examples files', () => {
   });
 
   it('opens a pipeline component file as a component and says so', async () => {
-    const rel = 'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/nyc_taxi_data_regression_with_pipeline_component/data_pipeline/data_pipeline.yml';
+    const rel =
+      'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/nyc_taxi_data_regression_with_pipeline_component/data_pipeline/data_pipeline.yml';
     const parsed = analyzePipeline(fs.readFileSync(path.join(ROOT, rel), 'utf8'), { filePath: path.join(ROOT, rel) });
     assert.equal(parsed.model!.kind, 'component');
     assert.equal(parsed.model!.name, 'data_pipeline');
-    assert.deepEqual(parsed.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      parsed.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     const info = parsed.diagnostics.find((d) => d.code === 'pipeline-component')!;
     assert.equal(info.severity, 'info');
     assert.match(info.message, /pipeline component/);
   });
 
   describe('submit bodies, against what azure-ai-ml renders', () => {
-    it('spark: the anonymous component keeps the component file\'s port declarations (uri_file, number, default)', async () => {
+    it("spark: the anonymous component keeps the component file's port declarations (uri_file, number, default)", async () => {
       const parsed = await load('cli/jobs/pipelines/shakespear-sample-and-word-count-using-spark/pipeline.yml');
       const spec = toAnonymousComponent(parsed.model!, step(parsed, 'sample_word'), WS, 'code-id').body.properties.componentSpec;
       assert.deepEqual(spec.inputs, { input1: { type: 'uri_file', mode: 'direct' }, sample_rate: { type: 'number', default: '0.01' } });
@@ -128,8 +166,10 @@ describe('pipelines: real azureml-examples files', () => {
       assert.deepEqual(node.entry, { spark_job_entry_type: 'SparkJobPythonEntry', file: 'sampleword.py' });
     });
 
-    it('command: integer and number declarations and defaults survive the step\'s bindings', async () => {
-      const parsed = await load('cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml');
+    it("command: integer and number declarations and defaults survive the step's bindings", async () => {
+      const parsed = await load(
+        'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml',
+      );
       const nested = nestedPipeline(step(parsed, 'train_and_evaluate_model1'))!;
       const train = nested.steps.find((s) => s.name === 'train_job')!;
       const spec = toAnonymousComponent(nested, train, WS, 'code-id').body.properties.componentSpec;
@@ -151,7 +191,13 @@ describe('pipelines: real azureml-examples files', () => {
       const tfBody = toPipelineJobBody(tf.model!, { workspace: WS }).body.properties;
       const train = (tfBody.jobs as Record<string, Record<string, unknown>>).train;
       assert.deepEqual(train.distribution, { distribution_type: 'TensorFlow', parameter_server_count: 0, worker_count: 1 });
-      assert.deepEqual(Object.keys(train.environment_variables as object), ['NCCL_DEBUG', 'NCCL_DEBUG_SUBSYS', 'NCCL_IB_PCI_RELAXED_ORDERING', 'CUDA_DEVICE_ORDER', 'NCCL_SOCKET_IFNAME']);
+      assert.deepEqual(Object.keys(train.environment_variables as object), [
+        'NCCL_DEBUG',
+        'NCCL_DEBUG_SUBSYS',
+        'NCCL_IB_PCI_RELAXED_ORDERING',
+        'CUDA_DEVICE_ORDER',
+        'NCCL_SOCKET_IFNAME',
+      ]);
       // settings.default_datastore: resolved to the datastore's ARM id, as the SDK's job operations do.
       const settings = tfBody.settings as Record<string, unknown>;
       assert.equal(settings.default_datastore, `${WS_ID}/datastores/workspaceblobstore`);
@@ -159,9 +205,13 @@ describe('pipelines: real azureml-examples files', () => {
     });
 
     it('a compute bound to a pipeline input stays a binding in the node', async () => {
-      const parsed = await load('cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml');
-      const jobs = toPipelineJobBody(parsed.model!, { workspace: WS, componentIds: { train_and_evaluate_model1: 'p1', train_and_evaluate_model2: 'p2', compare: 'c' } }).body.properties
-        .jobs as Record<string, Record<string, unknown>>;
+      const parsed = await load(
+        'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml',
+      );
+      const jobs = toPipelineJobBody(parsed.model!, {
+        workspace: WS,
+        componentIds: { train_and_evaluate_model1: 'p1', train_and_evaluate_model2: 'p2', compare: 'c' },
+      }).body.properties.jobs as Record<string, Record<string, unknown>>;
       assert.equal(jobs.compare.computeId, '${{parent.inputs.compute_compare_node}}');
       assert.deepEqual(jobs.train_and_evaluate_model1, {
         type: 'pipeline',
@@ -179,7 +229,9 @@ describe('pipelines: real azureml-examples files', () => {
     });
 
     it('a pipeline step: expandable in the graph, and its component registered with its nested jobs', async () => {
-      const parsed = await load('cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml');
+      const parsed = await load(
+        'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/pipeline.yml',
+      );
       const node = pipelineGraph(parsed.model!).nodes.find((n) => n.id === 'step:train_and_evaluate_model1')!;
       assert.deepEqual(node.outputs, ['trained_model', 'evaluation_report']);
       assert.deepEqual(
@@ -219,7 +271,8 @@ describe('pipelines: real azureml-examples files', () => {
     });
 
     it('a pipeline component file, saying why', async () => {
-      const rel = 'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/components/train_pipeline_component.yml';
+      const rel =
+        'cli/jobs/pipelines-with-components/pipeline_with_pipeline_component/pipeline_with_train_eval_pipeline_component/components/train_pipeline_component.yml';
       await assert.rejects(submit(rel), (err: unknown) => {
         assert.ok(err instanceof SubmitRefusedError);
         assert.match(err.message, /pipeline component, not a pipeline job/);

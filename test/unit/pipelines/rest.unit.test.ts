@@ -18,7 +18,9 @@ const WS = { subscriptionId: 'sub', resourceGroup: 'rg', workspaceName: 'ws' };
 const PIPELINE = () => corpusFile('cli/jobs/pipelines/add-column-and-word-count-using-spark/pipeline.yml');
 
 function recordedPipelineJob(): any {
-  const file = referencePath('azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json');
+  const file = referencePath(
+    'azure-api/recordings/azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/recordings/dsl/e2etests/test_dsl_pipeline.pyTestDSLPipelinetest_spark_components.EXCERPT_last4entries.json',
+  );
   const entry = readJson(file).Entries.find((e: any) => e.RequestMethod === 'PUT' && e.RequestBody?.properties?.jobType === 'Pipeline');
   return entry.RequestBody;
 }
@@ -32,7 +34,11 @@ function shape(value: unknown, free: string[] = [], at = ''): unknown {
     if (free.includes(at)) {
       return `map<${[...new Set(Object.values(value).map((v) => JSON.stringify(shape(v, free, `${at}.*`))))].sort().join('|')}>`;
     }
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape((value as any)[k], free, `${at}.${k}`)]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, shape((value as any)[k], free, `${at}.${k}`)]),
+    );
   }
   return typeof value;
 }
@@ -88,25 +94,41 @@ describe('pipelines: REST conversion', () => {
   it('registered components, default compute and command nodes', () => {
     const file = corpusFile('cli/jobs/pipelines-with-components/basics/1b_e2e_registered_components/pipeline.yml');
     const parsed = analyzePipeline(fs.readFileSync(file, 'utf8'), { filePath: file });
-    const { body, unresolved } = toPipelineJobBody(parsed.model!, { workspace: WS, componentIds: { train_job: '/x/components/my_train/versions/7' } });
+    const { body, unresolved } = toPipelineJobBody(parsed.model!, {
+      workspace: WS,
+      componentIds: { train_job: '/x/components/my_train/versions/7' },
+    });
     const p = body.properties as any;
-    assert.equal(p.settings.default_compute, '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/cpu-cluster');
+    assert.equal(
+      p.settings.default_compute,
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/cpu-cluster',
+    );
     assert.equal(p.jobs.train_job.componentId, '/x/components/my_train/versions/7');
     assert.equal(p.jobs.score_job.componentId, 'azureml:my_score@latest');
-    assert.deepEqual(unresolved.map((u) => [u.step, u.kind]).filter(([, k]) => k !== 'localData'), [
-      ['score_job', 'componentLabel'],
-      ['evaluate_job', 'componentLabel'],
-    ]);
-    assert.deepEqual(p.jobs.train_job.inputs.max_epocs, { job_input_type: 'literal', value: '${{parent.inputs.pipeline_job_training_max_epocs}}' });
+    assert.deepEqual(
+      unresolved.map((u) => [u.step, u.kind]).filter(([, k]) => k !== 'localData'),
+      [
+        ['score_job', 'componentLabel'],
+        ['evaluate_job', 'componentLabel'],
+      ],
+    );
+    assert.deepEqual(p.jobs.train_job.inputs.max_epocs, {
+      job_input_type: 'literal',
+      value: '${{parent.inputs.pipeline_job_training_max_epocs}}',
+    });
     assert.deepEqual(p.inputs.pipeline_job_training_max_epocs, { jobInputType: 'literal', value: '20' });
     assert.deepEqual(p.outputs.pipeline_job_trained_model, { jobOutputType: 'uri_folder', mode: 'Upload' });
     assert.deepEqual(p.jobs.score_job.outputs.score_output, { value: '${{parent.outputs.pipeline_job_scored_data}}', type: 'literal' });
   });
 
   it('versioned and registry component references become ids; attached compute becomes an ARM id', () => {
-    const text = 'type: pipeline\njobs:\n  a:\n    type: spark\n    component: azureml:comp:3\n    compute: azureml:pool1\n  b:\n    type: spark\n    component: azureml://registries/azureml/components/x/versions/1\n    compute: pool1\n';
+    const text =
+      'type: pipeline\njobs:\n  a:\n    type: spark\n    component: azureml:comp:3\n    compute: azureml:pool1\n  b:\n    type: spark\n    component: azureml://registries/azureml/components/x/versions/1\n    compute: pool1\n';
     const p = toPipelineJobBody(analyzePipeline(text).model!, { workspace: WS }).body.properties as any;
-    assert.equal(p.jobs.a.componentId, '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/components/comp/versions/3');
+    assert.equal(
+      p.jobs.a.componentId,
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/components/comp/versions/3',
+    );
     assert.equal(p.jobs.b.componentId, 'azureml://registries/azureml/components/x/versions/1');
     assert.equal(p.jobs.a.computeId, p.jobs.b.computeId);
     assert.match(p.jobs.a.computeId, /\/computes\/pool1$/);
@@ -125,9 +147,13 @@ describe('pipelines: REST conversion', () => {
     assert.notEqual(a.version, toAnonymousComponent(parsed.model!, step, WS, '/codes/c/versions/2').version);
   });
 
-  it('a Spark step as a standalone jobType Spark body uses the spec\'s keys', () => {
+  it("a Spark step as a standalone jobType Spark body uses the spec's keys", () => {
     const defs = readJson(referencePath('corpus/aml-rest/jobs-definitions.json')).definitions;
-    const allowed = new Set([...Object.keys(defs.SparkJob.properties), ...Object.keys(defs.JobBase.properties), ...Object.keys(defs.ResourceBase.properties)]);
+    const allowed = new Set([
+      ...Object.keys(defs.SparkJob.properties),
+      ...Object.keys(defs.JobBase.properties),
+      ...Object.keys(defs.ResourceBase.properties),
+    ]);
     const parsed = analyzePipeline(fs.readFileSync(PIPELINE(), 'utf8'), { filePath: PIPELINE() });
     const run = sparkRunFromStep(parsed.model!, 'count_by_rows');
     assert.deepEqual(run.unresolved, []);
@@ -146,7 +172,9 @@ describe('pipelines: REST conversion', () => {
   });
 
   it('a script as a Livy batch uses SparkBatchJobOptions keys and maps sizing conf', () => {
-    const spec = readJson(referencePath('azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'));
+    const spec = readJson(
+      referencePath('azure-api/specs/specification/synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/sparkJob.json'),
+    );
     const options = spec.definitions.SparkBatchJobOptions;
     const run = sparkRunFromScript({
       codeDir: '/ws/src',
@@ -156,7 +184,10 @@ describe('pipelines: REST conversion', () => {
       pyFiles: ['utils.zip'],
     });
     run.inputs.data = { path: 'abfss://c@a.dfs.core.windows.net/data.csv' };
-    const body = toLivyBatchBody(run, { name: 'train', codeUri: 'abfss://c@a.dfs.core.windows.net/code/' }) as unknown as Record<string, unknown>;
+    const body = toLivyBatchBody(run, { name: 'train', codeUri: 'abfss://c@a.dfs.core.windows.net/code/' }) as unknown as Record<
+      string,
+      unknown
+    >;
     for (const key of Object.keys(body)) {
       assert.ok(key in options.properties, `'${key}' is not a SparkBatchJobOptions property`);
     }

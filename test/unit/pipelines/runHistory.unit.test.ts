@@ -36,7 +36,11 @@ describe('run history client (real HTTP)', () => {
   const requests: Served[] = [];
   let paging: 'token' | 'next' | 'both' = 'token';
   const logs = new Map<string, Buffer>();
-  const children = Array.from({ length: 120 }, (_, i) => ({ runId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, displayName: `step_${i}`, status: 'Completed' }));
+  const children = Array.from({ length: 120 }, (_, i) => ({
+    runId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    displayName: `step_${i}`,
+    status: 'Completed',
+  }));
 
   before(async () => {
     server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
@@ -46,7 +50,8 @@ describe('run history client (real HTTP)', () => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (url.pathname === '/discovery') return json(200, { api: `${base}/`, history: 'http://unused.invalid', studio: 'https://ml.example' });
+      if (url.pathname === '/discovery')
+        return json(200, { api: `${base}/`, history: 'http://unused.invalid', studio: 'https://ml.example' });
       const runs = `/history/v1.0${WSID}/runs/`;
       if (url.pathname === `${runs}p1/children`) {
         const start = Number(url.searchParams.get('$continuationtoken') ?? 0);
@@ -62,7 +67,14 @@ describe('run history client (real HTTP)', () => {
       }
       if (url.pathname === `${runs}missing`) return json(404, { error: { code: 'UserError', message: 'Run missing was not found' } });
       if (url.pathname === `${runs}r1/details`) {
-        return json(200, { runId: 'r1', status: 'Running', logFiles: { 'user_logs/std_log.txt': `${base}/blob/r1/std_log.txt?sv=x&sig=y&sp=r`, 'system_logs/x.log': `${base}/blob/r1/x.log` } });
+        return json(200, {
+          runId: 'r1',
+          status: 'Running',
+          logFiles: {
+            'user_logs/std_log.txt': `${base}/blob/r1/std_log.txt?sv=x&sig=y&sp=r`,
+            'system_logs/x.log': `${base}/blob/r1/x.log`,
+          },
+        });
       }
       if (url.pathname.startsWith('/blob/')) {
         const body = logs.get(url.pathname);
@@ -100,9 +112,20 @@ describe('run history client (real HTTP)', () => {
     const pipeline = createPipelineFromOptions({});
     const plain = new HttpStack({ httpClient, log: silentLogger }).plainPipeline({ label: 'RunHistory' });
     return new RunHistoryClient(
-      { sendAuthenticated: (r) => { r.headers.set('authorization', 'Bearer arm-token'); return pipeline.sendRequest(httpClient, r); },
-        sendPlain: (r) => plain.sendRequest(httpClient, r) },
-      { id: WSID, discoveryUrl: async () => { discoveryAsks++; return `${base}/discovery`; } },
+      {
+        sendAuthenticated: (r) => {
+          r.headers.set('authorization', 'Bearer arm-token');
+          return pipeline.sendRequest(httpClient, r);
+        },
+        sendPlain: (r) => plain.sendRequest(httpClient, r),
+      },
+      {
+        id: WSID,
+        discoveryUrl: async () => {
+          discoveryAsks++;
+          return `${base}/discovery`;
+        },
+      },
     );
   }
 
@@ -123,9 +146,15 @@ describe('run history client (real HTTP)', () => {
   it('follows continuation tokens to the last child', async () => {
     paging = 'token';
     const all = await client().listChildren('p1');
-    assert.deepEqual(all.map((c) => c.displayName), children.map((c) => c.displayName));
+    assert.deepEqual(
+      all.map((c) => c.displayName),
+      children.map((c) => c.displayName),
+    );
     const pages = requests.filter((r) => r.path.endsWith('/children'));
-    assert.deepEqual(pages.map((r) => r.query.get('$continuationtoken')), [null, '50', '100']);
+    assert.deepEqual(
+      pages.map((r) => r.query.get('$continuationtoken')),
+      [null, '50', '100'],
+    );
   });
 
   it('follows next links to the last child, and stops at max', async () => {
@@ -138,7 +167,10 @@ describe('run history client (real HTTP)', () => {
   });
 
   it('reports run history errors with their code and status', async () => {
-    await assert.rejects(client().getRun('missing'), (err: unknown) => err instanceof AzureRequestError && err.statusCode === 404 && /UserError/.test(err.message));
+    await assert.rejects(
+      client().getRun('missing'),
+      (err: unknown) => err instanceof AzureRequestError && err.statusCode === 404 && /UserError/.test(err.message),
+    );
   });
 
   it('reads a growing log from the last offset with Range requests, as whole characters', async () => {
@@ -160,14 +192,23 @@ describe('run history client (real HTTP)', () => {
     assert.equal(two.map((c) => c.text).join(''), '✓\n');
     const ranges = requests.filter((r) => r.path === key).map((r) => r.headers.range ?? 'none');
     assert.deepEqual(ranges, ['none', 'none', `bytes=${cut - 1}-`, `bytes=${cut - 1}-`]);
-    assert.ok(requests.filter((r) => r.path.startsWith('/blob/')).every((r) => r.headers.authorization === undefined), 'SAS reads carry no token');
+    assert.ok(
+      requests.filter((r) => r.path.startsWith('/blob/')).every((r) => r.headers.authorization === undefined),
+      'SAS reads carry no token',
+    );
     assert.ok(!requests.some((r) => r.path === '/blob/r1/x.log'), 'system logs are not followed when user logs exist');
   });
 
   it('chooses log files as the CLI does', () => {
-    assert.deepEqual(logFilesToFollow({ 'user_logs/std_log.txt': 'a', 'system_logs/lifecycler/lifecycler.log': 'b' }), ['user_logs/std_log.txt']);
-    assert.deepEqual(logFilesToFollow({ 'user_logs/std_log_process_0.txt': 'a', 'user_logs/std_log_process_1.txt': 'b' }), ['user_logs/std_log_process_0.txt']);
-    assert.deepEqual(logFilesToFollow({ 'logs/azureml/executionlogs.txt': 'a', 'logs/azureml/stderrlogs.txt': 'b' }), ['logs/azureml/executionlogs.txt']);
+    assert.deepEqual(logFilesToFollow({ 'user_logs/std_log.txt': 'a', 'system_logs/lifecycler/lifecycler.log': 'b' }), [
+      'user_logs/std_log.txt',
+    ]);
+    assert.deepEqual(logFilesToFollow({ 'user_logs/std_log_process_0.txt': 'a', 'user_logs/std_log_process_1.txt': 'b' }), [
+      'user_logs/std_log_process_0.txt',
+    ]);
+    assert.deepEqual(logFilesToFollow({ 'logs/azureml/executionlogs.txt': 'a', 'logs/azureml/stderrlogs.txt': 'b' }), [
+      'logs/azureml/executionlogs.txt',
+    ]);
     assert.deepEqual(logFilesToFollow({ 'azureml-logs/70_driver_log.txt': 'a' }), ['azureml-logs/70_driver_log.txt']);
     assert.deepEqual(logFilesToFollow(null), []);
     assert.equal(completeUtf8Length(Buffer.from('a✓')), 4);
@@ -176,10 +217,15 @@ describe('run history client (real HTTP)', () => {
 
   it('matches steps to nodes by display name and reports their outputs where Azure ML puts them', () => {
     const job = {
-      id: `${WSID}/jobs/p1`, name: 'p1',
+      id: `${WSID}/jobs/p1`,
+      name: 'p1',
       properties: {
-        jobType: 'Pipeline', status: 'Running',
-        jobs: { prep: { outputs: { out: { jobOutputType: 'uri_folder' } } }, train: { outputs: { model: { uri: 'abfss://c@a.dfs.core.windows.net/m' } } } },
+        jobType: 'Pipeline',
+        status: 'Running',
+        jobs: {
+          prep: { outputs: { out: { jobOutputType: 'uri_folder' } } },
+          train: { outputs: { model: { uri: 'abfss://c@a.dfs.core.windows.net/m' } } },
+        },
         outputs: { final: { uri: 'azureml://datastores/workspaceblobstore/paths/azureml/x/final/' } },
       },
     };
@@ -187,8 +233,14 @@ describe('run history client (real HTTP)', () => {
       { runId: 'g-2', displayName: 'train', status: 'Completed' },
       { runId: 'g-1', displayName: 'prep', status: 'Failed', error: { error: { code: 'UserError', message: 'boom' } } },
     ]);
-    assert.deepEqual(snap.steps, [{ step: 'train', runId: 'g-2', status: 'Completed' }, { step: 'prep', runId: 'g-1', status: 'Failed', error: 'boom' }]);
-    assert.deepEqual(snap.outputs, { final: 'azureml://datastores/workspaceblobstore/paths/azureml/x/final/', 'train.model': 'abfss://c@a.dfs.core.windows.net/m' });
+    assert.deepEqual(snap.steps, [
+      { step: 'train', runId: 'g-2', status: 'Completed' },
+      { step: 'prep', runId: 'g-1', status: 'Failed', error: 'boom' },
+    ]);
+    assert.deepEqual(snap.outputs, {
+      final: 'azureml://datastores/workspaceblobstore/paths/azureml/x/final/',
+      'train.model': 'abfss://c@a.dfs.core.windows.net/m',
+    });
     const done = snapshotOf(job, [{ runId: 'g-1', displayName: 'prep', status: 'Completed' }]);
     assert.equal(done.outputs['prep.out'], 'azureml://datastores/workspaceblobstore/paths/azureml/g-1/out/');
   });

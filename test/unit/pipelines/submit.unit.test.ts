@@ -18,7 +18,12 @@ import { emulatorAccess, type EmulatorAccess } from '../../support/emulatorAcces
 import { generatedPipeline } from '../../support/generatedPipeline';
 
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
-const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
+const WS = {
+  id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`,
+  name: 'contoso-aml',
+  subscriptionId: SUB,
+  resourceGroup: 'rg-datascience',
+};
 const SAMPLE = path.resolve(__dirname, '..', '..', '..', '..', 'sample-workspace');
 
 describe('pipeline submit against the emulator', function () {
@@ -47,7 +52,10 @@ describe('pipeline submit against the emulator', function () {
 
   it('uploads code, registers it and anonymous components, PUTs the job and the emulator runs it to Completed', async () => {
     const result = await submit();
-    assert.deepEqual(result.uploads.map((u) => [u.kind, path.basename(u.localPath), u.uploaded]), [['code', 'src', true]]);
+    assert.deepEqual(
+      result.uploads.map((u) => [u.kind, path.basename(u.localPath), u.uploaded]),
+      [['code', 'src', true]],
+    );
     const code = result.uploads[0];
     assert.match(code.assetId, /\/codes\/[0-9a-f]{64}\/versions\/1$/);
     // The code is in the datastore under its hash, path-style on the emulator's IP endpoint.
@@ -66,11 +74,23 @@ describe('pipeline submit against the emulator', function () {
     for (const stage of ['validate', 'upload', 'register', 'put'] as const) assert.ok(result.timings[stage] >= 0);
 
     const logs: string[] = [];
-    const final = await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 }, onLog: (c) => logs.push(`${c.step}: ${c.text}`) });
+    const final = await new JobMonitor(client, result.jobName).follow({
+      backoff: { initialDelayMs: 50, maxDelayMs: 200 },
+      onLog: (c) => logs.push(`${c.step}: ${c.text}`),
+    });
     assert.equal(final.status, 'Completed', logs.join('\n'));
-    assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [['prepare', 'Completed'], ['train', 'Completed']]);
-    assert.ok(logs.some((l) => l.startsWith('prepare: prepare: wrote 200 rows')), logs.join('\n'));
-    assert.ok(logs.some((l) => /train: train: 200 rows/.test(l)), logs.join('\n'));
+    assert.deepEqual(final.steps.map((s) => [s.step, s.status]).sort(), [
+      ['prepare', 'Completed'],
+      ['train', 'Completed'],
+    ]);
+    assert.ok(
+      logs.some((l) => l.startsWith('prepare: prepare: wrote 200 rows')),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((l) => /train: train: 200 rows/.test(l)),
+      logs.join('\n'),
+    );
     assert.ok(Object.keys(final.outputs).some((k) => k === 'train.model_output'));
     // A step fetched by name: ARM answers a stub without properties, so the job comes from run history.
     const step = final.steps.find((s) => s.step === 'train')!;
@@ -83,7 +103,15 @@ describe('pipeline submit against the emulator', function () {
   it('blob traffic goes through the HTTP client it is given: trusted with the emulator CA, refused without it', async () => {
     const ds = await client.defaultDatastore();
     const key = (await client.datastoreAccountKey(ds.name))!;
-    const item: UploadItem = { kind: 'code', localPath: path.join(root, 'src'), isFolder: true, usedBy: ['prepare'], files: ['prepare.py'], totalBytes: 1, hash: 'f'.repeat(64) };
+    const item: UploadItem = {
+      kind: 'code',
+      localPath: path.join(root, 'src'),
+      isFolder: true,
+      usedBy: ['prepare'],
+      files: ['prepare.py'],
+      totalBytes: 1,
+      hash: 'f'.repeat(64),
+    };
     const trusted = new DatastoreUploader(ds, key, createTrustingHttpClient([emu.caPem]));
     assert.equal(await trusted.isUploaded(item), false);
     const untrusted = new DatastoreUploader(ds, key, createTrustingHttpClient([]));
@@ -101,11 +129,20 @@ describe('pipeline submit against the emulator', function () {
 
   it('refuses bad input with the reasons and sends nothing', async () => {
     const before = (await client.listJobs()).length;
-    const bad = fs.readFileSync(pipelineFile(), 'utf8').replace('azureml:sparksmall', 'azureml:nopool').replace('file: prepare.py', 'file: missing.py');
+    const bad = fs
+      .readFileSync(pipelineFile(), 'utf8')
+      .replace('azureml:sparksmall', 'azureml:nopool')
+      .replace('file: prepare.py', 'file: missing.py');
     await assert.rejects(submit(bad), (err: unknown) => {
       assert.ok(err instanceof SubmitRefusedError);
-      assert.ok(err.problems.some((p) => /nopool.*not attached/.test(p)), err.message);
-      assert.ok(err.problems.some((p) => /missing\.py/.test(p)), err.message);
+      assert.ok(
+        err.problems.some((p) => /nopool.*not attached/.test(p)),
+        err.message,
+      );
+      assert.ok(
+        err.problems.some((p) => /missing\.py/.test(p)),
+        err.message,
+      );
       return true;
     });
     assert.equal((await client.listJobs()).length, before);
@@ -124,12 +161,24 @@ describe('pipeline submit against the emulator', function () {
 
   it('leaves no job behind when the PUT fails after the upload, and says what was uploaded', async () => {
     fs.appendFileSync(path.join(root, 'src', 'prepare.py'), '\n# another change\n');
-    emu.handle.faults.add({ kind: 'status', surface: 'arm', method: 'PUT', path: '/jobs/', status: 400, code: 'UserError', message: 'injected', count: 1 });
+    emu.handle.faults.add({
+      kind: 'status',
+      surface: 'arm',
+      method: 'PUT',
+      path: '/jobs/',
+      status: 400,
+      code: 'UserError',
+      message: 'injected',
+      count: 1,
+    });
     const before = (await client.listJobs()).length;
     await assert.rejects(submit(undefined, 'should_not_exist'), (err: unknown) => {
       assert.ok(err instanceof SubmitFailedError, String(err));
       assert.match(err.message, /No job was created/);
-      assert.ok(err.uploaded.some((u) => u.includes('LocalUpload/')), err.message);
+      assert.ok(
+        err.uploaded.some((u) => u.includes('LocalUpload/')),
+        err.message,
+      );
       return true;
     });
     assert.equal((await client.listJobs()).length, before);
@@ -140,7 +189,15 @@ describe('pipeline submit against the emulator', function () {
     const spec = { name: 'shared_prepare', type: 'command', command: 'echo shared', version: '3' };
     await client.putComponentVersion('shared_prepare', '2', { properties: { componentSpec: { ...spec, version: '2' } } });
     await client.putComponentVersion('shared_prepare', '3', { properties: { componentSpec: spec } });
-    const text = ['type: pipeline', 'display_name: latest_ref', 'jobs:', '  only:', '    type: command', '    component: azureml:shared_prepare@latest', ''].join('\n');
+    const text = [
+      'type: pipeline',
+      'display_name: latest_ref',
+      'jobs:',
+      '  only:',
+      '    type: command',
+      '    component: azureml:shared_prepare@latest',
+      '',
+    ].join('\n');
     const result = await submit(text);
     assert.match(String(result.job.properties.jobs!.only.componentId), /\/components\/shared_prepare\/versions\/3$/);
     const final = await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
@@ -148,7 +205,15 @@ describe('pipeline submit against the emulator', function () {
   });
 
   it('a follower that starts after the run ended hands over the whole log before the terminal state', async () => {
-    const text = ['type: pipeline', 'display_name: ended_first', 'jobs:', '  only:', '    type: command', '    command: echo first line && echo second line', ''].join('\n');
+    const text = [
+      'type: pipeline',
+      'display_name: ended_first',
+      'jobs:',
+      '  only:',
+      '    type: command',
+      '    command: echo first line && echo second line',
+      '',
+    ].join('\n');
     const result = await submit(text);
     await new JobMonitor(client, result.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     // A new follower (a run view reconnecting, or reopened later) sees the terminal state at its first poll.
@@ -163,10 +228,16 @@ describe('pipeline submit against the emulator', function () {
   });
 
   it('the emulator keeps component versions immutable and rejects a component without a runnable spec', async () => {
-    await assert.rejects(client.putComponentVersion('azureml_anonymous', 'x1', { properties: { componentSpec: { type: 'spark' } } }), /entry/);
+    await assert.rejects(
+      client.putComponentVersion('azureml_anonymous', 'x1', { properties: { componentSpec: { type: 'spark' } } }),
+      /entry/,
+    );
     const spec = { type: 'command', command: 'echo one' };
     await client.putComponentVersion('fixed', '1', { properties: { componentSpec: spec } });
     await client.putComponentVersion('fixed', '1', { properties: { componentSpec: spec } });
-    await assert.rejects(client.putComponentVersion('fixed', '1', { properties: { componentSpec: { ...spec, command: 'echo two' } } }), /immutable/);
+    await assert.rejects(
+      client.putComponentVersion('fixed', '1', { properties: { componentSpec: { ...spec, command: 'echo two' } } }),
+      /immutable/,
+    );
   });
 });

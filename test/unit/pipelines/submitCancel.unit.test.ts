@@ -18,7 +18,12 @@ import { startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { emulatorAccess } from '../../support/emulatorAccess';
 
 const SUB = '11111111-aaaa-4bbb-8ccc-000000000001';
-const WS = { id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`, name: 'contoso-aml', subscriptionId: SUB, resourceGroup: 'rg-datascience' };
+const WS = {
+  id: `/subscriptions/${SUB}/resourceGroups/rg-datascience/providers/Microsoft.MachineLearningServices/workspaces/contoso-aml`,
+  name: 'contoso-aml',
+  subscriptionId: SUB,
+  resourceGroup: 'rg-datascience',
+};
 const SAMPLE = path.resolve(__dirname, '..', '..', '..', '..', 'sample-workspace');
 const LATENCY_MS = 3000;
 
@@ -28,7 +33,11 @@ function admin(emu: TestEmulator, method: string, p: string, body?: unknown): Pr
     const req = https.request(`${emu.url}${p}`, { method, ca: emu.caPem, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
-      res.on('end', () => ((res.statusCode ?? 500) >= 400 ? reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
+      res.on('end', () =>
+        (res.statusCode ?? 500) >= 400
+          ? reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`))
+          : resolve(text ? JSON.parse(text) : undefined),
+      );
     });
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
@@ -60,7 +69,13 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
   async function submitAndCancel(fault: { method: string; path: string }, cancelAt: SubmitStage, when: RegExp = /./, jobName?: string) {
     // New content each time, so the code is uploaded and registered again.
     fs.appendFileSync(path.join(root, 'src', 'prepare.py'), `\n# ${Date.now()}\n`);
-    const added = await admin(emu, 'POST', '/_emulator/faults', { kind: 'latency', surface: 'arm', ...fault, latencyMs: LATENCY_MS, count: 1 });
+    const added = await admin(emu, 'POST', '/_emulator/faults', {
+      kind: 'latency',
+      surface: 'arm',
+      ...fault,
+      latencyMs: LATENCY_MS,
+      count: 1,
+    });
     const abort = new AbortController();
     const stages: string[] = [];
     let cancelledAt = 0;
@@ -83,7 +98,10 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
           }, 300);
         }
       },
-    }).then(() => undefined, (e: unknown) => e);
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const faults = (await admin(emu, 'GET', '/_emulator/faults')).value as { id: string }[];
     assert.ok(!faults.some((f) => f.id === added.id), `the delayed request was made (stages: ${stages.join(' | ')})`);
     return { error, stages, cancelledAt, finished: Date.now(), started };
@@ -101,7 +119,10 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
     assert.equal(r.error.stage, 'upload');
     assert.deepEqual(r.error.uploaded, []);
     assert.match(r.error.message, /no job was created/);
-    assert.ok(r.finished - r.cancelledAt < LATENCY_MS / 2, `the cancel did not wait out the delayed request (${r.finished - r.cancelledAt} ms)`);
+    assert.ok(
+      r.finished - r.cancelledAt < LATENCY_MS / 2,
+      `the cancel did not wait out the delayed request (${r.finished - r.cancelledAt} ms)`,
+    );
     assert.ok(!r.stages.some((s) => s.startsWith('register') || s.startsWith('put')), r.stages.join(' | '));
     await new Promise((res) => setTimeout(res, LATENCY_MS));
     assert.deepEqual(await jobNames(), before, 'no job was created');
@@ -109,16 +130,29 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
 
   it('cancels during the registration: no job; the next submit reuses the upload and succeeds', async () => {
     const before = await jobNames();
-    const r = await submitAndCancel({ method: 'PUT', path: '/components/azureml_anonymous/versions/' }, 'register', /Registering the component/);
+    const r = await submitAndCancel(
+      { method: 'PUT', path: '/components/azureml_anonymous/versions/' },
+      'register',
+      /Registering the component/,
+    );
     assert.ok(r.error instanceof SubmitCancelledError, String(r.error));
     assert.equal(r.error.stage, 'register');
-    assert.ok(r.error.uploaded.some((u) => u.includes('LocalUpload/')), r.error.message);
+    assert.ok(
+      r.error.uploaded.some((u) => u.includes('LocalUpload/')),
+      r.error.message,
+    );
     assert.ok(r.finished - r.cancelledAt < LATENCY_MS / 2, `${r.finished - r.cancelledAt} ms`);
     assert.ok(!r.stages.some((s) => s.startsWith('put')), r.stages.join(' | '));
     await new Promise((res) => setTimeout(res, LATENCY_MS));
     assert.deepEqual(await jobNames(), before, 'no job was created');
 
-    const again = await submitPipeline({ text: fs.readFileSync(pipelineFile(), 'utf8'), filePath: pipelineFile(), rootDir: root, reader: new NodeFileReader(), client });
+    const again = await submitPipeline({
+      text: fs.readFileSync(pipelineFile(), 'utf8'),
+      filePath: pipelineFile(),
+      rootDir: root,
+      reader: new NodeFileReader(),
+      client,
+    });
     assert.equal(again.uploads[0].uploaded, false, 'the upload of the cancelled submit is reused');
     const final = await new JobMonitor(client, again.jobName).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.status, 'Completed');
@@ -134,6 +168,10 @@ describe('pipeline submit: cancel in every stage (emulator, injected latency)', 
     const final = await new JobMonitor(client, name).follow({ backoff: { initialDelayMs: 50, maxDelayMs: 200 } });
     assert.equal(final.status, 'Canceled', 'the created job does not run');
     const active = (await client.listJobs(500)).filter((j) => !['Completed', 'Failed', 'Canceled'].includes(String(j.properties.status)));
-    assert.deepEqual(active.map((j) => j.name), [], 'no job is left running');
+    assert.deepEqual(
+      active.map((j) => j.name),
+      [],
+      'no job is left running',
+    );
   });
 });

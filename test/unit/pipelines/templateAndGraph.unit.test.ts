@@ -25,16 +25,20 @@ describe('pipelines: template', () => {
         const computes = ['pool1', 'cpu'];
         const parsed = await loadPipeline(text, { filePath: `${dir}/${t.pipelinePath}`, reader: new NodeFileReader(), computes });
         assert.deepEqual(parsed.diagnostics, []);
-        assert.deepEqual(parsed.model!.steps.map((s) => [s.name, s.type]), [
-          ['prepare', 'spark'],
-          ['train', opts.trainOn ?? 'command'],
-          ['score', 'spark'],
-        ]);
+        assert.deepEqual(
+          parsed.model!.steps.map((s) => [s.name, s.type]),
+          [
+            ['prepare', 'spark'],
+            ['train', opts.trainOn ?? 'command'],
+            ['score', 'spark'],
+          ],
+        );
         assert.ok(text.split('\n').filter((l) => l.trim().startsWith('#')).length >= 4, 'template has comments');
         const steps = Object.fromEntries(parsed.model!.steps.map((s) => [s.name, s]));
         // Spark steps on the attached pool when one is given; a command step names a compute only when one
         // was chosen (else Azure ML uses settings.default_compute or serverless compute).
-        for (const name of ['prepare', 'score']) assert.equal(steps[name].compute, opts.sparkPool ? `azureml:${opts.sparkPool}` : undefined);
+        for (const name of ['prepare', 'score'])
+          assert.equal(steps[name].compute, opts.sparkPool ? `azureml:${opts.sparkPool}` : undefined);
         if (!opts.trainOn) assert.equal(steps.train.compute, opts.commandCompute ? `azureml:${opts.commandCompute}` : undefined);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -49,16 +53,21 @@ describe('pipelines: graph', () => {
     const model = analyzePipeline(fs.readFileSync(file, 'utf8'), { filePath: file }).model!;
     const graph = pipelineGraph(model);
     const steps = graph.nodes.filter((n) => n.kind === 'step');
-    assert.deepEqual(steps.map((n) => [n.id, n.stepType, n.compute, n.status]), [
-      ['step:train_job', 'command', 'cpu-cluster', 'unknown'],
-      ['step:score_job', 'command', 'cpu-cluster', 'unknown'],
-      ['step:evaluate_job', 'command', 'cpu-cluster', 'unknown'],
-    ]);
+    assert.deepEqual(
+      steps.map((n) => [n.id, n.stepType, n.compute, n.status]),
+      [
+        ['step:train_job', 'command', 'cpu-cluster', 'unknown'],
+        ['step:score_job', 'command', 'cpu-cluster', 'unknown'],
+        ['step:evaluate_job', 'command', 'cpu-cluster', 'unknown'],
+      ],
+    );
     const edges = graph.edges.map((e) => `${e.source}.${e.sourcePort} -> ${e.target}.${e.targetPort}`);
     assert.ok(edges.includes('step:train_job.model_output -> step:score_job.model_input'));
     assert.ok(edges.includes('step:score_job.score_output -> step:evaluate_job.scoring_result'));
     assert.ok(edges.includes('pipelineInput:pipeline_job_training_max_epocs.pipeline_job_training_max_epocs -> step:train_job.max_epocs'));
-    assert.ok(edges.includes('step:evaluate_job.eval_output -> pipelineOutput:pipeline_job_evaluation_report.pipeline_job_evaluation_report'));
+    assert.ok(
+      edges.includes('step:evaluate_job.eval_output -> pipelineOutput:pipeline_job_evaluation_report.pipeline_job_evaluation_report'),
+    );
     assert.equal(edges.length, 7);
     for (const e of graph.edges) {
       assert.ok(graph.nodes.some((n) => n.id === e.source) && graph.nodes.some((n) => n.id === e.target));

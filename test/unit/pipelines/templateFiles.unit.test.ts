@@ -28,9 +28,10 @@ describe('pipelines: template files', () => {
       const name = opts.name ?? 'spark-prepare-train-score';
       const spark = opts.trainOn === 'spark';
       assert.equal(t.pipelinePath, `${name}.pipeline.yml`);
-      assert.deepEqual(Object.keys(t.files).sort(), [
-        t.pipelinePath, 'data/sample.csv', 'src/prepare.py', 'src/score.py', spark ? 'src/train_spark.py' : 'src/train.py',
-      ].sort());
+      assert.deepEqual(
+        Object.keys(t.files).sort(),
+        [t.pipelinePath, 'data/sample.csv', 'src/prepare.py', 'src/score.py', spark ? 'src/train_spark.py' : 'src/train.py'].sort(),
+      );
       for (const [rel, content] of Object.entries(t.files)) {
         assert.doesNotMatch(content, /@@/, `${rel}: a placeholder is left`);
         assert.doesNotMatch(content, /\r/, `${rel}: line ends are \\n`);
@@ -46,7 +47,10 @@ describe('pipelines: template files', () => {
       assert.deepEqual(yml.match(/^ {2}\w+:$/gm), ['  raw_data:', '  scored_data:', '  prepare:', '  train:', '  score:']);
       // Steps are separated by one blank line and each ends with the Spark conf (or the command step's outputs).
       assert.match(yml, /spark\.executor\.instances: 2\n\n {2}train:\n/);
-      assert.match(yml, spark ? /spark\.executor\.instances: 2\n\n {2}score:\n/ : /--model_output \$\{\{outputs\.model_output\}\}\n\n {2}score:\n/);
+      assert.match(
+        yml,
+        spark ? /spark\.executor\.instances: 2\n\n {2}score:\n/ : /--model_output \$\{\{outputs\.model_output\}\}\n\n {2}score:\n/,
+      );
 
       const sparkSteps = spark ? 3 : 2;
       assert.equal(count(yml, '      spark.executor.memory: 2g\n'), sparkSteps);
@@ -84,19 +88,32 @@ describe('pipelines: template files', () => {
 
   it('every template file is used by some variant', () => {
     const placeholders = new Set<string>();
-    const files = fs.readdirSync(templatesDir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => /\.(yml|py|csv)$/.test(f));
+    const files = fs.readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(yml|py|csv)$/.test(f));
     assert.ok(files.length >= 10, `found ${files.length} template files`);
-    const rendered = variants().map((opts) => Object.values(newPipelineTemplate(opts).files).join('\n')).join('\n');
+    const rendered = variants()
+      .map((opts) => Object.values(newPipelineTemplate(opts).files).join('\n'))
+      .join('\n');
     for (const file of files) {
       const text = fs.readFileSync(path.join(templatesDir, file), 'utf8');
       for (const m of text.matchAll(/@@(\w+)@@/g)) placeholders.add(m[1]);
       // The longest line without a placeholder stands for the file in the output.
-      const line = text.split('\n').filter((l) => !l.includes('@@')).sort((a, b) => b.length - a.length)[0];
+      const line = text
+        .split('\n')
+        .filter((l) => !l.includes('@@'))
+        .sort((a, b) => b.length - a.length)[0];
       assert.ok(rendered.includes(line), `${file} is never rendered (${JSON.stringify(line)})`);
     }
     assert.deepEqual([...placeholders].sort(), [
-      'clusterName', 'commandCompute', 'fitPlain', 'name', 'pipelinePath', 'poolName', 'readRows', 'sparkCompute', 'trainArgs', 'trainStep',
+      'clusterName',
+      'commandCompute',
+      'fitPlain',
+      'name',
+      'pipelinePath',
+      'poolName',
+      'readRows',
+      'sparkCompute',
+      'trainArgs',
+      'trainStep',
     ]);
   });
 });

@@ -76,10 +76,13 @@ jobs:
     const model = analyzePipeline(text, { filePath: `${dir}/pipeline.yml` }).model!;
     const plan = await planUploads(model, reader);
     assert.deepEqual(plan.missing, [`${dir}/missing`]);
-    assert.deepEqual(plan.items.map((i) => [i.kind, i.localPath, i.isFolder, i.usedBy]), [
-      ['code', `${dir}/src`, true, ['a', 'b']],
-      ['data', `${dir}/data/in.csv`, false, ['raw']],
-    ]);
+    assert.deepEqual(
+      plan.items.map((i) => [i.kind, i.localPath, i.isFolder, i.usedBy]),
+      [
+        ['code', `${dir}/src`, true, ['a', 'b']],
+        ['data', `${dir}/data/in.csv`, false, ['raw']],
+      ],
+    );
     assert.equal(plan.items[0].hash, (await hashContent(reader, `${dir}/src`))!.hash);
     assert.match(plan.items[1].hash, /^[0-9a-f]{64}$/);
   });

@@ -23,7 +23,10 @@ describe('ARM wrappers against the emulator', function () {
     const all = await s.account.allSubscriptions();
     assert.deepEqual(all.map((x) => x.subscriptionId).sort(), [SUB1, SUB2]);
     await s.account.setSelection([SUB2]);
-    assert.deepEqual((await s.account.selectedSubscriptions()).map((x) => x.subscriptionId), [SUB2]);
+    assert.deepEqual(
+      (await s.account.selectedSubscriptions()).map((x) => x.subscriptionId),
+      [SUB2],
+    );
     await s.account.setSelection(undefined);
     assert.equal((await s.account.selectedSubscriptions()).length, 2);
   });
@@ -60,7 +63,10 @@ describe('ARM wrappers against the emulator', function () {
       opened++;
       return (async function* () {
         for (let i = 0; i < pages.length; i++) {
-          if (i === 1 && failNext) { failNext = false; throw Object.assign(new Error('HTTP 500'), { statusCode: 500 }); }
+          if (i === 1 && failNext) {
+            failNext = false;
+            throw Object.assign(new Error('HTTP 500'), { statusCode: 500 });
+          }
           yield pages[i];
         }
       })();
@@ -77,7 +83,12 @@ describe('ARM wrappers against the emulator', function () {
     const links = await s.ml.linkedSynapse(await amlWs()).all();
     assert.equal(links.length, 1);
     assert.equal(links[0].synapseWorkspaceName, 'contoso-synapse');
-    const ws = await s.synapse.workspace({ id: links[0].synapseWorkspaceId, subscriptionId: SUB1, resourceGroup: RG, name: 'contoso-synapse' });
+    const ws = await s.synapse.workspace({
+      id: links[0].synapseWorkspaceId,
+      subscriptionId: SUB1,
+      resourceGroup: RG,
+      name: 'contoso-synapse',
+    });
     assert.equal(ws.devEndpoint, `${emu.url}/synapse/contoso-synapse`);
   });
 
@@ -95,7 +106,11 @@ describe('ARM wrappers against the emulator', function () {
   it('attaches a pool through the long-running operation with progress, then detaches it', async () => {
     const ws = await amlWs();
     const seen: string[] = [];
-    const compute = await s.ml.attach(ws, { computeName: 'med', poolId: poolId('sparkmedium'), identity: { type: 'SystemAssigned' } }, { pollIntervalMs: 20, onProgress: (p) => seen.push(p.status) });
+    const compute = await s.ml.attach(
+      ws,
+      { computeName: 'med', poolId: poolId('sparkmedium'), identity: { type: 'SystemAssigned' } },
+      { pollIntervalMs: 20, onProgress: (p) => seen.push(p.status) },
+    );
     assert.equal(compute.provisioningState, 'Succeeded');
     assert.equal(compute.poolName, 'sparkmedium');
     assert.equal(compute.identityType, 'SystemAssigned');
@@ -111,7 +126,14 @@ describe('ARM wrappers against the emulator', function () {
     try {
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
-      await assert.rejects(s.ml.attach(ws, { computeName: 'legacy', poolId: poolId('spark33legacy'), identity: { type: 'None' } }, { signal: ac.signal, pollIntervalMs: 20 }), (e: Error) => e.name === 'AbortError');
+      await assert.rejects(
+        s.ml.attach(
+          ws,
+          { computeName: 'legacy', poolId: poolId('spark33legacy'), identity: { type: 'None' } },
+          { signal: ac.signal, pollIntervalMs: 20 },
+        ),
+        (e: Error) => e.name === 'AbortError',
+      );
       const now = await s.ml.getCompute(ws, 'legacy');
       assert.equal(now?.provisioningState, 'Creating', 'the tree can show the operation still running');
     } finally {
@@ -123,24 +145,51 @@ describe('ARM wrappers against the emulator', function () {
 
   it('maps 403 to the missing permission on the resource, 409 to the conflict', async () => {
     const ws = await amlWs();
-    emu.handle.faults.add({ kind: 'status', status: 403, code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action', surface: 'arm', path: '/computes/', method: 'PUT', count: 1 });
+    emu.handle.faults.add({
+      kind: 'status',
+      status: 403,
+      code: 'AuthorizationFailed',
+      message: 'The client does not have authorization to perform action',
+      surface: 'arm',
+      path: '/computes/',
+      method: 'PUT',
+      count: 1,
+    });
     const err = await s.ml.attach(ws, { computeName: 'x1', poolId: poolId('sparkmedium'), identity: { type: 'None' } }).catch((e) => e);
     assert.equal(err.statusCode, 403);
-    const user = toUserError(err, { what: "attach 'sparkmedium'", permission: 'Microsoft.MachineLearningServices/workspaces/computes/write', on: ws.id, docs: 'https://docs' });
+    const user = toUserError(err, {
+      what: "attach 'sparkmedium'",
+      permission: 'Microsoft.MachineLearningServices/workspaces/computes/write',
+      on: ws.id,
+      docs: 'https://docs',
+    });
     assert.ok(user instanceof UserFacingError);
     assert.match(user.message, /Microsoft\.MachineLearningServices\/workspaces\/computes\/write/);
     assert.match(user.message, /contoso-aml/);
     assert.ok(user.actions.some((a) => a.command === 'synapseSpark.openLink' && a.args?.[0] === 'https://docs'));
-    const conflict = await s.ml.attach(ws, { computeName: 'sparksmall', poolId: poolId('sparkmedium'), identity: { type: 'None' } }).catch((e) => e);
+    const conflict = await s.ml
+      .attach(ws, { computeName: 'sparksmall', poolId: poolId('sparkmedium'), identity: { type: 'None' } })
+      .catch((e) => e);
     assert.equal(conflict.statusCode, 409);
   });
 
   it('recognises the refusal of a new v1 link, and nothing else as one', async () => {
     const sandbox = await amlWs('contoso-aml-sandbox');
-    emu.handle.faults.add({ kind: 'status', status: 400, code: 'UserError', message: 'Linking a Synapse workspace to an Azure Machine Learning workspace is no longer supported (deprecated v1 integration).', surface: 'arm', path: '/linkedServices/', method: 'PUT', count: 1 });
+    emu.handle.faults.add({
+      kind: 'status',
+      status: 400,
+      code: 'UserError',
+      message: 'Linking a Synapse workspace to an Azure Machine Learning workspace is no longer supported (deprecated v1 integration).',
+      surface: 'arm',
+      path: '/linkedServices/',
+      method: 'PUT',
+      count: 1,
+    });
     const refused = await s.ml.link(sandbox, poolId('x', 'contoso-synapse-dev').replace(/\/bigDataPools\/x$/, ''), 'l1').catch((e) => e);
     assert.equal(isV1LinkRefusal(refused), true);
-    const other = await s.ml.link(sandbox, '/subscriptions/x/resourceGroups/y/providers/Microsoft.Synapse/workspaces/none', 'l2').catch((e) => e);
+    const other = await s.ml
+      .link(sandbox, '/subscriptions/x/resourceGroups/y/providers/Microsoft.Synapse/workspaces/none', 'l2')
+      .catch((e) => e);
     assert.equal(other.statusCode, 400);
     assert.equal(isV1LinkRefusal(other), false, 'a missing workspace is not a refused link');
   });

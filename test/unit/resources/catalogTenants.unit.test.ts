@@ -31,14 +31,17 @@ describe('Spark pool catalog: a Livy credential per pool tenant', function () {
     const requests: TokenRequest[] = [];
     const catalog = new ArmSparkPoolCatalog(() => recordingServices(s, requests, false), silentLogger);
     const pools = await catalog.listAttachedPools();
-    assert.deepEqual(pools.map((p) => [p.computeName, p.tenantId]).sort(), [['largepool', emu.tenantId], ['sparksmall', emu.tenantId]]);
+    assert.deepEqual(pools.map((p) => [p.computeName, p.tenantId]).sort(), [
+      ['largepool', emu.tenantId],
+      ['sparksmall', emu.tenantId],
+    ]);
     const token = await catalog.credentialFor(pools[0]).getToken(SYNAPSE_SCOPE);
     assert.equal(claims(token!.token).tid, emu.tenantId);
     assert.equal(claims(token!.token).aud, 'https://dev.azuresynapse.net');
     assert.deepEqual(requests, [{ tenantId: emu.tenantId, scopes: [SYNAPSE_SCOPE] }]);
   });
 
-  it('asks the tenant that owns each pool\'s subscription, and the home tenant for credential()', async () => {
+  it("asks the tenant that owns each pool's subscription, and the home tenant for credential()", async () => {
     const requests: TokenRequest[] = [];
     const catalog = new ArmSparkPoolCatalog(() => recordingServices(s, requests, true), silentLogger);
     const pools = await catalog.listAttachedPools();
@@ -51,7 +54,10 @@ describe('Spark pool catalog: a Livy credential per pool tenant', function () {
       assert.ok(token?.token, 'a real emulator token came back');
     }
     await catalog.credential().getToken(SYNAPSE_SCOPE);
-    assert.deepEqual(requests.map((r) => r.tenantId), [TENANT_B, TENANT_A, TENANT_B, undefined]);
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [TENANT_B, TENANT_A, TENANT_B, undefined],
+    );
     assert.ok(requests.every((r) => r.scopes.length === 1 && r.scopes[0] === SYNAPSE_SCOPE));
   });
 
@@ -61,17 +67,40 @@ describe('Spark pool catalog: a Livy credential per pool tenant', function () {
     const largepool = (await catalog.listAttachedPools()).find((p) => p.computeName === 'largepool')!;
     const { tenantId: _dropped, ...withoutTenant } = largepool;
     await catalog.credentialFor(withoutTenant).getToken(SYNAPSE_SCOPE);
-    assert.deepEqual(requests.map((r) => r.tenantId), [TENANT_B]);
+    assert.deepEqual(
+      requests.map((r) => r.tenantId),
+      [TENANT_B],
+    );
   });
 
-  it('chooses the Synapse workspace\'s subscription over the AML workspace\'s, then falls back', () => {
-    const tenants = new Map([[SUB1.toLowerCase(), TENANT_A], [SUB2.toLowerCase(), TENANT_B]]);
+  it("chooses the Synapse workspace's subscription over the AML workspace's, then falls back", () => {
+    const tenants = new Map([
+      [SUB1.toLowerCase(), TENANT_A],
+      [SUB2.toLowerCase(), TENANT_B],
+    ]);
     const pool = (amlSub: string, synapseSub: string): Pick<AttachedSparkPool, 'amlWorkspace' | 'synapseWorkspace'> => ({
-      amlWorkspace: { id: `/subscriptions/${amlSub}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/aml`, name: 'aml', subscriptionId: amlSub, resourceGroup: 'rg' },
-      synapseWorkspace: { id: `/subscriptions/${synapseSub}/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/syn`, name: 'syn', devEndpoint: 'https://x' },
+      amlWorkspace: {
+        id: `/subscriptions/${amlSub}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/aml`,
+        name: 'aml',
+        subscriptionId: amlSub,
+        resourceGroup: 'rg',
+      },
+      synapseWorkspace: {
+        id: `/subscriptions/${synapseSub}/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/syn`,
+        name: 'syn',
+        devEndpoint: 'https://x',
+      },
     });
-    assert.equal(tenantOfPool(pool(SUB1, SUB2.toUpperCase()), tenants), TENANT_B, 'the pool\'s own subscription, case-insensitively');
-    assert.equal(tenantOfPool(pool(SUB2, 'ffffffff-0000-4000-8000-000000000000'), tenants), TENANT_B, 'unknown Synapse subscription: the AML workspace\'s');
-    assert.equal(tenantOfPool(pool('ffffffff-0000-4000-8000-000000000000', 'eeeeeeee-0000-4000-8000-000000000000'), tenants), undefined, 'nothing known: the home tenant');
+    assert.equal(tenantOfPool(pool(SUB1, SUB2.toUpperCase()), tenants), TENANT_B, "the pool's own subscription, case-insensitively");
+    assert.equal(
+      tenantOfPool(pool(SUB2, 'ffffffff-0000-4000-8000-000000000000'), tenants),
+      TENANT_B,
+      "unknown Synapse subscription: the AML workspace's",
+    );
+    assert.equal(
+      tenantOfPool(pool('ffffffff-0000-4000-8000-000000000000', 'eeeeeeee-0000-4000-8000-000000000000'), tenants),
+      undefined,
+      'nothing known: the home tenant',
+    );
   });
 });

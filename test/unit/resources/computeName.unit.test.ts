@@ -23,7 +23,8 @@ describe('compute name validation (as Azure ML does)', () => {
     assert.equal(suggestComputeName('sparksmall', []), 'sparksmall');
     assert.equal(suggestComputeName('sparksmall', ['sparksmall']), 'sparksmall-1');
     assert.equal(suggestComputeName('33_legacy_pool_with_long_name', []), 'legacy-pool-with');
-    for (const n of [suggestComputeName('x'), suggestComputeName('averyveryverylongpoolname', ['averyveryverylon'])]) assert.equal(validateComputeName(n), undefined, n);
+    for (const n of [suggestComputeName('x'), suggestComputeName('averyveryverylongpoolname', ['averyveryverylon'])])
+      assert.equal(validateComputeName(n), undefined, n);
   });
 
   it('validates linked service names', () => {

@@ -45,7 +45,10 @@ export interface Stack {
   synapse: SynapseService;
 }
 
-export async function signedInStack(emu: TestEmulator, opts: { concurrency?: number; retry?: Partial<RetrySettings>; signIn?: boolean } = {}): Promise<Stack> {
+export async function signedInStack(
+  emu: TestEmulator,
+  opts: { concurrency?: number; retry?: Partial<RetrySettings>; signIn?: boolean } = {},
+): Promise<Stack> {
   const environment = emulatorEnvironment(emu);
   const httpClient = createTrustingHttpClient(readCaBundles([emu.caPath]));
   const source = createCredentialSource(
@@ -54,7 +57,9 @@ export async function signedInStack(emu: TestEmulator, opts: { concurrency?: num
       environment,
       httpClient,
       secrets: { get: async () => undefined, ask: async () => undefined, forget: async () => {} },
-      microsoft: () => { throw new Error('not in unit tests'); },
+      microsoft: () => {
+        throw new Error('not in unit tests');
+      },
     },
   );
   const arm = new ArmContext({
@@ -74,7 +79,8 @@ export async function signedInStack(emu: TestEmulator, opts: { concurrency?: num
 export const SUB1 = '11111111-aaaa-4bbb-8ccc-000000000001';
 export const SUB2 = '22222222-bbbb-4ccc-8ddd-000000000002';
 export const RG = 'rg-datascience';
-export const poolId = (pool: string, ws = 'contoso-synapse') => `/subscriptions/${SUB1}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/${ws}/bigDataPools/${pool}`;
+export const poolId = (pool: string, ws = 'contoso-synapse') =>
+  `/subscriptions/${SUB1}/resourceGroups/${RG}/providers/Microsoft.Synapse/workspaces/${ws}/bigDataPools/${pool}`;
 
 /*
  * Two-tenant tests: the emulator serves one tenant, so these relabel the subscriptions' tenants and record
@@ -83,17 +89,23 @@ export const poolId = (pool: string, ws = 'contoso-synapse') => `/subscriptions/
 export const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 export const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 
-export interface TokenRequest { tenantId?: string; scopes: string[] }
+export interface TokenRequest {
+  tenantId?: string;
+  scopes: string[];
+}
 
 /**
  * The stack's services with a credential source that records each token request; with `twoTenants` the
  * subscriptions are relabelled: Contoso in tenant A, Fabrikam in tenant B.
  */
 export function recordingServices(s: Stack, requests: TokenRequest[], twoTenants: boolean): ResourceServices {
-  const relabel = (subs: SubscriptionInfo[]) => (twoTenants ? subs.map((x) => ({ ...x, tenantId: x.subscriptionId === SUB2 ? TENANT_B : TENANT_A })) : subs);
+  const relabel = (subs: SubscriptionInfo[]) =>
+    twoTenants ? subs.map((x) => ({ ...x, tenantId: x.subscriptionId === SUB2 ? TENANT_B : TENANT_A })) : subs;
   const real = s.account.source;
   const account = {
-    get signedIn() { return s.account.signedIn; },
+    get signedIn() {
+      return s.account.signedIn;
+    },
     allSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.allSubscriptions(signal)),
     selectedSubscriptions: async (signal?: AbortSignal) => relabel(await s.account.selectedSubscriptions(signal)),
     arm: s.arm,

@@ -10,7 +10,9 @@ import { signedInStack } from './harness';
 describe('the remembered sign-in that decides whether a notebook loads the features', function () {
   this.timeout(60_000);
   let emu: TestEmulator;
-  before(async () => { emu = await startTestEmulator(); });
+  before(async () => {
+    emu = await startTestEmulator();
+  });
   after(async () => emu?.stop());
 
   it('is absent before a sign-in, set by signing in, and gone after signing out', async () => {

@@ -24,13 +24,19 @@ describe('redact', () => {
 
   it('masks secrets however their keys and values are quoted', () => {
     const cases = [
-      '{"accountKey": "abc/DEF+gh=="}', "{'clientSecret': 'p@ss w0rd'}", '{"AccountKey":"abc/DEF+gh=="}', 'password="hunter2"',
-      '{"secretsType": "AccountKey", "key": "abc/DEF+gh=="}', '"sasToken": "sv=2021&sig=abc%2F"', "access_token='eyJz'",
+      '{"accountKey": "abc/DEF+gh=="}',
+      "{'clientSecret': 'p@ss w0rd'}",
+      '{"AccountKey":"abc/DEF+gh=="}',
+      'password="hunter2"',
+      '{"secretsType": "AccountKey", "key": "abc/DEF+gh=="}',
+      '"sasToken": "sv=2021&sig=abc%2F"',
+      "access_token='eyJz'",
       '{"refreshToken": "0.AAA-bbb"}',
     ];
     for (const text of cases) {
       const out = redact(text);
-      for (const secret of ['abc/DEF+gh==', 'p@ss', 'hunter2', 'abc%2F', 'eyJz', '0.AAA-bbb']) assert.ok(!out.includes(secret), `${text} -> ${out}`);
+      for (const secret of ['abc/DEF+gh==', 'p@ss', 'hunter2', 'abc%2F', 'eyJz', '0.AAA-bbb'])
+        assert.ok(!out.includes(secret), `${text} -> ${out}`);
     }
     assert.strictEqual(redact('{"accountKey": "abc"}'), '{"accountKey": "***"}', 'the JSON stays well formed');
     assert.strictEqual(redact('{"key": "abc"}'), '{"key": "***"}');

@@ -8,13 +8,27 @@ import type { EditorState, StepView } from '../../../src/protocol/pipelineEditor
 import { bundle, commitText, controls, openWebview, type El, type WebviewDom } from './webviewDom';
 
 function step(name: string, extra: Partial<StepView> = {}): StepView {
-  return { name, type: 'spark', editable: true, compute: 'pool1', entryFile: `${name}.py`, conf: {}, inputs: [], outputs: [], line: 1, ...extra };
+  return {
+    name,
+    type: 'spark',
+    editable: true,
+    compute: 'pool1',
+    entryFile: `${name}.py`,
+    conf: {},
+    inputs: [],
+    outputs: [],
+    line: 1,
+    ...extra,
+  };
 }
 
 function state(steps: StepView[], version = 1): EditorState {
   return {
     version,
-    graph: { nodes: steps.map((s) => ({ id: `step:${s.name}`, kind: 'step' as const, label: s.name, inputs: [], outputs: [] })), edges: [] },
+    graph: {
+      nodes: steps.map((s) => ({ id: `step:${s.name}`, kind: 'step' as const, label: s.name, inputs: [], outputs: [] })),
+      edges: [],
+    },
     steps,
     problems: [],
     sparkPools: ['pool1'],
@@ -27,7 +41,12 @@ describe('Pipeline editor webview (DOM)', () => {
   const side = (): El => dom.document.getElementById('side')!;
   const named = (name: string): El => {
     const found = controls(side()).find((c) => c.name === name);
-    assert.ok(found, `no control named ${name}: ${controls(side()).map((c) => c.name).join(' | ')}`);
+    assert.ok(
+      found,
+      `no control named ${name}: ${controls(side())
+        .map((c) => c.name)
+        .join(' | ')}`,
+    );
     return found.el;
   };
   const edits = () => dom.posted.filter((m) => m.type === 'edit');
@@ -93,7 +112,10 @@ describe('Pipeline editor webview (DOM)', () => {
     dom.send({ type: 'bogus' });
     await dom.settle();
     assert.strictEqual(side().querySelector('h2')?.textContent, 'train (spark)');
-    assert.deepStrictEqual(dom.posted.map((m) => m.type), ['ready']);
+    assert.deepStrictEqual(
+      dom.posted.map((m) => m.type),
+      ['ready'],
+    );
   });
 
   it('shows a text that is not a pipeline with a way to open it as text', async () => {

@@ -7,19 +7,60 @@ import type { EditOp, EditorState, StepView } from '../../../src/protocol/pipeli
 import { bundle, choose, commitText, controls, openWebview, type El, type WebviewDom } from './webviewDom';
 
 function sparkStep(name: string, extra: Partial<StepView> = {}): StepView {
-  return { name, type: 'spark', editable: true, compute: 'pool1', entryFile: 'prep.py', args: '--in x', conf: {}, inputs: [], outputs: [], line: 1, ...extra };
+  return {
+    name,
+    type: 'spark',
+    editable: true,
+    compute: 'pool1',
+    entryFile: 'prep.py',
+    args: '--in x',
+    conf: {},
+    inputs: [],
+    outputs: [],
+    line: 1,
+    ...extra,
+  };
 }
 
 /** prepare -> train -> score (score binds train's model); prepare's conf has two settings. */
 function pipeline(): EditorState {
   const steps: StepView[] = [
-    sparkStep('prepare', { conf: { 'spark.executor.instances': 2, 'spark.app.name': 'prep' }, inputs: [{ name: 'raw', value: '${{parent.inputs.raw}}' }], outputs: [{ name: 'clean', value: '' }] }),
-    sparkStep('train', { inputs: [{ name: 'data', value: '${{parent.jobs.prepare.outputs.clean}}' }], outputs: [{ name: 'model', value: '' }] }),
-    { name: 'score', type: 'command', editable: true, compute: 'azureml:cpu', command: 'python score.py', conf: {}, inputs: [{ name: 'model', value: '${{parent.jobs.train.outputs.model}}' }], outputs: [{ name: 'scores', value: '' }], line: 20 },
+    sparkStep('prepare', {
+      conf: { 'spark.executor.instances': 2, 'spark.app.name': 'prep' },
+      inputs: [{ name: 'raw', value: '${{parent.inputs.raw}}' }],
+      outputs: [{ name: 'clean', value: '' }],
+    }),
+    sparkStep('train', {
+      inputs: [{ name: 'data', value: '${{parent.jobs.prepare.outputs.clean}}' }],
+      outputs: [{ name: 'model', value: '' }],
+    }),
+    {
+      name: 'score',
+      type: 'command',
+      editable: true,
+      compute: 'azureml:cpu',
+      command: 'python score.py',
+      conf: {},
+      inputs: [{ name: 'model', value: '${{parent.jobs.train.outputs.model}}' }],
+      outputs: [{ name: 'scores', value: '' }],
+      line: 20,
+    },
     { name: 'sub', type: 'pipeline', editable: false, conf: {}, inputs: [], outputs: [], line: 30 },
   ];
-  const node = (s: StepView) => ({ id: `step:${s.name}`, kind: 'step' as const, label: s.name, inputs: s.inputs.map((i) => i.name), outputs: s.outputs.map((o) => o.name) });
-  const subgraph = { nodes: [{ id: 'step:a', kind: 'step' as const, label: 'a', inputs: [], outputs: [] }, { id: 'step:b', kind: 'step' as const, label: 'b', inputs: [], outputs: [] }], edges: [] };
+  const node = (s: StepView) => ({
+    id: `step:${s.name}`,
+    kind: 'step' as const,
+    label: s.name,
+    inputs: s.inputs.map((i) => i.name),
+    outputs: s.outputs.map((o) => o.name),
+  });
+  const subgraph = {
+    nodes: [
+      { id: 'step:a', kind: 'step' as const, label: 'a', inputs: [], outputs: [] },
+      { id: 'step:b', kind: 'step' as const, label: 'b', inputs: [], outputs: [] },
+    ],
+    edges: [],
+  };
   return {
     version: 1,
     graph: {
@@ -77,7 +118,12 @@ describe('Pipeline editor step form (DOM)', () => {
 
   const control = (name: string): El => {
     const found = controls(form).find((c) => c.name === name);
-    assert.ok(found, `no control named ${name}: ${controls(form).map((c) => c.name).join(' | ')}`);
+    assert.ok(
+      found,
+      `no control named ${name}: ${controls(form)
+        .map((c) => c.name)
+        .join(' | ')}`,
+    );
     return found.el;
   };
 
@@ -110,7 +156,10 @@ describe('Pipeline editor step form (DOM)', () => {
     assert.strictEqual(form.querySelector('vscode-single-select[data-field="compute"]')?.value, 'pool1');
     const groups = [...form.querySelectorAll('[role="group"]')].map((g) => g.getAttribute('aria-label'));
     assert.deepStrictEqual(groups, ['Spark conf', 'Inputs', 'Outputs']);
-    assert.deepStrictEqual([...form.querySelectorAll('.field > label')].map((l) => l.textContent), ['Name', 'Compute (attached Spark pool)', 'Entry file', 'Arguments', 'Spark conf', 'Inputs', 'Outputs']);
+    assert.deepStrictEqual(
+      [...form.querySelectorAll('.field > label')].map((l) => l.textContent),
+      ['Name', 'Compute (attached Spark pool)', 'Entry file', 'Arguments', 'Spark conf', 'Inputs', 'Outputs'],
+    );
   });
 
   it('gives a command step a Command and a free-text Compute, and offers only steps that make no cycle', async () => {
@@ -124,7 +173,16 @@ describe('Pipeline editor step form (DOM)', () => {
     await show('score');
     assert.strictEqual(form.querySelector('h2')?.textContent, 'score (command)');
     const names = controls(form).map((c) => c.name);
-    for (const name of ['Name', 'Compute', 'Command', 'Input model', 'Bind input model to a step output', 'New input name', 'Step output for the new input']) assert.ok(names.includes(name), `${name} in ${names.join(' | ')}`);
+    for (const name of [
+      'Name',
+      'Compute',
+      'Command',
+      'Input model',
+      'Bind input model to a step output',
+      'New input name',
+      'Step output for the new input',
+    ])
+      assert.ok(names.includes(name), `${name} in ${names.join(' | ')}`);
     assert.ok(!names.some((n) => /Spark setting|Entry file|Arguments/.test(n)), names.join(' | '));
     assert.strictEqual(control('Compute').tagName, 'VSCODE-TEXTFIELD');
     assert.strictEqual(control('Command').value, 'python score.py');
@@ -224,7 +282,10 @@ describe('Pipeline editor step form (DOM)', () => {
     await show('sub');
     assert.strictEqual(form.querySelector('h2')?.textContent, 'sub (pipeline)');
     assert.match(form.textContent ?? '', /runs a pipeline component of 2 steps; it is kept as written/);
-    assert.deepStrictEqual(controls(form).map((c) => c.name), ['Open nested pipeline sub']);
+    assert.deepStrictEqual(
+      controls(form).map((c) => c.name),
+      ['Open nested pipeline sub'],
+    );
     control('Open nested pipeline sub').click();
     assert.deepStrictEqual(calls, ['openNested sub']);
 

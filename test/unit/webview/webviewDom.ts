@@ -14,17 +14,19 @@ const bundles = new Map<string, Promise<string>>();
 export function bundle(entry: string): Promise<string> {
   let code = bundles.get(entry);
   if (!code) {
-    code = esbuild.build({
-      entryPoints: [path.join(repoRoot, entry)],
-      absWorkingDir: repoRoot,
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      loader: { '.css': 'text' },
-      logLevel: 'silent',
-    }).then((r) => r.outputFiles[0].text);
+    code = esbuild
+      .build({
+        entryPoints: [path.join(repoRoot, entry)],
+        absWorkingDir: repoRoot,
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        loader: { '.css': 'text' },
+        logLevel: 'silent',
+      })
+      .then((r) => r.outputFiles[0].text);
     bundles.set(entry, code);
   }
   return code;
@@ -55,7 +57,13 @@ export interface HTMLLikeElement {
 
 export interface WebviewDom {
   window: Window;
-  document: { body: El; activeElement: El | null; createElement(tag: string): El; getElementById(id: string): El | null; querySelector(s: string): El | null };
+  document: {
+    body: El;
+    activeElement: El | null;
+    createElement(tag: string): El;
+    getElementById(id: string): El | null;
+    querySelector(s: string): El | null;
+  };
   /** What the webview posted, in order (copied as the real channel does). */
   posted: { type: string; [key: string]: unknown }[];
   /** Delivers a message from the extension. */

@@ -26,7 +26,11 @@ export interface GraphViewEvents {
   onConnect?(from: { node: string; port: string }, to: { node: string; port?: string }): void;
 }
 
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   parent?.appendChild(node);
@@ -48,9 +52,17 @@ export class GraphView {
   /** Milliseconds the last layout took (shown for the benchmark). */
   lastLayoutMs = 0;
 
-  constructor(private readonly container: HTMLElement, private readonly events: GraphViewEvents) {
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly events: GraphViewEvents,
+  ) {
     // tabindex -1: a click on the background focuses the graph (keys then work) without adding a tab stop.
-    this.svg = el('svg', { class: 'graph', role: 'application', tabindex: -1, 'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one, + and - zoom, 0 fits.' });
+    this.svg = el('svg', {
+      class: 'graph',
+      role: 'application',
+      tabindex: -1,
+      'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one, + and - zoom, 0 fits.',
+    });
     this.viewport = el('g', {}, this.svg);
     container.appendChild(this.svg);
     this.installPanZoom();
@@ -98,12 +110,22 @@ export class GraphView {
     for (const e of this.graph.edges) {
       const pts = layout.edges.get(e.id);
       if (!pts || pts.length < 2) continue;
-      const d = `M ${pts[0].x} ${pts[0].y} ` + pts.slice(1).map((p) => `L ${p.x} ${p.y}`).join(' ');
+      const d =
+        `M ${pts[0].x} ${pts[0].y} ` +
+        pts
+          .slice(1)
+          .map((p) => `L ${p.x} ${p.y}`)
+          .join(' ');
       const path = el('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' }, edges);
-      el('title', {}, path).textContent = `${e.source.replace(/^step:/, '')}.${e.sourcePort} -> ${e.target.replace(/^step:/, '')}.${e.targetPort}`;
+      el('title', {}, path).textContent =
+        `${e.source.replace(/^step:/, '')}.${e.sourcePort} -> ${e.target.replace(/^step:/, '')}.${e.targetPort}`;
     }
     const defs = el('defs', {}, this.viewport);
-    const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+    const marker = el(
+      'marker',
+      { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      defs,
+    );
     el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker);
     for (const n of this.graph.nodes) this.drawNode(n, layout);
     this.updateNodeStates(false);
@@ -140,20 +162,25 @@ export class GraphView {
     const box = layout.nodes.get(n.id);
     if (!box) return;
     const status = n.status && n.status !== 'unknown' ? ` status-${n.status}` : '';
-    const g = el('g', {
-      class: `node kind-${n.kind}${status}${n.errors ? ' has-errors' : ''}${n.id === this.selected ? ' selected' : ''}`,
-      transform: `translate(${box.x},${box.y})`,
-      tabindex: -1,
-      role: 'button',
-      'data-node-id': n.id,
-      'aria-label': `${n.label}${n.stepType ? `, ${n.stepType} step` : ''}${n.status && n.status !== 'unknown' ? `, ${n.status}` : ''}${n.errors ? `, ${n.errors} problems` : ''}`,
-    }, this.viewport);
+    const g = el(
+      'g',
+      {
+        class: `node kind-${n.kind}${status}${n.errors ? ' has-errors' : ''}${n.id === this.selected ? ' selected' : ''}`,
+        transform: `translate(${box.x},${box.y})`,
+        tabindex: -1,
+        role: 'button',
+        'data-node-id': n.id,
+        'aria-label': `${n.label}${n.stepType ? `, ${n.stepType} step` : ''}${n.status && n.status !== 'unknown' ? `, ${n.status}` : ''}${n.errors ? `, ${n.errors} problems` : ''}`,
+      },
+      this.viewport,
+    );
     el('rect', { width: box.width, height: box.height, rx: 6, class: 'box' }, g);
     el('rect', { width: 5, height: box.height, rx: 2, class: 'stripe' }, g);
     el('text', { x: 14, y: 22, class: 'label' }, g).textContent = n.label.length > 24 ? `${n.label.slice(0, 23)}...` : n.label;
     const sub = [n.stepType, n.compute].filter(Boolean).join(' · ');
     el('text', { x: 14, y: 42, class: 'sub' }, g).textContent = sub.length > 30 ? `${sub.slice(0, 29)}...` : sub;
-    if (n.status && n.status !== 'unknown') el('text', { x: box.width - 10, y: 42, class: 'status', 'text-anchor': 'end' }, g).textContent = n.status;
+    if (n.status && n.status !== 'unknown')
+      el('text', { x: box.width - 10, y: 42, class: 'status', 'text-anchor': 'end' }, g).textContent = n.status;
     if (n.errors) {
       const badge = el('g', { class: 'badge', transform: `translate(${box.width - 14},14)` }, g);
       el('circle', { r: 9 }, badge);
@@ -258,7 +285,9 @@ export class GraphView {
 
   /** Puts keyboard focus on the selected node (else the graph's tab stop). */
   focus(): void {
-    (this.nodeElement(this.selected) ?? this.viewport.querySelector<SVGGElement>('g.node[tabindex="0"]') ?? this.svg).focus({ preventScroll: true });
+    (this.nodeElement(this.selected) ?? this.viewport.querySelector<SVGGElement>('g.node[tabindex="0"]') ?? this.svg).focus({
+      preventScroll: true,
+    });
   }
 
   /** The lowest scale the first fit (and a window resize) goes to: 13 px labels stay about 8 px. */
@@ -316,11 +345,15 @@ export class GraphView {
       if (drag && Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) < 3) this.select(undefined, false);
       drag = undefined;
     });
-    this.svg.addEventListener('wheel', (ev) => {
-      ev.preventDefault();
-      const r = this.svg.getBoundingClientRect();
-      this.zoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - r.left, ev.clientY - r.top);
-    }, { passive: false });
+    this.svg.addEventListener(
+      'wheel',
+      (ev) => {
+        ev.preventDefault();
+        const r = this.svg.getBoundingClientRect();
+        this.zoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - r.left, ev.clientY - r.top);
+      },
+      { passive: false },
+    );
     this.svg.addEventListener('keydown', (ev) => this.onKey(ev));
     // Tab (or a click) onto a node that is partly off-screen brings it into view.
     this.svg.addEventListener('focusin', (ev) => {

@@ -46,7 +46,10 @@ export function field(label: string, control: (label: string) => unknown): Templ
 
 /** A labelled row of several controls: the label is the group's name. */
 export function fieldGroup(label: string, content: unknown): TemplateResult {
-  return html`<div class="field"><label>${label}</label><div role="group" aria-label=${label}>${content}</div></div>`;
+  return html`<div class="field">
+    <label>${label}</label>
+    <div role="group" aria-label=${label}>${content}</div>
+  </div>`;
 }
 
 interface TextfieldOptions extends ControlKeys {
@@ -58,15 +61,25 @@ interface TextfieldOptions extends ControlKeys {
  * A text field showing `value` (again after every render, so a refused edit does not stay on screen);
  * `onCommit` gets a changed value when the field commits it (Enter or leaving the field).
  */
-export function textfield(value: string | undefined, onCommit: ((v: string) => void) | undefined, o: TextfieldOptions = {}): TemplateResult {
+export function textfield(
+  value: string | undefined,
+  onCommit: ((v: string) => void) | undefined,
+  o: TextfieldOptions = {},
+): TemplateResult {
   const shown = value ?? '';
   // `label` (the inner input's accessible name) is a property of the component, not an attribute.
-  return html`<vscode-textfield .value=${live(shown)} .label=${o.label ?? ''} placeholder=${ifDefined(o.placeholder)}
-    data-field=${ifDefined(o.field)} data-conf=${ifDefined(o.conf)} data-input=${ifDefined(o.input)}
+  return html`<vscode-textfield
+    .value=${live(shown)}
+    .label=${o.label ?? ''}
+    placeholder=${ifDefined(o.placeholder)}
+    data-field=${ifDefined(o.field)}
+    data-conf=${ifDefined(o.conf)}
+    data-input=${ifDefined(o.input)}
     @change=${(ev: Event) => {
       const v = (ev.currentTarget as HTMLElement & { value: string }).value;
       if (onCommit && v !== shown) onCommit(v);
-    }}></vscode-textfield>`;
+    }}
+  ></vscode-textfield>`;
 }
 
 interface SelectOptions {
@@ -81,12 +94,20 @@ interface SelectOptions {
 export function select(options: string[], value: string | undefined, onCommit: (v: string) => void, o: SelectOptions): unknown {
   const shown = value ?? '';
   // A new option list gets a new drop-down, as the component reads its options when they are slotted in.
-  return keyed(options.join('\n'), html`<vscode-single-select .label=${o.label} title=${ifDefined(o.title)} data-field=${ifDefined(o.field)}
-    .value=${live(shown)}
-    @change=${(ev: Event) => {
-      const v = (ev.currentTarget as HTMLElement & { value: string }).value;
-      if (v !== shown) onCommit(v);
-    }}>${options.map((opt) => html`<vscode-option .value=${opt} ?selected=${opt === shown}>${opt || (o.emptyLabel ?? '(none)')}</vscode-option>`)}</vscode-single-select>`);
+  return keyed(
+    options.join('\n'),
+    html`<vscode-single-select
+      .label=${o.label}
+      title=${ifDefined(o.title)}
+      data-field=${ifDefined(o.field)}
+      .value=${live(shown)}
+      @change=${(ev: Event) => {
+        const v = (ev.currentTarget as HTMLElement & { value: string }).value;
+        if (v !== shown) onCommit(v);
+      }}
+      >${options.map((opt) => html`<vscode-option .value=${opt} ?selected=${opt === shown}>${opt || (o.emptyLabel ?? '(none)')}</vscode-option>`)}</vscode-single-select
+    >`,
+  );
 }
 
 /** A secondary button; `name` is the accessible name when the visible text alone does not say what it acts on. */

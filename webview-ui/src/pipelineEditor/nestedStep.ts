@@ -5,7 +5,12 @@ import { stepNodeId, stepOfNodeId } from '../../../src/protocol/messages';
 import { button, LightElement, type StepFormEditor } from './formParts';
 
 export class PipelineNestedStep extends LightElement {
-  static override properties = { graph: { attribute: false }, step: { attribute: false }, pipeline: { attribute: false }, editor: { attribute: false } };
+  static override properties = {
+    graph: { attribute: false },
+    step: { attribute: false },
+    pipeline: { attribute: false },
+    editor: { attribute: false },
+  };
   /** The nested pipeline's graph, as shown on the canvas. */
   declare graph: GraphView | undefined;
   /** The selected step of the nested pipeline. */
@@ -18,9 +23,19 @@ export class PipelineNestedStep extends LightElement {
     const step = this.step;
     const node = step === undefined ? undefined : this.graph?.nodes.find((n) => n.id === stepNodeId(step));
     if (!node) return html`<p class="hint">The steps of ${this.pipeline}. Select one to see it; Back returns to the pipeline.</p>`;
-    const details = [['Compute', node.compute ?? '(pipeline default)'], ['Inputs', node.inputs.join(', ') || 'none'], ['Outputs', node.outputs.join(', ') || 'none']];
+    const details = [
+      ['Compute', node.compute ?? '(pipeline default)'],
+      ['Inputs', node.inputs.join(', ') || 'none'],
+      ['Outputs', node.outputs.join(', ') || 'none'],
+    ];
     return html`<h2>${node.label} (${node.stepType ?? 'step'})</h2>
-      <dl class="outputs">${details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+      <dl class="outputs">
+        ${details.map(
+          ([k, v]) =>
+            html`<dt>${k}</dt>
+              <dd>${v}</dd>`,
+        )}
+      </dl>
       ${node.subgraph ? button('Open nested pipeline', () => this.editor?.openNested(stepOfNodeId(node.id) ?? node.label), `Open nested pipeline ${node.label}`) : undefined}`;
   }
 }

@@ -14,20 +14,28 @@ export class PipelineSparkConf extends LightElement {
     if (!step) return undefined;
     const edit = (op: Parameters<StepFormEditor['edit']>[0]) => void this.editor?.edit(op);
     // Rows keep their elements by key, so the one being typed in stays focused when another goes.
-    const rows = repeat(Object.entries(step.conf), ([key]) => key, ([key, value]) => html`<div class="row">
-      <span class="name" title=${key}>${key}</span>
-      ${textfield(String(value), (v) => edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { conf: key, label: `Value of ${key}` })}
-      ${button('Remove', () => edit({ kind: 'removeConf', step: step.name, key }), `Remove Spark setting ${key}`)}
-    </div>`);
+    const rows = repeat(
+      Object.entries(step.conf),
+      ([key]) => key,
+      ([key, value]) =>
+        html`<div class="row">
+          <span class="name" title=${key}>${key}</span>
+          ${textfield(String(value), (v) => edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { conf: key, label: `Value of ${key}` })}
+          ${button('Remove', () => edit({ kind: 'removeConf', step: step.name, key }), `Remove Spark setting ${key}`)}
+        </div>`,
+    );
     const add = () => {
-      const [key, value] = ['conf-new-key', 'conf-new-value'].map((f) => this.querySelector<HTMLElement & { value: string }>(`[data-field="${f}"]`)?.value ?? '');
+      const [key, value] = ['conf-new-key', 'conf-new-value'].map(
+        (f) => this.querySelector<HTMLElement & { value: string }>(`[data-field="${f}"]`)?.value ?? '',
+      );
       if (key) edit({ kind: 'setConf', step: step.name, key, value: coerce(value) });
     };
-    return html`${rows}<div class="row">
-      ${textfield('', undefined, { placeholder: 'spark.key', field: 'conf-new-key', label: 'New Spark setting: key' })}
-      ${textfield('', undefined, { placeholder: 'value', field: 'conf-new-value', label: 'New Spark setting: value' })}
-      ${button('Add', add, 'Add the Spark setting')}
-    </div>`;
+    return html`${rows}
+      <div class="row">
+        ${textfield('', undefined, { placeholder: 'spark.key', field: 'conf-new-key', label: 'New Spark setting: key' })}
+        ${textfield('', undefined, { placeholder: 'value', field: 'conf-new-value', label: 'New Spark setting: value' })}
+        ${button('Add', add, 'Add the Spark setting')}
+      </div>`;
   }
 }
 

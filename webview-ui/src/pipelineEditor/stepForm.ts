@@ -45,7 +45,10 @@ export class PipelineStepForm extends LightElement {
     const step = this.state?.steps.find((s) => s.name === this.step);
     if (!step) {
       this.refocus = undefined;
-      const hint = this.state && this.state.steps.length > 0 ? 'Select a step to edit it (click, or arrow keys in the graph).' : 'No steps yet: add one with the toolbar.';
+      const hint =
+        this.state && this.state.steps.length > 0
+          ? 'Select a step to edit it (click, or arrow keys in the graph).'
+          : 'No steps yet: add one with the toolbar.';
       return html`<p class="hint">${hint}</p>`;
     }
     const title = html`<h2>${step.name} (${step.type})</h2>`;
@@ -53,19 +56,31 @@ export class PipelineStepForm extends LightElement {
       this.refocus = undefined;
       return html`${title}${this.keptAsWritten(step)}`;
     }
-    const setField = (path: string[]) => (v: string) => void this.editor?.edit({ kind: 'setField', step: step.name, path, value: v || null });
+    const setField = (path: string[]) => (v: string) =>
+      void this.editor?.edit({ kind: 'setField', step: step.name, path, value: v || null });
     return html`${title}
       ${field('Name', (label) => textfield(step.name, (to) => void this.editor?.edit({ kind: 'rename', step: step.name, to }), { field: 'name', label }))}
       ${this.computeField(step)}
-      ${step.type === 'spark'
-        ? field('Entry file', (label) => textfield(step.entryFile, setField(['entry', 'file']), { field: 'entry', label }))
-        : field('Command', (label) => textfield(step.command, setField(['command']), { field: 'command', label }))}
-      ${step.type === 'spark'
-        ? html`${field('Arguments', (label) => textfield(step.args, setField(['args']), { field: 'args', label }))}
-          ${fieldGroup('Spark conf', html`<pipeline-spark-conf .step=${step} .editor=${this.editor}></pipeline-spark-conf>`)}`
-        : nothing}
+      ${
+        step.type === 'spark'
+          ? field('Entry file', (label) => textfield(step.entryFile, setField(['entry', 'file']), { field: 'entry', label }))
+          : field('Command', (label) => textfield(step.command, setField(['command']), { field: 'command', label }))
+      }
+      ${
+        step.type === 'spark'
+          ? html`${field('Arguments', (label) => textfield(step.args, setField(['args']), { field: 'args', label }))}
+            ${fieldGroup('Spark conf', html`<pipeline-spark-conf .step=${step} .editor=${this.editor}></pipeline-spark-conf>`)}`
+          : nothing
+      }
       ${fieldGroup('Inputs', html`<pipeline-step-inputs .step=${step} .state=${this.state} .editor=${this.editor}></pipeline-step-inputs>`)}
-      ${step.outputs.length > 0 ? fieldGroup('Outputs', step.outputs.map((o) => html`<div class="row">${o.name}</div>`)) : nothing}
+      ${
+        step.outputs.length > 0
+          ? fieldGroup(
+              'Outputs',
+              step.outputs.map((o) => html`<div class="row">${o.name}</div>`),
+            )
+          : nothing
+      }
       <div class="row">
         ${button('Show in text', () => this.editor?.reveal(step.name), `Show in text: step ${step.name}`)}
         ${button('Remove step', () => void this.editor?.edit({ kind: 'removeStep', step: step.name }), `Remove step ${step.name}`)}
@@ -77,17 +92,24 @@ export class PipelineStepForm extends LightElement {
     const sub = this.state?.graph.nodes.find((n) => n.id === stepNodeId(step.name))?.subgraph;
     if (!sub) return html`<p class="hint">Steps of type '${step.type}' are kept as written; edit them in the text.</p>`;
     const steps = sub.nodes.filter((n) => n.kind === 'step').length;
-    return html`<p class="hint">This step runs a pipeline component of ${steps} step${steps === 1 ? '' : 's'}; it is kept as written (edit it in the text or the component's file).</p>
+    return html`<p class="hint">
+        This step runs a pipeline component of ${steps} step${steps === 1 ? '' : 's'}; it is kept as written (edit it in the text or the
+        component's file).
+      </p>
       ${button('Open nested pipeline', () => this.editor?.openNested(step.name), `Open nested pipeline ${step.name}`)}`;
   }
 
   private computeField(step: StepView): TemplateResult {
     const setCompute = (v: string | null) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['compute'], value: v });
     if (step.type !== 'spark') {
-      return field('Compute', (label) => textfield(step.compute, (v) => setCompute(v ? `azureml:${v.replace(/^azureml:/, '')}` : null), { field: 'compute', label }));
+      return field('Compute', (label) =>
+        textfield(step.compute, (v) => setCompute(v ? `azureml:${v.replace(/^azureml:/, '')}` : null), { field: 'compute', label }),
+      );
     }
     const pools = [...new Set(['', ...(this.state?.sparkPools ?? []), ...(step.compute ? [step.compute] : [])])];
-    return field('Compute (attached Spark pool)', (label) => select(pools, step.compute, (v) => setCompute(v ? `azureml:${v}` : null), { field: 'compute', label }));
+    return field('Compute (attached Spark pool)', (label) =>
+      select(pools, step.compute, (v) => setCompute(v ? `azureml:${v}` : null), { field: 'compute', label }),
+    );
   }
 }
 

@@ -58,34 +58,47 @@ export class PipelineStepInputs extends LightElement {
     if (!step) return undefined;
     // Outputs of the other steps, except those downstream of this one (choosing them could only make a cycle).
     const downstream = downstreamOf(this.state, step.name);
-    const sources = (this.state?.steps ?? []).filter((s) => s.name !== step.name && !downstream.has(s.name)).flatMap((s) => s.outputs.map((o) => `${s.name}.${o.name}`));
+    const sources = (this.state?.steps ?? [])
+      .filter((s) => s.name !== step.name && !downstream.has(s.name))
+      .flatMap((s) => s.outputs.map((o) => `${s.name}.${o.name}`));
     const connect = (output: string, toInput: string) => {
       const [fromStep, fromOutput] = output.split('.');
       void this.editor?.edit({ kind: 'connect', fromStep, fromOutput, toStep: step.name, toInput });
     };
-    const rows = repeat(step.inputs, (input) => input.name, (input) => {
-      const bound = STEP_OUTPUT.exec(input.value ?? '');
-      const current = bound ? `${bound[1]}.${bound[2]}` : '';
-      // A binding to a step not offered (downstream, or gone) still shows as the current choice.
-      const options = ['', ...sources, ...(current && !sources.includes(current) ? [current] : [])];
-      return html`<div class="row">
-        <span class="name">${input.name}</span>
-        ${textfield(input.value, (v) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { input: input.name, label: `Input ${input.name}` })}
-        ${sources.length > 0
-          ? select(options, current, (v) => v && connect(v, input.name), {
-            title: 'Bind to the output of another step', label: `Bind input ${input.name} to a step output`, emptyLabel: notFromStepLabel(input.value),
-          })
-          : nothing}
-      </div>`;
-    });
+    const rows = repeat(
+      step.inputs,
+      (input) => input.name,
+      (input) => {
+        const bound = STEP_OUTPUT.exec(input.value ?? '');
+        const current = bound ? `${bound[1]}.${bound[2]}` : '';
+        // A binding to a step not offered (downstream, or gone) still shows as the current choice.
+        const options = ['', ...sources, ...(current && !sources.includes(current) ? [current] : [])];
+        return html`<div class="row">
+          <span class="name">${input.name}</span>
+          ${textfield(input.value, (v) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { input: input.name, label: `Input ${input.name}` })}
+          ${
+            sources.length > 0
+              ? select(options, current, (v) => v && connect(v, input.name), {
+                  title: 'Bind to the output of another step',
+                  label: `Bind input ${input.name} to a step output`,
+                  emptyLabel: notFromStepLabel(input.value),
+                })
+              : nothing
+          }
+        </div>`;
+      },
+    );
     if (sources.length === 0) return rows;
     const newInput = () => this.querySelector<HTMLElement & { value: string }>('[data-field="input-new"]')?.value ?? '';
-    return html`${rows}<div class="row">
-      ${textfield('', undefined, { placeholder: 'new input', field: 'input-new', label: 'New input name' })}
-      ${select(['', ...sources], '', (v) => v && newInput() && connect(v, newInput()), {
-        title: 'Connect a new input to the output of another step', label: 'Step output for the new input', emptyLabel: '(choose a step output)',
-      })}
-    </div>`;
+    return html`${rows}
+      <div class="row">
+        ${textfield('', undefined, { placeholder: 'new input', field: 'input-new', label: 'New input name' })}
+        ${select(['', ...sources], '', (v) => v && newInput() && connect(v, newInput()), {
+          title: 'Connect a new input to the output of another step',
+          label: 'Step output for the new input',
+          emptyLabel: '(choose a step output)',
+        })}
+      </div>`;
   }
 }
 

@@ -14,7 +14,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export class Bridge<In extends { type: string }, Out extends { type: string }> {
   private readonly vscode = acquireVsCodeApi();
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: In) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: In) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
 
   constructor(parse: (v: unknown) => In | undefined, onMessage: (m: In) => void) {
     window.addEventListener('message', (event: MessageEvent) => {

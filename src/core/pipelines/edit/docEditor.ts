@@ -149,7 +149,8 @@ export class DocEditor {
     const keyIndent = this.lines.position(keySpan[0]).col;
     const old = pair.value;
     const oldEnd = this.trimmedEnd(old);
-    const isBlockCollection = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).length > 0 : Array.isArray(v) && v.length > 0;
+    const isBlockCollection = (v: unknown): boolean =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).length > 0 : Array.isArray(v) && v.length > 0;
     if (isMap(old) && !old.flow && isBlockCollection(value) && oldEnd !== undefined) {
       const start = spanOf(old)![0];
       this.edits.push({ offset: start, length: oldEnd - start, newText: renderBlockAt(value, this.lines.position(start).col) });

@@ -19,7 +19,12 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** `codeId` is the ARM id of the code version the upload plan registered for this step. */
-export function toAnonymousComponent(model: PipelineModel, step: PipelineStep, ws: WorkspaceRef, codeId: string | undefined): AnonymousComponent {
+export function toAnonymousComponent(
+  model: PipelineModel,
+  step: PipelineStep,
+  ws: WorkspaceRef,
+  codeId: string | undefined,
+): AnonymousComponent {
   const spec = step.effective;
   const environment = typeof spec.environment === 'string' ? environmentArmId(ws, spec.environment) : spec.environment;
   const componentSpec = compact({
@@ -105,7 +110,11 @@ function definitionOf(step: PipelineStep): ComponentDefinition | undefined {
  * the nested steps in node form (as in a pipeline job body), each pointing at the component version
  * registered for it (`childIds`, by nested step name).
  */
-export function toAnonymousPipelineComponent(nested: PipelineModel, ws: WorkspaceRef, childIds: Record<string, string>): { component: AnonymousComponent; unresolved: Unresolved[] } {
+export function toAnonymousPipelineComponent(
+  nested: PipelineModel,
+  ws: WorkspaceRef,
+  childIds: Record<string, string>,
+): { component: AnonymousComponent; unresolved: Unresolved[] } {
   const unresolved: Unresolved[] = [];
   const ports: PortContext = { baseDir: nested.filePath ? dirname(nested.filePath) : undefined, missingData: [] };
   const ctx = { workspace: ws, componentIds: childIds };
@@ -128,9 +137,22 @@ function portDeclarations(ports: PortValue[]): Record<string, unknown> {
   for (const port of ports) {
     const d = port.extra.default;
     out[port.name] = compact({
-      type: port.type ?? (port.kind === 'literal' ? (typeof port.literal === 'number' ? 'number' : typeof port.literal === 'boolean' ? 'boolean' : 'string') : 'uri_folder'),
+      type:
+        port.type ??
+        (port.kind === 'literal'
+          ? typeof port.literal === 'number'
+            ? 'number'
+            : typeof port.literal === 'boolean'
+              ? 'boolean'
+              : 'string'
+          : 'uri_folder'),
       mode: port.mode,
-      default: typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean' ? restDefault(d) : port.kind === 'literal' ? restDefault(port.literal) : undefined,
+      default:
+        typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean'
+          ? restDefault(d)
+          : port.kind === 'literal'
+            ? restDefault(port.literal)
+            : undefined,
       optional: typeof port.extra.optional === 'boolean' ? port.extra.optional : undefined,
     });
   }

@@ -39,7 +39,8 @@ const SIZING: Record<string, 'driverMemory' | 'driverCores' | 'executorMemory' |
 
 export function toLivyBatchBody(run: SparkRun, ctx: LivyBatchContext): LivyBatchBody {
   const spec = run.spec;
-  const remote = (p: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : `${ctx.codeUri.replace(/\/$/, '')}/${p.replace(/^\.\//, '')}`);
+  const remote = (p: string): string =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : `${ctx.codeUri.replace(/\/$/, '')}/${p.replace(/^\.\//, '')}`;
   const body: LivyBatchBody = { name: ctx.name, file: '' };
   if (spec.entry?.className) {
     body.className = spec.entry.className;

@@ -69,7 +69,12 @@ export function toPipelineJobBody(model: PipelineModel, ctx: PipelineRestContext
  * One node of `properties.jobs` (also used for the jobs of a pipeline component's spec). Spark and command
  * nodes carry their run settings; a `pipeline` node only its ports and the nested component's id.
  */
-export function stepNode(step: PipelineStep, ctx: PipelineRestContext, ports: PortContext, unresolved: Unresolved[]): Record<string, unknown> {
+export function stepNode(
+  step: PipelineStep,
+  ctx: PipelineRestContext,
+  ports: PortContext,
+  unresolved: Unresolved[],
+): Record<string, unknown> {
   const base = compact({
     type: step.type,
     name: step.name,
@@ -154,9 +159,17 @@ function componentId(step: PipelineStep, ctx: PipelineRestContext, unresolved: U
     if (ref.version) {
       return componentVersionArmId(ctx.workspace, ref.name, ref.version);
     }
-    unresolved.push({ step: step.name, kind: 'componentLabel', detail: `Component 'azureml:${ref.name}@${ref.label ?? 'latest'}' must be resolved to a version.` });
+    unresolved.push({
+      step: step.name,
+      kind: 'componentLabel',
+      detail: `Component 'azureml:${ref.name}@${ref.label ?? 'latest'}' must be resolved to a version.`,
+    });
     return `azureml:${ref.name}@${ref.label ?? 'latest'}`;
   }
-  unresolved.push({ step: step.name, kind: 'anonymousComponent', detail: `Step '${step.name}' needs its component registered (see toComponentSpec).` });
+  unresolved.push({
+    step: step.name,
+    kind: 'anonymousComponent',
+    detail: `Step '${step.name}' needs its component registered (see toComponentSpec).`,
+  });
   return undefined;
 }

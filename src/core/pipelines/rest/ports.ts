@@ -14,7 +14,7 @@ const MODES: Record<string, string> = {
 };
 
 export function restMode(mode: string | undefined): string | undefined {
-  return mode === undefined ? undefined : MODES[mode] ?? mode;
+  return mode === undefined ? undefined : (MODES[mode] ?? mode);
 }
 
 export type Casing = 'camel' | 'snake';

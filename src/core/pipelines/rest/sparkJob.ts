@@ -20,9 +20,12 @@ export function toSparkJobBody(run: SparkRun, ctx: SparkJobContext): { propertie
   const entry = spec.entry?.className
     ? { sparkJobEntryType: 'SparkJobScalaEntry', className: spec.entry.className }
     : { sparkJobEntryType: 'SparkJobPythonEntry', file: spec.entry?.file };
-  const resources = spec.resources && compact({ instanceType: spec.resources.instance_type, runtimeVersion: spec.resources.runtime_version });
+  const resources =
+    spec.resources && compact({ instanceType: spec.resources.instance_type, runtimeVersion: spec.resources.runtime_version });
   const inputs = mapPorts(run.inputs, (p) =>
-    p.value !== undefined ? { jobInputType: 'literal', value: String(p.value) } : compact({ jobInputType: p.type ?? 'uri_folder', uri: p.path, mode: restMode(p.mode) }),
+    p.value !== undefined
+      ? { jobInputType: 'literal', value: String(p.value) }
+      : compact({ jobInputType: p.type ?? 'uri_folder', uri: p.path, mode: restMode(p.mode) }),
   );
   const outputs = mapPorts(run.outputs, (p) => compact({ jobOutputType: p.type ?? 'uri_folder', uri: p.path, mode: restMode(p.mode) }));
   return {
@@ -56,7 +59,10 @@ function stringValues(conf: Record<string, Literal>): Record<string, string> {
   return Object.fromEntries(Object.entries(conf).map(([k, v]) => [k, String(v)]));
 }
 
-function mapPorts(ports: Record<string, SparkRunPort>, convert: (p: SparkRunPort) => Record<string, unknown>): Record<string, unknown> | undefined {
+function mapPorts(
+  ports: Record<string, SparkRunPort>,
+  convert: (p: SparkRunPort) => Record<string, unknown>,
+): Record<string, unknown> | undefined {
   const entries = Object.entries(ports);
   return entries.length > 0 ? Object.fromEntries(entries.map(([k, p]) => [k, convert(p)])) : undefined;
 }
