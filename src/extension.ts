@@ -3,7 +3,8 @@
  * every command, view, custom editor, webview panel and content provider the manifest names
  * (shell/lazyRegistrations.ts) and loads the features (features.ts, bundled as dist/features.js) on the
  * first call into any of them, or as soon as a Jupyter notebook is open while a sign-in is remembered (its
- * kernels follow the attached pools; a user who never signed in pays for activation only). Imports nothing but `vscode` and the shell, so the bundle stays small. The extension offers no API;
+ * kernels follow the attached pools; a user who never signed in pays for activation only). Imports nothing
+ * but `vscode` and the shell, so the bundle stays small. The extension offers no API;
  * a test host gets test hooks through a command instead (shell/testHooks.ts).
  */
 import * as vscode from 'vscode';
@@ -35,22 +36,27 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const registrations = new LazyRegistrations(context.extension.packageJSON as ContributionManifest, load);
   context.subscriptions.push(registrations);
-  const loadSoon = () => setTimeout(() => {
-    try {
-      load();
-    } catch (err) {
-      channel.error(err instanceof Error ? err : String(err));
-    }
-  }, 0);
+  const loadSoon = () =>
+    setTimeout(() => {
+      try {
+        load();
+      } catch (err) {
+        channel.error(err instanceof Error ? err : String(err));
+      }
+    }, 0);
   // A Jupyter notebook needs the kernels only when a sign-in will be restored (no sign-in: no pools, no kernels).
   const kernelsWanted = () => notebookNeedsFeatures((key) => context.globalState.get(key));
-  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument((nb) => {
-    if (nb.notebookType === JUPYTER_NOTEBOOK && !features && kernelsWanted()) loadSoon();
-  }));
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenNotebookDocument((nb) => {
+      if (nb.notebookType === JUPYTER_NOTEBOOK && !features && kernelsWanted()) loadSoon();
+    }),
+  );
   if (vscode.workspace.notebookDocuments.some((nb) => nb.notebookType === JUPYTER_NOTEBOOK) && kernelsWanted()) loadSoon();
 
   timings.activateMs = performance.now() - started;
-  channel.info(`Activated ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} in ${Math.round(timings.activateMs)} ms.`);
+  channel.info(
+    `Activated ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} in ${Math.round(timings.activateMs)} ms.`,
+  );
   const hooks = registerTestHooks(load, timings);
   if (hooks) context.subscriptions.push(hooks);
 }

@@ -7,11 +7,21 @@ import type { CellOutputModel } from '../../src/core/notebook/outputs';
 import { startTestEmulator, SYNAPSE_SCOPE, type TestEmulator } from './emulator';
 import { attachedPoolsFromSeed } from './sparkCatalog';
 
-/** The Livy client of the emulator's first attached pool (or the one at `index`), over its verified TLS, on the HTTP stack as in the extension. */
+/**
+ * The Livy client of the emulator's first attached pool (or the one at `index`), over its verified TLS, on the
+ * HTTP stack as in the extension.
+ */
 export function emulatorLivyClient(emu: TestEmulator, index = 0): SdkLivyClient {
   const pool = attachedPoolsFromSeed(emu.url, emu.seed)[index];
-  return new SdkLivyClient({ devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
-    { credential: emu.credential(), scope: SYNAPSE_SCOPE, httpClient: emu.httpClient, stack: new HttpStack({ httpClient: emu.httpClient, log: silentLogger }) });
+  return new SdkLivyClient(
+    { devEndpoint: pool.synapseWorkspace.devEndpoint, poolName: pool.poolName },
+    {
+      credential: emu.credential(),
+      scope: SYNAPSE_SCOPE,
+      httpClient: emu.httpClient,
+      stack: new HttpStack({ httpClient: emu.httpClient, log: silentLogger }),
+    },
+  );
 }
 
 /** A CellSink that keeps every output replacement and the execution order, as a notebook cell would show. */
@@ -29,7 +39,10 @@ export class RecordingSink implements CellSink {
     return this.history.at(-1) ?? [];
   }
   text(): string {
-    return this.last.flatMap((o) => o.items).map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : '')).join('\n');
+    return this.last
+      .flatMap((o) => o.items)
+      .map((i) => ('text' in i ? i.text : 'error' in i ? `${i.error.name}: ${i.error.message}` : ''))
+      .join('\n');
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The ARM surface: all Microsoft.Resources / Synapse / MachineLearningServices routes behind one handler
- * that checks api-version (per provider and resource type, `apiVersionCheck.ts`), settles due long-running operations, turns thrown ArmHttpErrors into answers
+ * that checks api-version (per provider and resource type, `apiVersionCheck.ts`), settles due long-running
+ * operations, turns thrown ArmHttpErrors into answers
  * and adds the headers ARM always sends.
  */
 import { randomUUID } from 'node:crypto';
@@ -72,7 +73,10 @@ async function dispatch(ctx: EmulatorContext, router: Router, operations: Operat
 export function unknownRoute(req: EmuRequest): EmuResponse {
   const m = /\/providers\/([^/]+)\/(.+)$/i.exec(req.path);
   if (m) {
-    const type = m[2].split('/').filter((_, i) => i % 2 === 0).join('/');
+    const type = m[2]
+      .split('/')
+      .filter((_, i) => i % 2 === 0)
+      .join('/');
     return armError(
       404,
       'InvalidResourceType',
