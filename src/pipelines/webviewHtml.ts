@@ -7,6 +7,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /**
+ * VS Code's l10n bundle for the page (webview-ui/src/shared/l10n.ts reads it): JSON in a data block, which no
+ * CSP governs as it is never run; `<` is escaped so no string can end the element. Nothing in English.
+ */
+export function l10nBundleElement(bundle: { [key: string]: string } | undefined): string {
+  if (!bundle) return '';
+  return `<script type="application/json" id="l10n-bundle">${JSON.stringify(bundle).replace(/</g, '\\u003c')}</script>`;
+}
+
+/**
  * The page of a webview bundle (dist/webview/<name>.js): a strict CSP (no inline or eval'd script; the
  * one module script carries a nonce from crypto.randomBytes). Styles may be inline: the web components
  * and the graph set style attributes.
@@ -28,6 +37,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${title.replace(/[<>&"]/g, '')}</title>
+${l10nBundleElement(vscode.l10n.bundle)}
 </head>
 <body>
 <script type="module" nonce="${nonce}" src="${script}"></script>

@@ -1,8 +1,11 @@
 /**
  * Notebook renderer for Livy tables (application/vnd.livy.table.v1+json): typed column headers,
  * click or Enter on a header to sort, pages of rows, and Copy as CSV. Theme colours come from
- * VS Code's CSS variables, so it follows light, dark and high-contrast themes.
+ * VS Code's CSS variables, so it follows light, dark and high-contrast themes. Its strings go through
+ * `l10n.t`, but a renderer is given no l10n bundle (it runs in the notebook's output webview, not a page of
+ * ours), so they stay English until there is a way to hand it one.
  */
+import * as l10n from '@vscode/l10n';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { parseLivyTable, type LivyTable } from '../../src/protocol/livyTable';
 import { formatCell, isNumericType, pageCount, pageSlice, sortedOrder, toCsv, type SortDirection } from './table/tableModel';
@@ -25,7 +28,7 @@ export const activate: ActivationFunction = () => ({
     if ('error' in parsed) {
       const p = document.createElement('p');
       p.className = 'livy-table-error';
-      p.textContent = `This table output cannot be shown: ${parsed.error}.`;
+      p.textContent = l10n.t('This table output cannot be shown: {0}.', parsed.error);
       element.appendChild(p);
       return;
     }
@@ -61,15 +64,15 @@ class TableView {
     const summary = el('span', 'livy-table-summary', summaryText(table));
     // With only the first rows at hand, sorting and copying act on those: the labels say so.
     const partial = table.truncated !== undefined;
-    const copy = button(partial ? 'Copy shown rows as CSV' : 'Copy as CSV', () => {
+    const copy = button(partial ? l10n.t('Copy shown rows as CSV') : l10n.t('Copy as CSV'), () => {
       void navigator.clipboard.writeText(toCsv(table, this.order)).then(() => {
-        copy.textContent = 'Copied';
+        copy.textContent = l10n.t('Copied');
       });
     });
     toolbar.append(summary, copy);
     if (this.pages > 1) {
-      this.prev = button('‹ Previous', () => this.goTo(this.page - 1));
-      this.next = button('Next ›', () => this.goTo(this.page + 1));
+      this.prev = button(l10n.t('‹ Previous'), () => this.goTo(this.page - 1));
+      this.next = button(l10n.t('Next ›'), () => this.goTo(this.page + 1));
       this.pageLabel.setAttribute('aria-live', 'polite');
       toolbar.append(this.prev, this.pageLabel, this.next);
     }
@@ -81,7 +84,9 @@ class TableView {
       th.tabIndex = 0;
       th.setAttribute('role', 'columnheader');
       th.dataset.column = String(i);
-      th.title = `${h.name} (${h.type}): click to sort${partial ? ' the rows shown' : ''}`;
+      th.title = partial
+        ? l10n.t('{0} ({1}): click to sort the rows shown', h.name, h.type)
+        : l10n.t('{0} ({1}): click to sort', h.name, h.type);
       th.append(el('span', 'livy-col-name', h.name), el('span', 'livy-col-type', h.type.replace(/_TYPE$/, '').toLowerCase()));
       th.addEventListener('click', () => this.sortBy(i));
       onActivateKey(th, () => this.sortBy(i));
@@ -143,7 +148,7 @@ class TableView {
     this.tbody.replaceChildren(...rows);
 
     if (this.prev && this.next) {
-      this.pageLabel.textContent = `Page ${this.page + 1} of ${this.pages}`;
+      this.pageLabel.textContent = l10n.t('Page {0} of {1}', this.page + 1, this.pages);
       const prevDisabled = this.page === 0;
       const nextDisabled = this.page >= this.pages - 1;
       // A focused button that becomes disabled loses focus, so hand focus to the other paging button first.
@@ -185,12 +190,12 @@ class TableView {
 /** "3 rows × 2 columns", or for a partial result "first 1,000 of 100,000 rows" / "first 1,000 rows; more were not fetched". */
 function summaryText(table: LivyTable): string {
   const n = table.data.length;
-  const cols = `${table.headers.length} column${table.headers.length === 1 ? '' : 's'}`;
+  const cols = table.headers.length === 1 ? l10n.t('1 column') : l10n.t('{0} columns', table.headers.length);
   const count = n.toLocaleString('en-US');
-  if (!table.truncated) return `${count} row${n === 1 ? '' : 's'} × ${cols}`;
+  if (!table.truncated) return n === 1 ? l10n.t('1 row × {0}', cols) : l10n.t('{0} rows × {1}', count, cols);
   return table.truncated.total !== undefined
-    ? `first ${count} of ${table.truncated.total.toLocaleString('en-US')} rows × ${cols}`
-    : `first ${count} rows × ${cols}; more were not fetched`;
+    ? l10n.t('first {0} of {1} rows × {2}', count, table.truncated.total.toLocaleString('en-US'), cols)
+    : l10n.t('first {0} rows × {1}; more were not fetched', count, cols);
 }
 
 /** Enter and Space activate the control; the keys are consumed so the notebook never sees them. */

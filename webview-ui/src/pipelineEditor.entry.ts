@@ -4,7 +4,9 @@
  * edits YAML itself: every change is an `edit` request the extension turns into a WorkspaceEdit on the
  * text document, whose new state comes back as `state`.
  */
+import './shared/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import * as l10n from '@vscode/l10n';
 import { html, render as renderTemplate, type TemplateResult } from 'lit';
 import { parseToEditor, type EditOp, type EditorState, type FromEditor, type ToEditor } from '../../src/protocol/pipelineEditor';
 import { Bridge } from './shared/bridge';
@@ -23,10 +25,10 @@ document.head.appendChild(style);
 
 document.body.innerHTML = `
   <div class="toolbar">
-    <vscode-button id="add-spark" secondary>Add Spark step</vscode-button>
-    <vscode-button id="add-command" secondary>Add command step</vscode-button>
-    <vscode-button id="fit" secondary title="Fit the graph (0)">Fit</vscode-button>
-    <span id="crumbs" class="crumbs" hidden><vscode-button id="back" secondary>Back</vscode-button><span id="crumb-path" role="status"></span></span>
+    <vscode-button id="add-spark" secondary></vscode-button>
+    <vscode-button id="add-command" secondary></vscode-button>
+    <vscode-button id="fit" secondary></vscode-button>
+    <span id="crumbs" class="crumbs" hidden><vscode-button id="back" secondary></vscode-button><span id="crumb-path" role="status"></span></span>
     <span class="spacer"></span>
     <span class="status" id="status" role="status"></span>
   </div>
@@ -34,9 +36,17 @@ document.body.innerHTML = `
     <div class="canvas" id="canvas"></div>
     <div class="side" id="side" aria-live="polite"></div>
   </div>
-  <ul class="problems" id="problems" aria-label="Problems"></ul>`;
+  <ul class="problems" id="problems"></ul>`;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+// Text goes in as text (a translation is never markup).
+$('add-spark').textContent = l10n.t('Add Spark step');
+$('add-command').textContent = l10n.t('Add command step');
+$('fit').textContent = l10n.t('Fit');
+$('fit').title = l10n.t('Fit the graph (0)');
+$('back').textContent = l10n.t('Back');
+$('problems').setAttribute('aria-label', l10n.t('Problems'));
+
 let state: EditorState | undefined;
 let selected: string | undefined = new URLSearchParams(location.search).get('step') ?? undefined;
 /** Steps of `type: pipeline` opened from the top (their nested pipelines are shown read-only). */
@@ -129,7 +139,7 @@ async function edit(op: EditOp): Promise<boolean> {
   let error: string | undefined;
   try {
     const res = await bridge.request({ type: 'edit', op } as FromEditor);
-    if (res.type === 'result' && !res.ok) error = res.error ?? 'The edit failed.';
+    if (res.type === 'result' && !res.ok) error = res.error ?? l10n.t('The edit failed.');
   } catch (err) {
     error = String(err instanceof Error ? err.message : err);
   }
@@ -182,8 +192,8 @@ function shownGraph(): GraphData {
 
 function renderCrumbs(): void {
   $('crumbs').hidden = nested.length === 0;
-  $('crumb-path').textContent = nested.length ? `Pipeline component: ${nested.join(' › ')} (read-only; edit its file)` : '';
-  $('back').textContent = nested.length > 1 ? `Back to ${nested[nested.length - 2]}` : 'Back to the pipeline';
+  $('crumb-path').textContent = nested.length ? l10n.t('Pipeline component: {0} (read-only; edit its file)', nested.join(' › ')) : '';
+  $('back').textContent = nested.length > 1 ? l10n.t('Back to {0}', nested[nested.length - 2]) : l10n.t('Back to the pipeline');
   for (const id of ['add-spark', 'add-command']) ($(id) as HTMLElement & { disabled: boolean }).disabled = nested.length > 0;
 }
 
@@ -229,7 +239,7 @@ function renderProblems(): void {
   for (const p of state?.problems ?? []) {
     const li = document.createElement('li');
     li.className = p.severity;
-    li.textContent = `${p.message} (line ${p.line + 1})`;
+    li.textContent = l10n.t('{0} (line {1})', p.message, p.line + 1);
     li.tabIndex = 0;
     li.addEventListener('click', () => p.step && graph.select(stepNodeId(p.step)));
     list.appendChild(li);
@@ -242,7 +252,7 @@ function renderForm(): void {
   let side: TemplateResult;
   if (state?.notAPipeline) {
     side = html`<p class="banner">${state.notAPipeline}</p>
-      <vscode-button @click=${() => bridge.post({ type: 'openAsText' })}>Open as Text</vscode-button>`;
+      <vscode-button @click=${() => bridge.post({ type: 'openAsText' })}>${l10n.t('Open as Text')}</vscode-button>`;
   } else if (nested.length) {
     side = html`<pipeline-nested-step
       .graph=${shownGraph()}

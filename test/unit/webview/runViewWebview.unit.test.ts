@@ -65,6 +65,18 @@ describe('Run view webview (DOM)', () => {
     assert.strictEqual(byId('notice-action').hidden, true);
   });
 
+  it("shows the extension's l10n bundle: the toolbar, the log title and the output actions translated", async () => {
+    await dom.close();
+    const fr = { Rerun: 'Relancer', Copy: 'Copier', 'Logs (all steps)': 'Journaux </script> (toutes les étapes)' };
+    dom = openWebview(script, undefined, fr);
+    dom.send({ type: 'state', state: run });
+    await dom.settle();
+    assert.strictEqual(byId('rerun').textContent, 'Relancer');
+    assert.strictEqual(byId('cancel').textContent, 'Cancel run', 'a string the bundle lacks stays English');
+    assert.strictEqual(byId('outputs').querySelector('vscode-button[aria-label="Copier clean"]')?.textContent, 'Copier');
+    assert.strictEqual(byId('log-title').textContent, 'Journaux </script> (toutes les étapes)');
+  });
+
   it('drops messages the protocol does not allow', () => {
     dom.send({ type: 'log', step: 'prepare' });
     dom.send({ type: 'notice', notice: { message: 'x', action: 'reboot' } });

@@ -82,8 +82,11 @@ const ELEMENT_INTERNALS = `HTMLElement.prototype.attachInternals = function () {
     validity: { valid: true }, validationMessage: '', willValidate: true, form: null, labels: [], states: new Set() };
 };`;
 
-/** A window that ran `script` (a bundle), with `state` as what `getState` returns at first. */
-export function openWebview(script: string, state?: unknown): WebviewDom {
+/**
+ * A window that ran `script` (a bundle), with `state` as what `getState` returns at first and `l10nBundle` in
+ * the page as the extension puts VS Code's bundle there (src/pipelines/webviewHtml.ts).
+ */
+export function openWebview(script: string, state?: unknown, l10nBundle?: Record<string, string>): WebviewDom {
   const window = new Window({
     url: 'https://webview.test/index.html',
     width: 1200,
@@ -99,6 +102,13 @@ export function openWebview(script: string, state?: unknown): WebviewDom {
     setState: (s: unknown) => (saved = s),
   });
   w.eval(ELEMENT_INTERNALS);
+  if (l10nBundle) {
+    const data = window.document.createElement('script');
+    data.setAttribute('type', 'application/json');
+    data.id = 'l10n-bundle';
+    data.textContent = JSON.stringify(l10nBundle).replace(/</g, '\\u003c');
+    window.document.head.appendChild(data);
+  }
   w.eval(script);
   const document = window.document as unknown as WebviewDom['document'];
   const nudged = new WeakSet<object>();

@@ -7,7 +7,8 @@
  * port onto another step connects them. Nodes use a roving tabindex: one node is always the graph's tab
  * stop, and keyboard focus survives redraws (every state update and every poll of a run redraws).
  */
-import type { GraphNodeView, GraphView as GraphData } from '../../../src/protocol/messages';
+import * as l10n from '@vscode/l10n';
+import type { GraphNodeView, GraphView as GraphData, NodeStatus } from '../../../src/protocol/messages';
 import { layoutGraph, type Layout } from './layout';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -37,6 +38,26 @@ function el<K extends keyof SVGElementTagNameMap>(
   return node;
 }
 
+/** The status word a node shows (as the protocol spells it, so translators see the English the user sees). */
+function statusWord(status: NodeStatus): string {
+  switch (status) {
+    case 'notStarted':
+      return l10n.t('notStarted');
+    case 'queued':
+      return l10n.t('queued');
+    case 'running':
+      return l10n.t('running');
+    case 'completed':
+      return l10n.t('completed');
+    case 'failed':
+      return l10n.t('failed');
+    case 'canceled':
+      return l10n.t('canceled');
+    default:
+      return status;
+  }
+}
+
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
@@ -61,7 +82,7 @@ export class GraphView {
       class: 'graph',
       role: 'application',
       tabindex: -1,
-      'aria-label': 'Pipeline steps. Arrow keys move between steps, Enter opens one, + and - zoom, 0 fits.',
+      'aria-label': l10n.t('Pipeline steps. Arrow keys move between steps, Enter opens one, + and - zoom, 0 fits.'),
     });
     this.viewport = el('g', {}, this.svg);
     container.appendChild(this.svg);
@@ -170,7 +191,14 @@ export class GraphView {
         tabindex: -1,
         role: 'button',
         'data-node-id': n.id,
-        'aria-label': `${n.label}${n.stepType ? `, ${n.stepType} step` : ''}${n.status && n.status !== 'unknown' ? `, ${n.status}` : ''}${n.errors ? `, ${n.errors} problems` : ''}`,
+        'aria-label': [
+          n.label,
+          n.stepType ? l10n.t('{0} step', n.stepType) : '',
+          n.status && n.status !== 'unknown' ? statusWord(n.status) : '',
+          n.errors ? l10n.t('{0} problems', n.errors) : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
       },
       this.viewport,
     );
@@ -180,7 +208,7 @@ export class GraphView {
     const sub = [n.stepType, n.compute].filter(Boolean).join(' · ');
     el('text', { x: 14, y: 42, class: 'sub' }, g).textContent = sub.length > 30 ? `${sub.slice(0, 29)}...` : sub;
     if (n.status && n.status !== 'unknown')
-      el('text', { x: box.width - 10, y: 42, class: 'status', 'text-anchor': 'end' }, g).textContent = n.status;
+      el('text', { x: box.width - 10, y: 42, class: 'status', 'text-anchor': 'end' }, g).textContent = statusWord(n.status);
     if (n.errors) {
       const badge = el('g', { class: 'badge', transform: `translate(${box.width - 14},14)` }, g);
       el('circle', { r: 9 }, badge);
@@ -190,11 +218,11 @@ export class GraphView {
     for (const [key, p] of Object.entries(box.ports)) {
       const [side, name] = [key.slice(0, key.indexOf('::')), key.slice(key.indexOf('::') + 2)];
       const c = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 4, class: `port port-${side}`, 'data-port': name }, g);
-      el('title', {}, c).textContent = `${side === 'in' ? 'input' : 'output'} ${name}`;
+      el('title', {}, c).textContent = side === 'in' ? l10n.t('input {0}', name) : l10n.t('output {0}', name);
       if (connectable && side === 'out') {
         // A larger, invisible grip over the output port: drag it onto another step to bind an input to it.
         const grip = el('circle', { cx: p.x - box.x, cy: p.y - box.y, r: 9, class: 'port-grip', 'data-port': name }, g);
-        el('title', {}, grip).textContent = `output ${name}: drag onto another step to connect`;
+        el('title', {}, grip).textContent = l10n.t('output {0}: drag onto another step to connect', name);
         grip.addEventListener('pointerdown', (ev) => this.startConnect(ev, n.id, name, p));
       }
     }

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
+import * as l10n from '@vscode/l10n';
 import { html, LitElement, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
@@ -105,7 +106,7 @@ export function select(options: string[], value: string | undefined, onCommit: (
         const v = (ev.currentTarget as HTMLElement & { value: string }).value;
         if (v !== shown) onCommit(v);
       }}
-      >${options.map((opt) => html`<vscode-option .value=${opt} ?selected=${opt === shown}>${opt || (o.emptyLabel ?? '(none)')}</vscode-option>`)}</vscode-single-select
+      >${options.map((opt) => html`<vscode-option .value=${opt} ?selected=${opt === shown}>${opt || (o.emptyLabel ?? l10n.t('(none)'))}</vscode-option>`)}</vscode-single-select
     >`,
   );
 }

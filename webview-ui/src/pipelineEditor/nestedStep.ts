@@ -1,4 +1,5 @@
 /** `<pipeline-nested-step>`: read-only details of a step of an opened nested pipeline (a pipeline component). */
+import * as l10n from '@vscode/l10n';
 import { html } from 'lit';
 import type { GraphView } from '../../../src/protocol/messages';
 import { stepNodeId, stepOfNodeId } from '../../../src/protocol/messages';
@@ -22,13 +23,16 @@ export class PipelineNestedStep extends LightElement {
   override render(): unknown {
     const step = this.step;
     const node = step === undefined ? undefined : this.graph?.nodes.find((n) => n.id === stepNodeId(step));
-    if (!node) return html`<p class="hint">The steps of ${this.pipeline}. Select one to see it; Back returns to the pipeline.</p>`;
+    if (!node)
+      return html`<p class="hint">
+        ${l10n.t('The steps of {0}. Select one to see it; Back returns to the pipeline.', this.pipeline ?? '')}
+      </p>`;
     const details = [
-      ['Compute', node.compute ?? '(pipeline default)'],
-      ['Inputs', node.inputs.join(', ') || 'none'],
-      ['Outputs', node.outputs.join(', ') || 'none'],
+      [l10n.t('Compute'), node.compute ?? l10n.t('(pipeline default)')],
+      [l10n.t('Inputs'), node.inputs.join(', ') || l10n.t('none')],
+      [l10n.t('Outputs'), node.outputs.join(', ') || l10n.t('none')],
     ];
-    return html`<h2>${node.label} (${node.stepType ?? 'step'})</h2>
+    return html`<h2>${node.label} (${node.stepType ?? l10n.t('step')})</h2>
       <dl class="outputs">
         ${details.map(
           ([k, v]) =>
@@ -36,7 +40,15 @@ export class PipelineNestedStep extends LightElement {
               <dd>${v}</dd>`,
         )}
       </dl>
-      ${node.subgraph ? button('Open nested pipeline', () => this.editor?.openNested(stepOfNodeId(node.id) ?? node.label), `Open nested pipeline ${node.label}`) : undefined}`;
+      ${
+        node.subgraph
+          ? button(
+              l10n.t('Open nested pipeline'),
+              () => this.editor?.openNested(stepOfNodeId(node.id) ?? node.label),
+              l10n.t('Open nested pipeline {0}', node.label),
+            )
+          : undefined
+      }`;
   }
 }
 

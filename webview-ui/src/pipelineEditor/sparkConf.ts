@@ -1,4 +1,5 @@
 /** `<pipeline-spark-conf>`: a Spark step's conf settings, one row each (value, Remove), and a row to add one. */
+import * as l10n from '@vscode/l10n';
 import { html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { StepView } from '../../../src/protocol/pipelineEditor';
@@ -20,8 +21,8 @@ export class PipelineSparkConf extends LightElement {
       ([key, value]) =>
         html`<div class="row">
           <span class="name" title=${key}>${key}</span>
-          ${textfield(String(value), (v) => edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { conf: key, label: `Value of ${key}` })}
-          ${button('Remove', () => edit({ kind: 'removeConf', step: step.name, key }), `Remove Spark setting ${key}`)}
+          ${textfield(String(value), (v) => edit({ kind: 'setConf', step: step.name, key, value: coerce(v) }), { conf: key, label: l10n.t('Value of {0}', key) })}
+          ${button(l10n.t('Remove'), () => edit({ kind: 'removeConf', step: step.name, key }), l10n.t('Remove Spark setting {0}', key))}
         </div>`,
     );
     const add = () => {
@@ -32,9 +33,9 @@ export class PipelineSparkConf extends LightElement {
     };
     return html`${rows}
       <div class="row">
-        ${textfield('', undefined, { placeholder: 'spark.key', field: 'conf-new-key', label: 'New Spark setting: key' })}
-        ${textfield('', undefined, { placeholder: 'value', field: 'conf-new-value', label: 'New Spark setting: value' })}
-        ${button('Add', add, 'Add the Spark setting')}
+        ${textfield('', undefined, { placeholder: 'spark.key', field: 'conf-new-key', label: l10n.t('New Spark setting: key') })}
+        ${textfield('', undefined, { placeholder: l10n.t('value'), field: 'conf-new-value', label: l10n.t('New Spark setting: value') })}
+        ${button(l10n.t('Add'), add, l10n.t('Add the Spark setting'))}
       </div>`;
   }
 }

@@ -2,6 +2,7 @@
  * `<pipeline-step-form>`: the form of the selected step. It never edits YAML itself: every change goes to
  * `editor.edit`, and the form shows whatever `state` comes back.
  */
+import * as l10n from '@vscode/l10n';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { EditorState, StepView } from '../../../src/protocol/pipelineEditor';
 import { stepNodeId } from '../../../src/protocol/messages';
@@ -47,8 +48,8 @@ export class PipelineStepForm extends LightElement {
       this.refocus = undefined;
       const hint =
         this.state && this.state.steps.length > 0
-          ? 'Select a step to edit it (click, or arrow keys in the graph).'
-          : 'No steps yet: add one with the toolbar.';
+          ? l10n.t('Select a step to edit it (click, or arrow keys in the graph).')
+          : l10n.t('No steps yet: add one with the toolbar.');
       return html`<p class="hint">${hint}</p>`;
     }
     const title = html`<h2>${step.name} (${step.type})</h2>`;
@@ -59,55 +60,59 @@ export class PipelineStepForm extends LightElement {
     const setField = (path: string[]) => (v: string) =>
       void this.editor?.edit({ kind: 'setField', step: step.name, path, value: v || null });
     return html`${title}
-      ${field('Name', (label) => textfield(step.name, (to) => void this.editor?.edit({ kind: 'rename', step: step.name, to }), { field: 'name', label }))}
+      ${field(l10n.t('Name'), (label) => textfield(step.name, (to) => void this.editor?.edit({ kind: 'rename', step: step.name, to }), { field: 'name', label }))}
       ${this.computeField(step)}
       ${
         step.type === 'spark'
-          ? field('Entry file', (label) => textfield(step.entryFile, setField(['entry', 'file']), { field: 'entry', label }))
-          : field('Command', (label) => textfield(step.command, setField(['command']), { field: 'command', label }))
+          ? field(l10n.t('Entry file'), (label) => textfield(step.entryFile, setField(['entry', 'file']), { field: 'entry', label }))
+          : field(l10n.t('Command'), (label) => textfield(step.command, setField(['command']), { field: 'command', label }))
       }
       ${
         step.type === 'spark'
-          ? html`${field('Arguments', (label) => textfield(step.args, setField(['args']), { field: 'args', label }))}
-            ${fieldGroup('Spark conf', html`<pipeline-spark-conf .step=${step} .editor=${this.editor}></pipeline-spark-conf>`)}`
+          ? html`${field(l10n.t('Arguments'), (label) => textfield(step.args, setField(['args']), { field: 'args', label }))}
+            ${fieldGroup(l10n.t('Spark conf'), html`<pipeline-spark-conf .step=${step} .editor=${this.editor}></pipeline-spark-conf>`)}`
           : nothing
       }
-      ${fieldGroup('Inputs', html`<pipeline-step-inputs .step=${step} .state=${this.state} .editor=${this.editor}></pipeline-step-inputs>`)}
+      ${fieldGroup(l10n.t('Inputs'), html`<pipeline-step-inputs .step=${step} .state=${this.state} .editor=${this.editor}></pipeline-step-inputs>`)}
       ${
         step.outputs.length > 0
           ? fieldGroup(
-              'Outputs',
+              l10n.t('Outputs'),
               step.outputs.map((o) => html`<div class="row">${o.name}</div>`),
             )
           : nothing
       }
       <div class="row">
-        ${button('Show in text', () => this.editor?.reveal(step.name), `Show in text: step ${step.name}`)}
-        ${button('Remove step', () => void this.editor?.edit({ kind: 'removeStep', step: step.name }), `Remove step ${step.name}`)}
+        ${button(l10n.t('Show in text'), () => this.editor?.reveal(step.name), l10n.t('Show in text: step {0}', step.name))}
+        ${button(l10n.t('Remove step'), () => void this.editor?.edit({ kind: 'removeStep', step: step.name }), l10n.t('Remove step {0}', step.name))}
       </div>`;
   }
 
   /** A step the form does not edit (a pipeline component, or a type it does not know). */
   private keptAsWritten(step: StepView): TemplateResult {
     const sub = this.state?.graph.nodes.find((n) => n.id === stepNodeId(step.name))?.subgraph;
-    if (!sub) return html`<p class="hint">Steps of type '${step.type}' are kept as written; edit them in the text.</p>`;
+    if (!sub) return html`<p class="hint">${l10n.t("Steps of type '{0}' are kept as written; edit them in the text.", step.type)}</p>`;
     const steps = sub.nodes.filter((n) => n.kind === 'step').length;
-    return html`<p class="hint">
-        This step runs a pipeline component of ${steps} step${steps === 1 ? '' : 's'}; it is kept as written (edit it in the text or the
-        component's file).
-      </p>
-      ${button('Open nested pipeline', () => this.editor?.openNested(step.name), `Open nested pipeline ${step.name}`)}`;
+    const text =
+      steps === 1
+        ? l10n.t("This step runs a pipeline component of 1 step; it is kept as written (edit it in the text or the component's file).")
+        : l10n.t(
+            "This step runs a pipeline component of {0} steps; it is kept as written (edit it in the text or the component's file).",
+            steps,
+          );
+    return html`<p class="hint">${text}</p>
+      ${button(l10n.t('Open nested pipeline'), () => this.editor?.openNested(step.name), l10n.t('Open nested pipeline {0}', step.name))}`;
   }
 
   private computeField(step: StepView): TemplateResult {
     const setCompute = (v: string | null) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['compute'], value: v });
     if (step.type !== 'spark') {
-      return field('Compute', (label) =>
+      return field(l10n.t('Compute'), (label) =>
         textfield(step.compute, (v) => setCompute(v ? `azureml:${v.replace(/^azureml:/, '')}` : null), { field: 'compute', label }),
       );
     }
     const pools = [...new Set(['', ...(this.state?.sparkPools ?? []), ...(step.compute ? [step.compute] : [])])];
-    return field('Compute (attached Spark pool)', (label) =>
+    return field(l10n.t('Compute (attached Spark pool)'), (label) =>
       select(pools, step.compute, (v) => setCompute(v ? `azureml:${v}` : null), { field: 'compute', label }),
     );
   }

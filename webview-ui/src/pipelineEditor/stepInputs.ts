@@ -2,6 +2,7 @@
  * `<pipeline-step-inputs>`: a step's inputs, each with its value and a drop-down binding it to another step's
  * output, and a row to connect a new input to one.
  */
+import * as l10n from '@vscode/l10n';
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { EditorState, StepView } from '../../../src/protocol/pipelineEditor';
@@ -43,8 +44,8 @@ export function downstreamOf(state: EditorState | undefined, step: string): Set<
 /** What the empty choice of an input's "from a step" drop-down says: the input's value when it is not a step output. */
 export function notFromStepLabel(value: string | undefined): string {
   const parentInput = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(value?.trim() ?? '');
-  if (parentInput) return `pipeline input ${parentInput[1]}`;
-  return value?.trim() ? '(not from a step)' : '(not bound)';
+  if (parentInput) return l10n.t('pipeline input {0}', parentInput[1]);
+  return value?.trim() ? l10n.t('(not from a step)') : l10n.t('(not bound)');
 }
 
 export class PipelineStepInputs extends LightElement {
@@ -75,12 +76,12 @@ export class PipelineStepInputs extends LightElement {
         const options = ['', ...sources, ...(current && !sources.includes(current) ? [current] : [])];
         return html`<div class="row">
           <span class="name">${input.name}</span>
-          ${textfield(input.value, (v) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { input: input.name, label: `Input ${input.name}` })}
+          ${textfield(input.value, (v) => void this.editor?.edit({ kind: 'setField', step: step.name, path: ['inputs', input.name], value: v || null }), { input: input.name, label: l10n.t('Input {0}', input.name) })}
           ${
             sources.length > 0
               ? select(options, current, (v) => v && connect(v, input.name), {
-                  title: 'Bind to the output of another step',
-                  label: `Bind input ${input.name} to a step output`,
+                  title: l10n.t('Bind to the output of another step'),
+                  label: l10n.t('Bind input {0} to a step output', input.name),
                   emptyLabel: notFromStepLabel(input.value),
                 })
               : nothing
@@ -92,11 +93,11 @@ export class PipelineStepInputs extends LightElement {
     const newInput = () => this.querySelector<HTMLElement & { value: string }>('[data-field="input-new"]')?.value ?? '';
     return html`${rows}
       <div class="row">
-        ${textfield('', undefined, { placeholder: 'new input', field: 'input-new', label: 'New input name' })}
+        ${textfield('', undefined, { placeholder: l10n.t('new input'), field: 'input-new', label: l10n.t('New input name') })}
         ${select(['', ...sources], '', (v) => v && newInput() && connect(v, newInput()), {
-          title: 'Connect a new input to the output of another step',
-          label: 'Step output for the new input',
-          emptyLabel: '(choose a step output)',
+          title: l10n.t('Connect a new input to the output of another step'),
+          label: l10n.t('Step output for the new input'),
+          emptyLabel: l10n.t('(choose a step output)'),
         })}
       </div>`;
   }

@@ -2,6 +2,7 @@
  * The webview side of a message protocol: validated receipt, a `ready` handshake, and requests with ids
  * that fail after a timeout when the extension does not answer.
  */
+import * as l10n from '@vscode/l10n';
 import { REQUEST_TIMEOUT_MS } from '../../../src/protocol/messages';
 
 interface VsCodeApi {
@@ -48,7 +49,7 @@ export class Bridge<In extends { type: string }, Out extends { type: string }> {
     return new Promise<In>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
-        reject(new Error(`No answer within ${REQUEST_TIMEOUT_MS / 1000} s.`));
+        reject(new Error(l10n.t('No answer within {0} s.', REQUEST_TIMEOUT_MS / 1000)));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(requestId, { resolve, reject, timer });
       this.vscode.postMessage({ ...message, requestId });
