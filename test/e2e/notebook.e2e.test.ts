@@ -48,7 +48,8 @@ async function pickKernel(page: Page, pool: string): Promise<void> {
   // VS Code may pick the only matching controller by itself, or re-select the remembered one once the
   // extension's kernels exist (after a reload they register when its features load, a few seconds in): then
   // the toolbar names the pool.
-  const selected = page.locator('.notebook-toolbar-container', { hasText: pool }).first();
+  // Only the visible editor counts: editors of other open tabs stay in the page, hidden.
+  const selected = page.locator('.notebook-toolbar-container', { hasText: pool }).filter({ visible: true }).first();
   const named = (timeout: number) =>
     selected.waitFor({ timeout }).then(
       () => true,
@@ -60,6 +61,7 @@ async function pickKernel(page: Page, pool: string): Promise<void> {
       .locator(
         '.notebook-editor .kernel-label, .notebook-editor [aria-label*="Kernel"], .notebook-editor .action-item:has-text("Select Kernel")',
       )
+      .filter({ visible: true })
       .first()
       .click({ timeout: 15_000 });
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pool }).first();
