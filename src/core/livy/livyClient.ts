@@ -20,6 +20,7 @@ import type {
 import type { HttpStack } from '../http/httpStack';
 import { AzureRequestError } from '../http/errors';
 import { describeError } from '../util/errors';
+import { retryAfterMs } from '../util/retry';
 
 export { isNotFound } from '../http/errors';
 
@@ -94,7 +95,7 @@ const retryAfterCap: PipelinePolicy = {
   async sendRequest(request, next) {
     const response = await next(request);
     if (response.status === 429 || response.status === 503) {
-      const ms = parseRetryAfter(response.headers.get('retry-after'));
+      const ms = retryAfterMs(response);
       if (ms !== undefined && ms > MAX_RETRY_AFTER_MS) throw new RetryAfterTooLongError(response.status, ms, response.bodyAsText ?? '');
     }
     return response;
@@ -255,16 +256,16 @@ export class SdkLivyClient implements LivyApi {
     statementId: number,
     signal?: AbortSignal,
   ): Promise<{ statement: LivyStatementInfo; retryAfterMs?: number }> {
-    let retryAfterMs: number | undefined;
+    let askedWaitMs: number | undefined;
     const options: OperationOptions = {
       abortSignal: signal,
       onResponse: (raw: FullOperationResponse) => {
-        retryAfterMs = parseRetryAfter(raw.headers.get('retry-after'));
+        askedWaitMs = retryAfterMs(raw);
       },
     };
     return this.call(l10n.t('read statement {0} of Spark session {1}', statementId, sessionId), async () => {
       const statement = toStatement(await this.client.sparkSessionOperations.getSparkStatement(sessionId, statementId, options));
-      return { statement, retryAfterMs };
+      return { statement, retryAfterMs: askedWaitMs };
     });
   }
 
@@ -381,14 +382,6 @@ export class SdkLivyClient implements LivyApi {
       });
     }
   }
-}
-
-/** Retry-After in seconds (or an HTTP date) to milliseconds. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 export function toSession(s: SparkSession): LivySessionInfo {
